@@ -1,0 +1,47 @@
+# caretime: the two commands of the README, and the checks CI runs.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test check lint types migrations-check deploy-check demo clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,import]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+## Install, create the SQLite database, load the demo region and serve http://127.0.0.1:8000
+run: $(STAMP)
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py load_demo
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Install what the tests need and run the whole suite (browser tests need /usr/bin/chromium)
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+## Lint, format check, types, migrations: what CI runs besides the tests
+check: lint types migrations-check
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	DEBUG=true $(BIN)/mypy caretime tests bench
+
+migrations-check: $(STAMP)
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+deploy-check: $(STAMP)
+	DEBUG=false SECRET_KEY=deploy-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	  ALLOWED_HOSTS=caretime.example HTTPS=true $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles caretime.sqlite3 caretime.sqlite3-*

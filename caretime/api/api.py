@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from ninja import NinjaAPI
+
+from caretime.api.clinics import router as clinics_router
+from caretime.api.errors import install_error_handlers
+
+# docs_url=None: the interactive docs page loads its scripts from a CDN, which our
+# pages never do. The OpenAPI document itself is served at /api/v1/openapi.json.
+api = NinjaAPI(
+    title="caretime API",
+    version="1",
+    description="Clinics, their care time and the evidence behind it. Every 4xx answer has the shape "
+    '{"error": {"code": ..., "message": ...}}.',
+    docs_url=None,
+    urls_namespace="api-v1",
+)
+install_error_handlers(api)
+api.add_router("/", clinics_router)
+
+
+@api.get("/health", include_in_schema=False)
+def health(request: HttpRequest) -> JsonResponse:
+    """A trivial answer: used by load balancers and as the benchmark's baseline."""
+    return JsonResponse({"status": "ok"})

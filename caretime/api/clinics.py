@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+
+from caretime.api.errors import ApiError
+from caretime.core.places import PlaceNotFound, resolve_place
+from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
+from caretime.directory.models import Clinic, InsurancePlan
+from caretime.directory.selectors import PAGE_SIZE, ClinicSearch, clinic_for_page, search_clinics
+
+router = Router(tags=["clinics"])
+
+DisciplineCode = Literal["pt", "ot", "slp"]
+
+
+class ClinicOut(Schema):
+    id: int
+    name: str
+    organization: str
+    organization_npi: str | None
+    address_line1: str
+    address_line2: str
+    city: str
+    state: str
+    zip_code: str
+    latitude: float
+    longitude: float
+    phone: str
+    disciplines: list[str]
+    insurance: list[str]
+    is_demo: bool = Field(description="True for invented demo clinics; never real data.")
+    distance_miles: float | None = None
+    url: str
+
+
+class ClinicListOut(Schema):
+    items: list[ClinicOut]
+    total: int
+    page: int
+    page_size: int
+    page_count: int
+    near: str | None = Field(None, description="The place the distances are measured from.")
+
+
+class ClinicFilters(Schema):
+    near: str | None = Field(None, max_length=100, description='A ZIP code or "City, ST".')
+    radius_miles: int = Field(DEFAULT_RADIUS_MILES, ge=MIN_RADIUS_MILES, le=MAX_RADIUS_MILES)
+    discipline: DisciplineCode | None = None
+    insurance: str | None = Field(None, max_length=200, description="An insurance plan slug.")
+    page: int = Field(1, ge=1, le=10_000)
+
+
+def clinic_out(clinic: Clinic, distance: float | None = None) -> ClinicOut:
+    return ClinicOut(
+        id=clinic.pk,
+        name=clinic.name,
+        organization=clinic.organization.display_name,
+        organization_npi=clinic.organization.npi,
+        address_line1=clinic.address_line1,
+        address_line2=clinic.address_line2,
+        city=clinic.city,
+        state=clinic.state,
+        zip_code=clinic.zip_code,
+        latitude=clinic.latitude,
+        longitude=clinic.longitude,
+        phone=clinic.phone,
+        disciplines=clinic.disciplines,
+        insurance=[plan.name for plan in clinic.insurance_plans.all()],
+        is_demo=clinic.is_demo,
+        distance_miles=round(distance, 2) if distance is not None else None,
+        url=reverse("clinic-detail", args=[clinic.pk]),
+    )
+
+
+@router.get("/clinics", response=ClinicListOut, summary="Search or list clinics")
+def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> ClinicListOut:
+    """Clinics nearest first when `near` is given, otherwise every clinic by name."""
+    place = None
+    if filters.near is not None:
+        try:
+            place = resolve_place(filters.near)
+        except PlaceNotFound as problem:
+            raise ApiError(400, "unknown_place", str(problem)) from None
+    if filters.insurance and not InsurancePlan.objects.filter(slug=filters.insurance).exists():
+        raise ApiError(400, "unknown_insurance", f"No insurance plan has the slug {filters.insurance!r}.")
+    search = ClinicSearch(
+        center=place.point if place else None,
+        radius_miles=float(filters.radius_miles),
+        discipline=filters.discipline,
+        insurance=filters.insurance,
+    )
+    page = search_clinics(search, page=filters.page, page_size=PAGE_SIZE)
+    return ClinicListOut(
+        items=[clinic_out(hit.clinic, hit.distance_miles) for hit in page.hits],
+        total=page.total,
+        page=page.page,
+        page_size=page.page_size,
+        page_count=page.page_count,
+        near=place.label if place else None,
+    )
+
+
+@router.get("/clinics/{clinic_id}", response=ClinicOut, summary="One clinic")
+def get_clinic(request: HttpRequest, clinic_id: int) -> ClinicOut:
+    clinic = clinic_for_page(clinic_id)
+    if clinic is None:
+        raise Http404(f"No clinic has the id {clinic_id}.")
+    return clinic_out(clinic)

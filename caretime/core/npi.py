@@ -1,0 +1,53 @@
+"""National Provider Identifier (NPI) check digit.
+
+An NPI is ten digits: a nine-digit base plus a Luhn check digit computed as if the
+number were prefixed by the ISO card issuer prefix ``80840``. Adding that prefix to
+the Luhn sum is the same as adding the constant 24 to the nine-digit sum.
+"""
+
+from __future__ import annotations
+
+_PREFIX_CONSTANT = 24
+
+
+def _luhn_sum_of_base(base: str) -> int:
+    total = _PREFIX_CONSTANT
+    # The rightmost digit of the base is doubled, then every other one leftwards.
+    for position, char in enumerate(reversed(base)):
+        digit = int(char)
+        if position % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total
+
+
+def npi_check_digit(base: str) -> int:
+    """Return the check digit for a nine-digit NPI base."""
+    if len(base) != 9 or not base.isdigit():
+        raise ValueError("an NPI base is exactly nine digits")
+    return (10 - _luhn_sum_of_base(base) % 10) % 10
+
+
+def npi_problem(value: str) -> str | None:
+    """Say what is wrong with an NPI in words a person can act on, or None if it is valid."""
+    if len(value) != 10 or not value.isdigit():
+        return "An NPI is exactly 10 digits."
+    if value[0] not in "12":
+        return "An NPI starts with 1 or 2."
+    if npi_check_digit(value[:9]) != int(value[9]):
+        return "This NPI's last digit does not match its check digit; check for a typo."
+    return None
+
+
+def is_valid_npi(value: str) -> bool:
+    return npi_problem(value) is None
+
+
+def make_npi(base: int) -> str:
+    """Build a valid NPI from an integer base (used by demo data and generated files)."""
+    text = f"{base:09d}"
+    if len(text) != 9 or text[0] not in "12":
+        raise ValueError("an NPI base is nine digits starting with 1 or 2")
+    return text + str(npi_check_digit(text))

@@ -1,0 +1,161 @@
+"""The clinic directory: organisations, their practice locations (clinics), what they
+offer, which insurance they take, and who works there."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from caretime.core.disciplines import DISCIPLINE_LABELS, Discipline
+from caretime.core.geo import Point
+from caretime.core.npi import npi_problem
+
+
+def validate_npi(value: str) -> None:
+    problem = npi_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+class DisciplineChoices(models.TextChoices):
+    PHYSICAL_THERAPY = Discipline.PHYSICAL_THERAPY.value, DISCIPLINE_LABELS[Discipline.PHYSICAL_THERAPY]
+    OCCUPATIONAL_THERAPY = (
+        Discipline.OCCUPATIONAL_THERAPY.value,
+        DISCIPLINE_LABELS[Discipline.OCCUPATIONAL_THERAPY],
+    )
+    SPEECH_LANGUAGE_PATHOLOGY = (
+        Discipline.SPEECH_LANGUAGE_PATHOLOGY.value,
+        DISCIPLINE_LABELS[Discipline.SPEECH_LANGUAGE_PATHOLOGY],
+    )
+
+
+class Organization(models.Model):
+    """A legal entity that runs one or more clinics (an NPPES type 2 provider)."""
+
+    npi = models.CharField("NPI", max_length=10, unique=True, null=True, blank=True, validators=[validate_npi])
+    legal_name = models.CharField(max_length=300)
+    doing_business_as = models.CharField(max_length=300, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_demo = models.BooleanField(default=False, help_text="Invented for the demo region.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.doing_business_as or self.legal_name
+
+
+class InsurancePlan(models.Model):
+    """A payer or plan a clinic accepts. Curated entries are the common US payers; other
+    entries come from clinics or imports and are shown as written."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    is_curated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_curated", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClinicQuerySet(models.QuerySet["Clinic"]):
+    def active(self) -> ClinicQuerySet:
+        return self.filter(is_active=True)
+
+    def offering(self, discipline: str) -> ClinicQuerySet:
+        return self.filter(services__discipline=discipline)
+
+    def accepting(self, insurance_slug: str) -> ClinicQuerySet:
+        return self.filter(insurance_plans__slug=insurance_slug)
+
+
+class Clinic(models.Model):
+    """One practice location: the place a patient goes to. Reports, reviews and verdicts
+    attach here, because care time is decided by how a location books its therapists."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="clinics")
+    name = models.CharField(max_length=300)
+    address_line1 = models.CharField(max_length=200)
+    address_line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2)
+    zip_code = models.CharField("ZIP code", max_length=5)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    phone = models.CharField(max_length=20, blank=True)
+    insurance_plans = models.ManyToManyField(InsurancePlan, blank=True, related_name="clinics")
+    is_active = models.BooleanField(default=True)
+    is_demo = models.BooleanField(default=False, db_index=True, help_text="Invented for the demo region.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="clinic_lat_lon")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city}, {self.state})"
+
+    @property
+    def point(self) -> Point:
+        return Point(self.latitude, self.longitude)
+
+    @property
+    def disciplines(self) -> list[str]:
+        """Discipline codes in a stable order; uses prefetched services when present."""
+        codes = {service.discipline for service in self.services.all()}
+        return [choice.value for choice in DisciplineChoices if choice.value in codes]
+
+    @property
+    def discipline_labels(self) -> list[str]:
+        return [DisciplineChoices(code).label for code in self.disciplines]
+
+    @property
+    def formatted_phone(self) -> str:
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        if len(digits) == 10:
+            return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+        return self.phone
+
+
+class ClinicService(models.Model):
+    """A discipline a clinic offers."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="services")
+    discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clinic", "discipline"], name="one_service_per_discipline")]
+        indexes = [models.Index(fields=["discipline", "clinic"], name="service_discipline_clinic")]
+
+    def __str__(self) -> str:
+        return f"{self.clinic_id}: {self.get_discipline_display()}"
+
+
+class Clinician(models.Model):
+    """An individual therapist or assistant (NPPES type 1). Kept so that their names can be
+    kept out of published reviews; clinicians are never rated."""
+
+    npi = models.CharField("NPI", max_length=10, unique=True, null=True, blank=True, validators=[validate_npi])
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    credential = models.CharField(max_length=50, blank=True)
+    discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
+    clinics = models.ManyToManyField(Clinic, blank=True, related_name="clinicians")
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}{', ' + self.credential if self.credential else ''}"

@@ -1,0 +1,105 @@
+"""Reads for the directory: the radius search and the clinic page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from caretime.core.geo import Point, bounding_box, distance_miles
+from caretime.directory.models import Clinic, ClinicQuerySet, ClinicService, InsurancePlan
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class ClinicSearch:
+    """A validated search: every field has been checked at the boundary (form or API)."""
+
+    center: Point | None = None
+    radius_miles: float = 25.0
+    discipline: str | None = None
+    insurance: str | None = None
+
+
+@dataclass(frozen=True)
+class ClinicHit:
+    clinic: Clinic
+    distance_miles: float | None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[ClinicHit]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def first_rank(self) -> int:
+        return (self.page - 1) * self.page_size + 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.page_count
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def with_listing_details(queryset: ClinicQuerySet) -> ClinicQuerySet:
+    return queryset.select_related("organization").prefetch_related(
+        Prefetch("services", queryset=ClinicService.objects.order_by("discipline")),
+        Prefetch("insurance_plans", queryset=InsurancePlan.objects.order_by("-is_curated", "name")),
+    )
+
+
+def _filtered(search: ClinicSearch) -> ClinicQuerySet:
+    clinics = Clinic.objects.active()
+    if search.discipline:
+        clinics = clinics.offering(search.discipline)
+    if search.insurance:
+        clinics = clinics.accepting(search.insurance)
+    return clinics
+
+
+def search_clinics(search: ClinicSearch, *, page: int = 1, page_size: int = PAGE_SIZE) -> SearchPage:
+    """Clinics matching the search, nearest first (or by name without a center).
+
+    With a center, the database narrows the rows to a latitude/longitude box through the
+    index; the exact great-circle distance of those few rows is then computed here, the
+    same way on every database, so SQLite and PostgreSQL give identical results.
+    """
+    clinics = _filtered(search)
+    offset = (page - 1) * page_size
+    if search.center is None:
+        total = clinics.count()
+        page_clinics = with_listing_details(clinics.order_by("name", "id"))[offset : offset + page_size]
+        return SearchPage([ClinicHit(c, None) for c in page_clinics], total, page, page_size)
+
+    box = bounding_box(search.center, search.radius_miles)
+    candidates = clinics.filter(
+        latitude__gte=box.min_latitude,
+        latitude__lte=box.max_latitude,
+        longitude__gte=box.min_longitude,
+        longitude__lte=box.max_longitude,
+    ).values_list("id", "latitude", "longitude")
+    within: list[tuple[float, int]] = []
+    for clinic_id, latitude, longitude in candidates:
+        miles = distance_miles(search.center, Point(latitude, longitude))
+        if miles <= search.radius_miles:
+            within.append((miles, clinic_id))
+    within.sort()
+    page_ids = within[offset : offset + page_size]
+    by_id = with_listing_details(Clinic.objects.all()).in_bulk([clinic_id for _, clinic_id in page_ids])
+    hits = [ClinicHit(by_id[clinic_id], miles) for miles, clinic_id in page_ids]
+    return SearchPage(hits, len(within), page, page_size)
+
+
+def clinic_for_page(clinic_id: int) -> Clinic | None:
+    return with_listing_details(Clinic.objects.all()).prefetch_related("clinicians").filter(pk=clinic_id).first()

@@ -1,0 +1,11 @@
+"""Test-run defaults, set before Django reads its settings (loaded by pytest as `-p caretime.testenv`).
+
+The suite runs with the same settings module as production; only these environment
+defaults differ, and anything already set in the environment (DATABASE_URL in CI) wins.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("HTTPS", "false")  # the live server speaks plain HTTP on 127.0.0.1
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")

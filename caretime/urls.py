@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import path
+
+from caretime.api.api import api
+from caretime.directory import views as directory_views
+from caretime.web import views as web_views
+
+urlpatterns = [
+    path("", directory_views.home, name="home"),
+    path("clinics/", directory_views.clinic_search, name="clinic-search"),
+    path("clinics/<int:clinic_id>/", directory_views.clinic_detail, name="clinic-detail"),
+    path("about/", web_views.about, name="about"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "caretime.web.views.page_not_found"
