@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "caretime.web",
     "caretime.directory",
+    "caretime.billing",
 ]
 
 MIDDLEWARE = [
