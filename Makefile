@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 types: $(STAMP)
-	DEBUG=true $(BIN)/mypy caretime tests bench
+	DEBUG=true $(BIN)/mypy caretime tests $(wildcard bench/*.py)
 
 migrations-check: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
