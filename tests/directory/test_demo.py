@@ -92,3 +92,12 @@ def test_every_page_says_demo_while_demo_data_is_loaded(client: Client) -> None:
 def test_zero_clinics_is_refused_with_a_message() -> None:
     with pytest.raises(CommandError, match="at least 1"):
         call_command("load_demo", "--clinics", "0", stdout=StringIO())
+
+
+def test_if_missing_keeps_a_loaded_demo_region() -> None:
+    call_command("load_demo", "--clinics", "15", stdout=StringIO())
+    before = sorted(Clinic.objects.values_list("pk", flat=True))
+    out = StringIO()
+    call_command("load_demo", "--if-missing", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert sorted(Clinic.objects.values_list("pk", flat=True)) == before
