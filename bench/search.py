@@ -319,10 +319,15 @@ def main(argv: list[str] | None = None) -> None:
         print(f"load_demo --clinics {args.clinics}: {build_seconds:.1f} s")
     query = urlencode({"near": args.near, "radius_miles": args.radius_miles, "discipline": args.discipline})
     search_path = f"/api/v1/clinics?{query}"
+    load_before = os.getloadavg()[0]
     with gunicorn(env, args.server_workers, OUT / f"gunicorn-{args.database}.log") as port:
         samples = measure(args, port, search_path)
+    load_after = os.getloadavg()[0]
     results = {name: Figures.of(sample) for name, sample in samples.items()}
     record = report(args, results, build_seconds)
+    # The machine is shared: the load average says how busy it was besides this run.
+    print(f"load average (1 min) before/after the measurement: {load_before:.1f} / {load_after:.1f}")
+    record["load_average"] = {"before": load_before, "after": load_after}
     (OUT / f"search-{args.database}.json").write_text(json.dumps(record, indent=2) + "\n")
 
 
