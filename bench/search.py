@@ -50,6 +50,7 @@ class Sample:
 
     latencies: list[float] = field(default_factory=list)
     wall_seconds: float = 0.0
+    server_cpu_seconds: float = 0.0
 
     @property
     def requests(self) -> int:
@@ -72,10 +73,17 @@ class Figures:
     per_second: float
     p50_ms: float
     p95_ms: float
+    server_cpu_ms: float  # CPU time of the gunicorn workers per request (not the database server's)
 
     @classmethod
     def of(cls, sample: Sample) -> Figures:
-        return cls(sample.requests, sample.per_second, sample.percentile_ms(50), sample.percentile_ms(95))
+        return cls(
+            sample.requests,
+            sample.per_second,
+            sample.percentile_ms(50),
+            sample.percentile_ms(95),
+            sample.server_cpu_seconds * 1000 / sample.requests,
+        )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -153,8 +161,33 @@ def free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers: the processes whose parent is the master."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == self.pid:
+                    found.append(int(stat.parent.name))
+        return found
+
+    def worker_cpu_seconds(self) -> float:
+        """User plus system CPU time of the workers so far (Linux /proc)."""
+        ticks = 0
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[int]:
+def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
     """Serve caretime with gunicorn on a free loopback port; stop it on the way out."""
     port = free_port()
     command = [
@@ -183,7 +216,7 @@ def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[int]:
                 if time.monotonic() > deadline:
                     sys.exit(f"gunicorn did not answer within a minute; see {log}")
                 time.sleep(0.2)
-            yield port
+            yield Server(port, server.pid)
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -249,7 +282,8 @@ def drive(port: int, path: str, requests: int, concurrency: int, seconds: float)
     return sample
 
 
-def measure(args: argparse.Namespace, port: int, search_path: str) -> dict[str, Sample]:
+def measure(args: argparse.Namespace, server: Server, search_path: str) -> dict[str, Sample]:
+    port = server.port
     status, body = fetch(port, search_path)
     if status != 200:
         sys.exit(f"The search answered {status}: {body[:300]!r}")
@@ -266,7 +300,9 @@ def measure(args: argparse.Namespace, port: int, search_path: str) -> dict[str, 
         # ABBA order, so a slow drift in the machine's load falls on both endpoints alike.
         order = ["trivial", "search"] if round_number % 2 == 0 else ["search", "trivial"]
         for name in order:
+            cpu_before = server.worker_cpu_seconds()
             got = drive(port, paths[name], args.round_requests, args.concurrency, args.round_seconds)
+            samples[name].server_cpu_seconds += server.worker_cpu_seconds() - cpu_before
             samples[name].latencies.extend(got.latencies)
             samples[name].wall_seconds += got.wall_seconds
     return samples
@@ -280,10 +316,11 @@ def report(args: argparse.Namespace, results: dict[str, Figures], build_seconds:
         f"{args.database}, {args.clinics:,} demo clinics, gunicorn {args.server_workers} sync workers, "
         f"{args.concurrency} client connections, {os.cpu_count()} CPUs"
     )
-    print(f"{'endpoint':<10} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"{'endpoint':<10} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'worker CPU ms/req':>18}")
     for name, figures in results.items():
         print(
             f"{name:<10} {figures.requests:>9} {figures.per_second:>9.0f} {figures.p50_ms:>8.1f} {figures.p95_ms:>8.1f}"
+            f" {figures.server_cpu_ms:>18.2f}"
         )
     ratio_met = ratio >= RATIO_TARGET
     p95_met = search.p95_ms <= P95_TARGET_MS
@@ -320,8 +357,8 @@ def main(argv: list[str] | None = None) -> None:
     query = urlencode({"near": args.near, "radius_miles": args.radius_miles, "discipline": args.discipline})
     search_path = f"/api/v1/clinics?{query}"
     load_before = os.getloadavg()[0]
-    with gunicorn(env, args.server_workers, OUT / f"gunicorn-{args.database}.log") as port:
-        samples = measure(args, port, search_path)
+    with gunicorn(env, args.server_workers, OUT / f"gunicorn-{args.database}.log") as server:
+        samples = measure(args, server, search_path)
     load_after = os.getloadavg()[0]
     results = {name: Figures.of(sample) for name, sample in samples.items()}
     record = report(args, results, build_seconds)
