@@ -8,6 +8,7 @@ contain every point within the radius, so it is computed generously, never tight
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 EARTH_RADIUS_MILES = 3958.7613  # mean radius (IUGG)
@@ -40,6 +41,30 @@ def distance_miles(a: Point, b: Point) -> float:
     dlon = math.radians(b.longitude - a.longitude)
     h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
+
+
+def within_radius(
+    center: Point, radius_miles: float, points: Iterable[tuple[int, float, float]]
+) -> list[tuple[float, int]]:
+    """``(miles, key)`` for each ``(key, latitude, longitude)`` within the radius, nearest
+    first, ties broken by key.
+
+    The same arithmetic as :func:`distance_miles` (so the same floats), with the
+    centre's terms computed once: a search measures thousands of candidates.
+    """
+    lat1 = math.radians(center.latitude)
+    cos_lat1 = math.cos(lat1)
+    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
+    found: list[tuple[float, int]] = []
+    for key, latitude, longitude in points:
+        lat2 = radians(latitude)
+        dlon = radians(longitude - center.longitude)
+        h = sin((lat2 - lat1) / 2) ** 2 + cos_lat1 * cos(lat2) * sin(dlon / 2) ** 2
+        miles = 2 * EARTH_RADIUS_MILES * asin(min(1.0, sqrt(h)))
+        if miles <= radius_miles:
+            found.append((miles, key))
+    found.sort()
+    return found
 
 
 def bounding_box(center: Point, radius_miles: float) -> BoundingBox:

@@ -133,6 +133,15 @@ def _city_index() -> dict[tuple[str, str], Point]:
     }
 
 
+def load_place_indexes() -> None:
+    """Build the ZIP and city indexes now (about half a second), once per process.
+
+    The web server calls this as each worker starts, so no one's first search waits.
+    """
+    _zip_index()
+    _city_index()
+
+
 def zip_point(zip_code: str) -> Point | None:
     row = _zip_index().get(zip_code)
     return row.point if row else None

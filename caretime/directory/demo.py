@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from caretime.core.disciplines import Discipline
 from caretime.core.geo import Point, distance_miles
@@ -329,7 +329,21 @@ def build_demo_region(*, seed: int = 1, clinics: int = 300, progress: ProgressCa
     if pending:
         _write_batch(pending, rng, summary)
         report("clinics", summary.clinics, clinics)
+    refresh_planner_statistics()
     return summary
+
+
+def refresh_planner_statistics() -> None:
+    """ANALYZE the directory tables after a bulk load.
+
+    Without fresh row counts (SQLite has none until ANALYZE; PostgreSQL's may be stale
+    until autovacuum comes round) the planner can drive a radius search from the
+    discipline index, reading every clinic instead of the few inside the search box.
+    """
+    models = (Organization, Clinic, ClinicService, Clinic.insurance_plans.through, Clinician, Clinician.clinics.through)
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _write_batch(

@@ -70,11 +70,18 @@ class ClinicQuerySet(models.QuerySet["Clinic"]):
     def active(self) -> ClinicQuerySet:
         return self.filter(is_active=True)
 
+    # EXISTS rather than a join: the planner then walks the clinics (for a radius search,
+    # the few inside the latitude/longitude box) and probes one index per clinic.
     def offering(self, discipline: str) -> ClinicQuerySet:
-        return self.filter(services__discipline=discipline)
+        return self.filter(
+            models.Exists(ClinicService.objects.filter(clinic=models.OuterRef("pk"), discipline=discipline))
+        )
 
     def accepting(self, insurance_slug: str) -> ClinicQuerySet:
-        return self.filter(insurance_plans__slug=insurance_slug)
+        plans = Clinic.insurance_plans.through.objects.filter(
+            clinic=models.OuterRef("pk"), insuranceplan__slug=insurance_slug
+        )
+        return self.filter(models.Exists(plans))
 
 
 class Clinic(models.Model):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from caretime.core.geo import Point, bounding_box, distance_miles
+from caretime.core.geo import Point, bounding_box, within_radius
 from caretime.directory.models import Clinic, ClinicQuerySet, ClinicService, InsurancePlan
 
 PAGE_SIZE = 20
@@ -83,18 +83,19 @@ def search_clinics(search: ClinicSearch, *, page: int = 1, page_size: int = PAGE
         return SearchPage([ClinicHit(c, None) for c in page_clinics], total, page, page_size)
 
     box = bounding_box(search.center, search.radius_miles)
-    candidates = clinics.filter(
-        latitude__gte=box.min_latitude,
-        latitude__lte=box.max_latitude,
-        longitude__gte=box.min_longitude,
-        longitude__lte=box.max_longitude,
-    ).values_list("id", "latitude", "longitude")
-    within: list[tuple[float, int]] = []
-    for clinic_id, latitude, longitude in candidates:
-        miles = distance_miles(search.center, Point(latitude, longitude))
-        if miles <= search.radius_miles:
-            within.append((miles, clinic_id))
-    within.sort()
+    # No ORDER BY: the rows are ranked here, and sorting them by name would cost a table
+    # read per candidate.
+    candidates = (
+        clinics.filter(
+            latitude__gte=box.min_latitude,
+            latitude__lte=box.max_latitude,
+            longitude__gte=box.min_longitude,
+            longitude__lte=box.max_longitude,
+        )
+        .order_by()
+        .values_list("id", "latitude", "longitude")
+    )
+    within = within_radius(search.center, search.radius_miles, candidates)
     page_ids = within[offset : offset + page_size]
     by_id = with_listing_details(Clinic.objects.all()).in_bulk([clinic_id for _, clinic_id in page_ids])
     hits = [ClinicHit(by_id[clinic_id], miles) for miles, clinic_id in page_ids]

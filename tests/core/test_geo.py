@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caretime.core.geo import Point, bounding_box, distance_miles
+from caretime.core.geo import Point, bounding_box, distance_miles, within_radius
 
 CHICAGO_LOOP = Point(41.8837, -87.6289)
 EVANSTON = Point(42.0451, -87.6877)
@@ -61,3 +61,24 @@ def test_the_box_is_not_needlessly_wide() -> None:
 def test_negative_radius_is_refused() -> None:
     with pytest.raises(ValueError, match="negative"):
         bounding_box(CHICAGO_LOOP, -1)
+
+
+@given(
+    center_latitude=latitudes,
+    center_longitude=longitudes,
+    radius=st.floats(min_value=0, max_value=200),
+    places=st.lists(st.tuples(latitudes, longitudes), max_size=30),
+)
+def test_within_radius_keeps_exactly_the_places_distance_miles_keeps_nearest_first(
+    center_latitude: float, center_longitude: float, radius: float, places: list[tuple[float, float]]
+) -> None:
+    # The search ranks clinics with within_radius; the clinic page shows distance_miles.
+    # Both must agree to the last digit, and equal distances must come out in key order.
+    center = Point(center_latitude, center_longitude)
+    candidates = [(key, lat, lon) for key, (lat, lon) in enumerate(places + places)]
+    expected = sorted(
+        (distance_miles(center, Point(lat, lon)), key)
+        for key, lat, lon in candidates
+        if distance_miles(center, Point(lat, lon)) <= radius
+    )
+    assert within_radius(center, radius, candidates) == expected
