@@ -180,7 +180,8 @@ class Assessment:
 def aged_weight(item: Evidence, as_of: date) -> float:
     """The item's weight after ageing; future dates count as today."""
     age_days = max(0, (as_of - item.observed_on).days)
-    return max(0.0, item.weight) * max(1, item.reporters) * 0.5 ** (age_days / HALF_LIFE_DAYS)
+    decay: float = 0.5 ** (age_days / HALF_LIFE_DAYS)
+    return max(0.0, item.weight) * max(1, item.reporters) * decay
 
 
 @dataclass
