@@ -166,6 +166,17 @@ class Assessment:
     def reports(self) -> int:
         return sum(count for _, count in self.evidence_counts)
 
+    @property
+    def evidence_summary(self) -> str:
+        """E.g. "3 calls, 4 patient reports", or "no reports yet"."""
+        if not self.evidence_counts:
+            return "no reports yet"
+        parts = []
+        for source, count in self.evidence_counts:
+            singular, plural = _SOURCE_NOUNS[source]
+            parts.append(f"{count} {singular if count == 1 else plural}")
+        return ", ".join(parts)
+
     def leaning(self, question: Question) -> Leaning:
         for result in self.questions:
             if result.question == question:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from caretime.core.calls import Care, FollowUpBy, Visits
+from caretime.core.calls import CARE_LABELS, FOLLOW_UP_LABELS, VISITS_LABELS, Care, FollowUpBy, Visits
 from caretime.core.evidence import Evidence, EvidenceSource
 from caretime.core.geo import BoundingBox, Point, bounding_box, distance_miles
 from caretime.core.verdict import (
@@ -160,9 +160,9 @@ def _spread(rows: list[tuple[object, ...]]) -> CallSpread:
         newest=max(called_in for called_in, _ in answers),
         minutes=tuple(sorted(a.therapist_minutes for _, a in answers if a.therapist_minutes is not None)),
         minutes_withheld=sum(1 for _, a in answers if a.minutes_withheld),
-        care=tuple((c.value, care[c.value]) for c in Care if care[c.value]),
-        visits=tuple((v.value, visits[v.value]) for v in Visits if visits[v.value]),
-        follow_up=tuple((f.value, follow_up[f.value]) for f in FollowUpBy if follow_up[f.value]),
+        care=tuple((CARE_LABELS[c], care[c.value]) for c in Care if care[c.value]),
+        visits=tuple((VISITS_LABELS[v], visits[v.value]) for v in Visits if visits[v.value]),
+        follow_up=tuple((FOLLOW_UP_LABELS[f], follow_up[f.value]) for f in FollowUpBy if follow_up[f.value]),
         visit_lengths=tuple(sorted(a.visit_length_minutes for _, a in answers if a.visit_length_minutes is not None)),
     )
 

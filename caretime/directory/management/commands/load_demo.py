@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from caretime.directory.demo import build_demo_region
 from caretime.progress import progress_reporter
+from caretime.reports.demo import build_demo_call_reports
 
 
 class Command(BaseCommand):
@@ -20,7 +22,8 @@ class Command(BaseCommand):
             raise CommandError("--clinics must be at least 1.")
         with progress_reporter(self.stdout, "Building the demo region") as progress:
             summary = build_demo_region(seed=seed, clinics=clinics, progress=progress)
+            calls = build_demo_call_reports(seed=seed, today=timezone.now().date(), progress=progress)
         self.stdout.write(
             f"Demo region (seed {seed}): {summary.clinics} clinics, {summary.organizations} organisations, "
-            f"{summary.clinicians} clinicians. Every page labels them as demo data."
+            f"{summary.clinicians} clinicians, {calls} call reports. Every page labels them as demo data."
         )
