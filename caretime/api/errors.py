@@ -10,12 +10,21 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        headers: dict[str, str] | None = None,
+        fields: list[str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.fields = fields  # the request fields the message is about, when it names some
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -34,7 +43,8 @@ def _describe(errors: list[dict[str, Any]]) -> str:
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        response = api.create_response(request, error_body(exc.code, exc.message), status=exc.status)
+        extra = {"fields": exc.fields} if exc.fields else {}
+        response = api.create_response(request, error_body(exc.code, exc.message, **extra), status=exc.status)
         for name, value in exc.headers.items():
             response[name] = value
         return response
