@@ -78,7 +78,7 @@ def evidence_in_box(box: BoundingBox, discipline: str | None = None) -> dict[Evi
     return _group(reports.values_list("clinic_id", "discipline", *EVIDENCE_COLUMNS))
 
 
-class _Judge:
+class Judge:
     """Assessments for many clinics under one bar; clinics without evidence share one."""
 
     def __init__(self, evidence: dict[EvidenceKey, list[Evidence]], bar: Bar, as_of: date) -> None:
@@ -281,7 +281,7 @@ class VerdictSearchPage:
         return self.page > 1
 
 
-def _verdicts(clinic: Clinic, discipline: str | None, judge: _Judge) -> tuple[DisciplineVerdict, ...]:
+def _verdicts(clinic: Clinic, discipline: str | None, judge: Judge) -> tuple[DisciplineVerdict, ...]:
     codes = [discipline] if discipline else clinic.disciplines
     return tuple(DisciplineVerdict(code, DisciplineChoices(code).label, judge(clinic.pk, code)) for code in codes)
 
@@ -297,14 +297,14 @@ def search_with_verdicts(
     """
     if sort == Sort.DISTANCE or search.center is None:
         plain = search_clinics(search, page=page, page_size=page_size)
-        judge = _Judge(evidence_for_clinics([h.clinic.pk for h in plain.hits], search.discipline), bar, as_of)
+        judge = Judge(evidence_for_clinics([h.clinic.pk for h in plain.hits], search.discipline), bar, as_of)
         hits = [
             VerdictHit(h.clinic, h.distance_miles, _verdicts(h.clinic, search.discipline, judge)) for h in plain.hits
         ]
         return VerdictSearchPage(hits, plain.total, page, page_size, Sort.DISTANCE, bar, search.discipline)
 
     box, within = _within(search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance)
-    judge = _Judge(evidence_in_box(box, search.discipline), bar, as_of)
+    judge = Judge(evidence_in_box(box, search.discipline), bar, as_of)
     if search.discipline:
         offered: dict[int, list[str]] = {}
         discipline = search.discipline
@@ -360,7 +360,7 @@ def alternatives_for(
     """The nearest clinics within the radius whose verdict is Good for this discipline and bar;
     when none is Good, the Unknown ones with the most evidence (none with evidence against)."""
     box, within = _within(clinic.point, radius_miles, discipline=discipline, exclude_id=clinic.pk)
-    judge = _Judge(evidence_in_box(box, discipline), bar, as_of)
+    judge = Judge(evidence_in_box(box, discipline), bar, as_of)
     good = [(miles, cid) for miles, cid in within if judge(cid, discipline).verdict == Verdict.GOOD][:limit]
     kind = Verdict.GOOD
     picked = good

@@ -26,7 +26,8 @@ def test_avoid_offers_good_alternatives_nearest_first_and_a_not_interested_messa
     assert "verdict-avoid" in page
     assert "Clinics nearby that meet your bar" in page
     assert page.index("Near Good PT") < page.index("Far Good PT")
-    assert "Middling PT" not in page and "Silent PT" not in page
+    assert "Middling PT" not in page
+    assert "Silent PT" not in page
     assert "I have decided not to book, because the time with the therapist would be about 30 minutes or less" in page
     assert 'href="sms:+13125550100?body=' in page
     assert 'href="mailto:?subject=' in page
@@ -39,7 +40,9 @@ def test_alternatives_stay_within_the_radius(client: Client, lincoln_park: dict[
     assert "Far Good PT" not in page  # about 9 miles away
 
 
-def test_without_a_good_clinic_the_best_known_unknowns_are_labelled(client: Client, lincoln_park: dict[str, Clinic]) -> None:
+def test_without_a_good_clinic_the_best_known_unknowns_are_labelled(
+    client: Client, lincoln_park: dict[str, Clinic]
+) -> None:
     client.post(reverse("set-bar"), {"min_minutes": "60", "every_visit": "yes", "next": "/"})
     page = verdict_page(client, lincoln_park["mill"])
     assert "No clinic within 25 miles is known to meet your bar" in page
@@ -91,14 +94,17 @@ def test_a_bad_bar_is_refused_and_kept(client: Client, data: dict[str, str], mes
 
 
 def test_the_bar_never_redirects_elsewhere(client: Client) -> None:
-    response = client.post(reverse("set-bar"), {"min_minutes": "50", "every_visit": "no", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("set-bar"), {"min_minutes": "50", "every_visit": "no", "next": "https://evil.example/"}
+    )
     assert response["Location"] == reverse("home")
 
 
 def test_letters_to_clinic_and_insurer(client: Client, lincoln_park: dict[str, Clinic]) -> None:
     url = reverse("clinic-letters", args=[lincoln_park["mill"].pk, "pt"])
     page = client.get(url).content.decode()
-    assert "Request to the clinic" in page and "Request to your insurer" in page
+    assert "Request to the clinic" in page
+    assert "Request to your insurer" in page
     assert "at least 45 minutes of one-on-one treatment with a licensed therapist" in page
     assert "Dear member services" in page
     assert "Member ID" in page
@@ -112,7 +118,8 @@ def test_clinic_page_shows_a_verdict_per_therapy_and_the_script(client: Client, 
     clinic = make_clinic("Two Kinds Rehab", latitude=41.92, longitude=-87.65, disciplines=("pt", "ot"))
     add_call(clinic, MIDDLING, discipline="ot")
     page = client.get(reverse("clinic-detail", args=[clinic.pk])).content.decode()
-    assert "Physical therapy: " in page and "Occupational therapy: " in page
+    assert "Physical therapy: " in page
+    assert "Occupational therapy: " in page
     assert page.count("verdict-unknown") == 2
     assert "Before you book, ask" in page
     assert reverse("ask-before-booking", args=[clinic.pk, "ot"]) in page
