@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 ## Install, create the SQLite database, load the demo region and serve http://127.0.0.1:8000
 run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DEBUG=true $(BIN)/python manage.py load_demo
+	DEBUG=true $(BIN)/python manage.py load_demo --if-missing
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Install what the tests need and run the whole suite (browser tests need /usr/bin/chromium)
@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 types: $(STAMP)
-	DEBUG=true $(BIN)/mypy caretime tests bench
+	DEBUG=true $(BIN)/mypy caretime tests $(wildcard bench/*.py)
 
 migrations-check: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run

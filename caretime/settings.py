@@ -117,17 +117,17 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed names need `collectstatic` first; development and tests skip that.
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("STATIC_MANIFEST", default=not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
 # Tests and `runserver` serve static files from the app folders without collectstatic.
-WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
-WHITENOISE_MANIFEST_STRICT = False
+WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", default=not DEBUG)
 
 # Security. Browsers only ever talk to us: see caretime.web.middleware for the CSP.
 HTTPS = env_bool("HTTPS", default=not DEBUG)

@@ -9,3 +9,4 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("HTTPS", "false")  # the live server speaks plain HTTP on 127.0.0.1
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("STATIC_MANIFEST", "false")  # tests serve static files without collectstatic

@@ -188,15 +188,15 @@ def describe_location(point: Point, city: str, state: str, zip_code: str) -> str
     """Where a place is, in words, for people who cannot (or prefer not to) use a map."""
     city_name = city.title()
     county = _county_index().get(zip_code)
-    in_county = f" in {county}" if county else ""
+    in_county = f", in {county}" if county else ""
     center = _city_index().get((city.lower(), state))
     if center is None:
         return f"In {city_name}, {state}{in_county}, ZIP code {zip_code}."
     miles = distance_miles(center, point)
     if miles < 0.5:
-        return f"Near the centre of {city_name}, {state}{in_county}, ZIP code {zip_code}."
+        return f"Near the center of {city_name}, {state}{in_county}, ZIP code {zip_code}."
     return (
-        f"About {miles:.1f} miles {compass_direction(center, point)} of the centre of "
+        f"About {miles:.1f} miles {compass_direction(center, point)} of the center of "
         f"{city_name}, {state}{in_county}, ZIP code {zip_code}."
     )
 

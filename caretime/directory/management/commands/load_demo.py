@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from caretime.directory.demo import build_demo_region
+from caretime.directory.models import Clinic
 from caretime.progress import progress_reporter
 from caretime.reports.demo import build_demo_call_reports
 
@@ -16,10 +17,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=1, help="The same seed builds the same region (default 1).")
         parser.add_argument("--clinics", type=int, default=300, help="How many clinics (default 300).")
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Do nothing when a demo region is already loaded (keeps what was entered on it).",
+        )
 
-    def handle(self, *args: Any, seed: int, clinics: int, **options: Any) -> None:
+    def handle(self, *args: Any, seed: int, clinics: int, if_missing: bool, **options: Any) -> None:
         if clinics < 1:
             raise CommandError("--clinics must be at least 1.")
+        if if_missing and Clinic.objects.filter(is_demo=True).exists():
+            self.stdout.write("A demo region is already loaded; run load_demo without --if-missing to rebuild it.")
+            return
         with progress_reporter(self.stdout, "Building the demo region") as progress:
             summary = build_demo_region(seed=seed, clinics=clinics, progress=progress)
             calls = build_demo_call_reports(seed=seed, today=timezone.now().date(), progress=progress)

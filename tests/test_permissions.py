@@ -1,0 +1,63 @@
+"""Who may see what: every URL with what an anonymous visitor gets.
+
+Every route of the site must appear in ANONYMOUS below; the test fails when a new route
+is added without deciding its access rule. Later roles (clinic owner, moderator) add
+their own tables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from caretime.directory.models import Clinic
+
+pytestmark = pytest.mark.django_db
+
+# route pattern -> (example path, expected status for an anonymous visitor)
+ANONYMOUS: dict[str, tuple[str, int]] = {
+    "": ("/", 200),
+    "clinics/": ("/clinics/?near=60614", 200),
+    "clinics/<int:clinic_id>/": ("/clinics/{clinic}/", 200),
+    "about/": ("/about/", 200),
+    "api/v1/clinics": ("/api/v1/clinics", 200),
+    "api/v1/clinics/<int:clinic_id>": ("/api/v1/clinics/{clinic}", 200),
+    "api/v1/clinics/<clinic_id>": ("/api/v1/clinics/not-a-number", 400),
+    "api/v1/": ("/api/v1/", 404),  # no interactive docs: they would load scripts from elsewhere
+    "api/v1/openapi.json": ("/api/v1/openapi.json", 200),
+    "api/v1/health": ("/api/v1/health", 200),
+    "admin/": ("/admin/", 302),  # every admin page sends strangers to the login form
+}
+
+
+def _routes(patterns: list[Any], prefix: str = "") -> list[str]:
+    found: list[str] = []
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route.startswith("admin/"):
+                found.append("admin/")
+                continue
+            found.extend(_routes(pattern.url_patterns, route))
+        elif isinstance(pattern, URLPattern):
+            found.append(route)
+    return sorted(set(found))
+
+
+def test_every_route_has_an_anonymous_rule() -> None:
+    missing = [route for route in _routes(get_resolver().url_patterns) if route not in ANONYMOUS]
+    assert missing == [], f"add these routes to ANONYMOUS with their expected response: {missing}"
+
+
+@pytest.mark.parametrize(("route", "expected"), sorted(ANONYMOUS.items()))
+def test_anonymous_visitor(
+    client: Client, chicago_clinics: dict[str, Clinic], route: str, expected: tuple[str, int]
+) -> None:
+    path, status = expected
+    response = client.get(path.format(clinic=chicago_clinics["near"].pk))
+    assert response.status_code == status
+    if status == 302:
+        assert "/admin/login/" in response["Location"]

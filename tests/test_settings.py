@@ -1,0 +1,81 @@
+"""Start-up refuses bad configuration with a message naming the variable."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = "k" * 40
+
+
+def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "HTTPS"}}
+    clean.update(env)
+    clean["DJANGO_SETTINGS_MODULE"] = "caretime.settings"
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DEBUG": "false"}, "SECRET_KEY is required"),
+        ({"DEBUG": "false", "SECRET_KEY": "short"}, "SECRET_KEY must be at least 32"),
+        ({"DEBUG": "maybe", "SECRET_KEY": GOOD_KEY}, "DEBUG='maybe' is not a yes/no value"),
+        ({"SECRET_KEY": GOOD_KEY, "DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL must be a sqlite:/// or postgres://"),
+        ({"SECRET_KEY": GOOD_KEY, "DATABASE_URL": "nonsense"}, "DATABASE_URL"),
+        ({"SECRET_KEY": GOOD_KEY, "EMAIL_PORT": "smtp"}, "EMAIL_PORT='smtp' is not a whole number"),
+    ],
+)
+def test_bad_values_stop_start_up_and_name_the_variable(env: dict[str, str], named: str) -> None:
+    result = start(env)
+    assert result.returncode != 0
+    assert named in result.stderr
+
+
+def test_sqlite_is_the_default_and_postgres_comes_from_database_url() -> None:
+    assert start({"DEBUG": "true"}).stdout.strip() == "django.db.backends.sqlite3"
+    postgres = start({"SECRET_KEY": GOOD_KEY, "DATABASE_URL": "postgres://u@127.0.0.1:5432/caretime"})
+    assert postgres.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_a_sqlite_file_database_runs_in_wal_mode(tmp_path: Path) -> None:
+    database = tmp_path / "caretime.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "caretime.settings"}
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0", "directory", "0001"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_sqlite_takes_the_write_lock_at_begin_and_waits_when_busy(tmp_path: Path) -> None:
+    from caretime.settings import _database
+
+    options = _database(f"sqlite:///{tmp_path / 'x.sqlite3'}")["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5
