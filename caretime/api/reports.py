@@ -7,7 +7,7 @@ from typing import Literal
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from caretime.api.errors import ApiError
 from caretime.core.calls import MAX_MINUTES, MAX_OTHER_PATIENTS, NOTE_MAX_CHARS, CallAnswers, Care, FollowUpBy, Visits
@@ -181,7 +181,7 @@ def _offered(clinic: Clinic, discipline: str) -> None:
     response={201: CallReportOut},
     summary="Record what a clinic said on a call",
 )
-def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportIn) -> tuple[int, CallReportOut]:
+def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportIn) -> Status[CallReportOut]:
     """No account needed. At most 10 reports an hour per client and 3 a day per clinic per client
     (429 with Retry-After). Impossible combinations are refused naming the fields that disagree."""
     clinic = _clinic(clinic_id)
@@ -212,13 +212,16 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
         received_on=today,
     )
     care_time = care_time_for(clinic, report.discipline, Bar(), as_of=today)
-    return 201, CallReportOut(
-        id=saved.pk,
-        clinic_id=clinic.pk,
-        discipline=report.discipline,
-        called_in=f"{saved.called_in:%Y-%m}",
-        summary=saved.summary,
-        verdict=verdict_out(clinic, report.discipline, care_time.assessment),
+    return Status(
+        201,
+        CallReportOut(
+            id=saved.pk,
+            clinic_id=clinic.pk,
+            discipline=report.discipline,
+            called_in=f"{saved.called_in:%Y-%m}",
+            summary=saved.summary,
+            verdict=verdict_out(clinic, report.discipline, care_time.assessment),
+        ),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -36,15 +35,6 @@ MILL = CallAnswers(
     visit_length_minutes=60,
 )
 MIDDLING = replace(ONE_ON_ONE, therapist_minutes=40)
-
-
-@pytest.fixture(autouse=True)
-def _static_files_without_manifest(settings: Any) -> None:
-    # Pages are rendered without running collectstatic first.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture(autouse=True)
