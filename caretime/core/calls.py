@@ -145,10 +145,14 @@ def contradictions(answers: CallAnswers) -> list[Contradiction]:
     return found
 
 
+_EVERY_VISIT = {Visits.EVERY_VISIT: True, Visits.FIRST_VISIT_ONLY: False, Visits.NOT_SAID: None}
+_SHARED = {Care.ONE_ON_ONE: False, Care.SHARED: True, Care.NOT_SAID: None}
+
+
 def call_evidence(answers: CallAnswers, *, called_in: date) -> Evidence:
     """The clinic's answers on one call as evidence for the verdict."""
     a = answers
-    every_visit = {Visits.EVERY_VISIT: True, Visits.FIRST_VISIT_ONLY: False, Visits.NOT_SAID: None}[a.visits]
+    every_visit = _EVERY_VISIT[a.visits]
     if every_visit is None and a.follow_up_by == FollowUpBy.AIDE:
         # An aide on follow-up visits means the therapist's one-on-one care ends after the first.
         every_visit = False
@@ -157,7 +161,7 @@ def call_evidence(answers: CallAnswers, *, called_in: date) -> Evidence:
         observed_on=called_in,
         weight=CALL_WEIGHT,
         one_on_one_minutes=float(a.therapist_minutes) if a.therapist_minutes is not None else None,
-        shared={Care.ONE_ON_ONE: False, Care.SHARED: True, Care.NOT_SAID: None}[a.care],
+        shared=_SHARED[a.care],
         every_visit=every_visit,
         minutes_withheld=a.minutes_withheld,
         summary=describe(a),

@@ -293,37 +293,116 @@ def _bad_effect(bad: _Side, counts_for_bar: bool) -> tuple[Effect, str]:
     return Effect.OPEN, _OLD_CAVEAT
 
 
-def _time_question(items: Iterable[tuple[Evidence, float]], bar: Bar) -> tuple[QuestionResult, list[Reason]]:
-    """Minutes alone with the therapist, read against "about 30 or less" and the bar.
+class _Bucket(enum.IntEnum):
+    """Which side of which question an item of evidence supports (an index: ranking many
+    clinics adds up thousands of these, and list indexing is the cheapest way)."""
 
-    An exact figure counts for both comparisons; time while the therapist also treated
-    others is an upper bound on one-on-one time (it can only show "short"); billing's
+    SHARED = 0
+    ONE_ON_ONE = 1
+    FIRST_ONLY = 2
+    EVERY = 3
+    SHORT = 4  # about 30 minutes or less one-on-one
+    NOT_SHORT = 5  # more than 30 minutes one-on-one
+    MEETS = 6  # at least the person's minimum
+    BELOW = 7  # less than the person's minimum
+    WITHHELD = 8  # the clinic would not say how many minutes
+
+
+def _buckets(item: Evidence, minimum: int) -> list[_Bucket]:
+    """The sides an item supports. The one place that reads an item's facts.
+
+    An exact figure counts for both comparisons of time; time while the therapist also
+    treated others is an upper bound on one-on-one time (it can only show "short"); billing's
     "at least N minutes" is a lower bound (it can only show "long enough").
     """
-    short, not_short, meets, below = _Side(), _Side(), _Side(), _Side()
-    withheld = _Side()
-    minimum = bar.min_one_on_one_minutes
-    for item, weight in items:
-        if item.minutes_withheld and item.one_on_one_minutes is None:
-            withheld.add(item, weight)
-        minutes = item.one_on_one_minutes
-        if minutes is None:
-            continue
-        upper = item.shared is True
-        lower = item.minutes_are_lower_bound
-        if upper and lower:
-            continue  # "at least N minutes of shared time" says nothing about one-on-one time
-        if not lower:  # exact or upper bound
-            if minutes <= SHORT_MINUTES:
-                short.add(item, weight)
-            if minutes < minimum:
-                below.add(item, weight)
-        if not upper:  # exact or lower bound
-            if minutes > SHORT_MINUTES:
-                not_short.add(item, weight)
-            if minutes >= minimum:
-                meets.add(item, weight)
+    found: list[_Bucket] = []
+    if item.shared is True:
+        found.append(_Bucket.SHARED)
+    elif item.shared is False:
+        found.append(_Bucket.ONE_ON_ONE)
+    if item.every_visit is False:
+        found.append(_Bucket.FIRST_ONLY)
+    elif item.every_visit is True:
+        found.append(_Bucket.EVERY)
+    minutes = item.one_on_one_minutes
+    if minutes is None:
+        if item.minutes_withheld:
+            found.append(_Bucket.WITHHELD)
+        return found
+    upper = item.shared is True
+    lower = item.minutes_are_lower_bound
+    if upper and lower:
+        return found  # "at least N minutes of shared time" says nothing about one-on-one time
+    if not lower:  # exact or upper bound
+        if minutes <= SHORT_MINUTES:
+            found.append(_Bucket.SHORT)
+        if minutes < minimum:
+            found.append(_Bucket.BELOW)
+    if not upper:  # exact or lower bound
+        if minutes > SHORT_MINUTES:
+            found.append(_Bucket.NOT_SHORT)
+        if minutes >= minimum:
+            found.append(_Bucket.MEETS)
+    return found
 
+
+@dataclass(frozen=True)
+class _Sums:
+    support: list[float]  # indexed by _Bucket
+    without_billing: list[float]
+
+    def avoids(self, bad: _Bucket, good: _Bucket) -> bool:
+        """The bad answer outweighs the good one, and not on billing data alone."""
+        return self.support[bad] > self.support[good] and self.without_billing[bad] >= MIN_DECIDING_SUPPORT
+
+    def settled(self, good: _Bucket, bad: _Bucket) -> bool:
+        """The good answer carries enough weight, and twice that against it."""
+        return self.support[good] >= MIN_DECIDING_SUPPORT and self.support[good] >= PREVAIL_RATIO * self.support[bad]
+
+
+def _decide(sums: _Sums, bar: Bar) -> Verdict:
+    """The rule itself; ``assess`` and ``quick_verdict`` both end here."""
+    if (
+        sums.avoids(_Bucket.SHORT, _Bucket.NOT_SHORT)
+        or sums.avoids(_Bucket.SHARED, _Bucket.ONE_ON_ONE)
+        or (bar.every_visit_required and sums.avoids(_Bucket.FIRST_ONLY, _Bucket.EVERY))
+    ):
+        return Verdict.AVOID
+    if (
+        sums.settled(_Bucket.MEETS, _Bucket.BELOW)
+        and sums.settled(_Bucket.ONE_ON_ONE, _Bucket.SHARED)
+        and (not bar.every_visit_required or sums.settled(_Bucket.EVERY, _Bucket.FIRST_ONLY))
+    ):
+        return Verdict.GOOD
+    return Verdict.UNKNOWN
+
+
+def quick_verdict(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> tuple[Verdict, float]:
+    """(verdict, strength) without the reasons: the same rule, for ranking many clinics."""
+    support: list[list[float]] = [[] for _ in _Bucket]
+    without_billing: list[list[float]] = [[] for _ in _Bucket]
+    total: list[float] = []
+    minimum = bar.min_one_on_one_minutes
+    for item in evidence:
+        weight = aged_weight(item, as_of)
+        if weight <= 0:
+            continue
+        total.append(weight)
+        billing = item.source == EvidenceSource.BILLING
+        for bucket in _buckets(item, minimum):
+            support[bucket].append(weight)
+            if not billing:
+                without_billing[bucket].append(weight)
+    sums = _Sums([math.fsum(w) for w in support], [math.fsum(w) for w in without_billing])
+    return _decide(sums, bar), math.fsum(total)
+
+
+def _time_question(sides: dict[_Bucket, _Side], bar: Bar) -> tuple[QuestionResult, list[Reason]]:
+    """Minutes alone with the therapist, read against "about 30 or less" and the bar."""
+    short, not_short = sides[_Bucket.SHORT], sides[_Bucket.NOT_SHORT]
+    meets, below = sides[_Bucket.MEETS], sides[_Bucket.BELOW]
+    withheld = sides[_Bucket.WITHHELD]
+    minimum = bar.min_one_on_one_minutes
     reasons: list[Reason] = []
     short_claim = f"About {SHORT_MINUTES} minutes or less one-on-one with the therapist"
     longer_claim = f"More than {SHORT_MINUTES} minutes one-on-one with the therapist"
@@ -374,30 +453,24 @@ def assess(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> Assessment
     weighted = [(item, aged_weight(item, as_of)) for item in evidence]
     weighted = [(item, weight) for item, weight in weighted if weight > 0]
 
-    shared, one_on_one, first_only, every = _Side(), _Side(), _Side(), _Side()
+    sides = {bucket: _Side() for bucket in _Bucket}  # in _Bucket order
     for item, weight in weighted:
-        if item.shared is True:
-            shared.add(item, weight)
-        elif item.shared is False:
-            one_on_one.add(item, weight)
-        if item.every_visit is False:
-            first_only.add(item, weight)
-        elif item.every_visit is True:
-            every.add(item, weight)
+        for bucket in _buckets(item, bar.min_one_on_one_minutes):
+            sides[bucket].add(item, weight)
 
-    time_result, time_reasons = _time_question(weighted, bar)
+    time_result, time_reasons = _time_question(sides, bar)
     sharing_result, sharing_reason = _yes_no_question(
         Question.SHARING,
-        shared,
-        one_on_one,
+        sides[_Bucket.SHARED],
+        sides[_Bucket.ONE_ON_ONE],
         bad_claim="The therapist treats other patients at the same time",
         good_claim="One-on-one: the therapist sees no other patient during your time",
         counts_for_bar=True,
     )
     visits_result, visits_reason = _yes_no_question(
         Question.EVERY_VISIT,
-        first_only,
-        every,
+        sides[_Bucket.FIRST_ONLY],
+        sides[_Bucket.EVERY],
         bad_claim="One-on-one only on the first visit",
         good_claim="One-on-one on every visit",
         counts_for_bar=bar.every_visit_required,
@@ -406,16 +479,13 @@ def assess(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> Assessment
     reasons[0:0] = time_reasons[:1]
     reasons.extend(time_reasons[1:])
 
-    if any(r.effect == Effect.AVOID for r in reasons):
-        verdict = Verdict.AVOID
-    elif (
-        time_result.settled_good
-        and sharing_result.settled_good
-        and (visits_result.settled_good or not bar.every_visit_required)
-    ):
-        verdict = Verdict.GOOD
-    else:
-        verdict = Verdict.UNKNOWN
+    verdict = _decide(
+        _Sums(
+            [sides[bucket].support for bucket in _Bucket],
+            [sides[bucket].support_without_billing for bucket in _Bucket],
+        ),
+        bar,
+    )
 
     counts: dict[EvidenceSource, int] = {}
     for item, _ in weighted:

@@ -116,6 +116,12 @@ class CallReport(models.Model):
         return call_evidence(self.answers, called_in=self.called_in)
 
 
+# Plain dict lookups: selectors turn thousands of rows into answers per search.
+_CARE = {c.value: c for c in Care}
+_VISITS = {v.value: v for v in Visits}
+_FOLLOW_UP = {f.value: f for f in FollowUpBy}
+
+
 def answers_from_row(row: tuple[object, ...]) -> tuple[date, CallAnswers]:
     """(called_in, answers) from the values of ``EVIDENCE_COLUMNS``."""
     called_in, minutes, withheld, care, others, visits, follow_up, length = row
@@ -123,10 +129,10 @@ def answers_from_row(row: tuple[object, ...]) -> tuple[date, CallAnswers]:
     return called_in, CallAnswers(
         therapist_minutes=minutes if isinstance(minutes, int) else None,
         minutes_withheld=bool(withheld),
-        care=Care(str(care)),
+        care=_CARE[str(care)],
         other_patients=others if isinstance(others, int) else None,
-        visits=Visits(str(visits)),
-        follow_up_by=FollowUpBy(str(follow_up)),
+        visits=_VISITS[str(visits)],
+        follow_up_by=_FOLLOW_UP[str(follow_up)],
         visit_length_minutes=length if isinstance(length, int) else None,
     )
 

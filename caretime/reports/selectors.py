@@ -24,6 +24,7 @@ from caretime.core.verdict import (
     Disagreement,
     Verdict,
     assess,
+    quick_verdict,
     stated_versus_reported,
 )
 from caretime.directory.models import Clinic, ClinicService, DisciplineChoices
@@ -79,7 +80,8 @@ def evidence_in_box(box: BoundingBox, discipline: str | None = None) -> dict[Evi
 
 
 class Judge:
-    """Assessments for many clinics under one bar; clinics without evidence share one."""
+    """Verdicts for many clinics under one bar. Ranking uses ``quick_verdict`` (the same rule
+    without the reasons); full assessments are made only for the clinics shown."""
 
     def __init__(self, evidence: dict[EvidenceKey, list[Evidence]], bar: Bar, as_of: date) -> None:
         self.evidence = evidence
@@ -87,6 +89,7 @@ class Judge:
         self.as_of = as_of
         self.nothing = assess([], bar, as_of=as_of)
         self._done: dict[EvidenceKey, Assessment] = {}
+        self._quick: dict[EvidenceKey, tuple[Verdict, float]] = {}
 
     def __call__(self, clinic_id: int, discipline: str) -> Assessment:
         key = (clinic_id, discipline)
@@ -95,6 +98,20 @@ class Judge:
         if key not in self._done:
             self._done[key] = assess(self.evidence[key], self.bar, as_of=self.as_of)
         return self._done[key]
+
+    def verdict(self, clinic_id: int, discipline: str) -> Verdict:
+        return self._quick_result(clinic_id, discipline)[0]
+
+    def strength(self, clinic_id: int, discipline: str) -> float:
+        return self._quick_result(clinic_id, discipline)[1]
+
+    def _quick_result(self, clinic_id: int, discipline: str) -> tuple[Verdict, float]:
+        key = (clinic_id, discipline)
+        if key not in self.evidence:
+            return Verdict.UNKNOWN, 0.0
+        if key not in self._quick:
+            self._quick[key] = quick_verdict(self.evidence[key], self.bar, as_of=self.as_of)
+        return self._quick[key]
 
 
 # --- one clinic -----------------------------------------------------------------------
@@ -310,7 +327,7 @@ def search_with_verdicts(
         discipline = search.discipline
 
         def best(clinic_id: int) -> Verdict:
-            return judge(clinic_id, discipline).verdict
+            return judge.verdict(clinic_id, discipline)
     else:
         offered = {}
         for clinic_id, code in ClinicService.objects.filter(
@@ -322,10 +339,10 @@ def search_with_verdicts(
             offered.setdefault(clinic_id, []).append(code)
 
         def best(clinic_id: int) -> Verdict:
-            verdicts = [judge(clinic_id, code).verdict for code in offered.get(clinic_id, [])]
+            verdicts = [judge.verdict(clinic_id, code) for code in offered.get(clinic_id, [])]
             return max(verdicts, key=lambda v: v.rank, default=Verdict.UNKNOWN)
 
-    ranked = sorted(((-best(cid).rank, miles, cid) for miles, cid in within))
+    ranked = sorted((-best(cid).rank, miles, cid) for miles, cid in within)
     counts = Counter(best(cid) for _, _, cid in ranked)
     offset = (page - 1) * page_size
     shown = ranked[offset : offset + page_size]
@@ -361,13 +378,13 @@ def alternatives_for(
     when none is Good, the Unknown ones with the most evidence (none with evidence against)."""
     box, within = _within(clinic.point, radius_miles, discipline=discipline, exclude_id=clinic.pk)
     judge = Judge(evidence_in_box(box, discipline), bar, as_of)
-    good = [(miles, cid) for miles, cid in within if judge(cid, discipline).verdict == Verdict.GOOD][:limit]
+    good = [(miles, cid) for miles, cid in within if judge.verdict(cid, discipline) == Verdict.GOOD][:limit]
     kind = Verdict.GOOD
     picked = good
     if not good:
         kind = Verdict.UNKNOWN
-        unknown = [(miles, cid) for miles, cid in within if judge(cid, discipline).verdict == Verdict.UNKNOWN]
-        unknown.sort(key=lambda mc: (-round(judge(mc[1], discipline).strength, 6), mc[0], mc[1]))
+        unknown = [(miles, cid) for miles, cid in within if judge.verdict(cid, discipline) == Verdict.UNKNOWN]
+        unknown.sort(key=lambda mc: (-round(judge.strength(mc[1], discipline), 6), mc[0], mc[1]))
         picked = unknown[:limit]
     by_id = with_listing_details(Clinic.objects.all()).in_bulk([cid for _, cid in picked])
     items = tuple(Alternative(by_id[cid], miles, judge(cid, discipline)) for miles, cid in picked)

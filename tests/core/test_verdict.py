@@ -20,6 +20,7 @@ from caretime.core.verdict import (
     Verdict,
     aged_weight,
     assess,
+    quick_verdict,
     stated_versus_reported,
 )
 
@@ -277,3 +278,21 @@ def test_every_verdict_other_than_unknown_has_reasons(items: list[Evidence], bar
             assert any(t.source != EvidenceSource.BILLING for t in reason.supporting)
     if result.verdict == Verdict.GOOD:
         assert sum(1 for r in result.reasons if r.effect == Effect.GOOD) >= (3 if bar.every_visit_required else 2)
+
+
+@settings(max_examples=300)
+@given(evidence_lists, bars)
+def test_the_quick_verdict_is_the_same_rule(items: list[Evidence], bar: Bar) -> None:
+    full = assess(items, bar, as_of=TODAY)
+    verdict, strength = quick_verdict(items, bar, as_of=TODAY)
+    assert verdict == full.verdict
+    assert strength == full.strength
+
+
+@settings(max_examples=300)
+@given(evidence_lists, bars)
+def test_reasons_agree_with_the_verdict(items: list[Evidence], bar: Bar) -> None:
+    result = assess(items, bar, as_of=TODAY)
+    assert (result.verdict == Verdict.AVOID) == bool(result.avoid_reasons)
+    if result.verdict == Verdict.GOOD:
+        assert not any(r.effect == Effect.OPEN for r in result.reasons)
