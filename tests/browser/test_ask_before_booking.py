@@ -99,3 +99,44 @@ def test_the_script_fits_a_phone_and_prints_on_one_page(live_server: Any, demo_r
         assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, f"{path} prints on more than one page"
     phone.close()
     desk.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_axe_finds_no_serious_violation_on_the_ask_pages(
+    live_server: Any, demo_region: Clinic, page: Any, width: int
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.set_viewport_size({"width": width, "height": 900})
+    axe = Axe()
+    clinic = demo_region.pk
+    paths = [
+        f"/clinics/{clinic}/pt/ask/",
+        f"/clinics/{clinic}/pt/verdict/",
+        f"/clinics/{clinic}/pt/letters/",
+        f"/clinics/{clinic}/pt/letters/?print=clinic",
+        f"/compare/?clinic={clinic}&clinic={clinic + 1}&discipline=pt&near={demo_region.zip_code}",
+        f"/clinics/?near={demo_region.zip_code}&discipline=pt&sort=verdict",
+    ]
+    for path in paths:
+        page.goto(live_server.url + path)
+        violations = axe.run(page).response["violations"]
+        serious = [(v["id"], v["impact"], v["help"]) for v in violations if v["impact"] in {"serious", "critical"}]
+        assert serious == [], f"{path}: {serious}"
+    # A refused form must be as accessible as a fresh one.
+    page.goto(f"{live_server.url}/clinics/{clinic}/pt/ask/")
+    page.get_by_label("Minutes with the therapist per visit").fill("999")
+    page.get_by_role("button", name="Record and see the verdict").click()
+    page.get_by_role("alert").wait_for()
+    violations = axe.run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in {"serious", "critical"}] == []
+
+
+def test_the_bar_set_on_a_clinic_page_is_kept(live_server: Any, demo_region: Clinic, page: Any) -> None:
+    page.goto(f"{live_server.url}/clinics/{demo_region.pk}/")
+    page.get_by_label("Minimum one-on-one minutes").fill("60")
+    page.get_by_role("button", name="Use this bar").click()
+    page.get_by_role("heading", level=1, name=demo_region.name).wait_for()
+    assert page.get_by_label("Minimum one-on-one minutes").input_value() == "60"
+    page.goto(f"{live_server.url}/clinics/{demo_region.pk}/pt/ask/")
+    assert "60 minutes or more with the therapist" in page.locator(".script").inner_text()
