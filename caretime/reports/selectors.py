@@ -297,6 +297,11 @@ class VerdictSearchPage:
     def has_previous(self) -> bool:
         return self.page > 1
 
+    @property
+    def verdict_counts(self) -> list[tuple[Verdict, int]]:
+        """Clinics per verdict, Good first (known only when sorted by verdict)."""
+        return [(v, self.counts[v]) for v in (Verdict.GOOD, Verdict.UNKNOWN, Verdict.AVOID) if self.counts.get(v)]
+
 
 def _verdicts(clinic: Clinic, discipline: str | None, judge: Judge) -> tuple[DisciplineVerdict, ...]:
     codes = [discipline] if discipline else clinic.disciplines

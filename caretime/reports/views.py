@@ -27,6 +27,8 @@ def _clinic_and_discipline(clinic_id: int, discipline: str) -> Clinic:
     clinic = clinic_for_page(clinic_id)
     if clinic is None:
         raise Http404("No clinic with that number.")
+    if clinic.disciplines and discipline not in clinic.disciplines:
+        raise Http404("This clinic is not listed for that therapy.")
     return clinic
 
 

@@ -55,3 +55,14 @@ def test_load_demo_builds_call_reports_too() -> None:
     call_command("load_demo", "--clinics", "20", stdout=out)
     assert "call reports" in out.getvalue()
     assert CallReport.objects.filter(is_demo=True).exists()
+
+
+def test_load_demo_if_missing_adds_call_reports_to_an_older_region() -> None:
+    build_demo_region(seed=1, clinics=20)  # as loaded before call reports existed
+    out = StringIO()
+    call_command("load_demo", "--clinics", "20", "--if-missing", stdout=out)
+    assert "demo call reports" in out.getvalue()
+    assert CallReport.objects.filter(is_demo=True).exists()
+    clinics_before = set(ClinicService.objects.values_list("clinic_id", flat=True))
+    call_command("load_demo", "--clinics", "20", "--if-missing", stdout=StringIO())
+    assert set(ClinicService.objects.values_list("clinic_id", flat=True)) == clinics_before

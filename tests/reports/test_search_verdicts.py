@@ -40,6 +40,7 @@ def test_results_sorted_by_verdict_then_distance(client: Client, lincoln_park: d
     ).content.decode()
     assert names_in_order(page) == ["Near Good PT", "Far Good PT", "Middling PT", "Silent PT", "Mill PT"]
     assert "Good first, then Unknown, then Avoid" in page
+    assert "Good: 2, Unknown: 2, Avoid: 1." in page
 
 
 def test_verdict_sort_follows_the_bar(client: Client, lincoln_park: dict[str, Clinic]) -> None:

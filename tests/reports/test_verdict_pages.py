@@ -163,3 +163,9 @@ def test_compare_refuses_bad_choices(client: Client, db: None, clinics: list[str
     response = client.get(reverse("compare"), {"clinic": clinics})
     assert response.status_code == 400
     assert message in response.content.decode().replace("&#x27;", "'")
+
+
+def test_a_therapy_the_clinic_does_not_offer_is_404(client: Client, lincoln_park: dict[str, Clinic]) -> None:
+    clinic = lincoln_park["mill"]  # physical therapy only
+    for name in ("ask-before-booking", "clinic-verdict", "clinic-letters"):
+        assert client.get(reverse(name, args=[clinic.pk, "slp"])).status_code == 404

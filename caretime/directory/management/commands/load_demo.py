@@ -9,6 +9,7 @@ from caretime.directory.demo import build_demo_region
 from caretime.directory.models import Clinic
 from caretime.progress import progress_reporter
 from caretime.reports.demo import build_demo_call_reports
+from caretime.reports.models import CallReport
 
 
 class Command(BaseCommand):
@@ -27,6 +28,11 @@ class Command(BaseCommand):
         if clinics < 1:
             raise CommandError("--clinics must be at least 1.")
         if if_missing and Clinic.objects.filter(is_demo=True).exists():
+            if not CallReport.objects.filter(is_demo=True).exists():
+                # A region loaded before call reports existed: add them, keep the rest.
+                calls = build_demo_call_reports(seed=seed, today=timezone.now().date())
+                self.stdout.write(f"Added {calls} demo call reports to the demo region already loaded.")
+                return
             self.stdout.write("A demo region is already loaded; run load_demo without --if-missing to rebuild it.")
             return
         with progress_reporter(self.stdout, "Building the demo region") as progress:
