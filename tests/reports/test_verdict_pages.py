@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from caretime.directory.models import Clinic
 from tests.conftest import make_clinic
-from tests.reports.conftest import MIDDLING, add_call
+from tests.reports.conftest import MIDDLING, add_call, today
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +171,38 @@ def test_a_therapy_the_clinic_does_not_offer_is_404(client: Client, lincoln_park
     clinic = lincoln_park["mill"]  # physical therapy only
     for name in ("ask-before-booking", "clinic-verdict", "clinic-letters"):
         assert client.get(reverse(name, args=[clinic.pk, "slp"])).status_code == 404
+
+
+def test_said_and_reported_disagreeing_is_said_on_the_clinic_page(rf: Any, db: None) -> None:
+    # Patient visit reports arrive in a later feature; their evidence is built here directly.
+    from django.template.loader import render_to_string
+
+    from caretime.core.evidence import Evidence, EvidenceSource
+    from caretime.core.verdict import Bar, assess, stated_versus_reported
+    from caretime.reports.selectors import CallSpread, DisciplineCareTime
+
+    day = today()
+    evidence = [
+        Evidence(EvidenceSource.CALL, day, one_on_one_minutes=50, shared=False, every_visit=True),
+        Evidence(EvidenceSource.PATIENT_REPORT, day, reporters=4, shared=True),
+    ]
+    care_time = DisciplineCareTime(
+        discipline="pt",
+        label="Physical therapy",
+        assessment=assess(evidence, Bar(), as_of=day),
+        stated=CallSpread(calls=1, newest=day),
+        reported_counts=((EvidenceSource.PATIENT_REPORT, 4),),
+        disagreements=stated_versus_reported(evidence, Bar(), as_of=day),
+    )
+    clinic = make_clinic("Gap PT", latitude=41.92, longitude=-87.65)
+    request = rf.get("/")
+    html = render_to_string(
+        "reports/_clinic_care_time.html",
+        {"clinic": clinic, "care_times": [care_time], "bar_form": None, "script": ()},
+        request=request,
+    )
+    summary_at = html.index("<details>")
+    gap = "Said and reported disagree: The clinic says one-on-one care; reports after visits show a therapist shared"
+    assert html.index(gap) < summary_at  # visible without opening anything
+    assert "Patient reports: 4" in html
+    assert "verdict-avoid" in html
