@@ -183,7 +183,9 @@ def _offered(clinic: Clinic, discipline: str) -> None:
 )
 def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportIn) -> Status[CallReportOut]:
     """No account needed. At most 10 reports an hour per client and 3 a day per clinic per client
-    (429 with Retry-After). Impossible combinations are refused naming the fields that disagree."""
+    (429 with Retry-After). Impossible combinations are refused naming the fields that disagree.
+    The answer includes the clinic's verdict under the default bar (45 minutes, every visit);
+    GET .../verdict gives it under any bar."""
     clinic = _clinic(clinic_id)
     _offered(clinic, report.discipline)
     today = timezone.now().date()
