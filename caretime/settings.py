@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "caretime.web",
     "caretime.directory",
     "caretime.billing",
+    "caretime.reports",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# How many reverse proxies in front of the app append to X-Forwarded-For; the client's
+# address for rate limits is read that many hops from the right (0: use REMOTE_ADDR).
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from caretime.api.api import api
 from caretime.directory import views as directory_views
@@ -10,6 +10,7 @@ urlpatterns = [
     path("clinics/", directory_views.clinic_search, name="clinic-search"),
     path("clinics/<int:clinic_id>/", directory_views.clinic_detail, name="clinic-detail"),
     path("about/", web_views.about, name="about"),
+    path("", include("caretime.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,15 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "api/v1/openapi.json": ("/api/v1/openapi.json", 200),
     "api/v1/health": ("/api/v1/health", 200),
     "admin/": ("/admin/", 302),  # every admin page sends strangers to the login form
+    # Ask before you book: everything is readable and reportable without an account.
+    "clinics/<int:clinic_id>/<str:discipline>/ask/": ("/clinics/{clinic}/pt/ask/", 200),
+    "clinics/<int:clinic_id>/<str:discipline>/verdict/": ("/clinics/{clinic}/pt/verdict/", 200),
+    "clinics/<int:clinic_id>/<str:discipline>/letters/": ("/clinics/{clinic}/pt/letters/", 200),
+    "compare/": ("/compare/", 400),  # which clinics to compare is missing
+    "your-bar/": ("/your-bar/", 405),  # the bar is only ever set by a form (POST)
+    "api/v1/clinics/<clinic_id>/verdict": ("/api/v1/clinics/{clinic}/verdict?discipline=pt", 200),
+    "api/v1/clinics/<clinic_id>/alternatives": ("/api/v1/clinics/{clinic}/alternatives?discipline=pt", 200),
+    "api/v1/clinics/<clinic_id>/call-reports": ("/api/v1/clinics/{clinic}/call-reports", 405),  # POST only
 }
 
 

@@ -10,12 +10,21 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        headers: dict[str, str] | None = None,
+        fields: list[str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.fields = fields  # the request fields the message is about, when it names some
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -25,8 +34,7 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 def _describe(errors: list[dict[str, Any]]) -> str:
     parts = []
     for error in errors:
-        location = [str(part) for part in error.get("loc", []) if part not in ("query", "body", "path")]
-        where = ".".join(location) or "request"
+        where = ".".join(_location(error)) or "request"
         parts.append(f"{where}: {error.get('msg', 'is not valid')}")
     return "; ".join(parts) or "The request is not valid."
 
@@ -34,7 +42,8 @@ def _describe(errors: list[dict[str, Any]]) -> str:
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        response = api.create_response(request, error_body(exc.code, exc.message), status=exc.status)
+        extra = {"fields": exc.fields} if exc.fields else {}
+        response = api.create_response(request, error_body(exc.code, exc.message, **extra), status=exc.status)
         for name, value in exc.headers.items():
             response[name] = value
         return response
@@ -63,7 +72,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
 def _fields(errors: Any) -> list[str]:
     names = []
     for error in errors:
-        location = [str(part) for part in error.get("loc", []) if part not in ("query", "body", "path")]
+        location = _location(error)
         if location:
             names.append(".".join(location))
     return names
+
+
+def _location(error: Any) -> list[str]:
+    """Where the error is, as the client sees it: ("body", "report", "minutes") is the
+    request body's "minutes"; ninja's name for the body parameter is not in the request."""
+    loc = [str(part) for part in error.get("loc", [])]
+    if len(loc) >= 3 and loc[0] == "body":
+        loc = loc[2:]
+    return [part for part in loc if part not in ("query", "body", "path")]

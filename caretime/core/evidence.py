@@ -40,8 +40,12 @@ class Evidence:
     observed_on: date  # month precision is enough; the day is not published
     weight: float = 1.0  # how much one report from this source counts, before ageing
     reporters: int = 1  # independent reports this item stands for (an aggregate may stand for many)
-    one_on_one_minutes: float | None = None  # minutes alone with a licensed therapist per visit
+    # Minutes alone with a licensed therapist per visit. When ``shared`` is True the figure is
+    # time with a therapist who was also treating others, so the verdict reads it as an upper
+    # bound on one-on-one time.
+    one_on_one_minutes: float | None = None
     minutes_are_lower_bound: bool = False  # billing gives "at least N minutes", never "at most"
     shared: bool | None = None  # True: the therapist treated other patients at the same time
     every_visit: bool | None = None  # True: 1:1 on every visit; False: only on the first visit
+    minutes_withheld: bool = False  # asked how much time with the therapist, the clinic would not say
     summary: str = ""  # plain words for the reasons list, e.g. "30 minutes, shared with 2 others"

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from caretime.core.places import describe_location
 from caretime.directory.forms import ClinicSearchForm
-from caretime.directory.selectors import clinic_for_page, search_clinics
+from caretime.directory.selectors import clinic_for_page
+from caretime.reports.bar import BarForm, bar_from_session, remember_search_radius
+from caretime.reports.selectors import Sort, search_with_verdicts
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,11 +22,24 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
     page_number = _page_number(request)
     if page_number is None:
         return render(request, "directory/results.html", {"form": form, "page_error": True}, status=400)
-    results = search_clinics(form.to_search(), page=page_number)
+    sort = _sort(request)
+    if sort is None:
+        return render(request, "directory/results.html", {"form": form, "sort_error": True}, status=400)
+    search = form.to_search()
+    bar = bar_from_session(request)
+    remember_search_radius(request, search.radius_miles)
+    results = search_with_verdicts(search, bar=bar, sort=sort, as_of=timezone.now().date(), page=page_number)
     return render(
         request,
         "directory/results.html",
-        {"form": form, "place": form.place, "results": results, "query": _query_without_page(request)},
+        {
+            "form": form,
+            "place": form.place,
+            "results": results,
+            "query": _query_without_page(request),
+            "sort_query": _query_without_page(request, also="sort"),
+            "bar_form": BarForm.for_bar(bar, request.get_full_path()),
+        },
     )
 
 
@@ -40,7 +56,14 @@ def _page_number(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() and 1 <= int(raw) <= 10_000 else None
 
 
-def _query_without_page(request: HttpRequest) -> str:
+def _sort(request: HttpRequest) -> Sort | None:
+    raw = request.GET.get("sort", Sort.DISTANCE.value)
+    return Sort(raw) if raw in {s.value for s in Sort} else None
+
+
+def _query_without_page(request: HttpRequest, also: str = "") -> str:
     params = request.GET.copy()
     params.pop("page", None)
+    if also:
+        params.pop(also, None)
     return params.urlencode()

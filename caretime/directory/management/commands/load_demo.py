@@ -3,10 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from caretime.directory.demo import build_demo_region
 from caretime.directory.models import Clinic
 from caretime.progress import progress_reporter
+from caretime.reports.demo import build_demo_call_reports
+from caretime.reports.models import CallReport
 
 
 class Command(BaseCommand):
@@ -25,11 +28,17 @@ class Command(BaseCommand):
         if clinics < 1:
             raise CommandError("--clinics must be at least 1.")
         if if_missing and Clinic.objects.filter(is_demo=True).exists():
+            if not CallReport.objects.filter(is_demo=True).exists():
+                # A region loaded before call reports existed: add them, keep the rest.
+                calls = build_demo_call_reports(seed=seed, today=timezone.now().date())
+                self.stdout.write(f"Added {calls} demo call reports to the demo region already loaded.")
+                return
             self.stdout.write("A demo region is already loaded; run load_demo without --if-missing to rebuild it.")
             return
         with progress_reporter(self.stdout, "Building the demo region") as progress:
             summary = build_demo_region(seed=seed, clinics=clinics, progress=progress)
+            calls = build_demo_call_reports(seed=seed, today=timezone.now().date(), progress=progress)
         self.stdout.write(
             f"Demo region (seed {seed}): {summary.clinics} clinics, {summary.organizations} organisations, "
-            f"{summary.clinicians} clinicians. Every page labels them as demo data."
+            f"{summary.clinicians} clinicians, {calls} call reports. Every page labels them as demo data."
         )

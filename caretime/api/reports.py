@@ -1,0 +1,270 @@
+"""Call reports, verdicts and alternatives: the "ask before you book" flow as JSON."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from caretime.api.errors import ApiError
+from caretime.core.calls import MAX_MINUTES, MAX_OTHER_PATIENTS, NOTE_MAX_CHARS, CallAnswers, Care, FollowUpBy, Visits
+from caretime.core.calls import contradictions as find_contradictions
+from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Assessment, Bar, SourceTally
+from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
+from caretime.directory.models import Clinic
+from caretime.directory.selectors import clinic_for_page
+from caretime.reports.forms import month_problem, parse_month
+from caretime.reports.ratelimit import take_report_slot
+from caretime.reports.selectors import alternatives_for, care_time_for
+from caretime.reports.services import record_call_report
+
+router = Router(tags=["ask before you book"])
+
+DisciplineCode = Literal["pt", "ot", "slp"]
+
+
+class CallReportIn(Schema):
+    discipline: DisciplineCode
+    called_in: str = Field(..., max_length=10, description="Month of the call, YYYY-MM. Only the month is kept.")
+    therapist_minutes: int | None = Field(
+        None, ge=0, le=MAX_MINUTES, description="Minutes with the therapist per visit; null with minutes_withheld."
+    )
+    minutes_withheld: bool = Field(False, description="True when the clinic would not say how many minutes.")
+    care: Literal["one_on_one", "shared", "not_said"]
+    other_patients: int | None = Field(
+        None, ge=0, le=MAX_OTHER_PATIENTS, description="When shared: other patients treated at the same time."
+    )
+    visits: Literal["every_visit", "first_visit_only", "not_said"]
+    follow_up_by: Literal["therapist", "assistant", "aide", "not_said"]
+    visit_length_minutes: int | None = Field(None, ge=0, le=MAX_MINUTES, description="Scheduled length of a visit.")
+    note: str = Field("", max_length=NOTE_MAX_CHARS, description="Kept private until notes are screened.")
+
+    def answers(self) -> CallAnswers:
+        return CallAnswers(
+            therapist_minutes=self.therapist_minutes,
+            minutes_withheld=self.minutes_withheld,
+            care=Care(self.care),
+            other_patients=self.other_patients,
+            visits=Visits(self.visits),
+            follow_up_by=FollowUpBy(self.follow_up_by),
+            visit_length_minutes=self.visit_length_minutes,
+        )
+
+
+class BarQuery(Schema):
+    discipline: DisciplineCode
+    min_minutes: int = Field(
+        DEFAULT_BAR_MINUTES, ge=MIN_BAR_MINUTES, le=MAX_BAR_MINUTES, description="Minimum one-on-one minutes."
+    )
+    every_visit: bool = Field(True, description="One-on-one on every visit required.")
+
+    def bar(self) -> Bar:
+        return Bar(self.min_minutes, self.every_visit)
+
+
+class AlternativesQuery(BarQuery):
+    radius_miles: int = Field(DEFAULT_RADIUS_MILES, ge=MIN_RADIUS_MILES, le=MAX_RADIUS_MILES)
+
+
+class TallyOut(Schema):
+    source: str
+    reports: int
+    newest_month: str
+
+
+class ReasonOut(Schema):
+    question: Literal["time", "sharing", "every_visit"]
+    effect: Literal["avoid", "good", "open", "note"]
+    text: str
+    conflicting: bool
+    supporting: list[TallyOut]
+    contrary: list[TallyOut]
+
+
+class BarOut(Schema):
+    min_minutes: int
+    every_visit: bool
+
+
+class VerdictOut(Schema):
+    clinic_id: int
+    discipline: DisciplineCode
+    verdict: Literal["good", "unknown", "avoid"]
+    reasons: list[ReasonOut]
+    evidence_counts: dict[str, int] = Field(description="Reports per source: call, patient_report, ...")
+    newest_month: str | None
+    bar: BarOut
+    is_demo: bool
+    url: str
+
+
+class CallReportOut(Schema):
+    id: int
+    clinic_id: int
+    discipline: DisciplineCode
+    called_in: str
+    summary: str
+    verdict: VerdictOut
+
+
+class AlternativeOut(Schema):
+    clinic_id: int
+    name: str
+    distance_miles: float
+    verdict: Literal["good", "unknown", "avoid"]
+    evidence_counts: dict[str, int]
+    is_demo: bool
+    url: str
+
+
+class AlternativesOut(Schema):
+    clinic_id: int
+    discipline: DisciplineCode
+    kind: Literal["good", "unknown"] = Field(
+        description="good: clinics that meet the bar; unknown: none does, these have the most evidence."
+    )
+    radius_miles: int
+    items: list[AlternativeOut]
+
+
+def _tally(tally: SourceTally) -> TallyOut:
+    return TallyOut(source=tally.source.value, reports=tally.reports, newest_month=f"{tally.newest:%Y-%m}")
+
+
+def verdict_out(clinic: Clinic, discipline: str, assessment: Assessment) -> VerdictOut:
+    return VerdictOut(
+        clinic_id=clinic.pk,
+        discipline=discipline,  # type: ignore[arg-type]
+        verdict=assessment.verdict.value,
+        reasons=[
+            ReasonOut(
+                question=r.question.value,
+                effect=r.effect.value,
+                text=r.text,
+                conflicting=r.conflicting,
+                supporting=[_tally(t) for t in r.supporting],
+                contrary=[_tally(t) for t in r.contrary],
+            )
+            for r in assessment.reasons
+        ],
+        evidence_counts={source.value: count for source, count in assessment.evidence_counts},
+        newest_month=f"{assessment.newest:%Y-%m}" if assessment.newest else None,
+        bar=BarOut(min_minutes=assessment.bar.min_one_on_one_minutes, every_visit=assessment.bar.every_visit_required),
+        is_demo=clinic.is_demo,
+        url=reverse("clinic-verdict", args=[clinic.pk, discipline]),
+    )
+
+
+def _clinic(clinic_id: int) -> Clinic:
+    clinic = clinic_for_page(clinic_id)
+    if clinic is None:
+        raise Http404(f"No clinic has the id {clinic_id}.")
+    return clinic
+
+
+def _offered(clinic: Clinic, discipline: str) -> None:
+    if clinic.disciplines and discipline not in clinic.disciplines:
+        offered = ", ".join(clinic.disciplines)
+        raise ApiError(
+            400,
+            "discipline_not_offered",
+            f"This clinic is listed for {offered}, not {discipline}.",
+            fields=["discipline"],
+        )
+
+
+@router.post(
+    "/clinics/{clinic_id}/call-reports",
+    response={201: CallReportOut},
+    summary="Record what a clinic said on a call",
+)
+def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportIn) -> Status[CallReportOut]:
+    """No account needed. At most 10 reports an hour per client and 3 a day per clinic per client
+    (429 with Retry-After). Impossible combinations are refused naming the fields that disagree.
+    The answer includes the clinic's verdict under the default bar (45 minutes, every visit);
+    GET .../verdict gives it under any bar."""
+    clinic = _clinic(clinic_id)
+    _offered(clinic, report.discipline)
+    today = timezone.now().date()
+    called_in = parse_month(report.called_in)
+    if called_in is None:
+        raise ApiError(
+            400, "invalid_month", "called_in must be a month written YYYY-MM, e.g. 2026-11.", fields=["called_in"]
+        )
+    problem = month_problem(called_in, today)
+    if problem:
+        raise ApiError(400, "invalid_month", problem, fields=["called_in"])
+    answers = report.answers()
+    found = find_contradictions(answers)
+    if found:
+        fields = list(dict.fromkeys(name for c in found for name in c.fields))
+        raise ApiError(400, "contradictory_answers", " ".join(c.message for c in found), fields=fields)
+    limited = take_report_slot(request=request, clinic_id=clinic.pk)
+    if limited is not None:
+        raise ApiError(429, "rate_limited", limited.message, headers={"Retry-After": str(limited.retry_after_seconds)})
+    saved = record_call_report(
+        clinic=clinic,
+        discipline=report.discipline,
+        called_in=called_in,
+        answers=answers,
+        note=report.note,
+        received_on=today,
+    )
+    care_time = care_time_for(clinic, report.discipline, Bar(), as_of=today)
+    return Status(
+        201,
+        CallReportOut(
+            id=saved.pk,
+            clinic_id=clinic.pk,
+            discipline=report.discipline,
+            called_in=f"{saved.called_in:%Y-%m}",
+            summary=saved.summary,
+            verdict=verdict_out(clinic, report.discipline, care_time.assessment),
+        ),
+    )
+
+
+@router.get("/clinics/{clinic_id}/verdict", response=VerdictOut, summary="Verdict for a clinic, therapy and bar")
+def get_verdict(request: HttpRequest, clinic_id: int, query: Query[BarQuery]) -> VerdictOut:
+    clinic = _clinic(clinic_id)
+    care_time = care_time_for(clinic, query.discipline, query.bar(), as_of=timezone.now().date())
+    return verdict_out(clinic, query.discipline, care_time.assessment)
+
+
+@router.get(
+    "/clinics/{clinic_id}/alternatives",
+    response=AlternativesOut,
+    summary="Nearest clinics that meet the bar instead",
+)
+def get_alternatives(request: HttpRequest, clinic_id: int, query: Query[AlternativesQuery]) -> AlternativesOut:
+    """Good clinics nearest first within the radius; when none is Good, the Unknown ones with
+    the most evidence (kind = "unknown")."""
+    clinic = _clinic(clinic_id)
+    found = alternatives_for(
+        clinic=clinic,
+        discipline=query.discipline,
+        bar=query.bar(),
+        radius_miles=float(query.radius_miles),
+        as_of=timezone.now().date(),
+    )
+    return AlternativesOut(
+        clinic_id=clinic.pk,
+        discipline=query.discipline,
+        kind=found.kind.value,  # type: ignore[arg-type]
+        radius_miles=query.radius_miles,
+        items=[
+            AlternativeOut(
+                clinic_id=alt.clinic.pk,
+                name=alt.clinic.name,
+                distance_miles=round(alt.distance_miles, 2),
+                verdict=alt.assessment.verdict.value,
+                evidence_counts={source.value: n for source, n in alt.assessment.evidence_counts},
+                is_demo=alt.clinic.is_demo,
+                url=reverse("clinic-verdict", args=[alt.clinic.pk, query.discipline]),
+            )
+            for alt in found.items
+        ],
+    )

@@ -1,0 +1,186 @@
+"""A call report: what a clinic answered to the three questions, checked for sense.
+
+The web form and the API both check answers here, so both refuse the same impossible
+combinations with the same words, naming the fields that disagree.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from caretime.core.evidence import Evidence, EvidenceSource
+
+MAX_MINUTES = 240
+MAX_OTHER_PATIENTS = 20
+NOTE_MAX_CHARS = 1000
+CALL_WEIGHT = 1.0
+
+
+class Care(enum.StrEnum):
+    ONE_ON_ONE = "one_on_one"
+    SHARED = "shared"
+    NOT_SAID = "not_said"
+
+
+class Visits(enum.StrEnum):
+    EVERY_VISIT = "every_visit"
+    FIRST_VISIT_ONLY = "first_visit_only"
+    NOT_SAID = "not_said"
+
+
+class FollowUpBy(enum.StrEnum):
+    THERAPIST = "therapist"
+    ASSISTANT = "assistant"  # a licensed therapist assistant (PTA, COTA, SLPA)
+    AIDE = "aide"  # an unlicensed aide or technician
+    NOT_SAID = "not_said"
+
+
+CARE_LABELS = {
+    Care.ONE_ON_ONE: "One-on-one",
+    Care.SHARED: "Shared with other patients at the same time",
+    Care.NOT_SAID: "They would not say",
+}
+VISITS_LABELS = {
+    Visits.EVERY_VISIT: "Every visit, for the whole time",
+    Visits.FIRST_VISIT_ONLY: "Only the first visit",
+    Visits.NOT_SAID: "They would not say",
+}
+FOLLOW_UP_LABELS = {
+    FollowUpBy.THERAPIST: "The therapist",
+    FollowUpBy.ASSISTANT: "A therapist assistant (PTA, COTA or SLPA)",
+    FollowUpBy.AIDE: "An aide or technician",
+    FollowUpBy.NOT_SAID: "They would not say",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CallAnswers:
+    therapist_minutes: int | None  # None: not given (see minutes_withheld)
+    minutes_withheld: bool
+    care: Care
+    other_patients: int | None  # other patients at the same time, when shared
+    visits: Visits
+    follow_up_by: FollowUpBy
+    visit_length_minutes: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    fields: tuple[str, ...]
+    message: str
+
+
+def contradictions(answers: CallAnswers) -> list[Contradiction]:
+    """Answers that cannot all be true at once, each naming the fields that disagree."""
+    a = answers
+    found: list[Contradiction] = []
+    if a.therapist_minutes is not None and a.minutes_withheld:
+        found.append(
+            Contradiction(
+                ("therapist_minutes", "minutes_withheld"),
+                "Minutes with the therapist and “they would not say” disagree: give the minutes or tick the box, not both.",
+            )
+        )
+    if a.therapist_minutes is None and not a.minutes_withheld:
+        found.append(
+            Contradiction(
+                ("therapist_minutes", "minutes_withheld"),
+                "Enter the minutes with the therapist, or tick “they would not say”.",
+            )
+        )
+    if (
+        a.therapist_minutes is not None
+        and a.visit_length_minutes is not None
+        and a.therapist_minutes > a.visit_length_minutes
+    ):
+        found.append(
+            Contradiction(
+                ("therapist_minutes", "visit_length_minutes"),
+                f"Minutes with the therapist and visit length disagree: {a.therapist_minutes} minutes with the "
+                f"therapist cannot fit in a {a.visit_length_minutes}-minute visit.",
+            )
+        )
+    if a.care == Care.ONE_ON_ONE and a.other_patients:
+        found.append(
+            Contradiction(
+                ("care", "other_patients"),
+                f"One-on-one and other patients disagree: one-on-one means no other patients at the same time, "
+                f"but {a.other_patients} other patient{'s' if a.other_patients != 1 else ''} were entered.",
+            )
+        )
+    if a.care == Care.SHARED and a.other_patients == 0:
+        found.append(
+            Contradiction(
+                ("care", "other_patients"),
+                "Shared and other patients disagree: shared care means at least 1 other patient at the same time, "
+                "but 0 was entered. Leave it empty if they did not say how many.",
+            )
+        )
+    if a.care == Care.NOT_SAID and a.other_patients:
+        found.append(
+            Contradiction(
+                ("care", "other_patients"),
+                "“They would not say” and other patients disagree: if they named other patients at the same time, "
+                "choose “shared”.",
+            )
+        )
+    if a.care == Care.ONE_ON_ONE and a.therapist_minutes == 0:
+        found.append(
+            Contradiction(
+                ("therapist_minutes", "care"),
+                "Minutes with the therapist and one-on-one disagree: one-on-one care with 0 minutes with the "
+                "therapist is not possible.",
+            )
+        )
+    if a.visits == Visits.EVERY_VISIT and a.follow_up_by == FollowUpBy.AIDE:
+        found.append(
+            Contradiction(
+                ("visits", "follow_up_by"),
+                "Every visit and who treats on follow-up visits disagree: if an aide treats on follow-up visits, "
+                "one-on-one care with the therapist is not on every visit.",
+            )
+        )
+    return found
+
+
+_EVERY_VISIT = {Visits.EVERY_VISIT: True, Visits.FIRST_VISIT_ONLY: False, Visits.NOT_SAID: None}
+_SHARED = {Care.ONE_ON_ONE: False, Care.SHARED: True, Care.NOT_SAID: None}
+
+
+def call_evidence(answers: CallAnswers, *, called_in: date) -> Evidence:
+    """The clinic's answers on one call as evidence for the verdict."""
+    a = answers
+    every_visit = _EVERY_VISIT[a.visits]
+    if every_visit is None and a.follow_up_by == FollowUpBy.AIDE:
+        # An aide on follow-up visits means the therapist's one-on-one care ends after the first.
+        every_visit = False
+    return Evidence(
+        source=EvidenceSource.CALL,
+        observed_on=called_in,
+        weight=CALL_WEIGHT,
+        one_on_one_minutes=float(a.therapist_minutes) if a.therapist_minutes is not None else None,
+        shared=_SHARED[a.care],
+        every_visit=every_visit,
+        minutes_withheld=a.minutes_withheld,
+        summary=describe(a),
+    )
+
+
+def describe(answers: CallAnswers) -> str:
+    """The answers in a few plain words, e.g. "30 minutes, shared with 2 other patients"."""
+    a = answers
+    parts = [f"{a.therapist_minutes} minutes" if a.therapist_minutes is not None else "minutes not said"]
+    if a.care == Care.SHARED:
+        others = (
+            f" with {a.other_patients} other patient{'s' if a.other_patients != 1 else ''}" if a.other_patients else ""
+        )
+        parts.append(f"shared{others}")
+    elif a.care == Care.ONE_ON_ONE:
+        parts.append("one-on-one")
+    if a.visits == Visits.FIRST_VISIT_ONLY:
+        parts.append("one-on-one only on the first visit")
+    elif a.visits == Visits.EVERY_VISIT:
+        parts.append("every visit")
+    return ", ".join(parts)

@@ -1,0 +1,546 @@
+"""The verdict rule: Good, Avoid or Unknown for one clinic and one discipline.
+
+It reads only ``Evidence`` items (caretime.core.evidence) and the person's bar, and
+answers the three questions of the call script one by one:
+
+- time: how many minutes alone with the therapist;
+- sharing: one-on-one, or the therapist treats other patients at the same time;
+- every visit: one-on-one on every visit, or only on the first one.
+
+For each question the evidence on either side is added up, each item counting
+``weight x reporters``, halved for every ``HALF_LIFE_DAYS`` of age. Nothing is averaged:
+when both sides have evidence the reason says so and names both.
+
+- Avoid when a bad answer (shared, first visit only, about 30 minutes or less) outweighs
+  the contrary evidence, unless the bad answer rests on billing data alone.
+- Good when one-on-one, on every visit (if the person requires it) and at or above the
+  person's minimum all prevail by ``PREVAIL_RATIO`` over the contrary evidence.
+- Unknown otherwise.
+
+Sums use ``math.fsum`` so that the result never depends on the order of the evidence.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from caretime.core.evidence import Evidence, EvidenceSource
+
+# A report loses half its weight every year. Outpatient clinics change how they book when
+# staff leave or an owner changes, which in this field happens on a scale of a year or two;
+# a year-old answer is still worth asking about, a three-year-old one mostly history.
+HALF_LIFE_DAYS = 365
+# "About 30 minutes or less" with the therapist is an Avoid answer (domain rule).
+SHORT_MINUTES = 30
+MIN_BAR_MINUTES = 30
+MAX_BAR_MINUTES = 60
+DEFAULT_BAR_MINUTES = 45
+# A good answer must carry at least twice the weight of the evidence against it before it
+# counts; a bad answer only has to outweigh the good one. Doubt keeps a clinic off "Good".
+PREVAIL_RATIO = 2.0
+# The least aged weight that can decide a question: one fresh report is enough, one report
+# more than two years old on its own is not.
+MIN_DECIDING_SUPPORT = 0.25
+
+
+class Verdict(enum.StrEnum):
+    GOOD = "good"
+    UNKNOWN = "unknown"
+    AVOID = "avoid"
+
+    @property
+    def label(self) -> str:
+        return {Verdict.GOOD: "Good", Verdict.UNKNOWN: "Unknown", Verdict.AVOID: "Avoid"}[self]
+
+    @property
+    def rank(self) -> int:
+        """Higher is better: Good 2, Unknown 1, Avoid 0."""
+        return {Verdict.GOOD: 2, Verdict.UNKNOWN: 1, Verdict.AVOID: 0}[self]
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """What the person asks of a clinic; adjustable, kept in their session."""
+
+    min_one_on_one_minutes: int = DEFAULT_BAR_MINUTES
+    every_visit_required: bool = True
+
+    def __post_init__(self) -> None:
+        if not MIN_BAR_MINUTES <= self.min_one_on_one_minutes <= MAX_BAR_MINUTES:
+            raise ValueError(f"the minimum must be {MIN_BAR_MINUTES} to {MAX_BAR_MINUTES} minutes")
+
+
+class Question(enum.StrEnum):
+    TIME = "time"
+    SHARING = "sharing"
+    EVERY_VISIT = "every_visit"
+
+
+class Effect(enum.StrEnum):
+    AVOID = "avoid"  # this reason makes the verdict Avoid
+    GOOD = "good"  # this reason is one of the three that Good needs
+    OPEN = "open"  # the question is not settled; it keeps the verdict from being Good
+    NOTE = "note"  # worth knowing, but not part of the person's bar
+
+
+class Leaning(enum.StrEnum):
+    BAD = "bad"
+    GOOD = "good"
+    EVEN = "even"
+    NONE = "none"
+
+
+_SOURCE_NOUNS: dict[EvidenceSource, tuple[str, str]] = {
+    EvidenceSource.CALL: ("call", "calls"),
+    EvidenceSource.DECLARED_POLICY: ("declared policy", "declared policies"),
+    EvidenceSource.PATIENT_REPORT: ("patient report", "patient reports"),
+    EvidenceSource.WORKER_REPORT: ("clinician report", "clinician reports"),
+    EvidenceSource.BILLING: ("Medicare billing figure", "Medicare billing figures"),
+}
+_SOURCE_ORDER = {source: index for index, source in enumerate(EvidenceSource)}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceTally:
+    """How much evidence from one source stands behind one side of a question."""
+
+    source: EvidenceSource
+    reports: int
+    newest: date
+    support: float  # aged weight
+
+    def describe(self) -> str:
+        singular, plural = _SOURCE_NOUNS[self.source]
+        noun = singular if self.reports == 1 else plural
+        return f"{self.reports} {noun}, {'newest ' if self.reports > 1 else ''}{self.newest:%B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    question: Question
+    effect: Effect
+    claim: str  # what the supporting evidence says, in plain words
+    supporting: tuple[SourceTally, ...]
+    counter_claim: str = ""
+    contrary: tuple[SourceTally, ...] = ()
+    caveat: str = ""
+
+    @property
+    def conflicting(self) -> bool:
+        return bool(self.contrary)
+
+    @property
+    def text(self) -> str:
+        parts = [f"{self.claim} ({_describe(self.supporting)})."]
+        if self.contrary:
+            parts.append(
+                f"Conflicting: {self.counter_claim[0].lower()}{self.counter_claim[1:]} ({_describe(self.contrary)})."
+            )
+        if self.caveat:
+            parts.append(self.caveat)
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    question: Question
+    leaning: Leaning
+    settled_good: bool  # the good answer prevails (one of the conditions of Good)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    verdict: Verdict
+    reasons: tuple[Reason, ...]
+    questions: tuple[QuestionResult, ...]
+    bar: Bar
+    evidence_counts: tuple[tuple[EvidenceSource, int], ...] = ()  # reports per source
+    strength: float = 0.0  # total aged weight of all the evidence read
+    newest: date | None = None
+
+    @property
+    def reports(self) -> int:
+        return sum(count for _, count in self.evidence_counts)
+
+    @property
+    def evidence_summary(self) -> str:
+        """E.g. "3 calls, 4 patient reports", or "no reports yet"."""
+        if not self.evidence_counts:
+            return "no reports yet"
+        parts = []
+        for source, count in self.evidence_counts:
+            singular, plural = _SOURCE_NOUNS[source]
+            parts.append(f"{count} {singular if count == 1 else plural}")
+        return ", ".join(parts)
+
+    def leaning(self, question: Question) -> Leaning:
+        for result in self.questions:
+            if result.question == question:
+                return result.leaning
+        return Leaning.NONE
+
+    @property
+    def avoid_reasons(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.effect == Effect.AVOID)
+
+
+def aged_weight(item: Evidence, as_of: date) -> float:
+    """The item's weight after ageing; future dates count as today."""
+    age_days = max(0, (as_of - item.observed_on).days)
+    decay: float = 0.5 ** (age_days / HALF_LIFE_DAYS)
+    return max(0.0, item.weight) * max(1, item.reporters) * decay
+
+
+@dataclass
+class _Side:
+    items: list[tuple[Evidence, float]] = field(default_factory=list)
+
+    def add(self, item: Evidence, weight: float) -> None:
+        self.items.append((item, weight))
+
+    @property
+    def support(self) -> float:
+        return math.fsum(w for _, w in self.items)
+
+    @property
+    def support_without_billing(self) -> float:
+        return math.fsum(w for e, w in self.items if e.source != EvidenceSource.BILLING)
+
+    def tallies(self) -> tuple[SourceTally, ...]:
+        by_source: dict[EvidenceSource, list[tuple[Evidence, float]]] = {}
+        for item, weight in self.items:
+            by_source.setdefault(item.source, []).append((item, weight))
+        return tuple(
+            SourceTally(
+                source=source,
+                reports=sum(max(1, e.reporters) for e, _ in pairs),
+                newest=max(e.observed_on for e, _ in pairs),
+                support=math.fsum(w for _, w in pairs),
+            )
+            for source, pairs in sorted(by_source.items(), key=lambda kv: _SOURCE_ORDER[kv[0]])
+        )
+
+
+def _describe(tallies: Sequence[SourceTally]) -> str:
+    return "; ".join(t.describe() for t in tallies)
+
+
+def _leaning(bad: _Side, good: _Side) -> Leaning:
+    b, g = bad.support, good.support
+    if not bad.items and not good.items:
+        return Leaning.NONE
+    if b > g:
+        return Leaning.BAD
+    if g > b:
+        return Leaning.GOOD
+    return Leaning.EVEN
+
+
+_BILLING_CAVEAT = "Billing data alone never marks a clinic Avoid; ask the clinic."
+_OLD_CAVEAT = "This evidence is old; ask the clinic whether it still holds."
+
+
+def _yes_no_question(
+    question: Question,
+    bad: _Side,
+    good: _Side,
+    *,
+    bad_claim: str,
+    good_claim: str,
+    counts_for_bar: bool,
+) -> tuple[QuestionResult, Reason | None]:
+    """Sharing and every-visit: two answers, one bad and one good."""
+    leaning = _leaning(bad, good)
+    settled_good = good.support >= MIN_DECIDING_SUPPORT and good.support >= PREVAIL_RATIO * bad.support
+    result = QuestionResult(question, leaning, settled_good and counts_for_bar)
+    if leaning == Leaning.NONE:
+        return result, None
+    if leaning == Leaning.BAD:
+        effect, caveat = _bad_effect(bad, counts_for_bar)
+        return result, Reason(question, effect, bad_claim, bad.tallies(), good_claim, good.tallies(), caveat)
+    if leaning == Leaning.EVEN:
+        return result, Reason(
+            question,
+            Effect.OPEN if counts_for_bar else Effect.NOTE,
+            good_claim,
+            good.tallies(),
+            bad_claim,
+            bad.tallies(),
+            "The evidence is evenly split; ask the clinic.",
+        )
+    if not counts_for_bar:
+        effect, caveat = Effect.NOTE, ""
+    elif result.settled_good:
+        effect, caveat = Effect.GOOD, ""
+    elif good.support < MIN_DECIDING_SUPPORT:
+        effect, caveat = Effect.OPEN, _OLD_CAVEAT
+    else:
+        effect, caveat = Effect.OPEN, "The evidence is divided; ask the clinic."
+    return result, Reason(question, effect, good_claim, good.tallies(), bad_claim, bad.tallies(), caveat)
+
+
+def _bad_effect(bad: _Side, counts_for_bar: bool) -> tuple[Effect, str]:
+    if not counts_for_bar:
+        return Effect.NOTE, ""
+    if bad.support_without_billing >= MIN_DECIDING_SUPPORT:
+        return Effect.AVOID, ""
+    if bad.support_without_billing == 0:
+        return Effect.OPEN, _BILLING_CAVEAT
+    return Effect.OPEN, _OLD_CAVEAT
+
+
+class _Bucket(enum.IntEnum):
+    """Which side of which question an item of evidence supports (an index: ranking many
+    clinics adds up thousands of these, and list indexing is the cheapest way)."""
+
+    SHARED = 0
+    ONE_ON_ONE = 1
+    FIRST_ONLY = 2
+    EVERY = 3
+    SHORT = 4  # about 30 minutes or less one-on-one
+    NOT_SHORT = 5  # more than 30 minutes one-on-one
+    MEETS = 6  # at least the person's minimum
+    BELOW = 7  # less than the person's minimum
+    WITHHELD = 8  # the clinic would not say how many minutes
+
+
+def _buckets(item: Evidence, minimum: int) -> list[_Bucket]:
+    """The sides an item supports. The one place that reads an item's facts.
+
+    An exact figure counts for both comparisons of time; time while the therapist also
+    treated others is an upper bound on one-on-one time (it can only show "short"); billing's
+    "at least N minutes" is a lower bound (it can only show "long enough").
+    """
+    found: list[_Bucket] = []
+    if item.shared is True:
+        found.append(_Bucket.SHARED)
+    elif item.shared is False:
+        found.append(_Bucket.ONE_ON_ONE)
+    if item.every_visit is False:
+        found.append(_Bucket.FIRST_ONLY)
+    elif item.every_visit is True:
+        found.append(_Bucket.EVERY)
+    minutes = item.one_on_one_minutes
+    if minutes is None:
+        if item.minutes_withheld:
+            found.append(_Bucket.WITHHELD)
+        return found
+    upper = item.shared is True
+    lower = item.minutes_are_lower_bound
+    if upper and lower:
+        return found  # "at least N minutes of shared time" says nothing about one-on-one time
+    if not lower:  # exact or upper bound
+        if minutes <= SHORT_MINUTES:
+            found.append(_Bucket.SHORT)
+        if minutes < minimum:
+            found.append(_Bucket.BELOW)
+    if not upper:  # exact or lower bound
+        if minutes > SHORT_MINUTES:
+            found.append(_Bucket.NOT_SHORT)
+        if minutes >= minimum:
+            found.append(_Bucket.MEETS)
+    return found
+
+
+@dataclass(frozen=True)
+class _Sums:
+    support: list[float]  # indexed by _Bucket
+    without_billing: list[float]
+
+    def avoids(self, bad: _Bucket, good: _Bucket) -> bool:
+        """The bad answer outweighs the good one, and not on billing data alone."""
+        return self.support[bad] > self.support[good] and self.without_billing[bad] >= MIN_DECIDING_SUPPORT
+
+    def settled(self, good: _Bucket, bad: _Bucket) -> bool:
+        """The good answer carries enough weight, and twice that against it."""
+        return self.support[good] >= MIN_DECIDING_SUPPORT and self.support[good] >= PREVAIL_RATIO * self.support[bad]
+
+
+def _decide(sums: _Sums, bar: Bar) -> Verdict:
+    """The rule itself; ``assess`` and ``quick_verdict`` both end here."""
+    if (
+        sums.avoids(_Bucket.SHORT, _Bucket.NOT_SHORT)
+        or sums.avoids(_Bucket.SHARED, _Bucket.ONE_ON_ONE)
+        or (bar.every_visit_required and sums.avoids(_Bucket.FIRST_ONLY, _Bucket.EVERY))
+    ):
+        return Verdict.AVOID
+    if (
+        sums.settled(_Bucket.MEETS, _Bucket.BELOW)
+        and sums.settled(_Bucket.ONE_ON_ONE, _Bucket.SHARED)
+        and (not bar.every_visit_required or sums.settled(_Bucket.EVERY, _Bucket.FIRST_ONLY))
+    ):
+        return Verdict.GOOD
+    return Verdict.UNKNOWN
+
+
+def quick_verdict(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> tuple[Verdict, float]:
+    """(verdict, strength) without the reasons: the same rule, for ranking many clinics."""
+    support: list[list[float]] = [[] for _ in _Bucket]
+    without_billing: list[list[float]] = [[] for _ in _Bucket]
+    total: list[float] = []
+    minimum = bar.min_one_on_one_minutes
+    for item in evidence:
+        weight = aged_weight(item, as_of)
+        if weight <= 0:
+            continue
+        total.append(weight)
+        billing = item.source == EvidenceSource.BILLING
+        for bucket in _buckets(item, minimum):
+            support[bucket].append(weight)
+            if not billing:
+                without_billing[bucket].append(weight)
+    sums = _Sums([math.fsum(w) for w in support], [math.fsum(w) for w in without_billing])
+    return _decide(sums, bar), math.fsum(total)
+
+
+def _time_question(sides: dict[_Bucket, _Side], bar: Bar) -> tuple[QuestionResult, list[Reason]]:
+    """Minutes alone with the therapist, read against "about 30 or less" and the bar."""
+    short, not_short = sides[_Bucket.SHORT], sides[_Bucket.NOT_SHORT]
+    meets, below = sides[_Bucket.MEETS], sides[_Bucket.BELOW]
+    withheld = sides[_Bucket.WITHHELD]
+    minimum = bar.min_one_on_one_minutes
+    reasons: list[Reason] = []
+    short_claim = f"About {SHORT_MINUTES} minutes or less one-on-one with the therapist"
+    longer_claim = f"More than {SHORT_MINUTES} minutes one-on-one with the therapist"
+    meets_claim = f"At least {minimum} minutes one-on-one with the therapist, your minimum"
+    below_claim = f"Less than your minimum of {minimum} minutes one-on-one with the therapist"
+    settled_good = meets.support >= MIN_DECIDING_SUPPORT and meets.support >= PREVAIL_RATIO * below.support
+    leaning = _leaning(below, meets)
+    if short.items and short.support > not_short.support:
+        effect, caveat = _bad_effect(short, counts_for_bar=True)
+        reasons.append(
+            Reason(Question.TIME, effect, short_claim, short.tallies(), longer_claim, not_short.tallies(), caveat)
+        )
+    elif meets.items and meets.support > below.support:
+        effect = Effect.GOOD if settled_good else Effect.OPEN
+        caveat = (
+            ""
+            if settled_good
+            else (_OLD_CAVEAT if meets.support < MIN_DECIDING_SUPPORT else "The evidence is divided; ask the clinic.")
+        )
+        reasons.append(
+            Reason(Question.TIME, effect, meets_claim, meets.tallies(), below_claim, below.tallies(), caveat)
+        )
+    elif below.items or meets.items:
+        reasons.append(
+            Reason(
+                Question.TIME,
+                Effect.OPEN,
+                below_claim if below.support >= meets.support else meets_claim,
+                below.tallies() if below.support >= meets.support else meets.tallies(),
+                meets_claim if below.support >= meets.support else below_claim,
+                meets.tallies() if below.support >= meets.support else below.tallies(),
+            )
+        )
+    if withheld.items:
+        reasons.append(
+            Reason(
+                Question.TIME,
+                Effect.NOTE if reasons else Effect.OPEN,
+                "The clinic would not say how much time you get with the therapist",
+                withheld.tallies(),
+            )
+        )
+    return QuestionResult(Question.TIME, leaning, settled_good), reasons
+
+
+def assess(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> Assessment:
+    """The verdict for one clinic and one discipline from all the evidence about it."""
+    weighted = [(item, aged_weight(item, as_of)) for item in evidence]
+    weighted = [(item, weight) for item, weight in weighted if weight > 0]
+
+    sides = {bucket: _Side() for bucket in _Bucket}  # in _Bucket order
+    for item, weight in weighted:
+        for bucket in _buckets(item, bar.min_one_on_one_minutes):
+            sides[bucket].add(item, weight)
+
+    time_result, time_reasons = _time_question(sides, bar)
+    sharing_result, sharing_reason = _yes_no_question(
+        Question.SHARING,
+        sides[_Bucket.SHARED],
+        sides[_Bucket.ONE_ON_ONE],
+        bad_claim="The therapist treats other patients at the same time",
+        good_claim="One-on-one: the therapist sees no other patient during your time",
+        counts_for_bar=True,
+    )
+    visits_result, visits_reason = _yes_no_question(
+        Question.EVERY_VISIT,
+        sides[_Bucket.FIRST_ONLY],
+        sides[_Bucket.EVERY],
+        bad_claim="One-on-one only on the first visit",
+        good_claim="One-on-one on every visit",
+        counts_for_bar=bar.every_visit_required,
+    )
+    reasons = [r for r in (sharing_reason, visits_reason) if r is not None]
+    reasons[0:0] = time_reasons[:1]
+    reasons.extend(time_reasons[1:])
+
+    verdict = _decide(
+        _Sums(
+            [sides[bucket].support for bucket in _Bucket],
+            [sides[bucket].support_without_billing for bucket in _Bucket],
+        ),
+        bar,
+    )
+
+    counts: dict[EvidenceSource, int] = {}
+    for item, _ in weighted:
+        counts[item.source] = counts.get(item.source, 0) + max(1, item.reporters)
+    return Assessment(
+        verdict=verdict,
+        reasons=tuple(sorted(reasons, key=_reason_order)),
+        questions=(time_result, sharing_result, visits_result),
+        bar=bar,
+        evidence_counts=tuple(sorted(counts.items(), key=lambda kv: _SOURCE_ORDER[kv[0]])),
+        strength=math.fsum(w for _, w in weighted),
+        newest=max((item.observed_on for item, _ in weighted), default=None),
+    )
+
+
+_EFFECT_ORDER = {Effect.AVOID: 0, Effect.OPEN: 1, Effect.GOOD: 2, Effect.NOTE: 3}
+_QUESTION_ORDER = {Question.TIME: 0, Question.SHARING: 1, Question.EVERY_VISIT: 2}
+
+
+def _reason_order(reason: Reason) -> tuple[int, int]:
+    return _EFFECT_ORDER[reason.effect], _QUESTION_ORDER[reason.question]
+
+
+# Stated policy (what the clinic says) against reported reality (what patients, clinicians
+# and billing show): the gap is itself a finding (domain.md, section 3).
+STATED_SOURCES = frozenset({EvidenceSource.CALL, EvidenceSource.DECLARED_POLICY})
+
+_QUESTION_WORDS = {
+    Question.TIME: ("enough one-on-one time", "too little one-on-one time"),
+    Question.SHARING: ("one-on-one care", "a therapist shared with other patients"),
+    Question.EVERY_VISIT: ("one-on-one care on every visit", "one-on-one care only on the first visit"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    question: Question
+    stated: Leaning
+    reported: Leaning
+
+    @property
+    def text(self) -> str:
+        good, bad = _QUESTION_WORDS[self.question]
+        said = good if self.stated == Leaning.GOOD else bad
+        seen = good if self.reported == Leaning.GOOD else bad
+        return f"The clinic says {said}; reports after visits show {seen}."
+
+
+def stated_versus_reported(evidence: Sequence[Evidence], bar: Bar, *, as_of: date) -> tuple[Disagreement, ...]:
+    """Questions on which what the clinic says and what was reported lean opposite ways."""
+    stated = assess([e for e in evidence if e.source in STATED_SOURCES], bar, as_of=as_of)
+    reported = assess([e for e in evidence if e.source not in STATED_SOURCES], bar, as_of=as_of)
+    found = []
+    for question in Question:
+        said, seen = stated.leaning(question), reported.leaning(question)
+        if {said, seen} == {Leaning.GOOD, Leaning.BAD}:
+            found.append(Disagreement(question, said, seen))
+    return tuple(found)

@@ -1,0 +1,89 @@
+"""The person's bar (minimum one-on-one minutes, one-on-one on every visit), kept in the
+session so that search, clinic pages and compare all judge by it without an account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+
+from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Bar
+
+SESSION_KEY = "caretime.bar"
+RADIUS_SESSION_KEY = "caretime.search_radius_miles"
+DEFAULT_RADIUS_MILES = 25
+MAX_RADIUS_MILES = 100
+
+
+def bar_from_session(request: HttpRequest) -> Bar:
+    stored: Any = request.session.get(SESSION_KEY)
+    if isinstance(stored, dict):
+        try:
+            return Bar(int(stored["min_minutes"]), bool(stored["every_visit"]))
+        except (KeyError, TypeError, ValueError):
+            pass  # an old or damaged session: fall back to the default bar
+    return Bar()
+
+
+def save_bar(request: HttpRequest, bar: Bar) -> None:
+    request.session[SESSION_KEY] = {"min_minutes": bar.min_one_on_one_minutes, "every_visit": bar.every_visit_required}
+
+
+def remember_search_radius(request: HttpRequest, radius_miles: float) -> None:
+    """Alternatives on a clinic page are looked for within the radius of the last search.
+
+    Only written into a session the person already has (from setting their bar or sending
+    a report): a plain search never creates a session or writes to the database.
+    """
+    if request.session.session_key and request.session.get(RADIUS_SESSION_KEY) != radius_miles:
+        request.session[RADIUS_SESSION_KEY] = radius_miles
+
+
+def search_radius(request: HttpRequest) -> float:
+    """The radius asked for in the query (?radius_miles=), else the last search's, else 25."""
+    asked = request.GET.get("radius_miles", "")
+    if asked.isdigit() and 1 <= int(asked) <= MAX_RADIUS_MILES:
+        return float(asked)
+    stored: Any = request.session.get(RADIUS_SESSION_KEY)
+    if isinstance(stored, int | float) and 1 <= stored <= MAX_RADIUS_MILES:
+        return float(stored)
+    return float(DEFAULT_RADIUS_MILES)
+
+
+class BarForm(forms.Form):
+    min_minutes = forms.IntegerField(
+        label="Minimum one-on-one minutes",
+        min_value=MIN_BAR_MINUTES,
+        max_value=MAX_BAR_MINUTES,
+        initial=DEFAULT_BAR_MINUTES,
+        error_messages={
+            "min_value": f"Choose a minimum from {MIN_BAR_MINUTES} to {MAX_BAR_MINUTES} minutes.",
+            "max_value": f"Choose a minimum from {MIN_BAR_MINUTES} to {MAX_BAR_MINUTES} minutes.",
+            "invalid": "The minimum is a whole number of minutes.",
+            "required": f"Choose a minimum from {MIN_BAR_MINUTES} to {MAX_BAR_MINUTES} minutes.",
+        },
+        widget=forms.NumberInput(attrs={"step": 5}),
+    )
+    every_visit = forms.ChoiceField(
+        label="One-on-one on every visit",
+        choices=[("yes", "Required"), ("no", "Not required")],
+        error_messages={
+            "invalid_choice": "Choose whether one-on-one care on every visit is required.",
+            "required": "Choose whether one-on-one care on every visit is required.",
+        },
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    @classmethod
+    def for_bar(cls, bar: Bar, next_url: str) -> BarForm:
+        return cls(
+            initial={
+                "min_minutes": bar.min_one_on_one_minutes,
+                "every_visit": "yes" if bar.every_visit_required else "no",
+                "next": next_url,
+            }
+        )
+
+    def to_bar(self) -> Bar:
+        return Bar(self.cleaned_data["min_minutes"], self.cleaned_data["every_visit"] == "yes")

@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from caretime.core.calls import (
+    MAX_MINUTES,
+    MAX_OTHER_PATIENTS,
+    NOTE_MAX_CHARS,
+    CallAnswers,
+    Care,
+    FollowUpBy,
+    Visits,
+    contradictions,
+)
+from caretime.directory.models import Clinic, DisciplineChoices
+from caretime.reports.models import CareChoices, FollowUpChoices, VisitsChoices
+
+# Older answers say little about how a clinic books today (the verdict halves their weight
+# every year); three years is the furthest back a report is taken.
+OLDEST_CALL_MONTHS = 36
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
+
+
+def parse_month(text: str) -> date | None:
+    """The first day of the month written as 2026-11 (or a full date); None when not a month."""
+    match = _MONTH.match(text)
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12 or year < 1900:
+        return None
+    return date(year, month, 1)
+
+
+def month_problem(called_in: date, today: date) -> str | None:
+    this_month = today.replace(day=1)
+    if called_in > this_month:
+        return "The month of the call is in the future; choose this month or an earlier one."
+    months_back = (this_month.year - called_in.year) * 12 + this_month.month - called_in.month
+    if months_back > OLDEST_CALL_MONTHS:
+        return f"That call is more than {OLDEST_CALL_MONTHS // 12} years old; we only take calls from the last {OLDEST_CALL_MONTHS // 12} years."
+    return None
+
+
+def _count_field(label: str, maximum: int, *, help_text: str = "") -> forms.IntegerField:
+    message = f"Enter a whole number from 0 to {maximum}."
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=maximum,
+        required=False,
+        help_text=help_text,
+        error_messages={"min_value": message, "max_value": message, "invalid": message},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+def _choice_field(label: str, choices: Any, what: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Choose {what}.", "invalid_choice": f"Choose {what} from the list."},
+    )
+
+
+class CallReportForm(forms.Form):
+    """What the clinic said on the phone. Every answer can be "they would not say"."""
+
+    discipline = forms.ChoiceField(
+        label="Therapy you asked about",
+        error_messages={
+            "required": "Choose the therapy you asked about.",
+            "invalid_choice": "Choose a therapy this clinic offers.",
+        },
+    )
+    called_in = forms.CharField(
+        label="Month of the call",
+        max_length=10,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
+        error_messages={"required": "Enter the month of the call, for example 2026-11."},
+    )
+    therapist_minutes = _count_field(
+        "Minutes with the therapist per visit", MAX_MINUTES, help_text="Only the time with a licensed therapist."
+    )
+    minutes_withheld = forms.BooleanField(label="They would not say how many minutes", required=False)
+    care = _choice_field("One-on-one or shared?", CareChoices.choices, "one-on-one, shared, or “they would not say”")
+    other_patients = _count_field(
+        "If shared: how many other patients at the same time?",
+        MAX_OTHER_PATIENTS,
+        help_text="Leave empty if it is one-on-one or they did not say.",
+    )
+    visits = _choice_field(
+        "One-on-one on every visit, or only the first?",
+        VisitsChoices.choices,
+        "every visit, first visit only, or “they would not say”",
+    )
+    follow_up_by = _choice_field(
+        "Who treats you on follow-up visits?", FollowUpChoices.choices, "who treats on follow-up visits"
+    )
+    visit_length_minutes = _count_field(
+        "Scheduled length of a visit (minutes)",
+        MAX_MINUTES,
+        help_text="Door to door, as booked. Leave empty if not said.",
+    )
+    note = forms.CharField(
+        label="Anything else they said (optional)",
+        required=False,
+        max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_CHARS}),
+        help_text=f"At most {NOTE_MAX_CHARS:,} characters. Kept private: notes are not published yet. Please name no one.",
+        error_messages={"max_length": f"Keep the note to {NOTE_MAX_CHARS:,} characters or fewer."},
+    )
+
+    def __init__(self, *args: Any, clinic: Clinic, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        codes = clinic.disciplines or [choice.value for choice in DisciplineChoices]
+        field = self.fields["discipline"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(code, DisciplineChoices(code).label) for code in codes]
+
+    def clean_called_in(self) -> date:
+        called_in = parse_month(self.cleaned_data["called_in"])
+        if called_in is None:
+            raise forms.ValidationError("Enter the month of the call as year-month, for example 2026-11.")
+        problem = month_problem(called_in, self.today)
+        if problem:
+            raise forms.ValidationError(problem)
+        return called_in
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if any(name in self.errors for name in ("care", "visits", "follow_up_by")):
+            return data
+        for contradiction in contradictions(self._answers(data)):
+            for name in contradiction.fields:
+                if name not in self.errors or contradiction.message not in self.errors[name]:
+                    self.add_error(name, contradiction.message)
+        return data
+
+    @staticmethod
+    def _answers(data: dict[str, Any]) -> CallAnswers:
+        return CallAnswers(
+            therapist_minutes=data.get("therapist_minutes"),
+            minutes_withheld=bool(data.get("minutes_withheld")),
+            care=Care(data["care"]),
+            other_patients=data.get("other_patients"),
+            visits=Visits(data["visits"]),
+            follow_up_by=FollowUpBy(data["follow_up_by"]),
+            visit_length_minutes=data.get("visit_length_minutes"),
+        )
+
+    @property
+    def answers(self) -> CallAnswers:
+        return self._answers(self.cleaned_data)
+
+    @property
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(field id, label, message) once per message, in form order."""
+        seen: set[str] = set()
+        summary = []
+        for field in self:
+            for error in map(str, field.errors):
+                if error not in seen:
+                    seen.add(error)
+                    summary.append((field.id_for_label or field.auto_id, str(field.label), error))
+        for error in map(str, self.non_field_errors()):
+            if error not in seen:
+                seen.add(error)
+                summary.append(("", "", error))
+        return summary
+
+
+class ClinicIdsField(forms.Field):
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids = []
+        for item in values:
+            text = str(item).strip()
+            if not text.isdigit() or len(text) > 12:
+                raise forms.ValidationError(f"{text!r} is not a clinic number.")
+            ids.append(int(text))
+        return ids
+
+
+class CompareForm(forms.Form):
+    clinic = ClinicIdsField(required=False)
+    discipline = forms.ChoiceField(
+        choices=DisciplineChoices.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose physical, occupational or speech therapy."},
+    )
+    near = forms.CharField(required=False, max_length=100)
+
+    def clean_clinic(self) -> list[int]:
+        ids: list[int] = list(dict.fromkeys(self.cleaned_data["clinic"]))
+        if not 2 <= len(ids) <= 4:
+            raise forms.ValidationError("Choose 2 to 4 clinics to compare.")
+        return ids

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from caretime.reports import views
+
+urlpatterns = [
+    path("clinics/<int:clinic_id>/<str:discipline>/ask/", views.ask_before_booking, name="ask-before-booking"),
+    path("clinics/<int:clinic_id>/<str:discipline>/verdict/", views.clinic_verdict, name="clinic-verdict"),
+    path("clinics/<int:clinic_id>/<str:discipline>/letters/", views.clinic_letters, name="clinic-letters"),
+    path("compare/", views.compare, name="compare"),
+    path("your-bar/", views.set_bar, name="set-bar"),
+]

@@ -1,0 +1,77 @@
+"""Fixtures for reports: clinics with known answers at known distances from ZIP 60614."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from caretime.core.calls import CallAnswers, Care, FollowUpBy, Visits
+from caretime.directory.models import Clinic
+from caretime.reports.models import CallReport
+from caretime.reports.services import record_call_report
+from tests.conftest import make_clinic
+
+ONE_ON_ONE = CallAnswers(
+    therapist_minutes=55,
+    minutes_withheld=False,
+    care=Care.ONE_ON_ONE,
+    other_patients=None,
+    visits=Visits.EVERY_VISIT,
+    follow_up_by=FollowUpBy.THERAPIST,
+    visit_length_minutes=60,
+)
+MILL = CallAnswers(
+    therapist_minutes=30,
+    minutes_withheld=False,
+    care=Care.SHARED,
+    other_patients=2,
+    visits=Visits.FIRST_VISIT_ONLY,
+    follow_up_by=FollowUpBy.AIDE,
+    visit_length_minutes=60,
+)
+MIDDLING = replace(ONE_ON_ONE, therapist_minutes=40)
+
+
+@pytest.fixture(autouse=True)
+def _empty_rate_limits() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def today() -> date:
+    return timezone.now().date()
+
+
+def add_call(
+    clinic: Clinic, answers: CallAnswers, *, discipline: str = "pt", called_in: date | None = None
+) -> CallReport:
+    return record_call_report(
+        clinic=clinic,
+        discipline=discipline,
+        called_in=called_in or today(),
+        answers=answers,
+        received_on=today(),
+    )
+
+
+@pytest.fixture
+def lincoln_park(db: None) -> dict[str, Clinic]:
+    """Five PT clinics around 60614: two Good, one Avoid, one Unknown (40 min), one with no calls."""
+    clinics = {
+        "mill": make_clinic("Mill PT", latitude=41.9227, longitude=-87.6533),  # ~0.5 mi
+        "good_near": make_clinic("Near Good PT", latitude=41.9300, longitude=-87.6450),
+        "middling": make_clinic("Middling PT", latitude=41.9100, longitude=-87.6400),
+        "silent": make_clinic("Silent PT", latitude=41.9000, longitude=-87.6300),
+        "good_far": make_clinic("Far Good PT", latitude=42.0451, longitude=-87.6877, zip_code="60201", city="EVANSTON"),
+    }
+    add_call(clinics["mill"], MILL)
+    add_call(clinics["good_near"], ONE_ON_ONE)
+    add_call(clinics["good_far"], ONE_ON_ONE)
+    add_call(clinics["middling"], MIDDLING)
+    return clinics

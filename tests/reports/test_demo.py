@@ -1,0 +1,68 @@
+"""Demo call reports: deterministic, flagged, and showing all three verdicts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from caretime.core.verdict import Bar, Verdict
+from caretime.directory.demo import build_demo_region
+from caretime.directory.models import ClinicService
+from caretime.reports.demo import build_demo_call_reports
+from caretime.reports.models import CallReport
+from caretime.reports.selectors import Judge, evidence_for_clinics
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 15)
+
+
+def snapshot() -> list[tuple[object, ...]]:
+    return list(
+        CallReport.objects.order_by("clinic__name", "discipline", "called_in", "therapist_minutes", "care").values_list(
+            "clinic__name", "discipline", "called_in", "therapist_minutes", "care", "visits"
+        )
+    )
+
+
+def test_demo_reports_show_good_avoid_and_unknown_and_are_flagged() -> None:
+    build_demo_region(seed=1, clinics=60)
+    written = build_demo_call_reports(seed=1, today=TODAY)
+    assert written == CallReport.objects.count() > 0
+    assert not CallReport.objects.filter(is_demo=False).exists()
+    pairs = list(ClinicService.objects.values_list("clinic_id", "discipline"))
+    judge = Judge(evidence_for_clinics(sorted({c for c, _ in pairs})), Bar(), TODAY)
+    verdicts = Counter(judge(c, d).verdict for c, d in pairs)
+    assert verdicts[Verdict.GOOD]
+    assert verdicts[Verdict.AVOID]
+    assert verdicts[Verdict.UNKNOWN]
+
+
+def test_demo_reports_are_deterministic_for_a_seed() -> None:
+    build_demo_region(seed=3, clinics=30)
+    build_demo_call_reports(seed=3, today=TODAY)
+    first = snapshot()
+    build_demo_region(seed=3, clinics=30)
+    build_demo_call_reports(seed=3, today=TODAY)
+    assert snapshot() == first
+
+
+def test_load_demo_builds_call_reports_too() -> None:
+    out = StringIO()
+    call_command("load_demo", "--clinics", "20", stdout=out)
+    assert "call reports" in out.getvalue()
+    assert CallReport.objects.filter(is_demo=True).exists()
+
+
+def test_load_demo_if_missing_adds_call_reports_to_an_older_region() -> None:
+    build_demo_region(seed=1, clinics=20)  # as loaded before call reports existed
+    out = StringIO()
+    call_command("load_demo", "--clinics", "20", "--if-missing", stdout=out)
+    assert "demo call reports" in out.getvalue()
+    assert CallReport.objects.filter(is_demo=True).exists()
+    clinics_before = set(ClinicService.objects.values_list("clinic_id", flat=True))
+    call_command("load_demo", "--clinics", "20", "--if-missing", stdout=StringIO())
+    assert set(ClinicService.objects.values_list("clinic_id", flat=True)) == clinics_before

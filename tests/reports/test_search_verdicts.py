@@ -1,0 +1,97 @@
+"""Verdicts in search results: shown under the person's bar, sortable, constant queries."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from caretime.core.geo import Point
+from caretime.core.verdict import Bar, Verdict
+from caretime.directory.models import Clinic
+from caretime.directory.selectors import ClinicSearch
+from caretime.reports.selectors import Sort, search_with_verdicts
+from tests.conftest import make_clinic
+from tests.reports.conftest import MILL, ONE_ON_ONE, add_call
+
+pytestmark = pytest.mark.django_db
+LINCOLN_PARK = Point(41.9214, -87.6513)
+
+
+def names_in_order(page: str) -> list[str]:
+    return re.findall(r'<h2><a href="/clinics/\d+/">([^<]+)</a></h2>', page)
+
+
+def test_results_show_verdicts_nearest_first_by_default(client: Client, lincoln_park: dict[str, Clinic]) -> None:
+    page = client.get(reverse("clinic-search"), {"near": "60614", "discipline": "pt"}).content.decode()
+    assert names_in_order(page) == ["Mill PT", "Near Good PT", "Middling PT", "Silent PT", "Far Good PT"]
+    assert page.count("verdict-good") == 2
+    assert page.count("verdict-avoid") == 1
+    assert page.count("verdict-unknown") == 2
+
+
+def test_results_sorted_by_verdict_then_distance(client: Client, lincoln_park: dict[str, Clinic]) -> None:
+    page = client.get(
+        reverse("clinic-search"), {"near": "60614", "discipline": "pt", "sort": "verdict"}
+    ).content.decode()
+    assert names_in_order(page) == ["Near Good PT", "Far Good PT", "Middling PT", "Silent PT", "Mill PT"]
+    assert "Good first, then Unknown, then Avoid" in page
+    assert "Good: 2, Unknown: 2, Avoid: 1." in page
+
+
+def test_verdict_sort_follows_the_bar(client: Client, lincoln_park: dict[str, Clinic]) -> None:
+    client.post(reverse("set-bar"), {"min_minutes": "40", "every_visit": "yes", "next": "/"})
+    page = client.get(
+        reverse("clinic-search"), {"near": "60614", "discipline": "pt", "sort": "verdict"}
+    ).content.decode()
+    assert names_in_order(page)[:3] == ["Near Good PT", "Middling PT", "Far Good PT"]
+
+
+def test_without_a_therapy_each_offered_therapy_gets_its_verdict(client: Client, db: None) -> None:
+    clinic = make_clinic("Both PT OT", latitude=41.92, longitude=-87.65, disciplines=("pt", "ot"))
+    add_call(clinic, MILL, discipline="ot")
+    add_call(clinic, ONE_ON_ONE, discipline="pt")
+    page = client.get(reverse("clinic-search"), {"near": "60614", "sort": "verdict"}).content.decode()
+    assert 'Physical therapy: <span class="verdict verdict-good">' in page
+    assert 'Occupational therapy: <span class="verdict verdict-avoid">' in page
+
+
+def test_an_unknown_sort_is_refused(client: Client, db: None) -> None:
+    response = client.get(reverse("clinic-search"), {"near": "60614", "sort": "rating"})
+    assert response.status_code == 400
+    assert "sorted by distance or by verdict" in response.content.decode()
+
+
+def _many_clinics(count: int, reports_each: int) -> None:
+    for i in range(count):
+        clinic = make_clinic(f"Bulk {i}", latitude=41.90 + i / 1000, longitude=-87.65, disciplines=("pt", "ot"))
+        for _ in range(reports_each):
+            add_call(clinic, MILL if i % 2 else ONE_ON_ONE)
+
+
+@pytest.mark.parametrize("sort", [Sort.VERDICT, Sort.DISTANCE])
+@pytest.mark.parametrize("discipline", ["pt", None])
+def test_query_count_does_not_grow_with_clinics_or_reports(
+    django_assert_max_num_queries: Any, sort: Sort, discipline: str | None
+) -> None:
+    search = ClinicSearch(center=LINCOLN_PARK, radius_miles=25, discipline=discipline)
+    today = timezone.now().date()
+    _many_clinics(3, 1)
+    with django_assert_max_num_queries(6):
+        small = search_with_verdicts(search, bar=Bar(), sort=sort, as_of=today)
+    _many_clinics(40, 3)
+    with django_assert_max_num_queries(6):
+        large = search_with_verdicts(search, bar=Bar(), sort=sort, as_of=today)
+    assert small.total == 3
+    assert large.total == 43
+    assert len(large.hits) == 20
+    if sort == Sort.VERDICT:
+        ranks = [hit.best.rank for hit in large.hits]
+        assert ranks == sorted(ranks, reverse=True)
+        # Without a therapy, a clinic ranks by its best therapy: OT (never called) is Unknown.
+        worst = Verdict.AVOID if discipline else Verdict.UNKNOWN
+        assert large.counts[Verdict.GOOD] + large.counts[worst] == 43
