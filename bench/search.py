@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import itertools
 import json
 import math
 import os
@@ -40,6 +41,21 @@ OUT = ROOT / "bench" / "out"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/caretime_bench"
 
 TRIVIAL_PATH = "/api/v1/health"
+# Central Chicago ZIP codes, for searches the cache has not seen.
+FIRST_TIME_ZIPS = (
+    "60601",
+    "60602",
+    "60603",
+    "60604",
+    "60605",
+    "60606",
+    "60607",
+    "60610",
+    "60611",
+    "60614",
+    "60622",
+    "60654",
+)
 RATIO_TARGET = 0.5
 P95_TARGET_MS = 25.0
 
@@ -104,6 +120,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=8, help="rounds per endpoint, alternating (default 8)")
     parser.add_argument("--round-requests", type=int, default=400, help="requests per round (default 400)")
     parser.add_argument("--round-seconds", type=float, default=15.0, help="time limit of one round (default 15)")
+    parser.add_argument(
+        "--first-time-requests",
+        type=int,
+        default=60,
+        help="requests per round of searches never made before in the run (default 60)",
+    )
     parser.add_argument("--warmup-requests", type=int, default=100, help="per endpoint, not measured (default 100)")
     parser.add_argument(
         "--skip-build", action="store_true", help="reuse the database of an earlier run instead of rebuilding it"
@@ -236,7 +258,7 @@ def fetch(port: int, path: str) -> tuple[int, bytes]:
         connection.close()
 
 
-def drive(port: int, path: str, requests: int, concurrency: int, seconds: float) -> Sample:
+def drive(port: int, paths: Iterator[str], requests: int, concurrency: int, seconds: float) -> Sample:
     """Send ``requests`` GETs from ``concurrency`` connections (or stop after ``seconds``).
 
     Each client keeps its connection open when the server allows it; gunicorn's sync
@@ -257,6 +279,7 @@ def drive(port: int, path: str, requests: int, concurrency: int, seconds: float)
                     if remaining[0] <= 0:
                         break
                     remaining[0] -= 1
+                    path = next(paths)
                 started = time.perf_counter()
                 connection.request("GET", path)
                 response = connection.getresponse()
@@ -282,6 +305,16 @@ def drive(port: int, path: str, requests: int, concurrency: int, seconds: float)
     return sample
 
 
+def first_time_searches(args: argparse.Namespace) -> Iterator[str]:
+    """Searches that no one made before in this run, so none is answered from the cache:
+    nearby ZIP codes, radii around the one measured, and the first three pages."""
+    for near, radius, page in itertools.product(
+        FIRST_TIME_ZIPS, range(args.radius_miles - 10, args.radius_miles + 11), (1, 2, 3)
+    ):
+        query = urlencode({"near": near, "radius_miles": radius, "discipline": args.discipline, "page": page})
+        yield f"/api/v1/clinics?{query}"
+
+
 def measure(args: argparse.Namespace, server: Server, search_path: str) -> dict[str, Sample]:
     port = server.port
     status, body = fetch(port, search_path)
@@ -293,15 +326,22 @@ def measure(args: argparse.Namespace, server: Server, search_path: str) -> dict[
         f"{len(answer['items'])} on the page, nearest {answer['items'][0]['distance_miles'] if answer['items'] else '-'} mi"
     )
     for path in (TRIVIAL_PATH, search_path):
-        drive(port, path, args.warmup_requests, args.concurrency, args.round_seconds)
-    samples = {"trivial": Sample(), "search": Sample()}
-    paths = {"trivial": TRIVIAL_PATH, "search": search_path}
+        drive(port, itertools.repeat(path), args.warmup_requests, args.concurrency, args.round_seconds)
+    samples = {"trivial": Sample(), "search": Sample(), "first-time": Sample()}
+    paths = {
+        "trivial": itertools.repeat(TRIVIAL_PATH),
+        "search": itertools.repeat(search_path),
+        "first-time": first_time_searches(args),
+    }
+    requests = {"trivial": args.round_requests, "search": args.round_requests, "first-time": args.first_time_requests}
     for round_number in range(args.rounds):
-        # ABBA order, so a slow drift in the machine's load falls on both endpoints alike.
-        order = ["trivial", "search"] if round_number % 2 == 0 else ["search", "trivial"]
+        # ABBA order, so a slow drift in the machine's load falls on every endpoint alike.
+        order = ["trivial", "search", "first-time"]
+        if round_number % 2:
+            order.reverse()
         for name in order:
             cpu_before = server.worker_cpu_seconds()
-            got = drive(port, paths[name], args.round_requests, args.concurrency, args.round_seconds)
+            got = drive(port, paths[name], requests[name], args.concurrency, args.round_seconds)
             samples[name].server_cpu_seconds += server.worker_cpu_seconds() - cpu_before
             samples[name].latencies.extend(got.latencies)
             samples[name].wall_seconds += got.wall_seconds
@@ -326,6 +366,12 @@ def report(args: argparse.Namespace, results: dict[str, Figures], build_seconds:
     p95_met = search.p95_ms <= P95_TARGET_MS
     print(f"ratio search/trivial (req/s): {ratio:.2f}  (target >= {RATIO_TARGET}: {'met' if ratio_met else 'NOT met'})")
     print(f"search p95: {search.p95_ms:.1f} ms  (target <= {P95_TARGET_MS:.0f} ms: {'met' if p95_met else 'NOT met'})")
+    first_time = results["first-time"]
+    first_time_ratio = first_time.per_second / trivial.per_second
+    print(
+        f"searches not seen before (no cache): ratio {first_time_ratio:.2f}, "
+        f"p50 {first_time.p50_ms:.1f} ms, p95 {first_time.p95_ms:.1f} ms"
+    )
     if build_seconds is not None:
         print(f"load_demo --clinics {args.clinics}: {build_seconds:.0f} s")
     return {
@@ -337,6 +383,7 @@ def report(args: argparse.Namespace, results: dict[str, Figures], build_seconds:
         "concurrency": args.concurrency,
         "load_demo_seconds": build_seconds,
         "ratio": ratio,
+        "first_time_ratio": first_time_ratio,
         "ratio_target_met": ratio_met,
         "p95_target_met": p95_met,
         "endpoints": {name: asdict(figures) for name, figures in results.items()},
@@ -351,6 +398,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_build:
         recreate_database(args)
         migrate_seconds = manage(env, "migrate", "--no-input")
+        manage(env, "createcachetable")
         print(f"migrate: {migrate_seconds:.1f} s")
         build_seconds = manage(env, "load_demo", f"--clinics={args.clinics}", f"--seed={args.seed}")
         print(f"load_demo --clinics {args.clinics}: {build_seconds:.1f} s")

@@ -89,11 +89,17 @@ def _database(url: str) -> dict[str, Any]:
 DATABASES = {"default": _database(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'caretime.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
+# The cache holds rate-limit counters and search answers, so it must be shared by every
+# process: the database by default (`manage.py createcachetable`), Redis in production.
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
         if env_str("REDIS_URL", "")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "caretime_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
     )
 }
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
@@ -10,6 +10,7 @@ from caretime.api.errors import ApiError
 from caretime.core.places import PlaceNotFound, resolve_place
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic, InsurancePlan
+from caretime.directory.search_cache import cached_answer
 from caretime.directory.selectors import PAGE_SIZE, ClinicSearch, clinic_for_page, search_clinics
 
 router = Router(tags=["clinics"])
@@ -77,7 +78,7 @@ def clinic_out(clinic: Clinic, distance: float | None = None) -> ClinicOut:
 
 
 @router.get("/clinics", response=ClinicListOut, summary="Search or list clinics")
-def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> ClinicListOut:
+def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpResponse:
     """Clinics nearest first when `near` is given, otherwise every clinic by name."""
     place = None
     if filters.near is not None:
@@ -85,23 +86,31 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> ClinicL
             place = resolve_place(filters.near)
         except PlaceNotFound as problem:
             raise ApiError(400, "unknown_place", str(problem)) from None
-    if filters.insurance and not InsurancePlan.objects.filter(slug=filters.insurance).exists():
-        raise ApiError(400, "unknown_insurance", f"No insurance plan has the slug {filters.insurance!r}.")
-    search = ClinicSearch(
-        center=place.point if place else None,
-        radius_miles=float(filters.radius_miles),
-        discipline=filters.discipline,
-        insurance=filters.insurance,
-    )
-    page = search_clinics(search, page=filters.page, page_size=PAGE_SIZE)
-    return ClinicListOut(
-        items=[clinic_out(hit.clinic, hit.distance_miles) for hit in page.hits],
-        total=page.total,
-        page=page.page,
-        page_size=page.page_size,
-        page_count=page.page_count,
-        near=place.label if place else None,
-    )
+
+    def answer() -> bytes:
+        if filters.insurance and not InsurancePlan.objects.filter(slug=filters.insurance).exists():
+            raise ApiError(400, "unknown_insurance", f"No insurance plan has the slug {filters.insurance!r}.")
+        search = ClinicSearch(
+            center=place.point if place else None,
+            radius_miles=float(filters.radius_miles),
+            discipline=filters.discipline,
+            insurance=filters.insurance,
+        )
+        page = search_clinics(search, page=filters.page, page_size=PAGE_SIZE)
+        listing = ClinicListOut(
+            items=[clinic_out(hit.clinic, hit.distance_miles) for hit in page.hits],
+            total=page.total,
+            page=page.page,
+            page_size=page.page_size,
+            page_count=page.page_count,
+            near=place.label if place else None,
+        )
+        return listing.model_dump_json().encode()
+
+    # Only successful answers are cached (a refused one raises), keyed on the resolved
+    # place so that "60614" and "60614-0001" share one entry.
+    key = (place.label if place else "", filters.radius_miles, filters.discipline, filters.insurance, filters.page)
+    return HttpResponse(cached_answer(key, answer), content_type="application/json")
 
 
 @router.get("/clinics/{clinic_id}", response=ClinicOut, summary="One clinic")

@@ -19,6 +19,7 @@ from caretime.core.geo import Point, distance_miles
 from caretime.core.npi import make_npi
 from caretime.core.places import all_zip_rows
 from caretime.directory.models import Clinic, Clinician, ClinicService, InsurancePlan, Organization
+from caretime.directory.search_cache import directory_changed
 from caretime.progress import ProgressCallback
 
 BATCH_SIZE = 2_000
@@ -273,6 +274,7 @@ def delete_demo_region() -> None:
         ClinicService.objects.filter(clinic__in=demo_clinics).delete()
         demo_clinics.delete()
         Organization.objects.filter(is_demo=True).delete()
+    directory_changed()
 
 
 def build_demo_region(*, seed: int = 1, clinics: int = 300, progress: ProgressCallback | None = None) -> DemoSummary:
@@ -330,6 +332,7 @@ def build_demo_region(*, seed: int = 1, clinics: int = 300, progress: ProgressCa
         _write_batch(pending, rng, summary)
         report("clinics", summary.clinics, clinics)
     refresh_planner_statistics()
+    directory_changed()
     return summary
 
 

@@ -6,11 +6,16 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import RequestFactory
 
 from caretime.reports.ratelimit import DAY, HOUR, client_address, client_key, take_report_slot
 
 START = 1_800_000_000.0 - (1_800_000_000 % DAY)  # midnight UTC, so windows are easy to reason about
+
+
+# The cache is a database table unless REDIS_URL is set.
+pytestmark = pytest.mark.django_db
 
 
 def request(address: str = "198.51.100.7", forwarded: str = "") -> Any:
@@ -79,8 +84,11 @@ def _fresh_cache() -> Any:
 
 
 def _all_cache_keys() -> list[object]:
-    """Every key in the cache: LocMemCache (the test default) or Redis (REDIS_URL)."""
+    """Every key in the cache: the database table (the default) or Redis (REDIS_URL)."""
+    table = getattr(cache, "_table", None)
+    if table is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT cache_key FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            return [row[0] for row in cursor.fetchall()]
     store: Any = cache._cache  # type: ignore[attr-defined]
-    if isinstance(store, dict):
-        return list(store)
     return list(store.get_client().keys("*"))

@@ -1,0 +1,49 @@
+"""Repeated API searches are answered from the cache, and never after the directory changed."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from caretime.directory.demo import build_demo_region
+from caretime.directory.models import Clinic
+from caretime.directory.search_cache import directory_changed
+
+pytestmark = pytest.mark.django_db
+
+
+def names(client: Client, near: str = "60614") -> list[str]:
+    response = client.get("/api/v1/clinics", {"near": near, "radius_miles": "25"})
+    assert response.status_code == 200
+    return [item["name"] for item in response.json()["items"]]
+
+
+def test_a_repeated_search_is_answered_from_the_cache_without_queries(
+    client: Client, chicago_clinics: dict[str, Clinic], django_assert_max_num_queries: object
+) -> None:
+    first = names(client)
+    with django_assert_max_num_queries(3):  # type: ignore[operator]
+        assert names(client) == first  # the cache's own lookups only
+    # A spelling of the same place shares the answer.
+    assert names(client, "60614-0001") == first
+
+
+def test_a_change_to_the_directory_starts_a_new_generation(client: Client, chicago_clinics: dict[str, Clinic]) -> None:
+    assert "Lincoln Park PT" in names(client)
+    Clinic.objects.filter(name="Lincoln Park PT").update(name="Renamed Clinic")
+    assert "Lincoln Park PT" in names(client)  # a change by hand waits for the answer to expire...
+    directory_changed()
+    assert "Renamed Clinic" in names(client)  # ...a change through the code is seen at once
+
+
+def test_rebuilding_the_demo_region_is_seen_at_once(client: Client) -> None:
+    build_demo_region(seed=1, clinics=40)
+    before = names(client, "Chicago, IL")
+    build_demo_region(seed=2, clinics=40)
+    assert names(client, "Chicago, IL") != before
+
+
+def test_refused_searches_are_not_cached(client: Client, chicago_clinics: dict[str, Clinic]) -> None:
+    refused = client.get("/api/v1/clinics", {"near": "60614", "insurance": "acme"})
+    assert refused.status_code == 400
+    assert client.get("/api/v1/clinics", {"near": "60614", "insurance": "acme"}).status_code == 400
