@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 from caretime.core.places import PlaceNotFound, resolve_place
 from caretime.directory.models import DisciplineChoices, InsurancePlan
@@ -42,6 +43,14 @@ class ClinicSearchForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "We don't know that insurance plan; choose one from the list."},
     )
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> ClinicSearchForm:
+        """A form bound to the query string; a missing radius shows, and counts as, the default."""
+        data = query.copy()
+        if not data.get("radius_miles"):
+            data["radius_miles"] = str(DEFAULT_RADIUS_MILES)
+        return cls(data)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def clinic_search(request: HttpRequest) -> HttpResponse:
-    form = ClinicSearchForm(request.GET)
+    form = ClinicSearchForm.from_query(request.GET)
     if not form.is_valid():
         return render(request, "directory/results.html", {"form": form}, status=400)
     page_number = _page_number(request)

@@ -161,3 +161,11 @@ def test_list_and_profile_pages_use_a_fixed_number_of_queries(
         client.get("/clinics/", {"near": "60614"})
     with django_assert_max_num_queries(8):  # type: ignore[operator]
         client.get(f"/clinics/{chicago_clinics['near'].pk}/")
+
+
+def test_a_search_without_a_radius_shows_the_default_radius_it_used(
+    client: Client, chicago_clinics: dict[str, Clinic]
+) -> None:
+    html = client.get("/clinics/", {"near": "60614"}).content.decode()
+    assert 'name="radius_miles" value="25"' in html
+    assert "within 25 miles" in html
