@@ -126,6 +126,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=60,
         help="requests per round of searches never made before in the run (default 60)",
     )
+    parser.add_argument(
+        "--redis-url",
+        help="use Redis as the shared cache, as in production (e.g. redis://127.0.0.1:6379/15); "
+        "default: the database cache table",
+    )
     parser.add_argument("--warmup-requests", type=int, default=100, help="per endpoint, not measured (default 100)")
     parser.add_argument(
         "--skip-build", action="store_true", help="reuse the database of an earlier run instead of rebuilding it"
@@ -139,7 +144,7 @@ def database_url(args: argparse.Namespace) -> str:
     return str(args.postgres_url)
 
 
-def server_environment(url: str) -> dict[str, str]:
+def server_environment(url: str, redis_url: str | None) -> dict[str, str]:
     """Production settings: DEBUG off, a real secret, plain HTTP on loopback."""
     env = dict(os.environ)
     env.update(
@@ -151,6 +156,8 @@ def server_environment(url: str) -> dict[str, str]:
         LOG_LEVEL="WARNING",
     )
     env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env
 
 
@@ -354,7 +361,8 @@ def report(args: argparse.Namespace, results: dict[str, Figures], build_seconds:
     print()
     print(
         f"{args.database}, {args.clinics:,} demo clinics, gunicorn {args.server_workers} sync workers, "
-        f"{args.concurrency} client connections, {os.cpu_count()} CPUs"
+        f"{args.concurrency} client connections, {os.cpu_count()} CPUs, "
+        f"cache: {'Redis' if args.redis_url else 'database table'}"
     )
     print(f"{'endpoint':<10} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'worker CPU ms/req':>18}")
     for name, figures in results.items():
@@ -393,7 +401,7 @@ def report(args: argparse.Namespace, results: dict[str, Figures], build_seconds:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
-    env = server_environment(database_url(args))
+    env = server_environment(database_url(args), args.redis_url)
     build_seconds: float | None = None
     if not args.skip_build:
         recreate_database(args)
@@ -402,6 +410,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"migrate: {migrate_seconds:.1f} s")
         build_seconds = manage(env, "load_demo", f"--clinics={args.clinics}", f"--seed={args.seed}")
         print(f"load_demo --clinics {args.clinics}: {build_seconds:.1f} s")
+    # A new directory generation: no answer cached by an earlier run can be served.
+    manage(env, "shell", "-c", "from caretime.directory.search_cache import directory_changed; directory_changed()")
     query = urlencode({"near": args.near, "radius_miles": args.radius_miles, "discipline": args.discipline})
     search_path = f"/api/v1/clinics?{query}"
     load_before = os.getloadavg()[0]
@@ -413,7 +423,8 @@ def main(argv: list[str] | None = None) -> None:
     # The machine is shared: the load average says how busy it was besides this run.
     print(f"load average (1 min) before/after the measurement: {load_before:.1f} / {load_after:.1f}")
     record["load_average"] = {"before": load_before, "after": load_after}
-    (OUT / f"search-{args.database}.json").write_text(json.dumps(record, indent=2) + "\n")
+    cache_name = "-redis" if args.redis_url else ""
+    (OUT / f"search-{args.database}{cache_name}.json").write_text(json.dumps(record, indent=2) + "\n")
 
 
 if __name__ == "__main__":

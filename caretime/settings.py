@@ -72,8 +72,8 @@ def _database(url: str) -> dict[str, Any]:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except ValueError as error:
         raise ImproperlyConfigured(f"The environment variable DATABASE_URL is not usable: {error}") from None
+    config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy
             # timeout instead of one failing with "database is locked" mid-transaction.
