@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
+from caretime.api.billing import router as billing_router
 from caretime.api.clinics import router as clinics_router
 from caretime.api.errors import install_error_handlers
 
@@ -18,6 +19,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", clinics_router)
+api.add_router("/", billing_router)
 
 
 @api.get("/health", include_in_schema=False)

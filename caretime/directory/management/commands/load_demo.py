@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from caretime.billing.demo import build_demo_billing
 from caretime.directory.demo import build_demo_region
 from caretime.progress import progress_reporter
 
@@ -23,4 +24,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo region (seed {seed}): {summary.clinics} clinics, {summary.organizations} organisations, "
             f"{summary.clinicians} clinicians. Every page labels them as demo data."
+        )
+        billing = build_demo_billing(seed=seed)
+        self.stdout.write(
+            f"Demo Medicare billing {billing.year}: {billing.clinicians} clinicians, {billing.clinics} clinics."
         )
