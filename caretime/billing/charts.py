@@ -70,7 +70,7 @@ class BoxChart:
 
 def _nice_step(span: float) -> float:
     raw = span / 5
-    magnitude = 10 ** math.floor(math.log10(raw))
+    magnitude = 10.0 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         if raw <= factor * magnitude:
             return factor * magnitude

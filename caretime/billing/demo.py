@@ -38,10 +38,9 @@ def build_demo_billing(
     lines: list[MedicareServiceLine] = []
     roster = Clinician.clinics.through.objects.filter(clinic_id__in=demo_clinics, clinician__is_demo=True)
     seen: set[str] = set()
-    for clinician_id, npi, discipline, credential, clinic_id, street, zip5, state in roster.order_by(
+    for npi, discipline, credential, clinic_id, street, zip5, state in roster.order_by(
         "clinic_id", "clinician_id"
     ).values_list(
-        "clinician_id",
         "clinician__npi",
         "clinician__discipline",
         "clinician__credential",

@@ -1,6 +1,6 @@
 """Synthetic Medicare "by Provider and Service" files in the exact published format.
 
-Deterministic from a seed, any size, with realistic proportions: about 1 provider in 14 is
+Deterministic from a seed, any size, with realistic proportions: about 1 provider in 20 is
 a therapist (most rows are physicians' E/M and lab codes), therapists bill 4-8 codes each,
 CMS's suppression of rows under 11 beneficiaries is honoured, and each therapist follows
 one of three booking profiles (one-on-one, average, mill) that shape timed units per visit
@@ -149,7 +149,7 @@ _DESCRIPTIONS = {
     "92523": "Evaluation of speech sound production with evaluation of language comprehension and expression",
     "92526": "Treatment of swallowing dysfunction and/or oral function for feeding",
 }
-_PAYMENT = {code: 30.0 for code in _DESCRIPTIONS} | {"97161": 100.0, "97162": 100.0, "97163": 100.0}
+_PAYMENT = dict.fromkeys(_DESCRIPTIONS, 30.0) | {"97161": 100.0, "97162": 100.0, "97163": 100.0}
 
 # Per profile and discipline: (code, share of visits that include it, timed units per such visit).
 # Timed units per visit come out about 3.6 (one-on-one), 2.6 (average) and 1.7 (mill).
@@ -297,6 +297,7 @@ def therapist_lines(
     visits = max(60, int(rng.lognormvariate(0, 0.6) * mean_visits))
     benes = max(MIN_PUBLISHED_BENEFICIARIES, int(visits / (visits_per_bene * rng.uniform(0.8, 1.2))))
     place = "O" if rng.random() < 0.93 else "F"
+    evaluations: tuple[tuple[str, float], ...]
     if provider_type.startswith("Physical"):
         plan = _PT_PLANS[profile]
         evaluations = (("97161", 0.3), ("97162", 0.5), ("97163", 0.1), ("97164", 0.1))
@@ -420,8 +421,8 @@ def generate_medicare_file(
     places = _places()
     physician_weights = [w for *_, w in _PHYSICIAN_TYPES]
     therapist_total = sum(w for *_, w in THERAPIST_TYPES)
-    # About 1 provider in 14 is a therapist; they bill fewer codes than physicians do.
-    therapist_chance = 0.07
+    # About 1 provider in 20 is a therapist; they bill fewer codes than physicians do.
+    therapist_chance = 0.05
     profiles = list(PROFILE_WEIGHTS)
     profile_weights = [PROFILE_WEIGHTS[p] for p in profiles]
     result = GeneratedFile(0, 0, 0)
@@ -432,7 +433,7 @@ def generate_medicare_file(
     while result.rows < rows:
         provider_number += 1
         # Outside the ranges the demo region uses for its organisations and clinicians.
-        npi = make_npi(250_000_000 + (seed % 40) * 10_000_000 + provider_number)
+        npi = make_npi(230_000_000 + (seed % 6) * 10_000_000 + provider_number)
         if seeds:
             wanted = seeds.pop(0)
             provider = _Provider(

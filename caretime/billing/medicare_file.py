@@ -104,10 +104,19 @@ def detect_layout(header: list[str]) -> FileLayout:
     headers = HEADERS[style]
     missing = [headers[f] for f in REQUIRED_FIELDS if headers[f].lower() not in written]
     if missing:
-        raise WrongFile(
+        message = (
             "This is not a Medicare 'by Provider and Service' file, or it lacks required columns. "
             f"Missing ({style.value} column names): {', '.join(missing)}."
         )
+        if best[0] <= 1:  # neither style is recognisable: name both, the current one first
+            current = HEADERS[HeaderStyle.CURRENT]
+            legacy = HEADERS[HeaderStyle.LEGACY]
+            message = (
+                "This is not a Medicare 'by Provider and Service' file: it lacks the required columns "
+                f"{', '.join(current[f] for f in REQUIRED_FIELDS if current[f].lower() not in written)} "
+                f"(files before 2019: {', '.join(legacy[f] for f in REQUIRED_FIELDS if legacy[f].lower() not in written)})."
+            )
+        raise WrongFile(message)
     columns = {f: written[h.lower()] for f, h in headers.items() if h.lower() in written}
     return FileLayout(style=style, columns=columns)
 
@@ -194,7 +203,7 @@ def read_batches(path: Path, layout: FileLayout, *, batch_rows: int = BATCH_ROWS
         for frame in scan.collect_batches(chunk_size=batch_rows):
             if frame.height == 0:
                 continue
-            batch = Batch(last_row_number=int(frame[ROW_INDEX].max()))  # type: ignore[arg-type]
+            batch = Batch(last_row_number=int(frame[ROW_INDEX].max()))
             therapists = frame.filter(pl.col("__therapist"))
             batch.other_provider_types = frame.height - therapists.height
             for record in therapists.drop("__therapist").iter_rows(named=True):

@@ -314,7 +314,7 @@ def _clinic_rollups(year: int, shown: list[_ClinicianFacts], summary: IndicatorS
                 by_roster.add((clinic_id, discipline.value))
     states = dict(Clinic.objects.filter(id__in={cid for cid, _ in members}).values_list("id", "state"))
     rows: list[ClinicBillingYear] = []
-    for (clinic_id, discipline), people in sorted(members.items()):
+    for (clinic_id, discipline_code), people in sorted(members.items()):
         figures = core.roll_up(p.indicators for p in people)
         if figures is None:
             continue
@@ -322,7 +322,7 @@ def _clinic_rollups(year: int, shown: list[_ClinicianFacts], summary: IndicatorS
             ClinicBillingYear(
                 clinic_id=clinic_id,
                 year=year,
-                discipline=discipline,
+                discipline=discipline_code,
                 state=states.get(clinic_id, ""),
                 clinicians=figures.clinicians,
                 visits=figures.visits,
@@ -332,7 +332,7 @@ def _clinic_rollups(year: int, shown: list[_ClinicianFacts], summary: IndicatorS
                 visits_per_beneficiary=figures.visits_per_beneficiary,
                 linked_by=(
                     ClinicBillingYear.LinkedBy.ROSTER
-                    if (clinic_id, discipline) in by_roster
+                    if (clinic_id, discipline_code) in by_roster
                     else ClinicBillingYear.LinkedBy.ADDRESS
                 ),
                 is_demo=any(p.is_demo for p in people),
