@@ -37,6 +37,7 @@ def stored() -> list[tuple[object, ...]]:
 def test_current_file_keeps_therapist_rows_and_reports_the_rest(current_file: Path) -> None:
     output = run(str(current_file))
     assert "9 rows read (current column names)" in output
+    assert "Medicare 2022: rows 9 of 9" in output  # plain progress lines when not in a terminal
     assert f"{GOOD_THERAPIST_ROWS} were new" in output
     assert f"skipped 1: {SKIP_OTHER_PROVIDER}" in output
     for row_number, reason in BAD_ROWS.items():
