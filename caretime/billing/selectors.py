@@ -69,6 +69,11 @@ def _comparison(percentile: float | None, peers: int, state: str, what: str) -> 
     return f", {core.peer_words(percentile)} similar clinics in {state} ({what}; {peers} clinics compared)"
 
 
+def _percent(share: float) -> str:
+    """0.183 -> "18 %"; below 1 % one decimal, so that a small share never reads as "0 %"."""
+    return f"{share * 100:.1f} %" if share < 0.01 else f"{share * 100:.0f} %"
+
+
 def _describe(row: ClinicBillingYear) -> ClinicBilling:
     discipline = Discipline(row.discipline)
     minutes = core.minutes_for_units_per_visit(row.timed_units_per_visit)
@@ -88,15 +93,14 @@ def _describe(row: ClinicBillingYear) -> ClinicBilling:
             if discipline is Discipline.SPEECH_LANGUAGE_PATHOLOGY
             else "Almost no timed units were billed, so these claims do not show how many minutes a visit had."
         )
-    sentences.append(
-        f"{row.group_share * 100:.0f} % of services were billed as group therapy"
-        + _comparison(row.group_share_percentile, row.peer_clinics, row.state, "group share")
-        + (
-            f"; that is roughly {group_visits * 100:.0f} % of visits with a group session."
-            if row.group_share > 0
-            else "."
+    if row.group_share > 0:
+        sentences.append(
+            f"{_percent(row.group_share)} of services were billed as group therapy"
+            + _comparison(row.group_share_percentile, row.peer_clinics, row.state, "group share")
+            + f"; that is roughly {_percent(group_visits)} of visits with a group session."
         )
-    )
+    else:
+        sentences.append("No services were billed as group therapy.")
     sentences.append(
         f"Each Medicare patient had about {row.visits_per_beneficiary:.0f} visits in {row.year}"
         + _comparison(row.visits_per_beneficiary_percentile, row.peer_clinics, row.state, "visits per patient")
@@ -167,7 +171,7 @@ def billing_evidence(clinic: Clinic, discipline: str) -> list[Evidence]:
     parts = []
     if minutes is not None:
         parts.append(f"at least {figures.minimum_minutes.low} one-on-one minutes per visit as billed")
-    parts.append(f"{figures.group_share * 100:.0f} % of services billed as group therapy")
+    parts.append(f"{_percent(figures.group_share)} of services billed as group therapy")
     return [
         Evidence(
             source=EvidenceSource.BILLING,

@@ -103,7 +103,6 @@ def import_medicare_file(
         summary.imported += new
         summary.updated += existing
         report("rows", batch.last_row_number - 1, total)
-    summary.read = max(summary.read, total)
     return summary
 
 

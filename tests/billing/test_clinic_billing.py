@@ -71,6 +71,7 @@ def test_clinic_page_shows_figures_in_plain_words_with_every_caveat(client: Clie
     # group: (600 + 400) / (1000 * 2.1 + 600 + 500 * 2.1 + 400) -> weighted by visits
     figures = ClinicBillingYear.objects.get(clinic=mill)
     assert f"{figures.group_share * 100:.0f} % of services were billed as group therapy" in page
+    assert figures.group_share > 0.01
     assert "higher than 9 in 10 similar clinics in IL" in page
     assert "Based on 2 clinicians and about 1,500 Medicare visits in 2022" in page
     for caveat in CAVEATS:
@@ -174,3 +175,14 @@ def test_state_picture_refuses_bad_input_with_a_400(client: Client, db: None) ->
     response = client.get("/api/v1/billing/states?discipline=xyz")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_input"
+
+
+def test_small_and_zero_group_shares_are_never_shown_as_a_bare_zero(
+    client: Client, chicago_clinics: dict[str, Clinic]
+) -> None:
+    none, little = chicago_clinics["near"], chicago_clinics["mid"]
+    add_therapist(none, 160_000_000, units=3.0)
+    add_therapist(little, 160_000_001, units=3.0, group_visits=10)  # 10 / 3010 services: 0.3 %
+    compute_billing_indicators(year=YEAR)
+    assert "No services were billed as group therapy." in client.get(f"/clinics/{none.pk}/").content.decode()
+    assert "0.3 % of services were billed as group therapy" in client.get(f"/clinics/{little.pk}/").content.decode()
