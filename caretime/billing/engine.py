@@ -55,18 +55,25 @@ def indicators_sql(path: Path, layout: FileLayout) -> str:
     number = "TRY_CAST(replace({}, ',', '') AS DOUBLE)"
     # Built from quoted identifiers (the file's own headers) and quoted literals only.
     return f"""
-WITH lines AS (
+WITH typed AS (
+    -- The provider type normalised once per row; the regular expression runs only on the
+    -- rare values with doubled spaces or tabs (it is the costliest step of the scan).
+    SELECT *, lower(CASE WHEN contains(pt, '  ') OR contains(pt, chr(9))
+                         THEN regexp_replace(pt, '\\s+', ' ', 'g') ELSE pt END) AS pt_key
+    FROM (SELECT *, {_column(layout, "provider_type")} AS pt FROM {_source(path)})
+),
+lines AS (
     SELECT
         {npi} AS npi,
-        CASE lower(regexp_replace({_column(layout, "provider_type")}, '\\s+', ' ', 'g')) {type_case} END AS provider_type,
+        CASE pt_key {type_case} END AS provider_type,
         upper({_column(layout, "hcpcs_code")}) AS code,
         upper(coalesce({_column(layout, "place_of_service")}, '')) AS place,
         upper(coalesce({_column(layout, "state")}, '')) AS state,
         {number.format(_column(layout, "beneficiaries"))} AS benes,
         {number.format(_column(layout, "services"))} AS services,
         {number.format(_column(layout, "beneficiary_days"))} AS days
-    FROM {_source(path)}
-    WHERE lower(regexp_replace({_column(layout, "provider_type")}, '\\s+', ' ', 'g')) IN ({_in_list(list(aliases))})
+    FROM typed
+    WHERE pt_key IN ({_in_list(list(aliases))})
 ),
 valid AS (
     SELECT * FROM lines
@@ -77,7 +84,8 @@ valid AS (
       AND days <= services + 1e-6 AND benes <= days + 1e-6
 ),
 per_code AS (
-    SELECT npi, code, sum(days) AS days, sum(services) AS services, sum(benes) AS benes
+    SELECT npi, code, sum(days) AS days, sum(services) AS services, sum(benes) AS benes,
+           min(provider_type) AS provider_type, min(state) AS state
     FROM valid GROUP BY npi, code
 ),
 per_npi AS (
@@ -87,50 +95,57 @@ per_npi AS (
         max(benes) AS beneficiaries,
         sum(services) AS services,
         coalesce(sum(services) FILTER (WHERE code IN ({_in_list(list(TIMED_CODES))})), 0) AS timed_units,
-        coalesce(sum(services) FILTER (WHERE code = {_quote_literal(GROUP_CODE)}), 0) AS group_services
+        coalesce(sum(services) FILTER (WHERE code = {_quote_literal(GROUP_CODE)}), 0) AS group_services,
+        min(provider_type) AS provider_type,
+        min(state) AS state
     FROM per_code GROUP BY npi
-),
-who AS (
-    SELECT npi, min(provider_type) AS provider_type, min(state) AS state FROM valid GROUP BY npi
 ),
 indicators AS (
     SELECT
-        p.npi, w.provider_type, w.state, p.visits, p.beneficiaries, p.services, p.timed_units, p.group_services,
+        p.npi, p.provider_type, p.state, p.visits, p.beneficiaries, p.services, p.timed_units, p.group_services,
         p.timed_units / p.visits AS timed_units_per_visit,
         CASE WHEN p.services > 0 THEN p.group_services / p.services ELSE 0 END AS group_share,
         CASE WHEN p.beneficiaries > 0 THEN p.visits / p.beneficiaries ELSE 0 END AS visits_per_beneficiary
-    FROM per_npi p JOIN who w USING (npi)
+    FROM per_npi p
     WHERE p.visits > 0
 ),
-shown AS (SELECT * FROM indicators WHERE beneficiaries >= {MIN_BENEFICIARIES})
+ranked AS (SELECT *, beneficiaries >= {MIN_BENEFICIARIES} AS shown FROM indicators)
+-- One pass, no UNION: clinicians under the CMS floor form their own partition and get NULL.
 SELECT
-    i.*,
+    npi, provider_type, state, visits, beneficiaries, services, timed_units, group_services,
+    timed_units_per_visit, group_share, visits_per_beneficiary,
     {_percentile("timed_units_per_visit")} AS timed_units_per_visit_percentile,
     {_percentile("group_share")} AS group_share_percentile,
     {_percentile("visits_per_beneficiary")} AS visits_per_beneficiary_percentile,
     {_percentile("visits")} AS visits_percentile
-FROM shown i
-UNION ALL
-SELECT i.*, NULL, NULL, NULL, NULL FROM indicators i WHERE beneficiaries < {MIN_BENEFICIARIES}
+FROM ranked
 """  # noqa: S608
 
 
 # The NPI check digit (docs/data-sources.md): Luhn over the first nine digits, plus 24 for
 # the 80840 prefix; every other digit from the right of the nine is doubled.
-_DIGIT = "CAST(substr(npi, i, 1) AS INTEGER)"
-_NPI_CHECK_DIGIT_OK = (
-    "(10 - (24 + list_sum(list_transform(range(1, 10), lambda i: CASE WHEN i % 2 = 1 "
-    f"THEN {_DIGIT} * 2 - CASE WHEN {_DIGIT} >= 5 THEN 9 ELSE 0 END ELSE {_DIGIT} END))) % 10) % 10 "
-    "= CAST(substr(npi, 10, 1) AS INTEGER)"
-)
+
+
+def _digit(position: int) -> str:
+    return f"(ascii(substr(npi, {position}, 1)) - 48)"
+
+
+def _luhn_term(position: int) -> str:
+    if position % 2 == 1:  # doubled; a two-digit result counts as the sum of its digits
+        return f"({_digit(position)} * 2 - CASE WHEN {_digit(position)} >= 5 THEN 9 ELSE 0 END)"
+    return _digit(position)
+
+
+# Written out digit by digit: a list lambda per row costs more than the rest of the query.
+_NPI_CHECK_DIGIT_OK = f"(10 - (24 + {' + '.join(_luhn_term(i) for i in range(1, 10))}) % 10) % 10 = {_digit(10)}"
 
 
 def _percentile(column: str) -> str:
     # Mid-rank percentile: peers strictly below plus half the ties, over all peers (itself included).
-    peers = "PARTITION BY provider_type, state"
+    peers = "PARTITION BY provider_type, state, shown"
     return (
-        f"100.0 * ((rank() OVER ({peers} ORDER BY {column}) - 1) "
-        f"+ 0.5 * count(*) OVER ({peers}, {column})) / count(*) OVER ({peers})"
+        f"CASE WHEN shown THEN 100.0 * ((rank() OVER ({peers} ORDER BY {column}) - 1) "
+        f"+ 0.5 * count(*) OVER ({peers}, {column})) / count(*) OVER ({peers}) END"
     )
 
 

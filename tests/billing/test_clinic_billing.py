@@ -186,3 +186,9 @@ def test_small_and_zero_group_shares_are_never_shown_as_a_bare_zero(
     compute_billing_indicators(year=YEAR)
     assert "No services were billed as group therapy." in client.get(f"/clinics/{none.pk}/").content.decode()
     assert "0.3 % of services were billed as group therapy" in client.get(f"/clinics/{little.pk}/").content.decode()
+
+
+def test_billing_endpoints_are_documented_in_the_openapi_schema(client: Client, db: None) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/clinics/{clinic_id}/billing" in paths
+    assert "/api/v1/billing/states" in paths

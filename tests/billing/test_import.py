@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,12 @@ def test_generated_legacy_file_imports_the_same_therapist_rows(tmp_path: Path) -
     import_medicare_file(path=tmp_path / "before.csv", year=2020)
     assert stored() == from_now
     assert len(from_now) == now.therapist_rows
+
+
+def test_without_the_import_extra_the_command_says_what_to_install(
+    current_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "polars", None)  # as if caretime[import] were not installed
+    with pytest.raises(CommandError, match=r"install caretime\[import\]"):
+        run(str(current_file))
+    assert MedicareServiceLine.objects.count() == 0
