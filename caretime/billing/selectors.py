@@ -164,7 +164,9 @@ def billing_evidence(clinic: Clinic, discipline: str) -> list[Evidence]:
     if row is None:
         return []
     figures = _describe(row)
-    minutes = float(figures.minimum_minutes.low) if figures.timed_codes_apply else None
+    # "At least 0 minutes" says nothing; below one unit per visit there is no minutes evidence.
+    has_minutes = figures.timed_codes_apply and figures.minimum_minutes.low > 0
+    minutes = float(figures.minimum_minutes.low) if has_minutes else None
     shared = True if figures.group_above_threshold else None
     if minutes is None and shared is None:
         return []

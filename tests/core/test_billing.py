@@ -198,3 +198,26 @@ def test_provider_types_of_both_file_generations() -> None:
     assert core.therapist_provider_type("Physical Therapist") == "Physical Therapist in Private Practice"
     assert core.therapist_provider_type(" occupational  therapist ") == "Occupational Therapist in Private Practice"
     assert core.therapist_provider_type("Internal Medicine") is None
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=5_000),  # visits
+            st.floats(min_value=0, max_value=6),  # timed units per visit
+            st.integers(min_value=0, max_value=2_000),  # group services
+            st.integers(min_value=11, max_value=500),  # beneficiaries
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_a_clinic_figure_lies_between_its_clinicians_figures(people: list[tuple[int, float, int, int]]) -> None:
+    clinicians = [_person(str(i), v, u, g, b) for i, (v, u, g, b) in enumerate(people)]
+    shown = [c for c in clinicians if c.shown]
+    clinic = core.roll_up(clinicians)
+    assert clinic is not None
+    for name in ("timed_units_per_visit", "group_share", "visits_per_beneficiary"):
+        values = [getattr(c, name) for c in shown]
+        assert min(values) - 1e-9 <= getattr(clinic, name) <= max(values) + 1e-9
+    assert clinic.visits == sum(c.visits for c in shown)
