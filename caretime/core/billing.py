@@ -406,11 +406,12 @@ _STREET_WORDS = {
 def street_key(street: str) -> str:
     """A street line reduced to what two spellings of one address share: "1 Test Street."
     and "1 TEST ST" both become "1 TEST ST". Suite numbers are dropped (one building)."""
+    street = street.split("#", 1)[0]  # "12 Main St #4": the unit number goes
     words = "".join(ch if ch.isalnum() else " " for ch in street.upper()).split()
     kept: list[str] = []
     for word in words:
         word = _STREET_WORDS.get(word, word)
-        if word in ("STE", "UNIT", "FL", "FLOOR", "RM", "ROOM") or word.startswith("#"):
+        if word in ("STE", "UNIT", "FL", "FLOOR", "RM", "ROOM"):
             break
         kept.append(word)
     return " ".join(kept)

@@ -191,6 +191,7 @@ def test_peer_words(percentile: float, words: str) -> None:
 def test_street_key_matches_two_spellings_of_one_address() -> None:
     assert core.street_key("1 Test Street, Suite 200") == core.street_key("1 TEST ST")
     assert core.street_key("400 N. Lake Avenue") == "400 N LAKE AVE"
+    assert core.street_key("12 Main St #4") == core.street_key("12 MAIN STREET")
     assert core.street_key("400 N Lake Ave") != core.street_key("401 N Lake Ave")
 
 
