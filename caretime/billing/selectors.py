@@ -232,6 +232,9 @@ def state_picture(discipline: Discipline, year: int | None = None) -> StatePictu
         year = clinicians.order_by("-year").values_list("year", flat=True).first()
     if year is None:
         return StatePicture(None, discipline.value, discipline.label, (), 0, False)
+    # Demo figures are drawn only while no real claims of that year are loaded.
+    if clinicians.filter(year=year, is_demo=False).exists():
+        clinicians = clinicians.filter(is_demo=False)
     values: dict[str, tuple[list[float], list[float]]] = {}
     is_demo = False
     for state, units, group, demo in clinicians.filter(year=year).values_list(

@@ -210,7 +210,13 @@ def compute_billing_indicators(*, year: int, progress: ProgressCallback | None =
     report = progress or _noop
     facts = list(_clinicians_of_year(year))
     report("clinicians", len(facts), len(facts))
-    percentiles = core.clinician_peer_percentiles([f.indicators for f in facts])
+    # Invented demo clinicians are never the peers of real ones (nor the other way round).
+    percentiles: list[dict[str, float]] = [{} for _ in facts]
+    for demo in (False, True):
+        positions = [i for i, f in enumerate(facts) if f.is_demo is demo]
+        ranks = core.clinician_peer_percentiles([facts[i].indicators for i in positions])
+        for i, rank in zip(positions, ranks, strict=True):
+            percentiles[i] = rank
     summary = IndicatorSummary(year=year, clinicians=len(facts))
     summary.clinicians_shown = sum(1 for f in facts if f.indicators.shown)
     with transaction.atomic():
@@ -344,8 +350,8 @@ def _clinic_rollups(year: int, shown: list[_ClinicianFacts], summary: IndicatorS
 def _clinic_percentiles(rows: list[ClinicBillingYear]) -> None:
     """Percentiles of each clinic among clinics of the same discipline and state."""
 
-    def peers(row: ClinicBillingYear) -> tuple[str, str]:
-        return (row.discipline, row.state)
+    def peers(row: ClinicBillingYear) -> tuple[str, str, bool]:
+        return (row.discipline, row.state, row.is_demo)
 
     sizes = Counter(peers(row) for row in rows)
     for name in core.INDICATOR_NAMES:

@@ -192,3 +192,18 @@ def test_billing_endpoints_are_documented_in_the_openapi_schema(client: Client, 
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/clinics/{clinic_id}/billing" in paths
     assert "/api/v1/billing/states" in paths
+
+
+def test_demo_clinicians_are_never_peers_of_real_ones(client: Client, mill: Clinic) -> None:
+    demo_clinic = make_clinic("Demo PT", latitude=41.9, longitude=-87.6, is_demo=True)
+    npi = add_therapist(demo_clinic, 170_000_000, units=9.0)
+    MedicareServiceLine.objects.filter(npi=npi).update(is_demo=True)
+    compute_billing_indicators(year=YEAR)
+    demo = ClinicianBillingYear.objects.get(npi=npi)
+    assert (demo.is_demo, demo.timed_units_per_visit_percentile) == (True, 50.0)  # alone among demo peers
+    real_top = ClinicianBillingYear.objects.filter(is_demo=False).order_by("-timed_units_per_visit").first()
+    assert real_top is not None
+    assert real_top.timed_units_per_visit_percentile == pytest.approx(100 - 100 / 16)  # 8 real peers
+    assert ClinicBillingYear.objects.get(clinic=demo_clinic).peer_clinics == 1
+    body = client.get("/api/v1/billing/states").json()
+    assert (body["clinicians"], body["is_demo"]) == (8, False)  # real claims loaded: demo left out
