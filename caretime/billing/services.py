@@ -73,6 +73,7 @@ def import_medicare_file(
     path: Path,
     year: int,
     dry_run: bool = False,
+    demo: bool = False,
     progress: ProgressCallback | None = None,
     batch_rows: int = BATCH_ROWS,
 ) -> ImportSummary:
@@ -99,14 +100,14 @@ def import_medicare_file(
             if row.key in unique:
                 summary.skip(SKIP_DUPLICATE)
             unique[row.key] = row
-        new, existing = _write_lines(year, list(unique.values()), dry_run=dry_run)
+        new, existing = _write_lines(year, list(unique.values()), dry_run=dry_run, demo=demo)
         summary.imported += new
         summary.updated += existing
         report("rows", batch.last_row_number - 1, total)
     return summary
 
 
-def _write_lines(year: int, rows: list[MedicareRow], *, dry_run: bool) -> tuple[int, int]:
+def _write_lines(year: int, rows: list[MedicareRow], *, dry_run: bool, demo: bool = False) -> tuple[int, int]:
     """Upsert one batch; returns (new rows, rows that were already there)."""
     if not rows:
         return 0, 0
@@ -134,6 +135,7 @@ def _write_lines(year: int, rows: list[MedicareRow], *, dry_run: bool) -> tuple[
             total_beneficiaries=row.beneficiaries,
             total_services=row.services,
             total_beneficiary_day_services=row.beneficiary_days,
+            is_demo=demo,
         )
         for row in rows
     ]

@@ -66,9 +66,10 @@ def test_generate_command_matching_the_directory_links_on_import(tmp_path: Path)
     call_command("generate_medicare_file", str(path), "--rows", "3000", "--match-directory", "30", stdout=out)
     assert "30 from the directory" in out.getvalue()
     out = io.StringIO()
-    call_command("import_medicare", str(path), stdout=out)
+    call_command("import_medicare", str(path), "--demo", stdout=out)
     assert "linked by roster 30" in out.getvalue().replace(",", "")
-    assert ClinicBillingYear.objects.filter(year=2022, linked_by="roster").exists()
+    assert ClinicBillingYear.objects.filter(year=2022, linked_by="roster", is_demo=True).exists()
+    assert not MedicareServiceLine.objects.filter(is_demo=False).exists()
 
 
 @pytest.mark.django_db

@@ -23,9 +23,19 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="Data year; read from a CMS file name (..._D22_...) if omitted.")
         parser.add_argument("--dry-run", action="store_true", help="Read and check every row; write nothing.")
         parser.add_argument("--skip-indicators", action="store_true", help="Do not recompute indicators afterwards.")
+        parser.add_argument(
+            "--demo", action="store_true", help="Flag the rows as demo data (for generated files); pages label them."
+        )
 
     def handle(
-        self, *args: Any, path: Path, year: int | None, dry_run: bool, skip_indicators: bool, **options: Any
+        self,
+        *args: Any,
+        path: Path,
+        year: int | None,
+        dry_run: bool,
+        skip_indicators: bool,
+        demo: bool,
+        **options: Any,
     ) -> None:
         year = year or year_from_filename(path)
         if year is None:
@@ -34,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError(f"--year {year} is not a plausible data year.")
         try:
             with progress_reporter(self.stdout, f"Medicare {year}") as progress:
-                summary = import_medicare_file(path=path, year=year, dry_run=dry_run, progress=progress)
+                summary = import_medicare_file(path=path, year=year, dry_run=dry_run, demo=demo, progress=progress)
         except WrongFile as problem:
             raise CommandError(str(problem)) from None
         self._print_summary(summary)
