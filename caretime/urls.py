@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from caretime.api.api import api
+from caretime.billing import views as billing_views
 from caretime.directory import views as directory_views
 from caretime.web import views as web_views
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("clinics/", directory_views.clinic_search, name="clinic-search"),
     path("clinics/<int:clinic_id>/", directory_views.clinic_detail, name="clinic-detail"),
     path("about/", web_views.about, name="about"),
+    path("data/states/", billing_views.state_picture_page, name="billing-states"),
     path("", include("caretime.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

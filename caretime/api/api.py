@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
+from caretime.api.billing import router as billing_router
 from caretime.api.clinics import router as clinics_router
 from caretime.api.errors import install_error_handlers
 from caretime.api.reports import router as reports_router
@@ -20,6 +21,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", clinics_router)
 api.add_router("/", reports_router)
+api.add_router("/", billing_router)
 
 
 @api.get("/health", include_in_schema=False)

@@ -20,6 +20,7 @@ class MedicareServiceLine(models.Model):
     total_beneficiaries = models.PositiveIntegerField()
     total_services = models.FloatField()  # units, for timed codes; CMS publishes decimals
     total_beneficiary_day_services = models.FloatField()  # visits with this code
+    is_demo = models.BooleanField(default=False, help_text="Invented for the demo region.")
 
     class Meta:
         constraints = [
@@ -31,3 +32,72 @@ class MedicareServiceLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.npi} {self.hcpcs_code}"
+
+
+class ClinicianBillingYear(models.Model):
+    """The billing indicators of one clinician (rendering NPI) in one data year, with where
+    they stand among peers of the same provider type and state (percentiles 0-100)."""
+
+    year = models.PositiveSmallIntegerField()
+    npi = models.CharField("rendering NPI", max_length=10)
+    provider_type = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, blank=True)
+    zip5 = models.CharField(max_length=5, blank=True)
+    street = models.CharField(max_length=200, blank=True)
+    visits = models.FloatField(help_text="Largest beneficiary-day count among the clinician's codes.")
+    beneficiaries = models.PositiveIntegerField(help_text="Largest beneficiary count among its codes.")
+    services = models.FloatField()
+    timed_units = models.FloatField()
+    group_services = models.FloatField()
+    timed_units_per_visit = models.FloatField()
+    timed_units_per_visit_by_code = models.JSONField(default=dict)
+    group_share = models.FloatField(help_text="Share of services billed as group therapy (97150), 0-1.")
+    visits_per_beneficiary = models.FloatField()
+    timed_units_per_visit_percentile = models.FloatField(null=True, blank=True)
+    group_share_percentile = models.FloatField(null=True, blank=True)
+    visits_per_beneficiary_percentile = models.FloatField(null=True, blank=True)
+    visits_percentile = models.FloatField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Computed from invented demo billing rows.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "npi"], name="one_billing_year_per_clinician")]
+        indexes = [models.Index(fields=["zip5", "year"], name="clinician_billing_zip_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.npi}"
+
+
+class ClinicBillingYear(models.Model):
+    """A clinic's billing indicators for one discipline and data year: its clinicians' figures
+    weighted by visits, with percentiles among clinics of the same discipline and state."""
+
+    class LinkedBy(models.TextChoices):
+        ROSTER = "roster", "the clinic's roster of clinicians"
+        ADDRESS = "address", "the clinicians' billing address"
+
+    clinic = models.ForeignKey("directory.Clinic", on_delete=models.CASCADE, related_name="billing_years")
+    year = models.PositiveSmallIntegerField()
+    discipline = models.CharField(max_length=3)
+    state = models.CharField(max_length=2)
+    clinicians = models.PositiveIntegerField(help_text="Clinicians behind the figures (11+ beneficiaries each).")
+    visits = models.FloatField()
+    beneficiaries = models.PositiveIntegerField()
+    timed_units_per_visit = models.FloatField()
+    group_share = models.FloatField()
+    visits_per_beneficiary = models.FloatField()
+    timed_units_per_visit_percentile = models.FloatField(null=True, blank=True)
+    group_share_percentile = models.FloatField(null=True, blank=True)
+    visits_per_beneficiary_percentile = models.FloatField(null=True, blank=True)
+    visits_percentile = models.FloatField(null=True, blank=True)
+    peer_clinics = models.PositiveIntegerField(default=0, help_text="Clinics the percentiles compare with.")
+    linked_by = models.CharField(max_length=10, choices=LinkedBy.choices)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "year", "discipline"], name="one_billing_year_per_clinic")
+        ]
+        indexes = [models.Index(fields=["year", "state"], name="clinic_billing_year_state")]
+
+    def __str__(self) -> str:
+        return f"{self.year} clinic {self.clinic_id} {self.discipline}"

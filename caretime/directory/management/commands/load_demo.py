@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from caretime.billing.demo import build_demo_billing
 from caretime.directory.demo import build_demo_region
 from caretime.directory.models import Clinic
 from caretime.progress import progress_reporter
@@ -41,4 +42,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo region (seed {seed}): {summary.clinics} clinics, {summary.organizations} organisations, "
             f"{summary.clinicians} clinicians, {calls} call reports. Every page labels them as demo data."
+        )
+        billing = build_demo_billing(seed=seed)
+        self.stdout.write(
+            f"Demo Medicare billing {billing.year}: {billing.clinicians} clinicians, {billing.clinics} clinics."
         )

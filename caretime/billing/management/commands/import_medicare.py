@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from caretime.billing.medicare_file import WrongFile, year_from_filename
+from caretime.billing.services import SKIP_BAD, ImportSummary, compute_billing_indicators, import_medicare_file
+from caretime.progress import progress_reporter
+
+BAD_ROWS_PRINTED = 50
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a Medicare Physician & Other Practitioners 'by Provider and Service' CSV file "
+        "(current or pre-2019 column names); keeps therapist rows, then computes billing indicators."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path, help="The CSV file, unzipped.")
+        parser.add_argument("--year", type=int, help="Data year; read from a CMS file name (..._D22_...) if omitted.")
+        parser.add_argument("--dry-run", action="store_true", help="Read and check every row; write nothing.")
+        parser.add_argument("--skip-indicators", action="store_true", help="Do not recompute indicators afterwards.")
+        parser.add_argument(
+            "--demo", action="store_true", help="Flag the rows as demo data (for generated files); pages label them."
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        path: Path,
+        year: int | None,
+        dry_run: bool,
+        skip_indicators: bool,
+        demo: bool,
+        **options: Any,
+    ) -> None:
+        year = year or year_from_filename(path)
+        if year is None:
+            raise CommandError(f"Cannot tell the data year from the name {path.name!r}: pass --year, e.g. --year 2022.")
+        if not 2010 <= year <= 2100:
+            raise CommandError(f"--year {year} is not a plausible data year.")
+        try:
+            with progress_reporter(self.stdout, f"Medicare {year}") as progress:
+                summary = import_medicare_file(path=path, year=year, dry_run=dry_run, demo=demo, progress=progress)
+        except WrongFile as problem:
+            raise CommandError(str(problem)) from None
+        self._print_summary(summary)
+        if dry_run or skip_indicators:
+            return
+        with progress_reporter(self.stdout, f"Billing indicators {year}") as progress:
+            indicators = compute_billing_indicators(year=year, progress=progress)
+        self.stdout.write(
+            f"Indicators {year}: {indicators.clinicians:,} clinicians ({indicators.clinicians_shown:,} with 11+ "
+            f"beneficiaries), {indicators.clinics:,} clinics; clinicians linked by roster "
+            f"{indicators.linked_by_roster:,}, by address {indicators.linked_by_address:,}, "
+            f"not linked to a clinic {indicators.unlinked_clinicians:,}."
+        )
+
+    def _print_summary(self, summary: ImportSummary) -> None:
+        verb = "would be" if summary.dry_run else "were"
+        self.stdout.write(
+            f"{'Dry run: ' if summary.dry_run else ''}{summary.read:,} rows read ({summary.header_style.value} "
+            f"column names); {summary.imported:,} {verb} new, {summary.updated:,} {verb} already there and updated, "
+            f"{summary.skipped_total:,} skipped."
+        )
+        for reason, count in summary.skipped.most_common():
+            self.stdout.write(f"  skipped {count:,}: {reason}")
+        if summary.bad_rows:
+            shown = summary.bad_rows[:BAD_ROWS_PRINTED]
+            self.stdout.write(f"Bad rows ({summary.skipped[SKIP_BAD]:,}; row 1 is the header):")
+            for bad in shown:
+                self.stdout.write(f"  row {bad.row_number}: {bad.reason}")
+            if summary.skipped[SKIP_BAD] > len(shown):
+                self.stdout.write(f"  ... and {summary.skipped[SKIP_BAD] - len(shown):,} more.")

@@ -1,0 +1,328 @@
+"""Reads of the billing app: a clinic's billing figures in words, its verdict evidence, the
+national picture by state."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from caretime.billing.generate import PROFILE_WEIGHTS, BookingProfile, TherapistSeed
+from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear
+from caretime.core import billing as core
+from caretime.core.disciplines import Discipline
+from caretime.core.evidence import Evidence, EvidenceSource
+from caretime.directory.demo import care_profile
+from caretime.directory.models import Clinic, Clinician
+
+# Percentiles among fewer peers than this say little; the comparison is then left out.
+MIN_PEERS_FOR_COMPARISON = 5
+# A state's distribution is drawn only from this many clinicians up.
+MIN_CLINICIANS_PER_STATE = 5
+ASSISTANT_CREDENTIALS = ("PTA", "COTA", "SLPA")  # billed under the supervising therapist's NPI
+
+CAVEATS = (
+    "Medicare fee-for-service only: no Medicare Advantage, Medicaid or private insurance.",
+    "Services by a physical therapist assistant are billed under the supervising therapist's NPI, "
+    "so their time is counted as the therapist's.",
+    "High units can mean improper billing rather than long visits: the figures show what was billed, "
+    "not what happened.",
+    "The public files lag about two years behind.",
+    "CMS leaves out every row with fewer than 11 beneficiaries, so small practices may be missing.",
+)
+
+
+@dataclass(frozen=True)
+class ClinicBilling:
+    """One discipline's billing figures at a clinic, ready for the page and the API."""
+
+    year: int
+    discipline: str
+    discipline_label: str
+    state: str
+    clinicians: int
+    visits: float
+    beneficiaries: int
+    timed_units_per_visit: float
+    minimum_minutes: core.MinuteRange
+    group_share: float
+    group_visit_share: float
+    visits_per_beneficiary: float
+    timed_units_per_visit_percentile: float | None
+    group_share_percentile: float | None
+    visits_per_beneficiary_percentile: float | None
+    visits_percentile: float | None
+    peer_clinics: int
+    linked_by: str
+    is_demo: bool
+    timed_codes_apply: bool  # speech therapy is billed mostly in untimed codes
+    sentences: tuple[str, ...]
+
+    @property
+    def group_above_threshold(self) -> bool:
+        return self.group_share >= core.GROUP_SHARE_NOT_ONE_ON_ONE
+
+
+def _comparison(percentile: float | None, peers: int, state: str, what: str) -> str:
+    if percentile is None or peers < MIN_PEERS_FOR_COMPARISON:
+        return ""
+    return f", {core.peer_words(percentile)} similar clinics in {state} ({what}; {peers} clinics compared)"
+
+
+def _percent(share: float) -> str:
+    """0.183 -> "18 %"; below 1 % one decimal, so that a small share never reads as "0 %"."""
+    return f"{share * 100:.1f} %" if share < 0.01 else f"{share * 100:.0f} %"
+
+
+def _describe(row: ClinicBillingYear) -> ClinicBilling:
+    discipline = Discipline(row.discipline)
+    minutes = core.minutes_for_units_per_visit(row.timed_units_per_visit)
+    timed = discipline is not Discipline.SPEECH_LANGUAGE_PATHOLOGY and row.timed_units_per_visit >= 0.5
+    group_visits = core.share_of_visits_with_group(row.group_share, row.timed_units_per_visit)
+    sentences: list[str] = []
+    if timed:
+        sentences.append(
+            f"Medicare claims show about {row.timed_units_per_visit:.1f} timed units per visit, which means at least "
+            f"{minutes.low}-{minutes.high} minutes of one-on-one time if billed correctly"
+            + _comparison(row.timed_units_per_visit_percentile, row.peer_clinics, row.state, "units per visit")
+            + "."
+        )
+    else:
+        sentences.append(
+            "Speech therapy is billed mostly in untimed codes, so these claims do not show how many minutes a visit had."
+            if discipline is Discipline.SPEECH_LANGUAGE_PATHOLOGY
+            else "Almost no timed units were billed, so these claims do not show how many minutes a visit had."
+        )
+    if row.group_share > 0:
+        sentences.append(
+            f"{_percent(row.group_share)} of services were billed as group therapy"
+            + _comparison(row.group_share_percentile, row.peer_clinics, row.state, "group share")
+            + f"; that is roughly {_percent(group_visits)} of visits with a group session."
+        )
+    else:
+        sentences.append("No services were billed as group therapy.")
+    sentences.append(
+        f"Each Medicare patient had about {row.visits_per_beneficiary:.0f} visits in {row.year}"
+        + _comparison(row.visits_per_beneficiary_percentile, row.peer_clinics, row.state, "visits per patient")
+        + "."
+    )
+    who = "clinician" if row.clinicians == 1 else "clinicians"
+    sentences.append(
+        f"Based on {row.clinicians} {who} and about {row.visits:,.0f} Medicare visits in {row.year}"
+        + _comparison(row.visits_percentile, row.peer_clinics, row.state, "visit volume")
+        + "."
+    )
+    return ClinicBilling(
+        year=row.year,
+        discipline=row.discipline,
+        discipline_label=discipline.label,
+        state=row.state,
+        clinicians=row.clinicians,
+        visits=row.visits,
+        beneficiaries=row.beneficiaries,
+        timed_units_per_visit=row.timed_units_per_visit,
+        minimum_minutes=minutes,
+        group_share=row.group_share,
+        group_visit_share=group_visits,
+        visits_per_beneficiary=row.visits_per_beneficiary,
+        timed_units_per_visit_percentile=row.timed_units_per_visit_percentile,
+        group_share_percentile=row.group_share_percentile,
+        visits_per_beneficiary_percentile=row.visits_per_beneficiary_percentile,
+        visits_percentile=row.visits_percentile,
+        peer_clinics=row.peer_clinics,
+        linked_by=row.get_linked_by_display(),
+        is_demo=row.is_demo,
+        timed_codes_apply=timed,
+        sentences=tuple(sentences),
+    )
+
+
+def clinic_billing(clinic_id: int) -> list[ClinicBilling]:
+    """The latest year's figures for each discipline billed at the clinic (clinicians with 11+
+    beneficiaries only; none when no such clinician is linked)."""
+    rows = list(
+        ClinicBillingYear.objects.filter(clinic_id=clinic_id, clinicians__gte=1).order_by("-year", "discipline")
+    )
+    if not rows:
+        return []
+    latest = rows[0].year
+    return [_describe(row) for row in rows if row.year == latest]
+
+
+def billing_evidence(clinic: Clinic, discipline: str) -> list[Evidence]:
+    """What Medicare billing says about care time at the clinic, as low-weight verdict evidence.
+
+    Minutes are a lower bound (the 8-minute rule read backwards). A group share at or above
+    GROUP_SHARE_NOT_ONE_ON_ONE supports "not one-on-one"; below it, billing says nothing
+    about sharing (shared=None), because care can be shared without being billed as group.
+    """
+    row = (
+        ClinicBillingYear.objects.filter(clinic_id=clinic.pk, discipline=discipline, clinicians__gte=1)
+        .order_by("-year")
+        .first()
+    )
+    if row is None:
+        return []
+    figures = _describe(row)
+    # "At least 0 minutes" says nothing; below one unit per visit there is no minutes evidence.
+    has_minutes = figures.timed_codes_apply and figures.minimum_minutes.low > 0
+    minutes = float(figures.minimum_minutes.low) if has_minutes else None
+    shared = True if figures.group_above_threshold else None
+    if minutes is None and shared is None:
+        return []
+    parts = []
+    if minutes is not None:
+        parts.append(f"at least {figures.minimum_minutes.low} one-on-one minutes per visit as billed")
+    parts.append(f"{_percent(figures.group_share)} of services billed as group therapy")
+    return [
+        Evidence(
+            source=EvidenceSource.BILLING,
+            observed_on=date(row.year, 7, 1),  # a calendar year of claims; its middle month
+            weight=core.BILLING_EVIDENCE_WEIGHT,
+            reporters=1,
+            one_on_one_minutes=minutes,
+            minutes_are_lower_bound=True,
+            shared=shared,
+            summary=f"Medicare claims {row.year} ({row.clinicians} clinicians, about {row.visits:,.0f} visits): "
+            + "; ".join(parts),
+        )
+    ]
+
+
+# --- the national picture -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StateRow:
+    state: str
+    clinicians: int
+    units_per_visit: core.Distribution | None  # None: too few clinicians to draw
+    group_share: core.Distribution | None
+    share_above_group_threshold: float | None
+
+
+@dataclass(frozen=True)
+class StatePicture:
+    year: int | None
+    discipline: str
+    discipline_label: str
+    states: tuple[StateRow, ...]
+    clinicians: int
+    is_demo: bool
+
+    @property
+    def drawn(self) -> tuple[StateRow, ...]:
+        return tuple(row for row in self.states if row.units_per_visit is not None)
+
+
+def provider_types_of(discipline: Discipline) -> list[str]:
+    return [name for name, d in core.THERAPIST_PROVIDER_TYPES.items() if d is discipline]
+
+
+def billing_years() -> list[int]:
+    return sorted(ClinicianBillingYear.objects.order_by().values_list("year", flat=True).distinct(), reverse=True)
+
+
+def state_picture(discipline: Discipline, year: int | None = None) -> StatePicture:
+    """Per state: the distribution of clinicians' timed units per visit and group share."""
+    clinicians = ClinicianBillingYear.objects.filter(
+        provider_type__in=provider_types_of(discipline), beneficiaries__gte=core.MIN_BENEFICIARIES
+    )
+    if year is None:
+        year = clinicians.order_by("-year").values_list("year", flat=True).first()
+    if year is None:
+        return StatePicture(None, discipline.value, discipline.label, (), 0, False)
+    # Demo figures are drawn only while no real claims of that year are loaded.
+    if clinicians.filter(year=year, is_demo=False).exists():
+        clinicians = clinicians.filter(is_demo=False)
+    values: dict[str, tuple[list[float], list[float]]] = {}
+    is_demo = False
+    for state, units, group, demo in clinicians.filter(year=year).values_list(
+        "state", "timed_units_per_visit", "group_share", "is_demo"
+    ):
+        units_list, group_list = values.setdefault(state or "??", ([], []))
+        units_list.append(units)
+        group_list.append(group)
+        is_demo = is_demo or demo
+    rows = []
+    for state in sorted(values):
+        units_list, group_list = values[state]
+        enough = len(units_list) >= MIN_CLINICIANS_PER_STATE
+        rows.append(
+            StateRow(
+                state=state,
+                clinicians=len(units_list),
+                units_per_visit=core.distribution(units_list) if enough else None,
+                group_share=core.distribution(group_list) if enough else None,
+                share_above_group_threshold=(
+                    sum(1 for g in group_list if g >= core.GROUP_SHARE_NOT_ONE_ON_ONE) / len(group_list)
+                    if enough
+                    else None
+                ),
+            )
+        )
+    return StatePicture(
+        year, discipline.value, discipline.label, tuple(rows), sum(r.clinicians for r in rows), is_demo=is_demo
+    )
+
+
+# --- therapists of the directory, for generated files that link to it -------------------------------
+
+
+def directory_therapists(*, limit: int, seed: int) -> list[TherapistSeed]:
+    """Up to ``limit`` licensed therapists of the directory as they would appear in a Medicare file:
+    their NPI, provider type and first clinic's address. Demo clinics keep their care profile
+    (pass the seed the demo region was built with); other clinics get one drawn from the seed."""
+    demo_index = {
+        pk: i for i, pk in enumerate(Clinic.objects.filter(is_demo=True).order_by("pk").values_list("pk", flat=True))
+    }
+    seeds = []
+    for person, clinic in therapists_with_clinics(limit):
+        assert person.npi is not None
+        if clinic.pk in demo_index:
+            profile = BookingProfile(care_profile(seed, demo_index[clinic.pk]).value)
+        else:
+            profile = seeded_rng(seed, person.npi).choices(
+                list(PROFILE_WEIGHTS), weights=list(PROFILE_WEIGHTS.values())
+            )[0]
+        seeds.append(
+            TherapistSeed(
+                npi=person.npi,
+                provider_type=_PROVIDER_TYPE_OF[Discipline(person.discipline)],
+                street=clinic.address_line1,
+                city=clinic.city,
+                state=clinic.state,
+                zip5=clinic.zip_code,
+                profile=profile,
+                last_name=person.last_name,
+                first_name=person.first_name,
+            )
+        )
+    return seeds
+
+
+_PROVIDER_TYPE_OF = {d: name for name, d in core.THERAPIST_PROVIDER_TYPES.items()}
+
+
+def _is_assistant(credential: str) -> bool:
+    return any(credential.upper().replace(",", " ").split().count(a) for a in ASSISTANT_CREDENTIALS)
+
+
+def therapists_with_clinics(limit: int) -> list[tuple[Clinician, Clinic]]:
+    """Licensed therapists (not assistants) with an NPI and their first clinic, by NPI."""
+    found: list[tuple[Clinician, Clinic]] = []
+    people = Clinician.objects.filter(npi__isnull=False).prefetch_related("clinics").order_by("npi")
+    for person in people.iterator(chunk_size=2_000):
+        if _is_assistant(person.credential):
+            continue
+        clinics = sorted(person.clinics.all(), key=lambda c: c.pk)
+        if not clinics:
+            continue
+        found.append((person, clinics[0]))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def seeded_rng(seed: int, npi: str) -> random.Random:
+    return random.Random(f"{seed}:billing:{npi}")

@@ -1,0 +1,209 @@
+"""What a patient and an API client see of the billing figures, and the verdict evidence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear, MedicareServiceLine
+from caretime.billing.selectors import CAVEATS, billing_evidence
+from caretime.billing.services import compute_billing_indicators
+from caretime.core.billing import BILLING_EVIDENCE_WEIGHT
+from caretime.core.evidence import EvidenceSource
+from caretime.core.npi import make_npi
+from caretime.directory.models import Clinic, Clinician
+from tests.conftest import make_clinic
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2022
+
+
+def add_therapist(
+    clinic: Clinic | None,
+    base: int,
+    *,
+    units: float,
+    group_visits: float = 0,
+    visits: float = 1_000,
+    patients: int = 100,
+    state: str = "IL",
+    street: str = "",
+    zip5: str = "",
+) -> str:
+    """A physical therapist whose claims give exactly ``units`` timed units per visit."""
+    npi = make_npi(base)
+    if clinic is not None:
+        person = Clinician.objects.create(npi=npi, first_name="A", last_name="B", credential="PT, DPT", discipline="pt")
+        person.clinics.add(clinic)
+    lines = [("97110", patients, units * visits, visits)]
+    if group_visits:
+        lines.append(("97150", patients, group_visits, group_visits))
+    MedicareServiceLine.objects.bulk_create(
+        MedicareServiceLine(
+            year=YEAR, npi=npi, provider_type="Physical Therapist in Private Practice", state=state, zip5=zip5,
+            street=street, hcpcs_code=code, place_of_service="O", total_beneficiaries=benes,
+            total_services=services, total_beneficiary_day_services=days,
+        )
+        for code, benes, services, days in lines
+    )  # fmt: skip
+    return npi
+
+
+@pytest.fixture
+def mill(chicago_clinics: dict[str, Clinic]) -> Clinic:
+    """Two therapists: 2.1 and 2.1 timed units per visit, heavy group therapy."""
+    clinic = chicago_clinics["near"]
+    add_therapist(clinic, 111_111_111, units=2.1, group_visits=600)
+    add_therapist(clinic, 111_111_112, units=2.1, group_visits=400, visits=500, patients=50)
+    for i in range(6):  # peers in the same state with less group therapy
+        add_therapist(make_clinic(f"Peer {i}", latitude=41.9, longitude=-87.6), 120_000_000 + i, units=3.0 + i / 10)
+    compute_billing_indicators(year=YEAR)
+    return clinic
+
+
+def test_clinic_page_shows_figures_in_plain_words_with_every_caveat(client: Client, mill: Clinic) -> None:
+    page = client.get(f"/clinics/{mill.pk}/").content.decode()
+    assert "What Medicare billing shows" in page
+    assert "about 2.1 timed units per visit, which means at least 23-37 minutes of one-on-one time" in page
+    # group: (600 + 400) / (1000 * 2.1 + 600 + 500 * 2.1 + 400) -> weighted by visits
+    figures = ClinicBillingYear.objects.get(clinic=mill)
+    assert f"{figures.group_share * 100:.0f} % of services were billed as group therapy" in page
+    assert figures.group_share > 0.01
+    assert "higher than 9 in 10 similar clinics in IL" in page
+    assert "Based on 2 clinicians and about 1,500 Medicare visits in 2022" in page
+    for caveat in CAVEATS:
+        assert caveat.replace("'", "&#x27;") in page
+
+
+def test_clinic_without_billing_says_so_without_judging(client: Client, chicago_clinics: dict[str, Clinic]) -> None:
+    page = client.get(f"/clinics/{chicago_clinics['far'].pk}/").content.decode()
+    assert "No Medicare billing figures for this clinic" in page
+    assert "says nothing good or bad" in page
+
+
+def test_clinicians_under_eleven_patients_are_never_shown(client: Client, chicago_clinics: dict[str, Clinic]) -> None:
+    clinic = chicago_clinics["mid"]
+    add_therapist(clinic, 130_000_000, units=4.0, patients=10, visits=50)
+    compute_billing_indicators(year=YEAR)
+    assert not ClinicBillingYear.objects.filter(clinic=clinic).exists()
+    assert ClinicianBillingYear.objects.get(npi=make_npi(130_000_000)).timed_units_per_visit_percentile is None
+    assert "No Medicare billing figures" in client.get(f"/clinics/{clinic.pk}/").content.decode()
+
+
+def test_roster_link_comes_first_then_the_address(chicago_clinics: dict[str, Clinic]) -> None:
+    by_address = chicago_clinics["far"]  # 1 Test St, 60201
+    add_therapist(None, 140_000_000, units=3.0, street="1 TEST STREET", zip5="60201")
+    add_therapist(None, 140_000_001, units=3.0, street="2 Other St", zip5="60201")
+    summary = compute_billing_indicators(year=YEAR)
+    figures = ClinicBillingYear.objects.get(clinic=by_address)
+    assert (figures.clinicians, figures.linked_by) == (1, "address")
+    assert (summary.linked_by_address, summary.unlinked_clinicians) == (1, 1)
+
+
+def test_api_gives_the_same_figures_and_caveats(client: Client, mill: Clinic) -> None:
+    body = client.get(f"/api/v1/clinics/{mill.pk}/billing").json()
+    assert body["caveats"] == list(CAVEATS)
+    [figure] = body["figures"]
+    assert figure["year"] == YEAR
+    assert figure["clinicians"] == 2
+    assert figure["timed_units_per_visit"] == pytest.approx(2.1)
+    assert figure["minimum_one_on_one_minutes"] == {"low": 23, "high": 37}
+    assert figure["group_share_percentile"] > 90
+    assert figure["summary"][0].startswith("Medicare claims show about 2.1 timed units per visit")
+
+
+def test_api_for_an_unknown_clinic_is_a_404_in_the_error_shape(client: Client, db: None) -> None:
+    response = client.get("/api/v1/clinics/999999/billing")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_heavy_group_therapy_is_low_weight_evidence_of_shared_care(mill: Clinic) -> None:
+    [evidence] = billing_evidence(mill, "pt")
+    assert evidence.source is EvidenceSource.BILLING
+    assert evidence.shared is True
+    assert evidence.one_on_one_minutes == 23
+    assert evidence.minutes_are_lower_bound is True
+    assert evidence.weight == BILLING_EVIDENCE_WEIGHT < 1.0
+    assert evidence.observed_on == date(YEAR, 7, 1)
+    assert "2 clinicians" in evidence.summary
+
+
+def test_little_group_therapy_says_nothing_about_sharing(chicago_clinics: dict[str, Clinic]) -> None:
+    clinic = chicago_clinics["near"]
+    add_therapist(clinic, 150_000_000, units=3.4, group_visits=50)  # 50 / 3450: 1.4 %
+    compute_billing_indicators(year=YEAR)
+    [evidence] = billing_evidence(clinic, "pt")
+    assert evidence.shared is None  # unshared care is not proven by billing
+    assert evidence.one_on_one_minutes == 38
+    assert billing_evidence(clinic, "ot") == []
+
+
+def test_state_picture_page_draws_a_chart_and_a_table(client: Client, mill: Clinic) -> None:
+    response = client.get("/data/states/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<svg class="box-chart"' in page
+    assert '<title id="units-chart-title">Timed units per visit, by state</title>' in page
+    assert '<th scope="row">IL</th><td>8</td>' in page
+    assert "style=" not in page  # the CSP forbids inline styles
+    assert "<script" not in page
+
+
+def test_state_picture_api(client: Client, mill: Clinic) -> None:
+    body = client.get("/api/v1/billing/states?discipline=pt").json()
+    assert body["year"] == YEAR
+    [illinois] = body["states"]
+    assert illinois["state"] == "IL"
+    assert illinois["clinicians"] == 8
+    assert illinois["timed_units_per_visit"]["median"] == pytest.approx((3.1 + 3.2) / 2)
+    assert illinois["share_of_clinicians_above_group_threshold"] == pytest.approx(2 / 8)
+    assert body["caveats"] == list(CAVEATS)
+
+
+def test_state_picture_when_nothing_is_loaded(client: Client, db: None) -> None:
+    page = client.get("/data/states/").content.decode()
+    assert "No Medicare billing data is loaded yet" in page
+    assert client.get("/api/v1/billing/states").json()["states"] == []
+
+
+def test_state_picture_refuses_bad_input_with_a_400(client: Client, db: None) -> None:
+    assert client.get("/data/states/?discipline=xyz").status_code == 400
+    response = client.get("/api/v1/billing/states?discipline=xyz")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_input"
+
+
+def test_small_and_zero_group_shares_are_never_shown_as_a_bare_zero(
+    client: Client, chicago_clinics: dict[str, Clinic]
+) -> None:
+    none, little = chicago_clinics["near"], chicago_clinics["mid"]
+    add_therapist(none, 160_000_000, units=3.0)
+    add_therapist(little, 160_000_001, units=3.0, group_visits=10)  # 10 / 3010 services: 0.3 %
+    compute_billing_indicators(year=YEAR)
+    assert "No services were billed as group therapy." in client.get(f"/clinics/{none.pk}/").content.decode()
+    assert "0.3 % of services were billed as group therapy" in client.get(f"/clinics/{little.pk}/").content.decode()
+
+
+def test_billing_endpoints_are_documented_in_the_openapi_schema(client: Client, db: None) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/clinics/{clinic_id}/billing" in paths
+    assert "/api/v1/billing/states" in paths
+
+
+def test_demo_clinicians_are_never_peers_of_real_ones(client: Client, mill: Clinic) -> None:
+    demo_clinic = make_clinic("Demo PT", latitude=41.9, longitude=-87.6, is_demo=True)
+    npi = add_therapist(demo_clinic, 170_000_000, units=9.0)
+    MedicareServiceLine.objects.filter(npi=npi).update(is_demo=True)
+    compute_billing_indicators(year=YEAR)
+    demo = ClinicianBillingYear.objects.get(npi=npi)
+    assert (demo.is_demo, demo.timed_units_per_visit_percentile) == (True, 50.0)  # alone among demo peers
+    real_top = ClinicianBillingYear.objects.filter(is_demo=False).order_by("-timed_units_per_visit").first()
+    assert real_top is not None
+    assert real_top.timed_units_per_visit_percentile == pytest.approx(100 - 100 / 16)  # 8 real peers
+    assert ClinicBillingYear.objects.get(clinic=demo_clinic).peer_clinics == 1
+    body = client.get("/api/v1/billing/states").json()
+    assert (body["clinicians"], body["is_demo"]) == (8, False)  # real claims loaded: demo left out
