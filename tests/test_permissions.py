@@ -39,6 +39,10 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "api/v1/clinics/<clinic_id>/verdict": ("/api/v1/clinics/{clinic}/verdict?discipline=pt", 200),
     "api/v1/clinics/<clinic_id>/alternatives": ("/api/v1/clinics/{clinic}/alternatives?discipline=pt", 200),
     "api/v1/clinics/<clinic_id>/call-reports": ("/api/v1/clinics/{clinic}/call-reports", 405),  # POST only
+    # Public data: open to everyone.
+    "data/states/": ("/data/states/", 200),
+    "api/v1/billing/states": ("/api/v1/billing/states", 200),
+    "api/v1/clinics/<clinic_id>/billing": ("/api/v1/clinics/{clinic}/billing", 200),
 }
 
 

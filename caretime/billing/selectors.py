@@ -4,14 +4,18 @@ national picture by state."""
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from django.db.models import QuerySet
 
 from caretime.billing.generate import PROFILE_WEIGHTS, BookingProfile, TherapistSeed
 from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear
 from caretime.core import billing as core
 from caretime.core.disciplines import Discipline
 from caretime.core.evidence import Evidence, EvidenceSource
+from caretime.core.geo import BoundingBox
 from caretime.directory.demo import care_profile
 from caretime.directory.models import Clinic, Clinician
 
@@ -149,20 +153,49 @@ def clinic_billing(clinic_id: int) -> list[ClinicBilling]:
     return [_describe(row) for row in rows if row.year == latest]
 
 
-def billing_evidence(clinic: Clinic, discipline: str) -> list[Evidence]:
-    """What Medicare billing says about care time at the clinic, as low-weight verdict evidence.
+EvidenceKey = tuple[int, str]  # (clinic id, discipline code)
 
-    Minutes are a lower bound (the 8-minute rule read backwards). A group share at or above
+
+def billing_evidence(clinic: Clinic, discipline: str) -> list[Evidence]:
+    """What Medicare billing says about care time at the clinic, as low-weight verdict evidence."""
+    return billing_evidence_for_clinics([clinic.pk], discipline).get((clinic.pk, discipline), [])
+
+
+def billing_evidence_for_clinics(
+    clinic_ids: Sequence[int], discipline: str | None = None
+) -> dict[EvidenceKey, list[Evidence]]:
+    """Billing evidence of a few clinics (a page of results), in one query."""
+    rows = ClinicBillingYear.objects.filter(clinic_id__in=list(clinic_ids))
+    return _latest_evidence(rows, discipline)
+
+
+def billing_evidence_in_box(box: BoundingBox, discipline: str | None = None) -> dict[EvidenceKey, list[Evidence]]:
+    """Billing evidence of the clinics inside a search box, in one query (no id list)."""
+    rows = ClinicBillingYear.objects.filter(
+        clinic__latitude__gte=box.min_latitude,
+        clinic__latitude__lte=box.max_latitude,
+        clinic__longitude__gte=box.min_longitude,
+        clinic__longitude__lte=box.max_longitude,
+    )
+    return _latest_evidence(rows, discipline)
+
+
+def _latest_evidence(rows: QuerySet[ClinicBillingYear], discipline: str | None) -> dict[EvidenceKey, list[Evidence]]:
+    rows = rows.filter(clinicians__gte=1)
+    if discipline:
+        rows = rows.filter(discipline=discipline)
+    latest: dict[EvidenceKey, ClinicBillingYear] = {}
+    for row in rows.order_by("year"):  # a later year replaces an earlier one
+        latest[(row.clinic_id, row.discipline)] = row
+    found = {key: _evidence_from_row(row) for key, row in latest.items()}
+    return {key: evidence for key, evidence in found.items() if evidence}
+
+
+def _evidence_from_row(row: ClinicBillingYear) -> list[Evidence]:
+    """Minutes are a lower bound (the 8-minute rule read backwards). A group share at or above
     GROUP_SHARE_NOT_ONE_ON_ONE supports "not one-on-one"; below it, billing says nothing
     about sharing (shared=None), because care can be shared without being billed as group.
     """
-    row = (
-        ClinicBillingYear.objects.filter(clinic_id=clinic.pk, discipline=discipline, clinicians__gte=1)
-        .order_by("-year")
-        .first()
-    )
-    if row is None:
-        return []
     figures = _describe(row)
     # "At least 0 minutes" says nothing; below one unit per visit there is no minutes evidence.
     has_minutes = figures.timed_codes_apply and figures.minimum_minutes.low > 0

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from caretime.billing.selectors import billing_evidence_for_clinics
 from caretime.core.calls import CARE_LABELS, FOLLOW_UP_LABELS, VISITS_LABELS, Care, FollowUpBy, Visits
 from caretime.core.evidence import Evidence, EvidenceSource
 from caretime.core.geo import BoundingBox, Point, bounding_box, distance_miles
@@ -53,17 +54,26 @@ def _group(rows: Iterable[tuple[object, ...]]) -> dict[EvidenceKey, list[Evidenc
     return found
 
 
-def evidence_for_clinics(clinic_ids: Sequence[int], discipline: str | None = None) -> dict[EvidenceKey, list[Evidence]]:
-    """All evidence about a few clinics (a page of results), in one query.
+def _merged(*sources: dict[EvidenceKey, list[Evidence]]) -> dict[EvidenceKey, list[Evidence]]:
+    merged: dict[EvidenceKey, list[Evidence]] = {}
+    for source in sources:
+        for key, evidence in source.items():
+            merged.setdefault(key, []).extend(evidence)
+    return merged
 
-    Only call reports exist so far; other sources join here as they arrive.
+
+def evidence_for_clinics(clinic_ids: Sequence[int], discipline: str | None = None) -> dict[EvidenceKey, list[Evidence]]:
+    """All evidence about a few clinics (a page of results): one query per source.
+
+    Sources so far: call reports and Medicare billing; others join here as they arrive.
     """
     if not clinic_ids:
         return {}
     reports = CallReport.objects.filter(clinic_id__in=list(clinic_ids))
     if discipline:
         reports = reports.filter(discipline=discipline)
-    return _group(reports.values_list("clinic_id", "discipline", *EVIDENCE_COLUMNS))
+    calls = _group(reports.values_list("clinic_id", "discipline", *EVIDENCE_COLUMNS))
+    return _merged(calls, billing_evidence_for_clinics(clinic_ids, discipline))
 
 
 def evidence_in_box(box: BoundingBox, discipline: str | None = None) -> dict[EvidenceKey, list[Evidence]]:
@@ -202,19 +212,26 @@ def clinic_care_time(clinic: Clinic, bar: Bar, *, as_of: date, only: str | None 
         if only
         else [c.value for c in DisciplineChoices if c.value in set(clinic.disciplines) | set(by_discipline)]
     )
-    return [_care_time(code, by_discipline.get(code, []), bar, as_of) for code in codes]
+    billing = billing_evidence_for_clinics([clinic.pk], only)
+    return [
+        _care_time(code, by_discipline.get(code, []), billing.get((clinic.pk, code), []), bar, as_of) for code in codes
+    ]
 
 
-def _care_time(code: str, call_rows: list[tuple[object, ...]], bar: Bar, as_of: date) -> DisciplineCareTime:
-    evidence = [evidence_from_row(row) for row in call_rows]
-    reported = Counter(e.source for e in evidence if e.source not in STATED_SOURCES)
+def _care_time(
+    code: str, call_rows: list[tuple[object, ...]], billing: list[Evidence], bar: Bar, as_of: date
+) -> DisciplineCareTime:
+    # People's words (calls, and later patient and worker reports) are compared with each
+    # other; billing has its own section on the page and joins only the verdict.
+    said = [evidence_from_row(row) for row in call_rows]
+    reported = Counter(e.source for e in said if e.source not in STATED_SOURCES)
     return DisciplineCareTime(
         discipline=code,
         label=DisciplineChoices(code).label,
-        assessment=assess(evidence, bar, as_of=as_of),
+        assessment=assess([*said, *billing], bar, as_of=as_of),
         stated=_spread(call_rows),
         reported_counts=tuple(sorted(reported.items())),
-        disagreements=stated_versus_reported(evidence, bar, as_of=as_of),
+        disagreements=stated_versus_reported(said, bar, as_of=as_of),
     )
 
 
@@ -416,12 +433,15 @@ def compare_clinics(
         clinic_id = row[0]
         assert isinstance(clinic_id, int)
         per_clinic.setdefault(clinic_id, []).append(row[1:])
+    billing = billing_evidence_for_clinics(list(by_id), discipline)
     found = []
     for clinic_id in clinic_ids:
         clinic = by_id.get(clinic_id)
         if clinic is None:
             continue
-        care_time = _care_time(discipline, per_clinic.get(clinic_id, []), bar, as_of)
+        care_time = _care_time(
+            discipline, per_clinic.get(clinic_id, []), billing.get((clinic_id, discipline), []), bar, as_of
+        )
         distance = distance_miles(center, clinic.point) if center else None
         found.append(ComparedClinic(clinic, distance, care_time))
     return found

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -59,13 +58,3 @@ def current_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def legacy_file(tmp_path: Path) -> Path:
     return write_file(tmp_path / "Medicare_Provider_Util_Payment_PUF_CY2016.csv", legacy=True)
-
-
-@pytest.fixture(autouse=True)
-def _static_files_without_collectstatic(settings: Any) -> None:
-    # Pages link their stylesheets through the static storage; the manifest storage of
-    # production needs collectstatic, which the tests do not run.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }

@@ -3,8 +3,6 @@ by the content security policy, nothing loaded from elsewhere."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,49 +10,19 @@ import pytest
 from caretime.billing.services import compute_billing_indicators
 from caretime.directory.models import Clinic
 from tests.billing.test_clinic_billing import YEAR, add_therapist
-from tests.conftest import make_clinic, require
+from tests.conftest import make_clinic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.fixture
-def static_files(settings: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture
-def billed_clinic(static_files: None) -> Clinic:
+def billed_clinic(transactional_db: None) -> Clinic:
     clinic = make_clinic("Group Heavy PT", latitude=41.92, longitude=-87.65)
     add_therapist(clinic, 111_111_111, units=2.1, group_visits=600)
     for i in range(6):
         add_therapist(make_clinic(f"Peer {i}", latitude=41.9, longitude=-87.6), 120_000_000 + i, units=3.0 + i / 10)
     compute_billing_indicators(year=YEAR)
     return clinic
-
-
-@pytest.fixture
-def browser_page() -> Iterator[Any]:
-    require(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        yield page
-        browser.close()
 
 
 def _visit(page: Any, url: str) -> tuple[list[str], list[str]]:
@@ -77,21 +45,21 @@ def _violations(page: Any) -> list[str]:
     return [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
 
 
-def test_clinic_billing_section_in_the_browser(live_server: Any, billed_clinic: Clinic, browser_page: Any) -> None:
-    errors, foreign = _visit(browser_page, f"{live_server.url}/clinics/{billed_clinic.pk}/")
-    section = browser_page.locator("section.billing")
+def test_clinic_billing_section_in_the_browser(live_server: Any, billed_clinic: Clinic, page: Any) -> None:
+    errors, foreign = _visit(page, f"{live_server.url}/clinics/{billed_clinic.pk}/")
+    section = page.locator("section.billing")
     assert "at least 23-37 minutes of one-on-one time" in section.inner_text()
     assert "Medicare fee-for-service only" in section.inner_text()
     assert errors == []  # nothing refused by the content security policy
     assert foreign == []
-    assert _violations(browser_page) == []
+    assert _violations(page) == []
 
 
-def test_state_picture_in_the_browser(live_server: Any, billed_clinic: Clinic, browser_page: Any) -> None:
-    errors, foreign = _visit(browser_page, f"{live_server.url}/data/states/")
-    assert browser_page.locator("svg.box-chart").count() == 2
-    assert browser_page.locator("svg.box-chart rect").count() == 2  # Illinois in each chart
-    assert browser_page.get_by_role("img", name="Timed units per visit, by state").is_visible()
+def test_state_picture_in_the_browser(live_server: Any, billed_clinic: Clinic, page: Any) -> None:
+    errors, foreign = _visit(page, f"{live_server.url}/data/states/")
+    assert page.locator("svg.box-chart").count() == 2
+    assert page.locator("svg.box-chart rect").count() == 2  # Illinois in each chart
+    assert page.get_by_role("img", name="Timed units per visit, by state").is_visible()
     assert errors == []
     assert foreign == []
-    assert _violations(browser_page) == []
+    assert _violations(page) == []

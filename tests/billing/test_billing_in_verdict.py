@@ -1,0 +1,65 @@
+"""Billing data joins the verdict as low-weight evidence, and never decides Avoid alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from caretime.billing.services import compute_billing_indicators
+from caretime.directory.models import Clinic
+from tests.billing.test_clinic_billing import YEAR, add_therapist
+from tests.conftest import make_clinic
+from tests.reports.conftest import MILL, ONE_ON_ONE, add_call
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def group_heavy_clinic() -> Clinic:
+    clinic = make_clinic("Group Heavy PT", latitude=41.92, longitude=-87.65)
+    add_therapist(clinic, 111_111_111, units=2.1, group_visits=600)
+    compute_billing_indicators(year=YEAR)
+    return clinic
+
+
+def verdict(client: Client, clinic: Clinic) -> dict[str, Any]:
+    response = client.get(f"/api/v1/clinics/{clinic.pk}/verdict", {"discipline": "pt"})
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def sources(body: dict[str, Any], question: str) -> set[str]:
+    return {
+        tally["source"]
+        for reason in body["reasons"]
+        if reason["question"] == question
+        for tally in reason["supporting"] + reason["contrary"]
+    }
+
+
+def test_billing_alone_never_makes_a_clinic_avoid(client: Client, group_heavy_clinic: Clinic) -> None:
+    body = verdict(client, group_heavy_clinic)
+    assert body["verdict"] == "unknown"
+    assert body["evidence_counts"].get("billing") == 1
+    assert "billing" in sources(body, "sharing")
+
+
+def test_billing_backs_what_callers_were_told(client: Client, group_heavy_clinic: Clinic) -> None:
+    add_call(group_heavy_clinic, MILL)
+    body = verdict(client, group_heavy_clinic)
+    assert body["verdict"] == "avoid"
+    assert {"call", "billing"} <= sources(body, "sharing")
+
+
+def test_billing_weighs_little_against_what_the_clinic_said(client: Client, group_heavy_clinic: Clinic) -> None:
+    for _ in range(2):
+        add_call(group_heavy_clinic, ONE_ON_ONE)
+    body = verdict(client, group_heavy_clinic)
+    # Two fresh calls outweigh one low-weight billing figure; the conflict is shown.
+    assert body["verdict"] == "good"
+    sharing = [reason for reason in body["reasons"] if reason["question"] == "sharing"]
+    assert sharing
+    assert sharing[0]["conflicting"] is True
