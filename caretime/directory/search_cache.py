@@ -4,8 +4,9 @@ Most searches repeat (the same ZIP code, radius and therapy), and ranking thousa
 clinics in a dense city costs far more than answering from the cache. Every cached
 answer is filed under the directory's current *generation*; anything that changes
 clinics (the demo builder, the importers) calls ``directory_changed()``, which starts a
-new generation, so no answer from before the change is ever served again. Changes made
-by hand (the admin, SQL) are seen at the latest when an answer expires.
+new generation, so no answer from before the change is served again (other processes
+notice within GENERATION_RECHECK_SECONDS). Changes made by hand (the admin, SQL) are seen
+at the latest when an answer expires.
 """
 
 from __future__ import annotations
@@ -18,20 +19,31 @@ from django.core.cache import cache
 
 GENERATION_KEY = "directory:generation"
 ANSWER_SECONDS = 600
+# Each process re-reads the generation at most this often: a change made in another
+# process is seen within a second, and a cached answer costs one cache look-up, not two.
+GENERATION_RECHECK_SECONDS = 1.0
+
+_seen: dict[str, float] = {}  # this process's last reading: generation, and when it was read
 
 
 def directory_generation() -> int:
+    now = time.monotonic()
+    if "generation" in _seen and now - _seen["read_at"] < GENERATION_RECHECK_SECONDS:
+        return int(_seen["generation"])
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         # A fresh, never-used number: if the cache lost the key, answers filed under an
         # older generation can never match it.
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
         generation = cache.get(GENERATION_KEY)
+    _seen.update(generation=int(generation), read_at=now)
     return int(generation)
 
 
 def directory_changed() -> None:
-    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    generation = time.time_ns()
+    cache.set(GENERATION_KEY, generation, timeout=None)
+    _seen.update(generation=generation, read_at=time.monotonic())
 
 
 def cached_answer(parts: tuple[object, ...], compute: Callable[[], bytes]) -> bytes:
