@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "caretime.web",
     "caretime.directory",
     "caretime.billing",
+    "caretime.datasets",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,313 @@
+"""Reading the NPPES main file and its practice-location side file.
+
+The engine (Polars) streams the CSV with every field read as text, keeps only rows with a
+therapy taxonomy in any of the 15 slots (or a deactivation date, since NPPES blanks the
+taxonomy of a deactivated NPI), and hands over batches of a fixed size, so memory stays
+bounded whatever the file's size. Each row is then checked here, with its line number, and
+the writes happen in ``services``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from caretime.core.addresses import zip5
+from caretime.core.disciplines import (
+    _PREFIX_DISCIPLINES,
+    TAXONOMY_DISCIPLINES,
+    Discipline,
+    disciplines_for_taxonomy,
+)
+from caretime.core.npi import npi_problem
+from caretime.core.places import US_STATES, zip_city_state, zip_point
+from caretime.datasets.engine import polars
+from caretime.datasets.formats import (
+    NPPES_FIELDS,
+    NPPES_LOCATION_FIELDS,
+    TAXONOMY_SLOTS,
+    Field,
+    WrongFileError,
+    locate_columns,
+    read_header,
+)
+
+ROW_INDEX = "__row_index"
+HEADER_LINES = 1
+DEFAULT_BATCH_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class Location:
+    line1: str
+    line2: str
+    city: str
+    state: str
+    zip_code: str
+    latitude: float
+    longitude: float
+    phone: str
+
+
+@dataclass(frozen=True)
+class NppesProvider:
+    """A checked therapy row of the main file."""
+
+    line: int
+    npi: str
+    is_organization: bool
+    legal_name: str  # organisation legal name, or an individual's last name
+    doing_business_as: str
+    first_name: str
+    credential: str
+    disciplines: frozenset[Discipline]
+    primary_discipline: Discipline
+    location: Location | None  # always set for organisations
+
+
+@dataclass(frozen=True)
+class NppesDeactivation:
+    line: int
+    npi: str
+
+
+@dataclass(frozen=True)
+class PassedOver:
+    """A row the filter let through that is not for the directory (not an error)."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class BadLine:
+    line: int
+    reason: str  # the kind of problem, counted in the summary
+    detail: str = ""  # what exactly, shown next to the line number
+
+
+NppesRow = NppesProvider | NppesDeactivation | PassedOver | BadLine
+
+
+@dataclass(frozen=True)
+class SecondaryLocation:
+    line: int
+    npi: str
+    location: Location
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _date(value: str) -> dt.date | None:
+    """NPPES dates are MM/DD/YYYY; ValueError when the text is not one."""
+    if not value:
+        return None
+    return dt.datetime.strptime(value, "%m/%d/%Y").date()
+
+
+def _columns(path: Path, fields: tuple[Field, ...], file_kind: str) -> dict[str, str]:
+    return locate_columns(read_header(path), fields, file_kind=file_kind)
+
+
+def _stream(path: Path, columns: dict[str, str], batch_rows: int, keep: Any = None) -> Iterator[list[dict[str, Any]]]:
+    """Batches of rows (internal field name -> text or None), each with its 0-based index
+    among the data rows under ROW_INDEX."""
+    pl = polars()
+    frame = pl.scan_csv(
+        path,
+        infer_schema=False,  # every field as text: NPIs and ZIP codes keep their leading zeros
+        row_index_name=ROW_INDEX,
+        truncate_ragged_lines=True,  # a long row is cut to the header; a short one padded with nulls
+        encoding="utf8-lossy",
+        quote_char='"',
+    )
+    if keep is not None:
+        frame = frame.filter(keep(pl, columns))
+    frame = frame.select([pl.col(ROW_INDEX), *(pl.col(actual).alias(name) for name, actual in columns.items())])
+    try:
+        for batch in frame.collect_batches(chunk_size=batch_rows):
+            yield batch.to_dicts()
+    except pl.exceptions.PolarsError as error:
+        raise WrongFileError(f"{path} could not be read as CSV: {error}") from None
+
+
+def _therapy_or_deactivated(pl: Any, columns: dict[str, str]) -> Any:
+    """True for rows with a therapy taxonomy in any slot, or with a deactivation date."""
+    exact = sorted(TAXONOMY_DISCIPLINES)
+    prefixes = sorted(prefix for prefix, _ in _PREFIX_DISCIPLINES)
+    conditions = []
+    for slot in range(1, TAXONOMY_SLOTS + 1):
+        code = pl.col(columns[f"taxonomy_{slot}"])
+        conditions.append(code.is_in(exact) | (code.str.slice(0, 4).is_in(prefixes) & (code.str.len_bytes() == 10)))
+    # A quoted empty field ("") reads as an empty string, not as null.
+    conditions.append(pl.col(columns["deactivation_date"]).str.len_bytes() > 0)
+    return pl.any_horizontal(conditions)
+
+
+def nppes_columns(path: Path) -> dict[str, str]:
+    """Check the header of a main file; WrongFileError lists every missing column."""
+    return _columns(path, NPPES_FIELDS, "an NPPES main file (npidata_pfile)")
+
+
+def read_nppes(path: Path, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[list[NppesRow]]:
+    """Batches of checked rows of an NPPES main file: therapy providers, deactivations, and
+    rows that cannot be used, each with its line number."""
+    columns = nppes_columns(path)
+    for batch in _stream(path, columns, batch_rows, keep=_therapy_or_deactivated):
+        yield [parse_nppes_row(row) for row in batch]
+
+
+def scan_nppes(path: Path, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> int:
+    """The engine's own pass over the file, with the same filter and no checks or writes:
+    the baseline the import is measured against. Returns the rows kept."""
+    columns = nppes_columns(path)
+    return sum(len(batch) for batch in _stream(path, columns, batch_rows, keep=_therapy_or_deactivated))
+
+
+def _location(values: dict[str, Any], line1: str) -> Location | str:
+    """A geocoded practice location, or the reason there is none."""
+    postal = _text(values.get("postal_code"))
+    zip_code = zip5(postal)
+    if not zip_code:
+        return f"practice location postal code is not a 5- or 9-digit ZIP code: {postal!r}"
+    point = zip_point(zip_code)
+    if point is None:
+        return f"practice location ZIP code is not a known US ZIP code: {zip_code}"
+    if not line1:
+        return "practice location has no street address"
+    city, state = _text(values.get("city")).upper(), _text(values.get("state")).upper()
+    if not city or state not in US_STATES:
+        known = zip_city_state(zip_code)
+        if known:
+            city, state = city or known[0].upper(), known[1]
+    return Location(
+        line1=line1,
+        line2=_text(values.get("address_line2")),
+        city=city,
+        state=state,
+        zip_code=zip_code,
+        latitude=point.latitude,
+        longitude=point.longitude,
+        phone=_text(values.get("phone")),
+    )
+
+
+def _bad(line: int, message: str) -> BadLine:
+    """A BadLine from "kind of problem: the value", so the summary counts the kind."""
+    reason, _, detail = message.partition(": ")
+    return BadLine(line, reason, detail)
+
+
+def _is_deactivated(values: dict[str, Any]) -> bool:
+    """Deactivated unless reactivated on or after the deactivation date. ValueError on a bad date."""
+    deactivated_on = _date(_text(values.get("deactivation_date")))
+    if deactivated_on is None:
+        return False
+    reactivated_on = _date(_text(values.get("reactivation_date")))
+    return reactivated_on is None or reactivated_on < deactivated_on
+
+
+def parse_nppes_row(values: dict[str, Any]) -> NppesRow:
+    line = int(values[ROW_INDEX]) + HEADER_LINES + 1
+    npi = _text(values.get("npi"))
+    problem = npi_problem(npi)
+    if problem:
+        return BadLine(line, "invalid NPI", f"{npi!r}: {problem}")
+    try:
+        deactivated = _is_deactivated(values)
+    except ValueError:
+        return BadLine(line, "NPI Deactivation or Reactivation Date is not a date like 01/31/2024")
+    if deactivated:
+        return NppesDeactivation(line, npi)
+
+    codes: list[str] = []
+    primary: Discipline | None = None
+    for slot in range(1, TAXONOMY_SLOTS + 1):
+        code = _text(values.get(f"taxonomy_{slot}"))
+        found = disciplines_for_taxonomy(code) if code else frozenset()
+        if found:
+            codes.append(code)
+            if primary is None and _text(values.get(f"primary_{slot}")).upper() == "Y" and len(found) == 1:
+                primary = next(iter(found))
+    disciplines = frozenset().union(*(disciplines_for_taxonomy(code) for code in codes))
+    if not disciplines:
+        # A reactivated NPI passes the filter by its old deactivation date.
+        return PassedOver(line, "reactivated NPI without a therapy taxonomy")
+    if primary is None:
+        primary = min(disciplines_for_taxonomy(codes[0]), key=list(Discipline).index)
+
+    entity_type = _text(values.get("entity_type"))
+    line1 = _text(values.get("address_line1"))
+    if entity_type == "2":
+        legal_name = _text(values.get("organization_name"))
+        if not legal_name:
+            return BadLine(line, "organisation has no legal business name")
+        location = _location(values, line1)
+        if isinstance(location, str):
+            return _bad(line, location)
+        other = _text(values.get("other_organization_name"))
+        doing_business_as = other if other and _text(values.get("other_organization_name_type")) == "3" else ""
+        return NppesProvider(
+            line=line,
+            npi=npi,
+            is_organization=True,
+            legal_name=legal_name,
+            doing_business_as=doing_business_as,
+            first_name="",
+            credential="",
+            disciplines=disciplines,
+            primary_discipline=primary,
+            location=location,
+        )
+    if entity_type == "1":
+        last_name = _text(values.get("last_name"))
+        if not last_name:
+            return BadLine(line, "individual has no last name")
+        return NppesProvider(
+            line=line,
+            npi=npi,
+            is_organization=False,
+            legal_name=last_name,
+            doing_business_as="",
+            first_name=_text(values.get("first_name")),
+            credential=_text(values.get("credential")),
+            disciplines=disciplines,
+            primary_discipline=primary,
+            location=None,
+        )
+    return BadLine(line, "Entity Type Code is not 1 (individual) or 2 (organisation)", f"it is {entity_type!r}")
+
+
+def location_columns(path: Path) -> dict[str, str]:
+    return _columns(path, NPPES_LOCATION_FIELDS, "an NPPES practice-location file (pl_pfile)")
+
+
+@dataclass(frozen=True)
+class LocationRow:
+    """A side-file row as read; checked only when its NPI is an organisation in the directory."""
+
+    line: int
+    npi: str
+    values: dict[str, Any]
+
+    def checked(self) -> SecondaryLocation | BadLine:
+        problem = npi_problem(self.npi)
+        if problem:
+            return BadLine(self.line, "invalid NPI", f"{self.npi!r}: {problem}")
+        location = _location(self.values, _text(self.values.get("address_line1")))
+        if isinstance(location, str):
+            return _bad(self.line, location)
+        return SecondaryLocation(self.line, self.npi, location)
+
+
+def read_location_rows(path: Path, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[list[LocationRow]]:
+    columns = location_columns(path)
+    for batch in _stream(path, columns, batch_rows):
+        yield [
+            LocationRow(int(values[ROW_INDEX]) + HEADER_LINES + 1, _text(values.get("npi")), values) for values in batch
+        ]
