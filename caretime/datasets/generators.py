@@ -32,6 +32,7 @@ from caretime.progress import ProgressCallback
 ORGANIZATION_SHARE = 0.25
 THERAPY_SHARE = 0.10  # PTs, OTs, SLPs, their assistants and therapy clinics, of all NPIs
 DEACTIVATED_SHARE = 0.02
+REACTIVATED_SHARE = 0.005  # carry both dates (a few in the wrong order: still deactivated)
 DEFAULT_BAD_SHARE = 0.02  # of therapy rows, so that the error path is exercised at any size
 SECONDARY_LOCATION_SHARE = 0.2  # of therapy organisations
 
@@ -201,6 +202,7 @@ CLINIC_WORDS = (
 )
 LEGAL_SUFFIXES = ("LLC", "INC", "PC", "PLLC", "CORPORATION")
 NPPES_BAD_KINDS = ("check_digit", "unknown_zip", "missing_name", "short_row", "entity_type")
+NPPES_INDIVIDUAL_BAD_KINDS = ("check_digit", "missing_name", "entity_type")
 UNKNOWN_ZIP = "00000"
 
 
@@ -332,7 +334,7 @@ class NppesGenerator:
             "Provider Enumeration Date": self._date(2005),
             "Last Update Date": self._date(2007),
         }
-        if rng.random() < 0.05:
+        if rng.random() < REACTIVATED_SHARE:
             values["NPI Deactivation Date"] = self._date(2008)
             values["NPI Reactivation Date"] = self._date(2015)
         if rng.random() < 0.3:
@@ -378,7 +380,8 @@ class NppesGenerator:
 
         bad_kind = ""
         if is_therapy and rng.random() < self.bad_share:
-            bad_kind = rng.choice(NPPES_BAD_KINDS)
+            # A clinician needs no geocoded location, so only organisations get address faults.
+            bad_kind = rng.choice(NPPES_BAD_KINDS if is_organization else NPPES_INDIVIDUAL_BAD_KINDS)
             if bad_kind == "check_digit":
                 values["NPI"] = _bad_check_digit(npi)
             elif bad_kind == "unknown_zip":
@@ -428,6 +431,8 @@ def write_nppes_files(
 ) -> GeneratedFiles:
     """Write an NPPES main file and, when asked, its practice-location side file."""
     generator = NppesGenerator(seed=seed, bad_share=bad_share)
+    # Its own stream, so the main file is the same with or without the side file.
+    side_rng = random.Random(f"{seed}:locations")
     therapy = bad = secondary = 0
     with main_path.open("w", newline="", encoding="utf-8") as main_handle:
         main = csv.writer(main_handle, quoting=csv.QUOTE_ALL)
@@ -444,7 +449,7 @@ def write_nppes_files(
                 if side:
                     for address in row.secondary_locations:
                         assert row.provider is not None
-                        side.writerow(_location_fields(row.provider.npi, address, generator.rng))
+                        side.writerow(_location_fields(row.provider.npi, address, side_rng))
                         secondary += 1
                 if progress and (done % 10_000 == 0 or done == rows):
                     progress("rows", done, rows)

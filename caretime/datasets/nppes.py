@@ -10,7 +10,8 @@ the writes happen in ``services``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ from caretime.datasets.formats import (
 )
 
 ROW_INDEX = "__row_index"
+# A file holds a few hundred distinct codes; each is classified once.
+_disciplines_of = functools.cache(disciplines_for_taxonomy)
 HEADER_LINES = 1
 DEFAULT_BATCH_ROWS = 5_000
 
@@ -107,16 +110,28 @@ def _date(value: str) -> dt.date | None:
     """NPPES dates are MM/DD/YYYY; ValueError when the text is not one."""
     if not value:
         return None
-    return dt.datetime.strptime(value, "%m/%d/%Y").date()
+    if len(value) != 10 or value[2] != "/" or value[5] != "/":
+        raise ValueError(value)
+    return dt.date(int(value[6:]), int(value[:2]), int(value[3:5]))
 
 
 def _columns(path: Path, fields: tuple[Field, ...], file_kind: str) -> dict[str, str]:
     return locate_columns(read_header(path), fields, file_kind=file_kind)
 
 
-def _stream(path: Path, columns: dict[str, str], batch_rows: int, keep: Any = None) -> Iterator[list[dict[str, Any]]]:
-    """Batches of rows (internal field name -> text or None), each with its 0-based index
-    among the data rows under ROW_INDEX."""
+Expressions = Callable[[Any, dict[str, str]], list[Any]]
+
+
+def _stream(
+    path: Path,
+    columns: dict[str, str],
+    batch_rows: int,
+    *,
+    keep: Callable[[Any, dict[str, str]], Any] | None = None,
+    outputs: Expressions | None = None,
+) -> Iterator[list[dict[str, Any]]]:
+    """Batches of rows (output name -> text or None), each with its 0-based index among the
+    data rows under ROW_INDEX. ``keep`` filters and ``outputs`` shapes rows inside the engine."""
     pl = polars()
     frame = pl.scan_csv(
         path,
@@ -128,7 +143,8 @@ def _stream(path: Path, columns: dict[str, str], batch_rows: int, keep: Any = No
     )
     if keep is not None:
         frame = frame.filter(keep(pl, columns))
-    frame = frame.select([pl.col(ROW_INDEX), *(pl.col(actual).alias(name) for name, actual in columns.items())])
+    selected = outputs(pl, columns) if outputs else [pl.col(actual).alias(name) for name, actual in columns.items()]
+    frame = frame.select([pl.col(ROW_INDEX), *selected])
     try:
         for batch in frame.collect_batches(chunk_size=batch_rows):
             yield batch.to_dicts()
@@ -149,6 +165,23 @@ def _therapy_or_deactivated(pl: Any, columns: dict[str, str]) -> Any:
     return pl.any_horizontal(conditions)
 
 
+def _provider_outputs(pl: Any, columns: dict[str, str]) -> list[Any]:
+    """The fields parse_nppes_row reads; the 15 taxonomy slots are folded by the engine into
+    one "CODE:SWITCH|CODE:SWITCH" text, so Python only sees the filled slots."""
+    slots = []
+    for slot in range(1, TAXONOMY_SLOTS + 1):
+        code, switch = pl.col(columns[f"taxonomy_{slot}"]), pl.col(columns[f"primary_{slot}"])
+        slots.append(
+            pl.when(code.str.len_bytes() > 0).then(pl.concat_str([code, switch.fill_null("")], separator=":"))
+        )
+    plain = [
+        pl.col(actual).alias(name)
+        for name, actual in columns.items()
+        if not name.startswith(("taxonomy_", "primary_"))
+    ]
+    return [*plain, pl.concat_str(slots, separator="|", ignore_nulls=True).alias("taxonomies")]
+
+
 def nppes_columns(path: Path) -> dict[str, str]:
     """Check the header of a main file; WrongFileError lists every missing column."""
     return _columns(path, NPPES_FIELDS, "an NPPES main file (npidata_pfile)")
@@ -158,13 +191,14 @@ def read_nppes(path: Path, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[
     """Batches of checked rows of an NPPES main file: therapy providers, deactivations, and
     rows that cannot be used, each with its line number."""
     columns = nppes_columns(path)
-    for batch in _stream(path, columns, batch_rows, keep=_therapy_or_deactivated):
+    for batch in _stream(path, columns, batch_rows, keep=_therapy_or_deactivated, outputs=_provider_outputs):
         yield [parse_nppes_row(row) for row in batch]
 
 
 def scan_nppes(path: Path, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> int:
-    """The engine's own pass over the file, with the same filter and no checks or writes:
-    the baseline the import is measured against. Returns the rows kept."""
+    """The engine's own pass over the file with the importer's filter, handing over the same
+    columns, and no checks or writes: the baseline the import is measured against. Returns
+    the rows kept."""
     columns = nppes_columns(path)
     return sum(len(batch) for batch in _stream(path, columns, batch_rows, keep=_therapy_or_deactivated))
 
@@ -227,19 +261,19 @@ def parse_nppes_row(values: dict[str, Any]) -> NppesRow:
 
     codes: list[str] = []
     primary: Discipline | None = None
-    for slot in range(1, TAXONOMY_SLOTS + 1):
-        code = _text(values.get(f"taxonomy_{slot}"))
-        found = disciplines_for_taxonomy(code) if code else frozenset()
+    for slot in (values.get("taxonomies") or "").split("|"):
+        code, _, switch = slot.partition(":")
+        found = _disciplines_of(code) if code else frozenset()
         if found:
             codes.append(code)
-            if primary is None and _text(values.get(f"primary_{slot}")).upper() == "Y" and len(found) == 1:
+            if primary is None and switch.strip().upper() == "Y" and len(found) == 1:
                 primary = next(iter(found))
-    disciplines = frozenset().union(*(disciplines_for_taxonomy(code) for code in codes))
+    disciplines = frozenset().union(*(_disciplines_of(code) for code in codes))
     if not disciplines:
         # A reactivated NPI passes the filter by its old deactivation date.
         return PassedOver(line, "reactivated NPI without a therapy taxonomy")
     if primary is None:
-        primary = min(disciplines_for_taxonomy(codes[0]), key=list(Discipline).index)
+        primary = min(_disciplines_of(codes[0]), key=list(Discipline).index)
 
     entity_type = _text(values.get("entity_type"))
     line1 = _text(values.get("address_line1"))

@@ -15,8 +15,9 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 
 from caretime.core.addresses import address_key
@@ -51,6 +52,49 @@ def cut(model: type[models.Model], field: str, value: str) -> str:
     return value[:max_length] if max_length else value
 
 
+def upsert_rows(
+    model: type[models.Model], *, columns: list[str], rows: list[tuple[Any, ...]], conflict: str, update: list[str]
+) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE for many rows in one executemany: the same SQL on
+    SQLite and PostgreSQL, and several times cheaper than building model instances."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608 (identifiers from the model)
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({quote(conflict)}) DO UPDATE SET "
+        + ", ".join(f"{quote(column)} = EXCLUDED.{quote(column)}" for column in update)
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+IN_CHUNK = 900  # below every SQLite build's limit on parameters
+
+
+def primary_keys(model: type[models.Model], column: str, values: Iterable[str]) -> dict[str, int]:
+    """value -> primary key of the rows whose ``column`` is one of ``values`` (raw SQL: the
+    ORM's per-parameter work would cost more than the query on a 5,000-row batch)."""
+    wanted = list(values)
+    quote = connection.ops.quote_name
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), IN_CHUNK):
+            chunk = wanted[start : start + IN_CHUNK]
+            cursor.execute(
+                f"SELECT {quote(column)}, {quote(model._meta.pk.column)} FROM {quote(model._meta.db_table)} "  # noqa: S608 (identifiers from the model)
+                f"WHERE {quote(column)} IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            found.update(cursor.fetchall())
+    return found
+
+
+def _db_time(run: ImportRun) -> Any:
+    return connection.ops.adapt_datetimefield_value(run.started_at)
+
+
 def nppes_clinic_key(npi: str) -> str:
     return f"nppes:{npi}"
 
@@ -60,27 +104,10 @@ def secondary_clinic_key(npi: str, location: Location) -> str:
     return f"nppes:{npi}:{digest}"
 
 
-def _clinic(*, key: str, source: str, organization_id: int, name: str, location: Location, run: ImportRun) -> Clinic:
-    return Clinic(
-        source=source,
-        source_key=key,
-        organization_id=organization_id,
-        name=cut(Clinic, "name", name),
-        address_line1=cut(Clinic, "address_line1", location.line1),
-        address_line2=cut(Clinic, "address_line2", location.line2),
-        city=cut(Clinic, "city", location.city),
-        state=location.state[:2],
-        zip_code=location.zip_code,
-        latitude=location.latitude,
-        longitude=location.longitude,
-        phone=cut(Clinic, "phone", location.phone),
-        is_active=True,
-        last_imported_at=run.started_at,
-    )
-
-
-CLINIC_IMPORTED_FIELDS = [
-    "organization",
+CLINIC_COLUMNS = [
+    "source",
+    "source_key",
+    "organization_id",
     "name",
     "address_line1",
     "address_line2",
@@ -91,19 +118,44 @@ CLINIC_IMPORTED_FIELDS = [
     "longitude",
     "phone",
     "is_active",
-    "source",
+    "is_demo",
     "last_imported_at",
+    "created_at",
     "updated_at",
 ]
+# Everything but the key, the demo flag and the creation time.
+CLINIC_UPDATED_COLUMNS = [c for c in CLINIC_COLUMNS if c not in ("source_key", "is_demo", "created_at")]
 
 
-def upsert_clinics(clinics: list[Clinic]) -> dict[str, int]:
-    """Insert or update clinics by source key; returns source key -> primary key."""
-    Clinic.objects.bulk_create(
-        clinics, update_conflicts=True, unique_fields=["source_key"], update_fields=CLINIC_IMPORTED_FIELDS
+def clinic_row(
+    *, key: str, source: str, organization_id: int, name: str, location: Location, is_active: bool, now: Any
+) -> tuple[Any, ...]:
+    """A clinic as a row in CLINIC_COLUMNS order."""
+    return (
+        source,
+        key,
+        organization_id,
+        cut(Clinic, "name", name),
+        cut(Clinic, "address_line1", location.line1),
+        cut(Clinic, "address_line2", location.line2),
+        cut(Clinic, "city", location.city),
+        location.state[:2],
+        location.zip_code,
+        location.latitude,
+        location.longitude,
+        cut(Clinic, "phone", location.phone),
+        is_active,
+        False,
+        now,
+        now,
+        now,
     )
-    keys = [clinic.source_key for clinic in clinics]
-    return {key: pk for key, pk in Clinic.objects.filter(source_key__in=keys).values_list("source_key", "pk") if key}
+
+
+def upsert_clinics(rows: list[tuple[Any, ...]]) -> dict[str, int]:
+    """Insert or update clinics by source key; returns source key -> primary key."""
+    upsert_rows(Clinic, columns=CLINIC_COLUMNS, rows=rows, conflict="source_key", update=CLINIC_UPDATED_COLUMNS)
+    return primary_keys(Clinic, "source_key", [row[1] for row in rows])
 
 
 def set_services(wanted: dict[int, frozenset[str]]) -> None:
@@ -152,40 +204,48 @@ def save_nppes_batch(*, rows: Iterable[NppesRow], run: ImportRun) -> None:
 def _save_organizations(organizations: dict[str, NppesProvider], run: ImportRun) -> None:
     if not organizations:
         return
-    existing = set(Organization.objects.filter(npi__in=organizations).values_list("npi", flat=True))
+    existing = primary_keys(Organization, "npi", organizations)
     keys = {npi: nppes_clinic_key(npi) for npi in organizations}
-    existing_clinics = set(Clinic.objects.filter(source_key__in=keys.values()).values_list("source_key", flat=True))
+    existing_clinics = primary_keys(Clinic, "source_key", keys.values())
     run.summary.created["organisations"] += len(organizations) - len(existing)
     run.summary.updated["organisations"] += len(existing)
     run.summary.created["clinics"] += len(keys) - len(existing_clinics)
     run.summary.updated["clinics"] += len(existing_clinics)
     if run.dry_run:
         return
-    Organization.objects.bulk_create(
-        [
-            Organization(
-                npi=npi,
-                legal_name=cut(Organization, "legal_name", row.legal_name),
-                doing_business_as=cut(Organization, "doing_business_as", row.doing_business_as),
-                is_active=True,
-                last_imported_at=run.started_at,
+    now = _db_time(run)
+    upsert_rows(
+        Organization,
+        columns=["npi", "legal_name", "doing_business_as", "is_active", "is_demo", "medicare_group_pac_id"]
+        + ["last_imported_at", "created_at", "updated_at"],
+        rows=[
+            (
+                npi,
+                cut(Organization, "legal_name", row.legal_name),
+                cut(Organization, "doing_business_as", row.doing_business_as),
+                True,
+                False,
+                "",
+                now,
+                now,
+                now,
             )
             for npi, row in organizations.items()
         ],
-        update_conflicts=True,
-        unique_fields=["npi"],
-        update_fields=["legal_name", "doing_business_as", "is_active", "last_imported_at", "updated_at"],
+        conflict="npi",
+        update=["legal_name", "doing_business_as", "is_active", "last_imported_at", "updated_at"],
     )
-    organization_ids = dict(Organization.objects.filter(npi__in=organizations).values_list("npi", "pk"))
+    organization_ids = primary_keys(Organization, "npi", organizations)
     clinic_ids = upsert_clinics(
         [
-            _clinic(
+            clinic_row(
                 key=keys[npi],
                 source=ClinicSource.NPPES,
                 organization_id=organization_ids[npi],
                 name=row.doing_business_as or row.legal_name,
                 location=row.location,
-                run=run,
+                is_active=True,
+                now=now,
             )
             for npi, row in organizations.items()
             if row.location is not None
@@ -197,39 +257,50 @@ def _save_organizations(organizations: dict[str, NppesProvider], run: ImportRun)
 def _save_clinicians(individuals: dict[str, NppesProvider], run: ImportRun) -> None:
     if not individuals:
         return
-    existing = Clinician.objects.filter(npi__in=individuals).count()
+    existing = len(primary_keys(Clinician, "npi", individuals))
     run.summary.created["clinicians"] += len(individuals) - existing
     run.summary.updated["clinicians"] += existing
     if run.dry_run:
         return
-    Clinician.objects.bulk_create(
-        [
-            Clinician(
-                npi=npi,
-                first_name=cut(Clinician, "first_name", row.first_name),
-                last_name=cut(Clinician, "last_name", row.legal_name),
-                credential=cut(Clinician, "credential", row.credential),
-                discipline=row.primary_discipline.value,
-                is_active=True,
-                last_imported_at=run.started_at,
+    now = _db_time(run)
+    upsert_rows(
+        Clinician,
+        columns=["npi", "first_name", "last_name", "credential", "discipline", "is_demo", "is_active"]
+        + ["last_imported_at"],
+        rows=[
+            (
+                npi,
+                cut(Clinician, "first_name", row.first_name),
+                cut(Clinician, "last_name", row.legal_name),
+                cut(Clinician, "credential", row.credential),
+                row.primary_discipline.value,
+                False,
+                True,
+                now,
             )
             for npi, row in individuals.items()
         ],
-        update_conflicts=True,
-        unique_fields=["npi"],
-        update_fields=["first_name", "last_name", "credential", "discipline", "is_active", "last_imported_at"],
+        conflict="npi",
+        update=["first_name", "last_name", "credential", "discipline", "is_active", "last_imported_at"],
     )
 
 
 def _deactivate(npis: set[str], run: ImportRun) -> None:
     if not npis:
         return
-    organizations = Organization.objects.filter(npi__in=npis, is_active=True)
-    clinics = Clinic.objects.filter(organization__npi__in=npis, source__in=NPPES_CLINIC_SOURCES, is_active=True)
-    clinicians = Clinician.objects.filter(npi__in=npis, is_active=True)
-    known = set(Organization.objects.filter(npi__in=npis).values_list("npi", flat=True))
-    known |= set(Clinician.objects.filter(npi__in=npis).values_list("npi", flat=True))
-    run.summary.skipped["deactivated NPI that is not in the directory"] += len(npis - known)
+    # Most deactivated NPIs were never therapy providers: find the few that matter first.
+    organization_ids = primary_keys(Organization, "npi", npis)
+    clinician_ids = primary_keys(Clinician, "npi", npis)
+    run.summary.skipped["deactivated NPI that is not in the directory"] += len(
+        npis - organization_ids.keys() - clinician_ids.keys()
+    )
+    if not organization_ids and not clinician_ids:
+        return
+    organizations = Organization.objects.filter(pk__in=organization_ids.values(), is_active=True)
+    clinics = Clinic.objects.filter(
+        organization_id__in=organization_ids.values(), source__in=NPPES_CLINIC_SOURCES, is_active=True
+    )
+    clinicians = Clinician.objects.filter(pk__in=clinician_ids.values(), is_active=True)
     if run.dry_run:
         run.summary.deactivated["organisations (NPI deactivated)"] += organizations.count()
         run.summary.deactivated["clinics (NPI deactivated)"] += clinics.count()
@@ -260,7 +331,8 @@ def save_secondary_locations_batch(*, rows: list[LocationRow], run: ImportRun) -
     ).values_list("clinic_id", "discipline"):
         offered[clinic_id].add(discipline)
 
-    clinics: dict[str, tuple[Clinic, frozenset[str]]] = {}
+    clinics: dict[str, tuple[tuple[Any, ...], frozenset[str]]] = {}
+    now = _db_time(run)
     for row in rows:
         primary = primaries.get(row.npi)
         if primary is None:
@@ -279,19 +351,19 @@ def save_secondary_locations_batch(*, rows: list[LocationRow], run: ImportRun) -
         key = secondary_clinic_key(row.npi, location)
         if key in clinics:
             summary.skipped["location listed twice for the same NPI"] += 1
-        clinic = _clinic(
+        clinic = clinic_row(
             key=key,
             source=ClinicSource.NPPES_SECONDARY,
             organization_id=organization_id,
             name=name,
             location=location,
-            run=run,
+            is_active=is_active,
+            now=now,
         )
-        clinic.is_active = is_active
         clinics[key] = (clinic, frozenset(offered[primary_clinic_id]))
     if not clinics:
         return
-    existing = Clinic.objects.filter(source_key__in=clinics).count()
+    existing = len(primary_keys(Clinic, "source_key", clinics))
     summary.created["clinics (secondary locations)"] += len(clinics) - existing
     summary.updated["clinics (secondary locations)"] += existing
     if run.dry_run:
