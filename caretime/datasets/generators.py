@@ -533,7 +533,7 @@ def write_doctors_clinicians_file(
                         values["zip_code"] = UNKNOWN_ZIP
                     else:
                         values["last_name"] = ""
-            previous = _doctors_clinicians_fields(header, values)
+            previous = doctors_clinicians_fields(header, values)
             writer.writerow(previous)
             written += 1
             if progress and (written % 10_000 == 0 or written == rows):
@@ -657,5 +657,5 @@ _DOCTORS_CLINICIANS_SOURCES = {
 }
 
 
-def _doctors_clinicians_fields(header: list[str], values: dict[str, str]) -> list[str]:
+def doctors_clinicians_fields(header: list[str], values: dict[str, str]) -> list[str]:
     return [values.get(_DOCTORS_CLINICIANS_SOURCES.get(name.lower(), ""), "") for name in header]

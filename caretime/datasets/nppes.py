@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,18 +25,16 @@ from caretime.core.disciplines import (
 )
 from caretime.core.npi import npi_problem
 from caretime.core.places import US_STATES, zip_city_state, zip_point
-from caretime.datasets.engine import polars
+from caretime.datasets.engine import ROW_INDEX, stream_csv
 from caretime.datasets.formats import (
     NPPES_FIELDS,
     NPPES_LOCATION_FIELDS,
     TAXONOMY_SLOTS,
     Field,
-    WrongFileError,
     locate_columns,
     read_header,
 )
 
-ROW_INDEX = "__row_index"
 # A file holds a few hundred distinct codes; each is classified once.
 _disciplines_of = functools.cache(disciplines_for_taxonomy)
 HEADER_LINES = 1
@@ -119,39 +117,6 @@ def _columns(path: Path, fields: tuple[Field, ...], file_kind: str) -> dict[str,
     return locate_columns(read_header(path), fields, file_kind=file_kind)
 
 
-Expressions = Callable[[Any, dict[str, str]], list[Any]]
-
-
-def _stream(
-    path: Path,
-    columns: dict[str, str],
-    batch_rows: int,
-    *,
-    keep: Callable[[Any, dict[str, str]], Any] | None = None,
-    outputs: Expressions | None = None,
-) -> Iterator[list[dict[str, Any]]]:
-    """Batches of rows (output name -> text or None), each with its 0-based index among the
-    data rows under ROW_INDEX. ``keep`` filters and ``outputs`` shapes rows inside the engine."""
-    pl = polars()
-    frame = pl.scan_csv(
-        path,
-        infer_schema=False,  # every field as text: NPIs and ZIP codes keep their leading zeros
-        row_index_name=ROW_INDEX,
-        truncate_ragged_lines=True,  # a long row is cut to the header; a short one padded with nulls
-        encoding="utf8-lossy",
-        quote_char='"',
-    )
-    if keep is not None:
-        frame = frame.filter(keep(pl, columns))
-    selected = outputs(pl, columns) if outputs else [pl.col(actual).alias(name) for name, actual in columns.items()]
-    frame = frame.select([pl.col(ROW_INDEX), *selected])
-    try:
-        for batch in frame.collect_batches(chunk_size=batch_rows):
-            yield batch.to_dicts()
-    except pl.exceptions.PolarsError as error:
-        raise WrongFileError(f"{path} could not be read as CSV: {error}") from None
-
-
 def _therapy_or_deactivated(pl: Any, columns: dict[str, str]) -> Any:
     """True for rows with a therapy taxonomy in any slot, or with a deactivation date."""
     exact = sorted(TAXONOMY_DISCIPLINES)
@@ -171,13 +136,9 @@ def _provider_outputs(pl: Any, columns: dict[str, str]) -> list[Any]:
     slots = []
     for slot in range(1, TAXONOMY_SLOTS + 1):
         code, switch = pl.col(columns[f"taxonomy_{slot}"]), pl.col(columns[f"primary_{slot}"])
-        slots.append(
-            pl.when(code.str.len_bytes() > 0).then(pl.concat_str([code, switch.fill_null("")], separator=":"))
-        )
+        slots.append(pl.when(code.str.len_bytes() > 0).then(pl.concat_str([code, switch.fill_null("")], separator=":")))
     plain = [
-        pl.col(actual).alias(name)
-        for name, actual in columns.items()
-        if not name.startswith(("taxonomy_", "primary_"))
+        pl.col(actual).alias(name) for name, actual in columns.items() if not name.startswith(("taxonomy_", "primary_"))
     ]
     return [*plain, pl.concat_str(slots, separator="|", ignore_nulls=True).alias("taxonomies")]
 
@@ -191,7 +152,7 @@ def read_nppes(path: Path, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[
     """Batches of checked rows of an NPPES main file: therapy providers, deactivations, and
     rows that cannot be used, each with its line number."""
     columns = nppes_columns(path)
-    for batch in _stream(path, columns, batch_rows, keep=_therapy_or_deactivated, outputs=_provider_outputs):
+    for batch in stream_csv(path, columns, batch_rows, keep=_therapy_or_deactivated, outputs=_provider_outputs):
         yield [parse_nppes_row(row) for row in batch]
 
 
@@ -200,7 +161,7 @@ def scan_nppes(path: Path, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> int:
     columns, and no checks or writes: the baseline the import is measured against. Returns
     the rows kept."""
     columns = nppes_columns(path)
-    return sum(len(batch) for batch in _stream(path, columns, batch_rows, keep=_therapy_or_deactivated))
+    return sum(len(batch) for batch in stream_csv(path, columns, batch_rows, keep=_therapy_or_deactivated))
 
 
 def _location(values: dict[str, Any], line1: str) -> Location | str:
@@ -341,7 +302,7 @@ class LocationRow:
 
 def read_location_rows(path: Path, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[list[LocationRow]]:
     columns = location_columns(path)
-    for batch in _stream(path, columns, batch_rows):
+    for batch in stream_csv(path, columns, batch_rows):
         yield [
             LocationRow(int(values[ROW_INDEX]) + HEADER_LINES + 1, _text(values.get("npi")), values) for values in batch
         ]

@@ -7,11 +7,13 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from caretime.datasets.doctors_clinicians import doctors_clinicians_columns, read_doctors_clinicians
 from caretime.datasets.nppes import DEFAULT_BATCH_ROWS, location_columns, nppes_columns, read_location_rows, read_nppes
 from caretime.datasets.services import (
     ImportRun,
     mark_missing_inactive,
     save_nppes_batch,
+    save_roster_batch,
     save_secondary_locations_batch,
 )
 from caretime.datasets.summary import ImportSummary
@@ -62,3 +64,27 @@ def import_nppes(
         if locations is not None:
             mark_missing_inactive(run=locations, sources=[ClinicSource.NPPES_SECONDARY], people=False)
     return NppesRunResult(main.summary, locations.summary if locations else None)
+
+
+def import_doctors_clinicians(
+    *,
+    path: Path,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+) -> ImportSummary:
+    """Import the therapists of a Doctors and Clinicians file onto clinic rosters.
+
+    Group practice addresses that an earlier file listed and this one does not are marked
+    inactive (only the clinics this importer created; NPPES clinics are NPPES's to judge).
+    Raises WrongFileError before writing anything when a required column is missing.
+    """
+    doctors_clinicians_columns(path)
+    run = ImportRun(timezone.now(), dry_run, ImportSummary("Doctors and Clinicians file", dry_run=dry_run))
+    for batch in read_doctors_clinicians(path, batch_rows=batch_rows):
+        save_roster_batch(rows=batch, run=run)
+        if progress:
+            progress("therapist rows", run.summary.read, 0)
+    if not dry_run:
+        mark_missing_inactive(run=run, sources=[ClinicSource.DOCTORS_CLINICIANS], people=False)
+    return run.summary

@@ -20,7 +20,8 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.db.models import Q
 
-from caretime.core.addresses import address_key
+from caretime.core.addresses import address_key, normalise_street
+from caretime.datasets.doctors_clinicians import RosterEntry
 from caretime.datasets.nppes import (
     BadLine,
     Location,
@@ -123,6 +124,27 @@ CLINIC_COLUMNS = [
     "created_at",
     "updated_at",
 ]
+ORGANIZATION_COLUMNS = [
+    "npi",
+    "legal_name",
+    "doing_business_as",
+    "is_active",
+    "is_demo",
+    "medicare_group_pac_id",
+    "last_imported_at",
+    "created_at",
+    "updated_at",
+]
+CLINICIAN_COLUMNS = [
+    "npi",
+    "first_name",
+    "last_name",
+    "credential",
+    "discipline",
+    "is_demo",
+    "is_active",
+    "last_imported_at",
+]
 # Everything but the key, the demo flag and the creation time.
 CLINIC_UPDATED_COLUMNS = [c for c in CLINIC_COLUMNS if c not in ("source_key", "is_demo", "created_at")]
 
@@ -216,8 +238,7 @@ def _save_organizations(organizations: dict[str, NppesProvider], run: ImportRun)
     now = _db_time(run)
     upsert_rows(
         Organization,
-        columns=["npi", "legal_name", "doing_business_as", "is_active", "is_demo", "medicare_group_pac_id"]
-        + ["last_imported_at", "created_at", "updated_at"],
+        columns=ORGANIZATION_COLUMNS,
         rows=[
             (
                 npi,
@@ -265,8 +286,7 @@ def _save_clinicians(individuals: dict[str, NppesProvider], run: ImportRun) -> N
     now = _db_time(run)
     upsert_rows(
         Clinician,
-        columns=["npi", "first_name", "last_name", "credential", "discipline", "is_demo", "is_active"]
-        + ["last_imported_at"],
+        columns=CLINICIAN_COLUMNS,
         rows=[
             (
                 npi,
@@ -391,3 +411,213 @@ def mark_missing_inactive(*, run: ImportRun, sources: Iterable[str], people: boo
                 is_active=False, updated_at=run.started_at
             )
             deactivated["clinicians (no longer in the file)"] += clinicians.update(is_active=False)
+
+
+def insert_missing(
+    model: type[models.Model], *, columns: list[str], rows: list[tuple[Any, ...]], conflict: str
+) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING: add what is not there, leave what is."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608 (identifiers from the model)
+        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({quote(conflict)}) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def group_clinic_key(group_pac_id: str, entry: RosterEntry) -> str:
+    digest = hashlib.sha256(entry.address_key.encode()).hexdigest()[:16]
+    return f"dac:{group_pac_id}:{digest}"
+
+
+def save_roster_batch(*, rows: Iterable[RosterEntry | BadLine], run: ImportRun) -> None:
+    """Put each therapist of a batch on the roster of the clinic at their address.
+
+    The clinic is found by normalised street address and ZIP code, preferring one whose
+    organisation bills as the row's group practice, then one whose name is the group's. A
+    group practice address with no clinic becomes a clinic of the group (created once, by
+    a key of group and address). A therapist billing on their own at an address with no
+    clinic is skipped. Rosters only grow here: an absent link is not removed.
+    """
+    summary = run.summary
+    entries: dict[tuple[str, str, str], RosterEntry] = {}
+    for row in rows:
+        summary.read += 1
+        if isinstance(row, BadLine):
+            summary.bad(row.line, row.reason, row.detail)
+        elif row.dedupe_key in entries:
+            summary.skipped["the same clinician, group practice and address listed twice"] += 1
+        else:
+            entries[row.dedupe_key] = row
+    if not entries:
+        return
+    with transaction.atomic():
+        clinician_ids = _roster_clinicians(list(entries.values()), run)
+        clinic_ids = _roster_clinics(list(entries.values()), run)
+        pairs: set[tuple[int, int]] = set()
+        for entry in entries.values():
+            clinic_id = clinic_ids.get((entry.group_pac_id, entry.address_key))
+            if clinic_id is None:
+                summary.skipped["therapist on their own at an address with no clinic in the directory"] += 1
+            elif entry.npi in clinician_ids:
+                pairs.add((clinician_ids[entry.npi], clinic_id))
+            elif run.dry_run:
+                summary.created["roster links"] += 1
+        _link(pairs, run)
+
+
+def _roster_clinicians(entries: list[RosterEntry], run: ImportRun) -> dict[str, int]:
+    """NPI -> clinician id, adding therapists NPPES did not list (without an import time, so
+    that an NPPES run never marks them inactive for being absent from its file)."""
+    by_npi = {entry.npi: entry for entry in entries}
+    existing = primary_keys(Clinician, "npi", by_npi)
+    missing = [entry for npi, entry in by_npi.items() if npi not in existing]
+    run.summary.created["clinicians"] += len(missing)
+    if run.dry_run or not missing:
+        return existing
+    insert_missing(
+        Clinician,
+        columns=CLINICIAN_COLUMNS,
+        rows=[
+            (
+                entry.npi,
+                cut(Clinician, "first_name", entry.first_name),
+                cut(Clinician, "last_name", entry.last_name),
+                cut(Clinician, "credential", entry.credential),
+                entry.discipline.value,
+                False,
+                True,
+                None,
+            )
+            for entry in missing
+        ],
+        conflict="npi",
+    )
+    return primary_keys(Clinician, "npi", by_npi)
+
+
+def _same_name(a: str, b: str) -> bool:
+    return bool(a) and normalise_street(a) == normalise_street(b)
+
+
+def _roster_clinics(entries: list[RosterEntry], run: ImportRun) -> dict[tuple[str, str], int]:
+    """(group PAC ID, address key) -> clinic id, matching or creating clinics."""
+    summary = run.summary
+    at_address: dict[str, list[tuple[int, int, str, str, str, str]]] = defaultdict(list)
+    for pk, line1, zip_code, organization_id, pac_id, legal_name, name, source in (
+        Clinic.objects.filter(zip_code__in={entry.location.zip_code for entry in entries}, is_active=True)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "address_line1",
+            "zip_code",
+            "organization_id",
+            "organization__medicare_group_pac_id",
+            "organization__legal_name",
+            "name",
+            "source",
+        )
+    ):
+        at_address[address_key(line1, zip_code)].append((pk, organization_id, pac_id, legal_name, name, source))
+
+    found: dict[tuple[str, str], int] = {}
+    tag: dict[int, str] = {}
+    seen_again: set[int] = set()  # clinics this importer made, listed again
+    to_create: dict[tuple[str, str], RosterEntry] = {}
+    for entry in entries:
+        place = (entry.group_pac_id, entry.address_key)
+        if place in found or place in to_create:
+            continue
+        candidates = at_address.get(entry.address_key, [])
+        pac = entry.group_pac_id
+        chosen = next((c for c in candidates if pac and c[2] == pac), None)
+        chosen = chosen or next(
+            (c for c in candidates if _same_name(entry.facility_name, c[3]) or _same_name(entry.facility_name, c[4])),
+            None,
+        )
+        if (chosen is None and len(candidates) == 1) or (chosen is None and candidates and not pac):
+            chosen = candidates[0]
+        if chosen is not None:
+            found[place] = chosen[0]
+            if pac and not chosen[2]:
+                tag[chosen[1]] = pac
+            if chosen[5] == ClinicSource.DOCTORS_CLINICIANS:
+                seen_again.add(chosen[0])
+        elif pac:
+            to_create[place] = entry
+    summary.updated["organisations tagged with their Medicare group"] += len(tag)
+    summary.updated["clinics (group practice addresses not in NPPES)"] += len(seen_again)
+    if not run.dry_run:
+        Clinic.objects.filter(pk__in=seen_again).update(last_imported_at=run.started_at)
+        for organization_id, pac in tag.items():
+            Organization.objects.filter(pk=organization_id, medicare_group_pac_id="").update(medicare_group_pac_id=pac)
+    found.update(_group_clinics(to_create, run))
+    return found
+
+
+def _group_clinics(to_create: dict[tuple[str, str], RosterEntry], run: ImportRun) -> dict[tuple[str, str], int]:
+    """Clinics for group practice addresses the directory lacks, under the group's organisation."""
+    if not to_create:
+        return {}
+    summary = run.summary
+    keys = {place: group_clinic_key(place[0], entry) for place, entry in to_create.items()}
+    existing_clinics = primary_keys(Clinic, "source_key", keys.values())
+    summary.created["clinics (group practice addresses not in NPPES)"] += len(keys) - len(existing_clinics)
+    summary.updated["clinics (group practice addresses not in NPPES)"] += len(existing_clinics)
+    pacs = {place[0]: entry for place, entry in to_create.items()}
+    organizations = primary_keys(Organization, "medicare_group_pac_id", pacs)
+    summary.created["organisations (group practices not in NPPES)"] += len(pacs.keys() - organizations.keys())
+    if run.dry_run:
+        return {}
+    now = _db_time(run)
+    Organization.objects.bulk_create(
+        Organization(
+            legal_name=cut(Organization, "legal_name", entry.facility_name or f"Medicare group practice {pac}"),
+            medicare_group_pac_id=pac,
+            last_imported_at=run.started_at,
+        )
+        for pac, entry in pacs.items()
+        if pac not in organizations
+    )
+    organizations = primary_keys(Organization, "medicare_group_pac_id", pacs)
+    clinic_ids = upsert_clinics(
+        [
+            clinic_row(
+                key=keys[place],
+                source=ClinicSource.DOCTORS_CLINICIANS,
+                organization_id=organizations[place[0]],
+                name=entry.facility_name or f"Medicare group practice {place[0]}",
+                location=entry.location,
+                is_active=True,
+                now=now,
+            )
+            for place, entry in to_create.items()
+        ]
+    )
+    ClinicService.objects.bulk_create(
+        [
+            ClinicService(clinic_id=clinic_ids[keys[place]], discipline=entry.discipline.value)
+            for place, entry in to_create.items()
+        ],
+        ignore_conflicts=True,
+    )
+    return {place: clinic_ids[keys[place]] for place in to_create}
+
+
+def _link(pairs: set[tuple[int, int]], run: ImportRun) -> None:
+    if not pairs:
+        return
+    roster = Clinician.clinics.through
+    existing = set(
+        roster.objects.filter(
+            clinician_id__in={clinician for clinician, _ in pairs}, clinic_id__in={clinic for _, clinic in pairs}
+        ).values_list("clinician_id", "clinic_id")
+    )
+    new = pairs - existing
+    run.summary.created["roster links"] += len(new)
+    run.summary.updated["roster links (already there)"] += len(pairs & existing)
+    if not run.dry_run:
+        roster.objects.bulk_create([roster(clinician_id=a, clinic_id=b) for a, b in new], ignore_conflicts=True)

@@ -42,7 +42,9 @@ def organization_row(
     return row
 
 
-def individual_row(base: int, last: str, first: str, *, taxonomy: str = "225100000X", credential: str = "DPT") -> dict[str, str]:
+def individual_row(
+    base: int, last: str, first: str, *, taxonomy: str = "225100000X", credential: str = "DPT"
+) -> dict[str, str]:
     return {
         "NPI": make_npi(base),
         "Entity Type Code": "1",

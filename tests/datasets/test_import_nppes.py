@@ -63,7 +63,12 @@ def test_organisation_becomes_a_clinic_at_its_practice_location(tmp_path: Path) 
     assert clinic.name == "ACME PT"
     assert clinic.organization.legal_name == "ACME REHAB LLC"
     assert clinic.organization.npi == make_npi(123456789)
-    assert (clinic.address_line1, clinic.city, clinic.state, clinic.zip_code) == ("100 N MAIN ST", "CHICAGO", "IL", "60614")
+    assert (clinic.address_line1, clinic.city, clinic.state, clinic.zip_code) == (
+        "100 N MAIN ST",
+        "CHICAGO",
+        "IL",
+        "60614",
+    )
     assert round(clinic.latitude) == 42 and round(clinic.longitude) == -88
     assert clinic.disciplines == ["pt", "ot", "slp"]  # a rehabilitation clinic offers all three
 
@@ -169,7 +174,9 @@ def test_a_deactivated_npi_is_marked_inactive_not_deleted(tmp_path: Path) -> Non
 def test_a_clinic_missing_from_a_newer_file_keeps_its_key_and_what_is_attached(tmp_path: Path) -> None:
     run_command(
         "import_nppes",
-        write_file(tmp_path / "v1.csv", [organization_row(111111111, "STAYS PT"), organization_row(111111112, "GONE PT")]),
+        write_file(
+            tmp_path / "v1.csv", [organization_row(111111111, "STAYS PT"), organization_row(111111112, "GONE PT")]
+        ),
     )
     gone = Clinic.objects.get(name="GONE PT")
     gone.insurance_plans.add(InsurancePlan.objects.get(slug="medicare"))
@@ -243,4 +250,3 @@ def test_without_the_import_extra_the_command_says_what_to_install(
     path = write_file(tmp_path / "main.csv", [organization_row(111111111, "GOOD PT")])
     with pytest.raises(CommandError, match=r"install caretime\[import\]"):
         run_command("import_nppes", path)
-
