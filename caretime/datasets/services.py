@@ -49,7 +49,7 @@ class ImportRun:
 
 def cut(model: type[models.Model], field: str, value: str) -> str:
     """Fit a value to its column (NPPES v.2 names can be longer than the directory keeps)."""
-    max_length = model._meta.get_field(field).max_length
+    max_length: int | None = getattr(model._meta.get_field(field), "max_length", None)
     return value[:max_length] if max_length else value
 
 

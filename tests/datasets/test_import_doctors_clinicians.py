@@ -66,7 +66,7 @@ def the_rows() -> list[dict[str, str]]:
             facility="NEW GROUP PT LLC",
             street="5 OAK AVE",
             zip_code="60601",
-        ),  # fmt: skip
+        ),
         roster_row(200000003, "CHEN", street="7 ELM ST"),  # line 5: on their own, no clinic there
         roster_row(200000004, "DOCTOR", specialty="INTERNAL MEDICINE", pac="1234567890", street="100 N MAIN ST"),
         bad_npi,  # line 7
@@ -136,7 +136,8 @@ def test_a_file_without_required_columns_is_refused_naming_them(tmp_path: Path) 
     path.write_text(",".join(header) + "\n", encoding="utf-8")
     with pytest.raises(CommandError) as refused:
         run_command("import_doctors_clinicians", path)
-    assert '"org_pac_id"' in str(refused.value) and '"pri_spec"' in str(refused.value)
+    assert '"org_pac_id"' in str(refused.value)
+    assert '"pri_spec"' in str(refused.value)
 
 
 def test_dry_run_writes_nothing(good_pt: Clinic, tmp_path: Path) -> None:

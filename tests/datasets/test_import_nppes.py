@@ -40,8 +40,10 @@ def test_generated_files_load_end_to_end(generated: tuple[Path, Path]) -> None:
     imported_organizations = set(Organization.objects.values_list("npi", flat=True))
     imported_clinicians = set(Clinician.objects.values_list("npi", flat=True))
     # Every imported provider is a therapy provider of the file (a few are deactivated in it).
-    assert imported_organizations and imported_organizations <= organizations
-    assert imported_clinicians and imported_clinicians <= individuals
+    assert imported_organizations
+    assert imported_organizations <= organizations
+    assert imported_clinicians
+    assert imported_clinicians <= individuals
     assert len(imported_clinicians) >= 0.9 * len(individuals)
     for clinic in Clinic.objects.prefetch_related("services"):
         assert clinic.disciplines, "every imported clinic offers at least one discipline"
@@ -69,7 +71,8 @@ def test_organisation_becomes_a_clinic_at_its_practice_location(tmp_path: Path) 
         "IL",
         "60614",
     )
-    assert round(clinic.latitude) == 42 and round(clinic.longitude) == -88
+    assert round(clinic.latitude) == 42
+    assert round(clinic.longitude) == -88
     assert clinic.disciplines == ["pt", "ot", "slp"]  # a rehabilitation clinic offers all three
 
 
@@ -213,7 +216,8 @@ def test_dry_run_checks_everything_and_writes_nothing(generated: tuple[Path, Pat
     assert "dry run: nothing was written" in output
     assert "would be imported (new)" in output
     assert "Rows that could not be used" in output
-    assert not Organization.objects.exists() and not Clinician.objects.exists()
+    assert not Organization.objects.exists()
+    assert not Clinician.objects.exists()
 
 
 def test_secondary_locations_become_more_clinics_of_the_organisation(tmp_path: Path) -> None:
