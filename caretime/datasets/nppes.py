@@ -100,8 +100,8 @@ class SecondaryLocation:
     location: Location
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+def _text(value: str | None) -> str:
+    return value.strip() if value else ""
 
 
 def _date(value: str) -> dt.date | None:

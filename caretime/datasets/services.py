@@ -190,11 +190,16 @@ def set_services(wanted: dict[int, frozenset[str]]) -> None:
     stale = [pk for clinic_id, offered in current.items() for d, pk in offered.items() if d not in wanted[clinic_id]]
     if stale:
         ClinicService.objects.filter(pk__in=stale).delete()
-    ClinicService.objects.bulk_create(
-        ClinicService(clinic_id=clinic_id, discipline=discipline)
-        for clinic_id, disciplines in wanted.items()
-        for discipline in sorted(disciplines)
-        if discipline not in current[clinic_id]
+    insert_missing(
+        ClinicService,
+        columns=["clinic_id", "discipline"],
+        rows=[
+            (clinic_id, discipline)
+            for clinic_id, disciplines in wanted.items()
+            for discipline in sorted(disciplines)
+            if discipline not in current[clinic_id]
+        ],
+        conflict=["clinic_id", "discipline"],
     )
 
 
@@ -422,7 +427,7 @@ def insert_missing(
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608 (identifiers from the model)
-        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({quote(conflict)}) DO NOTHING"
+        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({', '.join(map(quote, conflict))}) DO NOTHING"
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -494,7 +499,7 @@ def _roster_clinicians(entries: list[RosterEntry], run: ImportRun) -> dict[str, 
             )
             for entry in missing
         ],
-        conflict="npi",
+        conflict=["npi"],
     )
     return primary_keys(Clinician, "npi", by_npi)
 
