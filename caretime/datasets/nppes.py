@@ -14,7 +14,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from caretime.core.addresses import zip5
 from caretime.core.disciplines import (
@@ -41,8 +41,8 @@ HEADER_LINES = 1
 DEFAULT_BATCH_ROWS = 5_000
 
 
-@dataclass(frozen=True)
-class Location:
+# Rows are plain named tuples: a few million of them are made per import.
+class Location(NamedTuple):
     line1: str
     line2: str
     city: str
@@ -53,8 +53,7 @@ class Location:
     phone: str
 
 
-@dataclass(frozen=True)
-class NppesProvider:
+class NppesProvider(NamedTuple):
     """A checked therapy row of the main file."""
 
     line: int
@@ -69,22 +68,19 @@ class NppesProvider:
     location: Location | None  # always set for organisations
 
 
-@dataclass(frozen=True)
-class NppesDeactivation:
+class NppesDeactivation(NamedTuple):
     line: int
     npi: str
 
 
-@dataclass(frozen=True)
-class PassedOver:
+class PassedOver(NamedTuple):
     """A row the filter let through that is not for the directory (not an error)."""
 
     line: int
     reason: str
 
 
-@dataclass(frozen=True)
-class BadLine:
+class BadLine(NamedTuple):
     line: int
     reason: str  # the kind of problem, counted in the summary
     detail: str = ""  # what exactly, shown next to the line number
@@ -93,8 +89,31 @@ class BadLine:
 NppesRow = NppesProvider | NppesDeactivation | PassedOver | BadLine
 
 
-@dataclass(frozen=True)
-class SecondaryLocation:
+class NppesFields(NamedTuple):
+    """The main file's fields as the engine hands them over, in this order."""
+
+    row_index: int
+    npi: str | None
+    entity_type: str | None
+    organization_name: str | None
+    last_name: str | None
+    first_name: str | None
+    credential: str | None
+    other_organization_name: str | None
+    other_organization_name_type: str | None
+    address_line1: str | None
+    address_line2: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+    phone: str | None
+    deactivation_date: str | None
+    reactivation_date: str | None
+    last_update_date: str | None
+    taxonomies: str | None  # "CODE:SWITCH|CODE:SWITCH", the filled slots only
+
+
+class SecondaryLocation(NamedTuple):
     line: int
     npi: str
     location: Location
@@ -152,7 +171,9 @@ def read_nppes(path: Path, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[
     """Batches of checked rows of an NPPES main file: therapy providers, deactivations, and
     rows that cannot be used, each with its line number."""
     columns = nppes_columns(path)
-    for batch in stream_csv(path, columns, batch_rows, keep=_therapy_or_deactivated, outputs=_provider_outputs):
+    for batch in stream_csv(
+        path, columns, batch_rows, keep=_therapy_or_deactivated, outputs=_provider_outputs, row_type=NppesFields
+    ):
         yield [parse_nppes_row(row) for row in batch]
 
 
@@ -164,9 +185,10 @@ def scan_nppes(path: Path, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> int:
     return sum(len(batch) for batch in stream_csv(path, columns, batch_rows, keep=_therapy_or_deactivated))
 
 
-def _location(values: dict[str, Any], line1: str) -> Location | str:
+def _location(
+    *, postal: str, line1: str, line2: str | None, city: str | None, state: str | None, phone: str | None
+) -> Location | str:
     """A geocoded practice location, or the reason there is none."""
-    postal = _text(values.get("postal_code"))
     zip_code = zip5(postal)
     if not zip_code:
         return f"practice location postal code is not a 5- or 9-digit ZIP code: {postal!r}"
@@ -175,21 +197,12 @@ def _location(values: dict[str, Any], line1: str) -> Location | str:
         return f"practice location ZIP code is not a known US ZIP code: {zip_code}"
     if not line1:
         return "practice location has no street address"
-    city, state = _text(values.get("city")).upper(), _text(values.get("state")).upper()
-    if not city or state not in US_STATES:
+    city_name, state_code = _text(city).upper(), _text(state).upper()
+    if not city_name or state_code not in US_STATES:
         known = zip_city_state(zip_code)
         if known:
-            city, state = city or known[0].upper(), known[1]
-    return Location(
-        line1=line1,
-        line2=_text(values.get("address_line2")),
-        city=city,
-        state=state,
-        zip_code=zip_code,
-        latitude=point.latitude,
-        longitude=point.longitude,
-        phone=_text(values.get("phone")),
-    )
+            city_name, state_code = city_name or known[0].upper(), known[1]
+    return Location(line1, _text(line2), city_name, state_code, zip_code, point.latitude, point.longitude, _text(phone))
 
 
 def _bad(line: int, message: str) -> BadLine:
@@ -198,18 +211,18 @@ def _bad(line: int, message: str) -> BadLine:
     return BadLine(line, reason, detail)
 
 
-def _is_deactivated(values: dict[str, Any]) -> bool:
+def _is_deactivated(values: NppesFields) -> bool:
     """Deactivated unless reactivated on or after the deactivation date. ValueError on a bad date."""
-    deactivated_on = _date(_text(values.get("deactivation_date")))
+    deactivated_on = _date(_text(values.deactivation_date))
     if deactivated_on is None:
         return False
-    reactivated_on = _date(_text(values.get("reactivation_date")))
+    reactivated_on = _date(_text(values.reactivation_date))
     return reactivated_on is None or reactivated_on < deactivated_on
 
 
-def parse_nppes_row(values: dict[str, Any]) -> NppesRow:
-    line = int(values[ROW_INDEX]) + HEADER_LINES + 1
-    npi = _text(values.get("npi"))
+def parse_nppes_row(values: NppesFields) -> NppesRow:
+    line = values.row_index + HEADER_LINES + 1
+    npi = _text(values.npi)
     problem = npi_problem(npi)
     if problem:
         return BadLine(line, "invalid NPI", f"{npi!r}: {problem}")
@@ -222,7 +235,7 @@ def parse_nppes_row(values: dict[str, Any]) -> NppesRow:
 
     codes: list[str] = []
     primary: Discipline | None = None
-    for slot in (values.get("taxonomies") or "").split("|"):
+    for slot in (values.taxonomies or "").split("|"):
         code, _, switch = slot.partition(":")
         found = _disciplines_of(code) if code else frozenset()
         if found:
@@ -236,17 +249,24 @@ def parse_nppes_row(values: dict[str, Any]) -> NppesRow:
     if primary is None:
         primary = min(_disciplines_of(codes[0]), key=list(Discipline).index)
 
-    entity_type = _text(values.get("entity_type"))
-    line1 = _text(values.get("address_line1"))
+    entity_type = _text(values.entity_type)
+    line1 = _text(values.address_line1)
     if entity_type == "2":
-        legal_name = _text(values.get("organization_name"))
+        legal_name = _text(values.organization_name)
         if not legal_name:
             return BadLine(line, "organisation has no legal business name")
-        location = _location(values, line1)
+        location = _location(
+            postal=_text(values.postal_code),
+            line1=line1,
+            line2=values.address_line2,
+            city=values.city,
+            state=values.state,
+            phone=values.phone,
+        )
         if isinstance(location, str):
             return _bad(line, location)
-        other = _text(values.get("other_organization_name"))
-        doing_business_as = other if other and _text(values.get("other_organization_name_type")) == "3" else ""
+        other = _text(values.other_organization_name)
+        doing_business_as = other if other and _text(values.other_organization_name_type) == "3" else ""
         return NppesProvider(
             line=line,
             npi=npi,
@@ -260,7 +280,7 @@ def parse_nppes_row(values: dict[str, Any]) -> NppesRow:
             location=location,
         )
     if entity_type == "1":
-        last_name = _text(values.get("last_name"))
+        last_name = _text(values.last_name)
         if not last_name:
             return BadLine(line, "individual has no last name")
         return NppesProvider(
@@ -269,8 +289,8 @@ def parse_nppes_row(values: dict[str, Any]) -> NppesRow:
             is_organization=False,
             legal_name=last_name,
             doing_business_as="",
-            first_name=_text(values.get("first_name")),
-            credential=_text(values.get("credential")),
+            first_name=_text(values.first_name),
+            credential=_text(values.credential),
             disciplines=disciplines,
             primary_discipline=primary,
             location=None,
@@ -294,7 +314,15 @@ class LocationRow:
         problem = npi_problem(self.npi)
         if problem:
             return BadLine(self.line, "invalid NPI", f"{self.npi!r}: {problem}")
-        location = _location(self.values, _text(self.values.get("address_line1")))
+        values = self.values
+        location = _location(
+            postal=_text(values.get("postal_code")),
+            line1=_text(values.get("address_line1")),
+            line2=values.get("address_line2"),
+            city=values.get("city"),
+            state=values.get("state"),
+            phone=values.get("phone"),
+        )
         if isinstance(location, str):
             return _bad(self.line, location)
         return SecondaryLocation(self.line, self.npi, location)

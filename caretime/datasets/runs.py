@@ -47,7 +47,15 @@ def import_nppes(
     if locations_path is not None:
         location_columns(locations_path)
     started_at = timezone.now()
-    main = ImportRun(started_at, dry_run, ImportSummary("NPPES main file", dry_run=dry_run))
+    main = ImportRun(
+        started_at,
+        dry_run,
+        ImportSummary(
+            "NPPES main file",
+            dry_run=dry_run,
+            read_what="rows read (those with a therapy code or a deactivation; the engine passes over the rest)",
+        ),
+    )
     for batch in read_nppes(main_path, batch_rows=batch_rows):
         save_nppes_batch(rows=batch, run=main)
         if progress:
@@ -80,7 +88,15 @@ def import_doctors_clinicians(
     Raises WrongFileError before writing anything when a required column is missing.
     """
     doctors_clinicians_columns(path)
-    run = ImportRun(timezone.now(), dry_run, ImportSummary("Doctors and Clinicians file", dry_run=dry_run))
+    run = ImportRun(
+        timezone.now(),
+        dry_run,
+        ImportSummary(
+            "Doctors and Clinicians file",
+            dry_run=dry_run,
+            read_what="therapist rows read (the engine passes over other specialties)",
+        ),
+    )
     for batch in read_doctors_clinicians(path, batch_rows=batch_rows):
         save_roster_batch(rows=batch, run=run)
         if progress:

@@ -19,6 +19,7 @@ class BadRow:
 class ImportSummary:
     file_kind: str
     dry_run: bool = False
+    read_what: str = "rows read"
     read: int = 0
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
@@ -37,7 +38,9 @@ class ImportSummary:
     def lines(self) -> list[str]:
         """The summary as printed at the end of a run."""
         would = "would be " if self.dry_run else ""
-        out = [f"{self.file_kind}{' (dry run: nothing was written)' if self.dry_run else ''}: {self.read:,} rows read."]
+        out = [
+            f"{self.file_kind}{' (dry run: nothing was written)' if self.dry_run else ''}: {self.read:,} {self.read_what}."
+        ]
         for label, counts in (
             (f"{would}imported (new)", self.created),
             (f"{would}updated", self.updated),
