@@ -37,6 +37,7 @@ from caretime.datasets.formats import (
 
 # A file holds a few hundred distinct codes; each is classified once.
 _disciplines_of = functools.cache(disciplines_for_taxonomy)
+_DISCIPLINE_ORDER = {discipline: position for position, discipline in enumerate(Discipline)}
 HEADER_LINES = 1
 DEFAULT_BATCH_ROWS = 5_000
 
@@ -233,21 +234,22 @@ def parse_nppes_row(values: NppesFields) -> NppesRow:
     if deactivated:
         return NppesDeactivation(line, npi)
 
-    codes: list[str] = []
+    first: frozenset[Discipline] = frozenset()
+    disciplines: frozenset[Discipline] = frozenset()
     primary: Discipline | None = None
     for slot in (values.taxonomies or "").split("|"):
         code, _, switch = slot.partition(":")
-        found = _disciplines_of(code) if code else frozenset()
+        found = _disciplines_of(code)
         if found:
-            codes.append(code)
-            if primary is None and switch.strip().upper() == "Y" and len(found) == 1:
+            first = first or found
+            disciplines |= found
+            if primary is None and len(found) == 1 and switch.strip().upper() == "Y":
                 primary = next(iter(found))
-    disciplines = frozenset().union(*(_disciplines_of(code) for code in codes))
     if not disciplines:
         # A reactivated NPI passes the filter by its old deactivation date.
         return PassedOver(line, "reactivated NPI without a therapy taxonomy")
     if primary is None:
-        primary = min(_disciplines_of(codes[0]), key=list(Discipline).index)
+        primary = min(first, key=_DISCIPLINE_ORDER.__getitem__)
 
     entity_type = _text(values.entity_type)
     line1 = _text(values.address_line1)

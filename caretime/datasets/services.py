@@ -419,7 +419,7 @@ def mark_missing_inactive(*, run: ImportRun, sources: Iterable[str], people: boo
 
 
 def insert_missing(
-    model: type[models.Model], *, columns: list[str], rows: list[tuple[Any, ...]], conflict: str
+    model: type[models.Model], *, columns: list[str], rows: list[tuple[Any, ...]], conflict: list[str]
 ) -> None:
     """INSERT ... ON CONFLICT DO NOTHING: add what is not there, leave what is."""
     if not rows:
