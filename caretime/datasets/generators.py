@@ -274,6 +274,9 @@ class NppesGenerator:
         self.seed = seed
         self.bad_share = bad_share
         self.rng = random.Random(seed)
+        # Faults draw from their own stream: every other field is the same whatever the
+        # bad share, so a Doctors and Clinicians file can be made to match the NPPES file.
+        self._fault_rng = random.Random(f"{seed}:faults")
         self.header = [*nppes_header_2015(), *NPPES_COLUMNS_SINCE_2016]
         self._index = {name: i for i, name in enumerate(self.header)}
         self._zips = _usable_zips()
@@ -379,9 +382,9 @@ class NppesGenerator:
             values[f"Healthcare Provider Primary Taxonomy Switch_{slot}"] = "Y" if slot == 1 else "N"
 
         bad_kind = ""
-        if is_therapy and rng.random() < self.bad_share:
+        if is_therapy and self._fault_rng.random() < self.bad_share:
             # A clinician needs no geocoded location, so only organisations get address faults.
-            bad_kind = rng.choice(NPPES_BAD_KINDS if is_organization else NPPES_INDIVIDUAL_BAD_KINDS)
+            bad_kind = self._fault_rng.choice(NPPES_BAD_KINDS if is_organization else NPPES_INDIVIDUAL_BAD_KINDS)
             if bad_kind == "check_digit":
                 values["NPI"] = _bad_check_digit(npi)
             elif bad_kind == "unknown_zip":
@@ -397,6 +400,9 @@ class NppesGenerator:
             fields = fields[: self._index["Healthcare Provider Primary Taxonomy Switch_1"] + 1]
             fields[self._index["Provider First Line Business Practice Location Address"]] = ""
         generated = GeneratedNppesRow(fields, bad_kind=bad_kind)
+        secondary: list[Address] = []
+        if is_therapy and is_organization and rng.random() < SECONDARY_LOCATION_SHARE:
+            secondary = [self.address() for _ in range(rng.randint(1, 3))]
         if is_therapy and not bad_kind:
             generated.provider = GeneratedProvider(
                 npi=npi,
@@ -407,8 +413,7 @@ class NppesGenerator:
                 disciplines=disciplines_for_taxonomy(codes[0]),
                 credential=credential,
             )
-            if is_organization and rng.random() < SECONDARY_LOCATION_SHARE:
-                generated.secondary_locations = [self.address() for _ in range(rng.randint(1, 3))]
+            generated.secondary_locations = secondary
         return generated
 
 
