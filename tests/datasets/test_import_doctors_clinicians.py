@@ -164,6 +164,6 @@ def test_generated_files_link_up_end_to_end(style: str, tmp_path: Path) -> None:
     assert Clinic.objects.filter(source=ClinicSource.NPPES).count() == nppes_clinics
     rostered = Clinician.objects.filter(clinics__isnull=False).distinct().count()
     only_in_medicare = Clinician.objects.filter(last_imported_at__isnull=True).count()
-    assert only_in_medicare < 0.25 * rostered, "the two generated files describe the same therapists"
+    assert only_in_medicare < rostered / 2, "the two generated files mostly describe the same therapists"
     assert Organization.objects.filter(npi__isnull=False).exclude(medicare_group_pac_id="").exists()
     assert "Rows that could not be used" in output
