@@ -53,22 +53,43 @@ def cut(model: type[models.Model], field: str, value: str) -> str:
     return value[:max_length] if max_length else value
 
 
-def upsert_rows(
-    model: type[models.Model], *, columns: list[str], rows: list[tuple[Any, ...]], conflict: str, update: list[str]
-) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE for many rows in one executemany: the same SQL on
-    SQLite and PostgreSQL, and several times cheaper than building model instances."""
+def _insert(model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]], on_conflict: str) -> None:
+    """INSERT many rows in few statements; callers pass rows with distinct keys.
+
+    PostgreSQL gets one array per column (``SELECT * FROM unnest(...)``): one short
+    statement per batch, cheap to send and to plan. SQLite gets multi-row VALUES, a few
+    hundred rows per statement, within its limit on parameters.
+    """
     if not rows:
         return
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608 (identifiers from the model)
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({quote(conflict)}) DO UPDATE SET "
-        + ", ".join(f"{quote(column)} = EXCLUDED.{quote(column)}" for column in update)
-    )
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            casts = [model._meta.get_field(column).db_type(connection) for column in columns]
+            arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
+            by_column = [list(values) for values in zip(*rows, strict=True)]
+            cursor.execute(f"{head}SELECT * FROM unnest({arrays}) {on_conflict}", by_column)  # noqa: S608 (identifiers from the model)
+            return
+        limit = connection.features.max_query_params or 999
+        per_statement = max(1, limit // len(columns))
+        one_row = f"({', '.join(['%s'] * len(columns))})"
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"{head}VALUES {', '.join([one_row] * len(chunk))} {on_conflict}",
+                [value for row in chunk for value in row],
+            )
+
+
+def upsert_rows(
+    model: type[models.Model], *, columns: list[str], rows: list[tuple[Any, ...]], conflict: str, update: list[str]
+) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE: the same SQL on SQLite and PostgreSQL, and several
+    times cheaper than building model instances."""
+    quote = connection.ops.quote_name
+    updates = ", ".join(f"{quote(column)} = EXCLUDED.{quote(column)}" for column in update)
+    _insert(model, columns, rows, f"ON CONFLICT ({quote(conflict)}) DO UPDATE SET {updates}")
 
 
 IN_CHUNK = 900  # below every SQLite build's limit on parameters
@@ -422,15 +443,8 @@ def insert_missing(
     model: type[models.Model], *, columns: list[str], rows: list[tuple[Any, ...]], conflict: list[str]
 ) -> None:
     """INSERT ... ON CONFLICT DO NOTHING: add what is not there, leave what is."""
-    if not rows:
-        return
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608 (identifiers from the model)
-        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({', '.join(map(quote, conflict))}) DO NOTHING"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    _insert(model, columns, rows, f"ON CONFLICT ({', '.join(map(quote, conflict))}) DO NOTHING")
 
 
 def group_clinic_key(group_pac_id: str, entry: RosterEntry) -> str:
