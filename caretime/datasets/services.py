@@ -53,6 +53,13 @@ def cut(model: type[models.Model], field: str, value: str) -> str:
     return value[:max_length] if max_length else value
 
 
+def _column_type(model: type[models.Model], column: str) -> str:
+    field = model._meta.get_field(column)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{column} is not a column")
+    return str(field.db_type(connection))
+
+
 def _insert(model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]], on_conflict: str) -> None:
     """INSERT many rows in few statements; callers pass rows with distinct keys.
 
@@ -66,7 +73,7 @@ def _insert(model: type[models.Model], columns: list[str], rows: list[tuple[Any,
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            casts = [model._meta.get_field(column).db_type(connection) for column in columns]
+            casts = [_column_type(model, column) for column in columns]
             arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
             by_column = [list(values) for values in zip(*rows, strict=True)]
             cursor.execute(f"{head}SELECT * FROM unnest({arrays}) {on_conflict}", by_column)  # noqa: S608 (identifiers from the model)
