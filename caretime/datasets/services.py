@@ -60,16 +60,22 @@ def _column_type(model: type[models.Model], column: str) -> str:
     return str(field.db_type(connection))
 
 
-def _insert(model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]], on_conflict: str) -> None:
-    """INSERT many rows in few statements; callers pass rows with distinct keys.
+def _insert(
+    model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]], on_conflict: str, returning: str = ""
+) -> list[tuple[Any, ...]]:
+    """INSERT many rows in few statements; callers pass rows with distinct keys. With
+    ``returning`` (column names), returns those columns of every inserted or updated row.
 
     PostgreSQL gets one array per column (``SELECT * FROM unnest(...)``): one short
     statement per batch, cheap to send and to plan. SQLite gets multi-row VALUES, a few
     hundred rows per statement, within its limit on parameters.
     """
     if not rows:
-        return
+        return []
     quote = connection.ops.quote_name
+    if returning:
+        on_conflict += f" RETURNING {returning}"
+    written: list[tuple[Any, ...]] = []
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -77,7 +83,7 @@ def _insert(model: type[models.Model], columns: list[str], rows: list[tuple[Any,
             arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
             by_column = [list(values) for values in zip(*rows, strict=True)]
             cursor.execute(f"{head}SELECT * FROM unnest({arrays}) {on_conflict}", by_column)  # noqa: S608 (identifiers from the model)
-            return
+            return cursor.fetchall() if returning else []
         limit = connection.features.max_query_params or 999
         per_statement = max(1, limit // len(columns))
         one_row = f"({', '.join(['%s'] * len(columns))})"
@@ -87,16 +93,21 @@ def _insert(model: type[models.Model], columns: list[str], rows: list[tuple[Any,
                 f"{head}VALUES {', '.join([one_row] * len(chunk))} {on_conflict}",
                 [value for row in chunk for value in row],
             )
+            if returning:
+                written.extend(cursor.fetchall())
+    return written
 
 
 def upsert_rows(
     model: type[models.Model], *, columns: list[str], rows: list[tuple[Any, ...]], conflict: str, update: list[str]
-) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE: the same SQL on SQLite and PostgreSQL, and several
-    times cheaper than building model instances."""
+) -> dict[Any, int]:
+    """INSERT ... ON CONFLICT DO UPDATE (the same SQL on SQLite 3.35+ and PostgreSQL, and
+    several times cheaper than building model instances); returns key -> primary key."""
     quote = connection.ops.quote_name
     updates = ", ".join(f"{quote(column)} = EXCLUDED.{quote(column)}" for column in update)
-    _insert(model, columns, rows, f"ON CONFLICT ({quote(conflict)}) DO UPDATE SET {updates}")
+    returning = f"{quote(conflict)}, {quote(model._meta.pk.column)}"
+    written = _insert(model, columns, rows, f"ON CONFLICT ({quote(conflict)}) DO UPDATE SET {updates}", returning)
+    return dict(written)
 
 
 IN_CHUNK = 900  # below every SQLite build's limit on parameters
@@ -204,14 +215,15 @@ def clinic_row(
 
 def upsert_clinics(rows: list[tuple[Any, ...]]) -> dict[str, int]:
     """Insert or update clinics by source key; returns source key -> primary key."""
-    upsert_rows(Clinic, columns=CLINIC_COLUMNS, rows=rows, conflict="source_key", update=CLINIC_UPDATED_COLUMNS)
-    return primary_keys(Clinic, "source_key", [row[1] for row in rows])
+    return upsert_rows(Clinic, columns=CLINIC_COLUMNS, rows=rows, conflict="source_key", update=CLINIC_UPDATED_COLUMNS)
 
 
-def set_services(wanted: dict[int, frozenset[str]]) -> None:
-    """Make each clinic offer exactly the wanted disciplines (services hold nothing else)."""
+def set_services(wanted: dict[int, frozenset[str]], *, new_clinics: Iterable[int] = ()) -> None:
+    """Make each clinic offer exactly the wanted disciplines (services hold nothing else).
+    ``new_clinics`` were created in this transaction, so they offer nothing yet."""
     current: dict[int, dict[str, int]] = defaultdict(dict)
-    for pk, clinic_id, discipline in ClinicService.objects.filter(clinic_id__in=wanted).values_list(
+    to_read = wanted.keys() - set(new_clinics)
+    for pk, clinic_id, discipline in ClinicService.objects.filter(clinic_id__in=to_read).values_list(
         "pk", "clinic_id", "discipline"
     ):
         current[clinic_id][discipline] = pk
@@ -269,7 +281,7 @@ def _save_organizations(organizations: dict[str, NppesProvider], run: ImportRun)
     if run.dry_run:
         return
     now = _db_time(run)
-    upsert_rows(
+    organization_ids = upsert_rows(
         Organization,
         columns=ORGANIZATION_COLUMNS,
         rows=[
@@ -289,7 +301,6 @@ def _save_organizations(organizations: dict[str, NppesProvider], run: ImportRun)
         conflict="npi",
         update=["legal_name", "doing_business_as", "is_active", "last_imported_at", "updated_at"],
     )
-    organization_ids = primary_keys(Organization, "npi", organizations)
     clinic_ids = upsert_clinics(
         [
             clinic_row(
@@ -305,7 +316,10 @@ def _save_organizations(organizations: dict[str, NppesProvider], run: ImportRun)
             if row.location is not None
         ]
     )
-    set_services({clinic_ids[keys[npi]]: row.disciplines for npi, row in organizations.items()})
+    set_services(
+        {clinic_ids[keys[npi]]: row.disciplines for npi, row in organizations.items()},
+        new_clinics=[pk for key, pk in clinic_ids.items() if key not in existing_clinics],
+    )
 
 
 def _save_clinicians(individuals: dict[str, NppesProvider], run: ImportRun) -> None:
