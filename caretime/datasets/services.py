@@ -117,16 +117,19 @@ def primary_keys(model: type[models.Model], column: str, values: Iterable[str]) 
     """value -> primary key of the rows whose ``column`` is one of ``values`` (raw SQL: the
     ORM's per-parameter work would cost more than the query on a 5,000-row batch)."""
     wanted = list(values)
+    if not wanted:
+        return {}
     quote = connection.ops.quote_name
+    select = f"SELECT {quote(column)}, {quote(model._meta.pk.column)} FROM {quote(model._meta.db_table)} "  # noqa: S608 (identifiers from the model)
     found: dict[str, int] = {}
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array parameter: a 900-placeholder IN list costs more to build than to run.
+            cursor.execute(f"{select}WHERE {quote(column)} = ANY(%s)", [wanted])
+            return dict(cursor.fetchall())
         for start in range(0, len(wanted), IN_CHUNK):
             chunk = wanted[start : start + IN_CHUNK]
-            cursor.execute(
-                f"SELECT {quote(column)}, {quote(model._meta.pk.column)} FROM {quote(model._meta.db_table)} "  # noqa: S608 (identifiers from the model)
-                f"WHERE {quote(column)} IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
+            cursor.execute(f"{select}WHERE {quote(column)} IN ({', '.join(['%s'] * len(chunk))})", chunk)
             found.update(cursor.fetchall())
     return found
 
