@@ -39,7 +39,7 @@ from caretime.datasets.formats import (
 _disciplines_of = functools.cache(disciplines_for_taxonomy)
 _DISCIPLINE_ORDER = {discipline: position for position, discipline in enumerate(Discipline)}
 HEADER_LINES = 1
-DEFAULT_BATCH_ROWS = 5_000
+DEFAULT_BATCH_ROWS = 20_000  # kept rows per batch and transaction: fewer commits, still a few MB
 
 
 # Rows are plain named tuples: a few million of them are made per import.

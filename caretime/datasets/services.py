@@ -11,7 +11,9 @@ themselves (no source) are never touched.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,8 +51,22 @@ class ImportRun:
 
 def cut(model: type[models.Model], field: str, value: str) -> str:
     """Fit a value to its column (NPPES v.2 names can be longer than the directory keeps)."""
+    return value[: _max_length(model, field)]
+
+
+@functools.cache
+def _max_length(model: type[models.Model], field: str) -> int | None:
     max_length: int | None = getattr(model._meta.get_field(field), "max_length", None)
-    return value[:max_length] if max_length else value
+    return max_length
+
+
+def _sqlite_parameter_limit() -> int:
+    """This SQLite build's limit on parameters per statement (999 on old builds, 32,766 or
+    more on current ones): fewer, larger statements cost less Python per row."""
+    connection.ensure_connection()
+    raw = connection.connection
+    getlimit = getattr(raw, "getlimit", None)  # Python 3.11+
+    return int(getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)) if getlimit else 999
 
 
 def _column_type(model: type[models.Model], column: str) -> str:
@@ -77,24 +93,29 @@ def _insert(
         on_conflict += f" RETURNING {returning}"
     written: list[tuple[Any, ...]] = []
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            casts = [_column_type(model, column) for column in columns]
-            arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
-            by_column = [list(values) for values in zip(*rows, strict=True)]
+    if connection.vendor == "postgresql":
+        casts = [_column_type(model, column) for column in columns]
+        arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
+        by_column = [list(values) for values in zip(*rows, strict=True)]
+        with connection.cursor() as cursor:
             cursor.execute(f"{head}SELECT * FROM unnest({arrays}) {on_conflict}", by_column)  # noqa: S608 (identifiers from the model)
             return cursor.fetchall() if returning else []
-        limit = connection.features.max_query_params or 999
-        per_statement = max(1, limit // len(columns))
-        one_row = f"({', '.join(['%s'] * len(columns))})"
+    # SQLite: the driver's own cursor and "?" placeholders, because Django's wrapper
+    # rewrites every "%s" of a statement with a regular expression, thousands per statement.
+    per_statement = max(1, min(500, _sqlite_parameter_limit() // len(columns)))
+    one_row = f"({', '.join(['?'] * len(columns))})"
+    raw = connection.connection.cursor()
+    try:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
-            cursor.execute(
+            raw.execute(
                 f"{head}VALUES {', '.join([one_row] * len(chunk))} {on_conflict}",
                 [value for row in chunk for value in row],
             )
             if returning:
-                written.extend(cursor.fetchall())
+                written.extend(raw.fetchall())
+    finally:
+        raw.close()
     return written
 
 
@@ -115,7 +136,7 @@ IN_CHUNK = 900  # below every SQLite build's limit on parameters
 
 def primary_keys(model: type[models.Model], column: str, values: Iterable[str]) -> dict[str, int]:
     """value -> primary key of the rows whose ``column`` is one of ``values`` (raw SQL: the
-    ORM's per-parameter work would cost more than the query on a 5,000-row batch)."""
+    ORM's per-parameter work would cost more than the query on a batch of thousands of rows)."""
     wanted = list(values)
     if not wanted:
         return {}

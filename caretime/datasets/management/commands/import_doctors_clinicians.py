@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caretime.datasets.engine import EngineMissingError
 from caretime.datasets.formats import WrongFileError
+from caretime.datasets.nppes import DEFAULT_BATCH_ROWS
 from caretime.progress import progress_reporter
 
 
@@ -19,7 +20,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="The Doctors and Clinicians CSV file.")
         parser.add_argument("--dry-run", action="store_true", help="Read and check everything, write nothing.")
-        parser.add_argument("--batch-rows", type=int, default=5_000, help="Rows per batch (default 5000).")
+        parser.add_argument(
+            "--batch-rows",
+            type=int,
+            default=DEFAULT_BATCH_ROWS,
+            help=f"Rows per batch and transaction (default {DEFAULT_BATCH_ROWS}).",
+        )
 
     def handle(self, *args: Any, file: Path, dry_run: bool, batch_rows: int, **options: Any) -> None:
         if batch_rows < 1:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caretime.datasets.engine import EngineMissingError
 from caretime.datasets.formats import WrongFileError
+from caretime.datasets.nppes import DEFAULT_BATCH_ROWS
 from caretime.progress import progress_reporter
 
 
@@ -25,7 +26,12 @@ class Command(BaseCommand):
             action="store_true",
             help="The file is a weekly update: do not mark what it does not list as inactive.",
         )
-        parser.add_argument("--batch-rows", type=int, default=5_000, help="Rows per batch (default 5000).")
+        parser.add_argument(
+            "--batch-rows",
+            type=int,
+            default=DEFAULT_BATCH_ROWS,
+            help=f"Rows per batch and transaction (default {DEFAULT_BATCH_ROWS}).",
+        )
 
     def handle(
         self,
