@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,9 +173,13 @@ def read_nppes(path: Path, *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[
     """Batches of checked rows of an NPPES main file: therapy providers, deactivations, and
     rows that cannot be used, each with its line number."""
     columns = nppes_columns(path)
+    # The ZIP centroids (under a second to load) load while the engine reads the first batch.
+    centroids = threading.Thread(target=zip_point, args=("00000",), name="zip-centroids", daemon=True)
+    centroids.start()
     for batch in stream_csv(
         path, columns, batch_rows, keep=_therapy_or_deactivated, outputs=_provider_outputs, row_type=NppesFields
     ):
+        centroids.join()
         yield [parse_nppes_row(row) for row in batch]
 
 
