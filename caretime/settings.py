@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "caretime.directory",
     "caretime.billing",
     "caretime.reports",
+    "caretime.datasets",
 ]
 
 MIDDLEWARE = [

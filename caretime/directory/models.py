@@ -37,6 +37,14 @@ class Organization(models.Model):
     doing_business_as = models.CharField(max_length=300, blank=True)
     is_active = models.BooleanField(default=True)
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo region.")
+    medicare_group_pac_id = models.CharField(
+        "Medicare group PAC ID",
+        max_length=10,
+        blank=True,
+        db_index=True,
+        help_text="The group practice this organisation bills Medicare as (Doctors and Clinicians file).",
+    )
+    last_imported_at = models.DateTimeField(null=True, blank=True, help_text="When a public file last listed it.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,6 +92,14 @@ class ClinicQuerySet(models.QuerySet["Clinic"]):
         return self.filter(models.Exists(plans))
 
 
+class ClinicSource(models.TextChoices):
+    """Where a clinic row came from; imports only ever touch rows of their own source."""
+
+    NPPES = "nppes", "NPPES practice location"
+    NPPES_SECONDARY = "nppes-secondary", "NPPES secondary practice location"
+    DOCTORS_CLINICIANS = "doctors-clinicians", "Medicare Doctors and Clinicians group address"
+
+
 class Clinic(models.Model):
     """One practice location: the place a patient goes to. Reports, reviews and verdicts
     attach here, because care time is decided by how a location books its therapists."""
@@ -101,6 +117,15 @@ class Clinic(models.Model):
     insurance_plans = models.ManyToManyField(InsurancePlan, blank=True, related_name="clinics")
     is_active = models.BooleanField(default=True)
     is_demo = models.BooleanField(default=False, db_index=True, help_text="Invented for the demo region.")
+    source = models.CharField(max_length=20, choices=ClinicSource.choices, blank=True)
+    source_key = models.CharField(
+        max_length=120,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The same location in the next file gets the same key, so re-imports update in place.",
+    )
+    last_imported_at = models.DateTimeField(null=True, blank=True, help_text="When a public file last listed it.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,6 +185,8 @@ class Clinician(models.Model):
     discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
     clinics = models.ManyToManyField(Clinic, blank=True, related_name="clinicians")
     is_demo = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    last_imported_at = models.DateTimeField(null=True, blank=True, help_text="When a public file last listed them.")
 
     class Meta:
         ordering = ["last_name", "first_name"]

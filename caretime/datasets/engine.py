@@ -1,0 +1,68 @@
+"""The streaming CSV engine (Polars), imported only when an import runs so that the core
+install works without the ``import`` extra."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from caretime.datasets.formats import WrongFileError
+
+ROW_INDEX = "__row_index"
+
+
+class EngineMissingError(RuntimeError):
+    pass
+
+
+def polars() -> ModuleType:
+    try:
+        return importlib.import_module("polars")
+    except ImportError:
+        raise EngineMissingError(
+            "Importing public files needs the optional CSV engine: install caretime[import] "
+            "(pip install 'caretime[import]')."
+        ) from None
+
+
+Expressions = Callable[[Any, dict[str, str]], list[Any]]
+
+
+def stream_csv(
+    path: Path,
+    columns: dict[str, str],
+    batch_rows: int,
+    *,
+    keep: Callable[[Any, dict[str, str]], Any] | None = None,
+    outputs: Expressions | None = None,
+    row_type: Any = None,
+) -> Iterator[list[Any]]:
+    """Batches of rows, each with its 0-based index among the data rows (under ROW_INDEX).
+    ``keep`` filters and ``outputs`` shapes rows inside the engine. Rows are dicts (output
+    name -> text or None), or, with ``row_type`` (a named tuple whose fields are the row
+    index and then the outputs, in order), instances of it, which cost less to make."""
+    pl = polars()
+    frame = pl.scan_csv(
+        path,
+        infer_schema=False,  # every field as text: NPIs and ZIP codes keep their leading zeros
+        row_index_name=ROW_INDEX,
+        truncate_ragged_lines=True,  # a long row is cut to the header; a short one padded with nulls
+        encoding="utf8-lossy",
+        quote_char='"',
+    )
+    if keep is not None:
+        frame = frame.filter(keep(pl, columns))
+    selected = outputs(pl, columns) if outputs else [pl.col(actual).alias(name) for name, actual in columns.items()]
+    frame = frame.select([pl.col(ROW_INDEX), *selected])
+    try:
+        for batch in frame.collect_batches(chunk_size=batch_rows):
+            if row_type is None:
+                yield batch.to_dicts()
+            else:
+                columns_lists = [batch.get_column(name).to_list() for name in batch.columns]
+                yield list(map(row_type._make, zip(*columns_lists, strict=True)))
+    except pl.exceptions.PolarsError as error:
+        raise WrongFileError(f"{path} could not be read as CSV: {error}") from None
