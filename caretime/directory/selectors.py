@@ -28,9 +28,9 @@ class ClinicHit:
     distance_miles: float | None
 
 
-@dataclass(frozen=True)
-class SearchPage:
-    hits: list[ClinicHit]
+class PageNumbers:
+    """Page arithmetic of a page of results; the dataclass using it has these fields."""
+
     total: int
     page: int
     page_size: int
@@ -50,6 +50,14 @@ class SearchPage:
     @property
     def has_previous(self) -> bool:
         return self.page > 1
+
+
+@dataclass(frozen=True)
+class SearchPage(PageNumbers):
+    hits: list[ClinicHit]
+    total: int
+    page: int
+    page_size: int
 
 
 def with_listing_details(queryset: ClinicQuerySet) -> ClinicQuerySet:

@@ -29,7 +29,7 @@ from caretime.core.verdict import (
     stated_versus_reported,
 )
 from caretime.directory.models import Clinic, ClinicService, DisciplineChoices
-from caretime.directory.selectors import PAGE_SIZE, ClinicSearch, search_clinics, with_listing_details
+from caretime.directory.selectors import PAGE_SIZE, ClinicSearch, PageNumbers, search_clinics, with_listing_details
 from caretime.reports.models import EVIDENCE_COLUMNS, CallReport, answers_from_row, evidence_from_row
 
 EvidenceKey = tuple[int, str]  # (clinic id, discipline code)
@@ -288,7 +288,7 @@ class VerdictHit:
 
 
 @dataclass(frozen=True)
-class VerdictSearchPage:
+class VerdictSearchPage(PageNumbers):
     hits: list[VerdictHit]
     total: int
     page: int
@@ -297,22 +297,6 @@ class VerdictSearchPage:
     bar: Bar
     discipline: str | None = None
     counts: dict[Verdict, int] = field(default_factory=dict)  # only known when sorted by verdict
-
-    @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    @property
-    def first_rank(self) -> int:
-        return (self.page - 1) * self.page_size + 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.page_count
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
 
     @property
     def verdict_counts(self) -> list[tuple[Verdict, int]]:
