@@ -98,17 +98,11 @@ def build_demo_call_reports(*, seed: int, today: date, progress: ProgressCallbac
             answers = demo_answers(profile, rng)
             assert not contradictions(answers), answers
             pending.append(
-                CallReport(
+                CallReport.from_answers(
+                    answers,
                     clinic_id=clinic_id,
                     discipline=discipline,
                     called_in=_months_before(today, rng.randint(0, OLDEST_DEMO_CALL_MONTHS)),
-                    therapist_minutes=answers.therapist_minutes,
-                    minutes_withheld=answers.minutes_withheld,
-                    care=answers.care.value,
-                    other_patients=answers.other_patients,
-                    visits=answers.visits.value,
-                    follow_up_by=answers.follow_up_by.value,
-                    visit_length_minutes=answers.visit_length_minutes,
                     is_demo=True,
                     received_on=today,
                 )

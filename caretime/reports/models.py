@@ -4,6 +4,7 @@ questions; it stores no identity: no account, no address, no exact time."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
@@ -103,6 +104,20 @@ class CallReport(models.Model):
 
     def __str__(self) -> str:
         return f"Call to clinic {self.clinic_id} ({self.discipline}, {self.called_in:%Y-%m}): {self.summary}"
+
+    @classmethod
+    def from_answers(cls, answers: CallAnswers, **fields: Any) -> CallReport:
+        """An unsaved report holding the checked answers; ``fields`` give the rest."""
+        return cls(
+            therapist_minutes=answers.therapist_minutes,
+            minutes_withheld=answers.minutes_withheld,
+            care=answers.care.value,
+            other_patients=answers.other_patients,
+            visits=answers.visits.value,
+            follow_up_by=answers.follow_up_by.value,
+            visit_length_minutes=answers.visit_length_minutes,
+            **fields,
+        )
 
     @property
     def answers(self) -> CallAnswers:

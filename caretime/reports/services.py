@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
-
 from caretime.core.calls import NOTE_MAX_CHARS, CallAnswers, Contradiction, contradictions
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
@@ -37,19 +35,14 @@ def record_call_report(
         raise ContradictoryAnswers(found)
     if len(note) > NOTE_MAX_CHARS:
         raise ValueError(f"the note is longer than {NOTE_MAX_CHARS} characters")
-    with transaction.atomic():
-        return CallReport.objects.create(
-            clinic=clinic,
-            discipline=discipline,
-            called_in=first_of_month(called_in),
-            therapist_minutes=answers.therapist_minutes,
-            minutes_withheld=answers.minutes_withheld,
-            care=answers.care.value,
-            other_patients=answers.other_patients,
-            visits=answers.visits.value,
-            follow_up_by=answers.follow_up_by.value,
-            visit_length_minutes=answers.visit_length_minutes,
-            note=note.strip(),
-            received_on=received_on,
-            is_demo=is_demo,
-        )
+    report = CallReport.from_answers(
+        answers,
+        clinic=clinic,
+        discipline=discipline,
+        called_in=first_of_month(called_in),
+        note=note.strip(),
+        received_on=received_on,
+        is_demo=is_demo,
+    )
+    report.save()
+    return report
