@@ -19,7 +19,6 @@ $(STAMP): pyproject.toml
 ## Install, create the SQLite database, load the demo region and serve http://127.0.0.1:8000
 run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DEBUG=true $(BIN)/python manage.py createcachetable
 	DEBUG=true $(BIN)/python manage.py load_demo --if-missing
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -406,7 +406,6 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_build:
         recreate_database(args)
         migrate_seconds = manage(env, "migrate", "--no-input")
-        manage(env, "createcachetable")
         print(f"migrate: {migrate_seconds:.1f} s")
         build_seconds = manage(env, "load_demo", f"--clinics={args.clinics}", f"--seed={args.seed}")
         print(f"load_demo --clinics {args.clinics}: {build_seconds:.1f} s")

@@ -91,7 +91,7 @@ DATABASES = {"default": _database(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds rate-limit counters and search answers, so it must be shared by every
-# process: the database by default (`manage.py createcachetable`), Redis in production.
+# process: a database table by default (created by a migration), Redis in production.
 CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}

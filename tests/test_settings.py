@@ -79,3 +79,23 @@ def test_sqlite_takes_the_write_lock_at_begin_and_waits_when_busy(tmp_path: Path
     options = _database(f"sqlite:///{tmp_path / 'x.sqlite3'}")["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5
+
+
+def test_migrate_alone_readies_a_database_for_the_demo(tmp_path: Path) -> None:
+    database = tmp_path / "fresh.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "caretime.settings"}
+    )
+    for command in (["migrate", "--no-input", "-v0"], ["load_demo", "--clinics", "5"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+    assert "5 clinics" in result.stdout
