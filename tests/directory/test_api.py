@@ -109,3 +109,10 @@ def test_search_gives_identical_results_to_the_page(client: Client, chicago_clin
 def test_unknown_api_path_is_a_404_in_the_error_shape(client: Client, db: None) -> None:
     body = get_json(client, "/api/v1/no-such-endpoint", status=404)
     assert body["error"]["code"] == "not_found"
+
+
+def test_a_method_not_allowed_is_a_405_in_the_error_shape(client: Client, db: None) -> None:
+    response = client.delete("/api/v1/clinics")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in response["Allow"]
