@@ -4,10 +4,13 @@ no input may cause a server error, and every refusal uses the one error shape.""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from caretime.directory.models import Clinic
@@ -17,8 +20,15 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def some_clinics(chicago_clinics: dict[str, Clinic]) -> dict[str, Clinic]:
-    return chicago_clinics
+def some_clinics(chicago_clinics: dict[str, Clinic]) -> Iterator[dict[str, Clinic]]:
+    # The requests go straight to the WSGI application, which closes the database
+    # connection after each request; inside the test's transaction it must stay open, as
+    # Django's own test client arranges.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield chicago_clinics
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
