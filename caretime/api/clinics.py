@@ -7,6 +7,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from caretime.api.errors import ApiError
+from caretime.api.types import Text
 from caretime.core.places import PlaceNotFound, resolve_place
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic, InsurancePlan
@@ -48,10 +49,10 @@ class ClinicListOut(Schema):
 
 
 class ClinicFilters(Schema):
-    near: str | None = Field(None, max_length=100, description='A ZIP code or "City, ST".')
+    near: Text | None = Field(None, max_length=100, description='A ZIP code or "City, ST".')
     radius_miles: int = Field(DEFAULT_RADIUS_MILES, ge=MIN_RADIUS_MILES, le=MAX_RADIUS_MILES)
     discipline: DisciplineCode | None = None
-    insurance: str | None = Field(None, max_length=200, description="An insurance plan slug.")
+    insurance: Text | None = Field(None, max_length=200, description="An insurance plan slug.")
     page: int = Field(1, ge=1, le=10_000)
 
 

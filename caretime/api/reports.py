@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from caretime.api.errors import ApiError
+from caretime.api.types import Text
 from caretime.core.calls import MAX_MINUTES, MAX_OTHER_PATIENTS, NOTE_MAX_CHARS, CallAnswers, Care, FollowUpBy, Visits
 from caretime.core.calls import contradictions as find_contradictions
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Assessment, Bar, SourceTally
@@ -28,7 +29,7 @@ DisciplineCode = Literal["pt", "ot", "slp"]
 
 class CallReportIn(Schema):
     discipline: DisciplineCode
-    called_in: str = Field(..., max_length=10, description="Month of the call, YYYY-MM. Only the month is kept.")
+    called_in: Text = Field(..., max_length=10, description="Month of the call, YYYY-MM. Only the month is kept.")
     therapist_minutes: int | None = Field(
         None, ge=0, le=MAX_MINUTES, description="Minutes with the therapist per visit; null with minutes_withheld."
     )
@@ -40,7 +41,7 @@ class CallReportIn(Schema):
     visits: Literal["every_visit", "first_visit_only", "not_said"]
     follow_up_by: Literal["therapist", "assistant", "aide", "not_said"]
     visit_length_minutes: int | None = Field(None, ge=0, le=MAX_MINUTES, description="Scheduled length of a visit.")
-    note: str = Field("", max_length=NOTE_MAX_CHARS, description="Kept private until notes are screened.")
+    note: Text = Field("", max_length=NOTE_MAX_CHARS, description="Kept private until notes are screened.")
 
     def answers(self) -> CallAnswers:
         return CallAnswers(

@@ -75,6 +75,8 @@ def test_unknown_clinic_is_a_404_in_the_error_shape(client: Client, db: None) ->
         ({"discipline": "massage"}, "invalid_input", "discipline"),
         ({"insurance": "acme"}, "unknown_insurance", "acme"),
         ({"page": 0}, "invalid_input", "page"),
+        ({"insurance": "medi\x00care"}, "invalid_input", "NUL"),
+        ({"near": "606\x0014"}, "invalid_input", "NUL"),
     ],
 )
 def test_bad_input_is_a_400_with_one_error_shape(

@@ -81,6 +81,7 @@ def assert_error(response: Any, status: int, code: str, words: str, fields: set[
         ({"follow_up_by": "robot"}, "invalid_input", "follow_up_by", {"follow_up_by"}),
         ({"discipline": "dance"}, "invalid_input", "discipline", {"discipline"}),
         ({"note": "x" * 1001}, "invalid_input", "note", {"note"}),
+        ({"note": "ok\x00"}, "invalid_input", "NUL", {"note"}),
         ({"discipline": "slp"}, "discipline_not_offered", "not slp", {"discipline"}),
         ({"called_in": "soon"}, "invalid_month", "YYYY-MM", {"called_in"}),
         ({"called_in": "2999-01"}, "invalid_month", "in the future", {"called_in"}),

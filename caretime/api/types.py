@@ -1,0 +1,18 @@
+"""Input types shared by the API's schemas."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+
+def _without_nul(value: str) -> str:
+    # A NUL character is never meaningful here, and PostgreSQL refuses it in text columns:
+    # refuse it at the boundary with a 400 instead of failing deeper down.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL (0x00) characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_without_nul)]
