@@ -32,7 +32,9 @@ def some_clinics(chicago_clinics: dict[str, Clinic]) -> Iterator[dict[str, Clini
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized: the same requests every run, so CI stays reproducible; raise max_examples
+# locally to search wider.
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
 def test_no_input_causes_a_server_error(case: Any, some_clinics: dict[str, Clinic]) -> None:
     response = case.call(headers={"Host": "testserver"})
