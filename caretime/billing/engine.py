@@ -11,19 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from caretime.billing.medicare_file import FileLayout, WrongFile, detect_layout, read_header
+from caretime.billing.medicare_file import FileLayout, detect_layout, read_header
 from caretime.core.billing import GROUP_CODE, MIN_BENEFICIARIES, TIMED_CODES, provider_type_aliases
-
-
-def duckdb_module() -> ModuleType:
-    try:
-        import duckdb
-    except ImportError:  # pragma: no cover - the test environment installs the extra
-        raise WrongFile("The SQL engine needs the import extra: install caretime[import].") from None
-    return duckdb
+from caretime.extras import import_extra
 
 
 def _quote_identifier(name: str) -> str:
@@ -171,7 +163,7 @@ class EngineResult:
 
 
 def _run(sql: str, *, memory_limit: str, threads: int | None) -> EngineResult:
-    duckdb = duckdb_module()
+    duckdb = import_extra("duckdb")
     connection = duckdb.connect(":memory:")
     try:
         connection.execute(f"SET memory_limit = {_quote_literal(memory_limit)}")

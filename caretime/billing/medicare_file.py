@@ -15,11 +15,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from caretime.core.billing import provider_type_aliases, therapist_provider_type
 from caretime.core.npi import npi_problem
+from caretime.extras import import_extra
 
 BATCH_ROWS = 50_000
 ROW_INDEX = "__row"
@@ -62,17 +62,6 @@ REQUIRED_FIELDS = ("npi", "provider_type", "hcpcs_code", "beneficiaries", "servi
 
 class WrongFile(ValueError):
     """The file as a whole cannot be read as this kind of file; the message says why."""
-
-
-def polars_module() -> ModuleType:
-    """Polars, imported only when a file is read, so the core install works without it."""
-    try:
-        import polars
-    except ImportError:  # pragma: no cover - the test environment installs the extra
-        raise WrongFile(
-            "Reading Medicare files needs the import extra: install caretime[import] (pip install 'caretime[import]')."
-        ) from None
-    return polars
 
 
 @dataclass(frozen=True)
@@ -195,7 +184,7 @@ def read_batches(path: Path, layout: FileLayout, *, batch_rows: int = BATCH_ROWS
 
     Row numbers count the header as row 1, like a spreadsheet does.
     """
-    pl = polars_module()
+    pl = import_extra("polars")
     columns = layout.columns
     therapist_spellings = list(provider_type_aliases())
     scan = pl.scan_csv(

@@ -3,29 +3,14 @@ install works without the ``import`` extra."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from caretime.datasets.formats import WrongFileError
+from caretime.extras import import_extra
 
 ROW_INDEX = "__row_index"
-
-
-class EngineMissingError(RuntimeError):
-    pass
-
-
-def polars() -> ModuleType:
-    try:
-        return importlib.import_module("polars")
-    except ImportError:
-        raise EngineMissingError(
-            "Importing public files needs the optional CSV engine: install caretime[import] "
-            "(pip install 'caretime[import]')."
-        ) from None
 
 
 Expressions = Callable[[Any, dict[str, str]], list[Any]]
@@ -44,7 +29,7 @@ def stream_csv(
     ``keep`` filters and ``outputs`` shapes rows inside the engine. Rows are dicts (output
     name -> text or None), or, with ``row_type`` (a named tuple whose fields are the row
     index and then the outputs, in order), instances of it, which cost less to make."""
-    pl = polars()
+    pl = import_extra("polars")
     frame = pl.scan_csv(
         path,
         infer_schema=False,  # every field as text: NPIs and ZIP codes keep their leading zeros

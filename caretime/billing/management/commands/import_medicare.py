@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caretime.billing.medicare_file import WrongFile, year_from_filename
 from caretime.billing.services import SKIP_BAD, ImportSummary, compute_billing_indicators, import_medicare_file
+from caretime.extras import ExtraMissingError
 from caretime.progress import progress_reporter
 
 BAD_ROWS_PRINTED = 50
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         try:
             with progress_reporter(self.stdout, f"Medicare {year}") as progress:
                 summary = import_medicare_file(path=path, year=year, dry_run=dry_run, demo=demo, progress=progress)
-        except WrongFile as problem:
+        except (WrongFile, ExtraMissingError) as problem:
             raise CommandError(str(problem)) from None
         self._print_summary(summary)
         if dry_run or skip_indicators:

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from caretime.datasets.engine import EngineMissingError
 from caretime.datasets.formats import WrongFileError
 from caretime.datasets.nppes import DEFAULT_BATCH_ROWS
+from caretime.extras import ExtraMissingError
 from caretime.progress import progress_reporter
 
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                     progress=progress,
                     batch_rows=batch_rows,
                 )
-        except (EngineMissingError, WrongFileError) as error:
+        except (ExtraMissingError, WrongFileError) as error:
             raise CommandError(str(error)) from None
         for summary in (result.main, result.locations):
             if summary is not None:
