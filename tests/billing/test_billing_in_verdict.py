@@ -9,9 +9,10 @@ from django.test import Client
 
 from caretime.billing.services import compute_billing_indicators
 from caretime.directory.models import Clinic
+from tests.answers import MILL, ONE_ON_ONE
 from tests.billing.test_clinic_billing import YEAR, add_therapist
 from tests.conftest import make_clinic
-from tests.reports.conftest import MILL, ONE_ON_ONE, add_call
+from tests.reports.conftest import add_call
 
 pytestmark = pytest.mark.django_db
 

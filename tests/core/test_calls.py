@@ -7,18 +7,9 @@ from datetime import date
 
 import pytest
 
-from caretime.core.calls import CallAnswers, Care, FollowUpBy, Visits, call_evidence, contradictions, describe
+from caretime.core.calls import Care, FollowUpBy, Visits, call_evidence, contradictions, describe
 from caretime.core.evidence import EvidenceSource
-
-MILL = CallAnswers(
-    therapist_minutes=30,
-    minutes_withheld=False,
-    care=Care.SHARED,
-    other_patients=2,
-    visits=Visits.FIRST_VISIT_ONLY,
-    follow_up_by=FollowUpBy.AIDE,
-    visit_length_minutes=60,
-)
+from tests.answers import MILL
 
 
 def test_sensible_answers_pass() -> None:

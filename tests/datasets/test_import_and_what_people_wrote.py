@@ -9,8 +9,9 @@ from django.test import Client
 
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
+from tests.answers import MILL
 from tests.datasets.helpers import organization_row, run_command, write_file
-from tests.reports.conftest import MILL, add_call
+from tests.reports.conftest import add_call
 
 pytestmark = pytest.mark.django_db
 

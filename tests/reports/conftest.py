@@ -3,38 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from caretime.core.calls import CallAnswers, Care, FollowUpBy, Visits
+from caretime.core.calls import CallAnswers
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
 from caretime.reports.services import record_call_report
+from tests.answers import MIDDLING, MILL, ONE_ON_ONE
 from tests.conftest import make_clinic
-
-ONE_ON_ONE = CallAnswers(
-    therapist_minutes=55,
-    minutes_withheld=False,
-    care=Care.ONE_ON_ONE,
-    other_patients=None,
-    visits=Visits.EVERY_VISIT,
-    follow_up_by=FollowUpBy.THERAPIST,
-    visit_length_minutes=60,
-)
-MILL = CallAnswers(
-    therapist_minutes=30,
-    minutes_withheld=False,
-    care=Care.SHARED,
-    other_patients=2,
-    visits=Visits.FIRST_VISIT_ONLY,
-    follow_up_by=FollowUpBy.AIDE,
-    visit_length_minutes=60,
-)
-MIDDLING = replace(ONE_ON_ONE, therapist_minutes=40)
 
 
 @pytest.fixture(autouse=True)

@@ -15,8 +15,9 @@ from caretime.core.verdict import Bar, Verdict
 from caretime.directory.models import Clinic
 from caretime.directory.selectors import ClinicSearch
 from caretime.reports.selectors import Sort, search_with_verdicts
+from tests.answers import MILL, ONE_ON_ONE
 from tests.conftest import make_clinic
-from tests.reports.conftest import MILL, ONE_ON_ONE, add_call
+from tests.reports.conftest import add_call
 
 pytestmark = pytest.mark.django_db
 LINCOLN_PARK = Point(41.9214, -87.6513)

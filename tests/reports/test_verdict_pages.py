@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from caretime.directory.models import Clinic
+from tests.answers import MIDDLING
 from tests.conftest import make_clinic
-from tests.reports.conftest import MIDDLING, add_call, today
+from tests.reports.conftest import add_call, today
 
 pytestmark = pytest.mark.django_db
 
