@@ -9,6 +9,7 @@ left as None means "this evidence says nothing about that", never "no".
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,3 +50,75 @@ class Evidence:
     every_visit: bool | None = None  # True: 1:1 on every visit; False: only on the first visit
     minutes_withheld: bool = False  # asked how much time with the therapist, the clinic would not say
     summary: str = ""  # plain words for the reasons list, e.g. "30 minutes, shared with 2 others"
+
+
+# --- which reports count --------------------------------------------------------------------
+#
+# These rules hold for every kind of report people send (calls now; visit reports, reviews
+# with facts and worker reports as they arrive). The services apply them when a report is
+# stored, whatever the form or API endpoint it came through, and the evidence readers count
+# only reports whose standing is in ``COUNTING``. None of them ever reads a report's answers:
+# whether a report is favourable never decides whether it counts.
+
+# Older answers say little about how a clinic books today (the verdict halves their weight
+# every year); three years is the furthest back a report is taken.
+OLDEST_REPORT_MONTHS = 36
+# From all callers together, one clinic takes at most this many reports in 24 hours; past it
+# the API and the form answer 429 with Retry-After. A real clinic is asked about a few times
+# a month at most; more in one day is a campaign, not information.
+CLINIC_REPORTS_PER_DAY = 10
+# More reports than this about one clinic within one hour are held for a moderator: stored,
+# not counted, until released. People call a clinic one at a time; a burst is the signature
+# of one person or group trying to move a verdict.
+BURST_REPORTS_PER_HOUR = 3
+# One connection's reports about one clinic count once within this many days; the later
+# ones are stored, never counted. Asking the same clinic twice in a month adds no news.
+REPEAT_WINDOW_DAYS = 30
+
+
+class Standing(enum.StrEnum):
+    """Whether a stored report counts in the verdict."""
+
+    COUNTED = "counted"  # counts
+    REPEAT = "repeat"  # the same connection already reported this clinic within the window
+    HELD = "held"  # arrived during a burst; waits for a moderator
+    REJECTED = "rejected"  # a moderator rejected it after a burst
+
+
+COUNTING = frozenset({Standing.COUNTED})
+
+
+def standing_on_arrival(*, repeat: bool, arrivals_in_the_last_hour: int) -> Standing:
+    """The standing of a new report. ``arrivals_in_the_last_hour`` counts the reports about the
+    same clinic received in the hour before this one, whatever their standing."""
+    if repeat:
+        return Standing.REPEAT
+    if arrivals_in_the_last_hour >= BURST_REPORTS_PER_HOUR:
+        return Standing.HELD
+    return Standing.COUNTED
+
+
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
+
+
+def parse_month(text: str) -> date | None:
+    """The first day of the month written as 2026-11 (or a full date); None when not a month."""
+    match = _MONTH.match(text)
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12 or year < 1900:
+        return None
+    return date(year, month, 1)
+
+
+def month_problem(month: date, today: date) -> str | None:
+    """Why a report of this month cannot be taken, or None. Every report keeps only its month."""
+    this_month = today.replace(day=1)
+    if month > this_month:
+        return "The month of the call is in the future; choose this month or an earlier one."
+    months_back = (this_month.year - month.year) * 12 + this_month.month - month.month
+    if months_back > OLDEST_REPORT_MONTHS:
+        years = OLDEST_REPORT_MONTHS // 12
+        return f"That call is more than {years} years old; we only take calls from the last {years} years."
+    return None

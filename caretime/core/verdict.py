@@ -11,11 +11,14 @@ For each question the evidence on either side is added up, each item counting
 ``weight x reporters``, halved for every ``HALF_LIFE_DAYS`` of age. Nothing is averaged:
 when both sides have evidence the reason says so and names both.
 
-- Avoid when a bad answer (shared, first visit only, about 30 minutes or less) outweighs
-  the contrary evidence, unless the bad answer rests on billing data alone.
-- Good when one-on-one, on every visit (if the person requires it) and at or above the
-  person's minimum all prevail by ``PREVAIL_RATIO`` over the contrary evidence.
-- Unknown otherwise.
+- Avoid (*signs of a patient mill*) when a bad answer (shared, first visit only, about 30
+  minutes or less) outweighs the contrary evidence, unless the bad answer rests on billing
+  data alone.
+- Good (*meets your bar*) when one-on-one, on every visit (if the person requires it) and
+  more than 30 minutes and at or above the person's minimum all prevail by
+  ``PREVAIL_RATIO`` over the contrary evidence.
+- Unknown otherwise, told apart by what the person should do next (``Status``): *below your
+  bar*, *reports disagree* or *not enough known*.
 
 Sums use ``math.fsum`` so that the result never depends on the order of the evidence.
 """
@@ -29,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from caretime.core.evidence import Evidence, EvidenceSource
+from caretime.core.text import gettext_noop
 
 # A report loses half its weight every year. Outpatient clinics change how they book when
 # staff leave or an owner changes, which in this field happens on a scale of a year or two;
@@ -60,6 +64,66 @@ class Verdict(enum.StrEnum):
     def rank(self) -> int:
         """Higher is better: Good 2, Unknown 1, Avoid 0."""
         return {Verdict.GOOD: 2, Verdict.UNKNOWN: 1, Verdict.AVOID: 0}[self]
+
+
+class Status(enum.StrEnum):
+    """The verdict told apart by what the person should do next."""
+
+    MEETS_BAR = "meets_bar"  # Good: book, and get the answers in writing
+    MILL_SIGNS = "mill_signs"  # Avoid: say not interested, go to an alternative
+    BELOW_BAR = "below_bar"  # one-on-one every visit, more than 30 minutes, fewer than the bar
+    REPORTS_DISAGREE = "reports_disagree"  # evidence on both sides, neither prevails
+    NOT_ENOUGH_KNOWN = "not_enough_known"  # no evidence, or too little to decide
+
+    @property
+    def verdict(self) -> Verdict:
+        return _STATUS_VERDICT[self]
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+
+_STATUS_VERDICT = {
+    Status.MEETS_BAR: Verdict.GOOD,
+    Status.MILL_SIGNS: Verdict.AVOID,
+    Status.BELOW_BAR: Verdict.UNKNOWN,
+    Status.REPORTS_DISAGREE: Verdict.UNKNOWN,
+    Status.NOT_ENOUGH_KNOWN: Verdict.UNKNOWN,
+}
+_STATUS_LABELS = {
+    Status.MEETS_BAR: gettext_noop("Meets your bar"),
+    Status.MILL_SIGNS: gettext_noop("Signs of a patient mill"),
+    Status.BELOW_BAR: gettext_noop("Below your bar"),
+    Status.REPORTS_DISAGREE: gettext_noop("Reports disagree"),
+    Status.NOT_ENOUGH_KNOWN: gettext_noop("Not enough known"),
+}
+
+# Sort by verdict, best first. A verdict that rests on one reporter (an early signal) ranks
+# below the same verdict resting on more: for Good that puts settled clinics first; for Avoid
+# it puts the settled mills last, since an early signal is less sure to be one.
+_RANKED = (
+    (Status.MEETS_BAR, False),
+    (Status.MEETS_BAR, True),
+    (Status.BELOW_BAR, False),
+    (Status.BELOW_BAR, True),
+    (Status.NOT_ENOUGH_KNOWN, False),
+    (Status.REPORTS_DISAGREE, True),
+    (Status.REPORTS_DISAGREE, False),
+    (Status.MILL_SIGNS, True),
+    (Status.MILL_SIGNS, False),
+)
+_RANK = {key: len(_RANKED) - index for index, key in enumerate(_RANKED)}
+
+
+def sort_rank(status: Status, early_signal: bool) -> int:
+    """Higher is better: the order of "sort by verdict"."""
+    return _RANK[(status, early_signal and status != Status.NOT_ENOUGH_KNOWN)]
+
+
+def is_early_signal(status: Status, reporters: int) -> bool:
+    """A verdict that rests on one person's report (billing data is no person)."""
+    return status != Status.NOT_ENOUGH_KNOWN and reporters == 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,17 +218,41 @@ class QuestionResult:
 
 @dataclass(frozen=True)
 class Assessment:
-    verdict: Verdict
+    status: Status
     reasons: tuple[Reason, ...]
     questions: tuple[QuestionResult, ...]
     bar: Bar
     evidence_counts: tuple[tuple[EvidenceSource, int], ...] = ()  # reports per source
     strength: float = 0.0  # total aged weight of all the evidence read
     newest: date | None = None
+    reporters: int = 0  # reports from people (billing data is not a person)
+    evidence_against: bool = False  # any evidence on a bad side of the person's bar
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.status.verdict
 
     @property
     def reports(self) -> int:
         return sum(count for _, count in self.evidence_counts)
+
+    @property
+    def early_signal(self) -> bool:
+        return is_early_signal(self.status, self.reporters)
+
+    @property
+    def early_signal_label(self) -> str:
+        """E.g. "1 call": the one report an early signal rests on; empty when not early."""
+        if not self.early_signal:
+            return ""
+        for source, count in self.evidence_counts:
+            if source != EvidenceSource.BILLING and count == 1:
+                return f"1 {_SOURCE_NOUNS[source][0]}"
+        return ""
+
+    @property
+    def sort_rank(self) -> int:
+        return sort_rank(self.status, self.early_signal)
 
     @property
     def evidence_summary(self) -> str:
@@ -313,7 +401,8 @@ def _buckets(item: Evidence, minimum: int) -> list[_Bucket]:
 
     An exact figure counts for both comparisons of time; time while the therapist also
     treated others is an upper bound on one-on-one time (it can only show "short"); billing's
-    "at least N minutes" is a lower bound (it can only show "long enough").
+    "at least N minutes" is a lower bound (it can only show "long enough"). "About 30 or
+    less" never meets a bar, even a bar of 30: so at that bar 30 minutes is below it.
     """
     found: list[_Bucket] = []
     if item.shared is True:
@@ -333,15 +422,16 @@ def _buckets(item: Evidence, minimum: int) -> list[_Bucket]:
     lower = item.minutes_are_lower_bound
     if upper and lower:
         return found  # "at least N minutes of shared time" says nothing about one-on-one time
+    meets = minutes > SHORT_MINUTES and minutes >= minimum
     if not lower:  # exact or upper bound
         if minutes <= SHORT_MINUTES:
             found.append(_Bucket.SHORT)
-        if minutes < minimum:
+        if not meets:
             found.append(_Bucket.BELOW)
     if not upper:  # exact or lower bound
         if minutes > SHORT_MINUTES:
             found.append(_Bucket.NOT_SHORT)
-        if minutes >= minimum:
+        if meets:
             found.append(_Bucket.MEETS)
     return found
 
@@ -359,42 +449,99 @@ class _Sums:
         """The good answer carries enough weight, and twice that against it."""
         return self.support[good] >= MIN_DECIDING_SUPPORT and self.support[good] >= PREVAIL_RATIO * self.support[bad]
 
+    def contested(self, bad: _Bucket, good: _Bucket) -> bool:
+        """Both sides have evidence, enough of it to matter, and neither prevails."""
+        b, g = self.support[bad], self.support[good]
+        return (
+            b > 0
+            and g > 0
+            and max(b, g) >= MIN_DECIDING_SUPPORT
+            and not self.avoids(bad, good)
+            and not self.settled(good, bad)
+            and not self.settled(bad, good)
+        )
 
-def _decide(sums: _Sums, bar: Bar) -> Verdict:
+
+def _questions(bar: Bar) -> list[tuple[_Bucket, _Bucket]]:
+    """(bad, good) answers that can make a clinic Avoid under this bar."""
+    pairs = [(_Bucket.SHORT, _Bucket.NOT_SHORT), (_Bucket.SHARED, _Bucket.ONE_ON_ONE)]
+    if bar.every_visit_required:
+        pairs.append((_Bucket.FIRST_ONLY, _Bucket.EVERY))
+    return pairs
+
+
+def _decide(sums: _Sums, bar: Bar) -> Status:
     """The rule itself; ``assess`` and ``quick_verdict`` both end here."""
-    if (
-        sums.avoids(_Bucket.SHORT, _Bucket.NOT_SHORT)
-        or sums.avoids(_Bucket.SHARED, _Bucket.ONE_ON_ONE)
-        or (bar.every_visit_required and sums.avoids(_Bucket.FIRST_ONLY, _Bucket.EVERY))
-    ):
-        return Verdict.AVOID
-    if (
-        sums.settled(_Bucket.MEETS, _Bucket.BELOW)
-        and sums.settled(_Bucket.ONE_ON_ONE, _Bucket.SHARED)
-        and (not bar.every_visit_required or sums.settled(_Bucket.EVERY, _Bucket.FIRST_ONLY))
-    ):
-        return Verdict.GOOD
-    return Verdict.UNKNOWN
+    questions = _questions(bar)
+    if any(sums.avoids(bad, good) for bad, good in questions):
+        return Status.MILL_SIGNS
+    one_on_one = sums.settled(_Bucket.ONE_ON_ONE, _Bucket.SHARED) and (
+        not bar.every_visit_required or sums.settled(_Bucket.EVERY, _Bucket.FIRST_ONLY)
+    )
+    if one_on_one and sums.settled(_Bucket.MEETS, _Bucket.BELOW):
+        return Status.MEETS_BAR
+    if one_on_one and sums.settled(_Bucket.NOT_SHORT, _Bucket.SHORT) and sums.settled(_Bucket.BELOW, _Bucket.MEETS):
+        return Status.BELOW_BAR
+    if any(sums.contested(bad, good) for bad, good in [*questions, (_Bucket.BELOW, _Bucket.MEETS)]):
+        return Status.REPORTS_DISAGREE
+    return Status.NOT_ENOUGH_KNOWN
 
 
-def quick_verdict(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> tuple[Verdict, float]:
-    """(verdict, strength) without the reasons: the same rule, for ranking many clinics."""
+def _evidence_against(sums: _Sums, bar: Bar) -> bool:
+    """Anything at all on a bad side of the bar, however old or weak."""
+    return any(sums.support[bad] > 0 for bad, _ in [*_questions(bar), (_Bucket.BELOW, _Bucket.MEETS)])
+
+
+def _people(item: Evidence) -> int:
+    """How many people's reports an item stands for (billing data stands for none)."""
+    return 0 if item.source == EvidenceSource.BILLING else max(1, item.reporters)
+
+
+@dataclass(frozen=True, slots=True)
+class QuickVerdict:
+    """What ranking many clinics needs: the status without the reasons."""
+
+    status: Status
+    strength: float  # total aged weight of the evidence
+    reporters: int  # reports from people
+    evidence_against: bool
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.status.verdict
+
+    @property
+    def early_signal(self) -> bool:
+        return is_early_signal(self.status, self.reporters)
+
+    @property
+    def sort_rank(self) -> int:
+        return sort_rank(self.status, self.early_signal)
+
+
+NOTHING_KNOWN = QuickVerdict(Status.NOT_ENOUGH_KNOWN, 0.0, 0, False)
+
+
+def quick_verdict(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> QuickVerdict:
+    """The same rule as ``assess`` without the reasons, for ranking many clinics."""
     support: list[list[float]] = [[] for _ in _Bucket]
     without_billing: list[list[float]] = [[] for _ in _Bucket]
     total: list[float] = []
+    reporters = 0
     minimum = bar.min_one_on_one_minutes
     for item in evidence:
         weight = aged_weight(item, as_of)
         if weight <= 0:
             continue
         total.append(weight)
+        reporters += _people(item)
         billing = item.source == EvidenceSource.BILLING
         for bucket in _buckets(item, minimum):
             support[bucket].append(weight)
             if not billing:
                 without_billing[bucket].append(weight)
     sums = _Sums([math.fsum(w) for w in support], [math.fsum(w) for w in without_billing])
-    return _decide(sums, bar), math.fsum(total)
+    return QuickVerdict(_decide(sums, bar), math.fsum(total), reporters, _evidence_against(sums, bar))
 
 
 def _time_question(sides: dict[_Bucket, _Side], bar: Bar) -> tuple[QuestionResult, list[Reason]]:
@@ -406,8 +553,12 @@ def _time_question(sides: dict[_Bucket, _Side], bar: Bar) -> tuple[QuestionResul
     reasons: list[Reason] = []
     short_claim = f"About {SHORT_MINUTES} minutes or less one-on-one with the therapist"
     longer_claim = f"More than {SHORT_MINUTES} minutes one-on-one with the therapist"
-    meets_claim = f"At least {minimum} minutes one-on-one with the therapist, your minimum"
-    below_claim = f"Less than your minimum of {minimum} minutes one-on-one with the therapist"
+    if minimum > SHORT_MINUTES:
+        meets_claim = f"At least {minimum} minutes one-on-one with the therapist, your minimum"
+        below_claim = f"Less than your minimum of {minimum} minutes one-on-one with the therapist"
+    else:  # at a bar of 30, 30 minutes is "about 30 or less" and never meets it
+        meets_claim = f"More than {SHORT_MINUTES} minutes one-on-one with the therapist, as your minimum needs"
+        below_claim = f"{SHORT_MINUTES} minutes or less one-on-one with the therapist, which never meets your minimum"
     settled_good = meets.support >= MIN_DECIDING_SUPPORT and meets.support >= PREVAIL_RATIO * below.support
     leaning = _leaning(below, meets)
     if short.items and short.support > not_short.support:
@@ -479,25 +630,24 @@ def assess(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> Assessment
     reasons[0:0] = time_reasons[:1]
     reasons.extend(time_reasons[1:])
 
-    verdict = _decide(
-        _Sums(
-            [sides[bucket].support for bucket in _Bucket],
-            [sides[bucket].support_without_billing for bucket in _Bucket],
-        ),
-        bar,
+    sums = _Sums(
+        [sides[bucket].support for bucket in _Bucket],
+        [sides[bucket].support_without_billing for bucket in _Bucket],
     )
 
     counts: dict[EvidenceSource, int] = {}
     for item, _ in weighted:
         counts[item.source] = counts.get(item.source, 0) + max(1, item.reporters)
     return Assessment(
-        verdict=verdict,
+        status=_decide(sums, bar),
         reasons=tuple(sorted(reasons, key=_reason_order)),
         questions=(time_result, sharing_result, visits_result),
         bar=bar,
         evidence_counts=tuple(sorted(counts.items(), key=lambda kv: _SOURCE_ORDER[kv[0]])),
         strength=math.fsum(w for _, w in weighted),
         newest=max((item.observed_on for item, _ in weighted), default=None),
+        reporters=sum(_people(item) for item, _ in weighted),
+        evidence_against=_evidence_against(sums, bar),
     )
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -16,34 +15,9 @@ from caretime.core.calls import (
     Visits,
     contradictions,
 )
+from caretime.core.evidence import month_problem, parse_month
 from caretime.directory.models import Clinic, DisciplineChoices
 from caretime.reports.models import CareChoices, FollowUpChoices, VisitsChoices
-
-# Older answers say little about how a clinic books today (the verdict halves their weight
-# every year); three years is the furthest back a report is taken.
-OLDEST_CALL_MONTHS = 36
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
-
-
-def parse_month(text: str) -> date | None:
-    """The first day of the month written as 2026-11 (or a full date); None when not a month."""
-    match = _MONTH.match(text)
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or year < 1900:
-        return None
-    return date(year, month, 1)
-
-
-def month_problem(called_in: date, today: date) -> str | None:
-    this_month = today.replace(day=1)
-    if called_in > this_month:
-        return "The month of the call is in the future; choose this month or an earlier one."
-    months_back = (this_month.year - called_in.year) * 12 + this_month.month - called_in.month
-    if months_back > OLDEST_CALL_MONTHS:
-        return f"That call is more than {OLDEST_CALL_MONTHS // 12} years old; we only take calls from the last {OLDEST_CALL_MONTHS // 12} years."
-    return None
 
 
 def _count_field(label: str, maximum: int, *, help_text: str = "") -> forms.IntegerField:

@@ -19,10 +19,12 @@ from caretime.core.calls import CARE_LABELS, FOLLOW_UP_LABELS, VISITS_LABELS, Ca
 from caretime.core.evidence import Evidence, EvidenceSource
 from caretime.core.geo import BoundingBox, Point, bounding_box, distance_miles
 from caretime.core.verdict import (
+    NOTHING_KNOWN,
     STATED_SOURCES,
     Assessment,
     Bar,
     Disagreement,
+    QuickVerdict,
     Verdict,
     assess,
     quick_verdict,
@@ -99,7 +101,7 @@ class Judge:
         self.as_of = as_of
         self.nothing = assess([], bar, as_of=as_of)
         self._done: dict[EvidenceKey, Assessment] = {}
-        self._quick: dict[EvidenceKey, tuple[Verdict, float]] = {}
+        self._quick: dict[EvidenceKey, QuickVerdict] = {}
 
     def __call__(self, clinic_id: int, discipline: str) -> Assessment:
         key = (clinic_id, discipline)
@@ -110,15 +112,15 @@ class Judge:
         return self._done[key]
 
     def verdict(self, clinic_id: int, discipline: str) -> Verdict:
-        return self._quick_result(clinic_id, discipline)[0]
+        return self.quick(clinic_id, discipline).verdict
 
     def strength(self, clinic_id: int, discipline: str) -> float:
-        return self._quick_result(clinic_id, discipline)[1]
+        return self.quick(clinic_id, discipline).strength
 
-    def _quick_result(self, clinic_id: int, discipline: str) -> tuple[Verdict, float]:
+    def quick(self, clinic_id: int, discipline: str) -> QuickVerdict:
         key = (clinic_id, discipline)
         if key not in self.evidence:
-            return Verdict.UNKNOWN, 0.0
+            return NOTHING_KNOWN
         if key not in self._quick:
             self._quick[key] = quick_verdict(self.evidence[key], self.bar, as_of=self.as_of)
         return self._quick[key]

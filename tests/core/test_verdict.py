@@ -17,10 +17,12 @@ from caretime.core.verdict import (
     Effect,
     Leaning,
     Question,
+    Status,
     Verdict,
     aged_weight,
     assess,
     quick_verdict,
+    sort_rank,
     stated_versus_reported,
 )
 
@@ -284,9 +286,12 @@ def test_every_verdict_other_than_unknown_has_reasons(items: list[Evidence], bar
 @given(evidence_lists, bars)
 def test_the_quick_verdict_is_the_same_rule(items: list[Evidence], bar: Bar) -> None:
     full = assess(items, bar, as_of=TODAY)
-    verdict, strength = quick_verdict(items, bar, as_of=TODAY)
-    assert verdict == full.verdict
-    assert strength == full.strength
+    quick = quick_verdict(items, bar, as_of=TODAY)
+    assert quick.status == full.status
+    assert quick.strength == full.strength
+    assert quick.early_signal == full.early_signal
+    assert quick.evidence_against == full.evidence_against
+    assert quick.sort_rank == full.sort_rank
 
 
 @settings(max_examples=300)
@@ -296,3 +301,86 @@ def test_reasons_agree_with_the_verdict(items: list[Evidence], bar: Bar) -> None
     assert (result.verdict == Verdict.AVOID) == bool(result.avoid_reasons)
     if result.verdict == Verdict.GOOD:
         assert not any(r.effect == Effect.OPEN for r in result.reasons)
+
+
+# --- statuses: what the person should do next ------------------------------------------
+
+
+def status(*items: Evidence, bar: Bar = BAR) -> Status:
+    return assess(items, bar, as_of=TODAY).status
+
+
+def test_thirty_and_sixty_minutes_at_a_bar_of_thirty_is_reports_disagree() -> None:
+    thirty = call(minutes=30, shared=False, every_visit=True)
+    sixty = call(minutes=60, shared=False, every_visit=True)
+    result = assess([thirty, sixty], Bar(30), as_of=TODAY)
+    assert result.status == Status.REPORTS_DISAGREE
+    assert result.verdict == Verdict.UNKNOWN
+    time = next(r for r in result.reasons if r.question == Question.TIME)
+    assert time.conflicting
+    assert time.effect == Effect.OPEN
+    assert "30 minutes or less" in time.text
+    assert "more than 30 minutes" in time.text
+
+
+def test_fifty_five_minutes_one_on_one_every_visit_at_a_bar_of_sixty_is_below_the_bar() -> None:
+    result = assess([call(minutes=55, shared=False, every_visit=True)], Bar(60), as_of=TODAY)
+    assert result.status == Status.BELOW_BAR
+    assert result.verdict == Verdict.UNKNOWN
+    assert result.early_signal
+    assert result.early_signal_label == "1 call"
+    # the same answer meets a bar of 55, and 30 minutes is never "below the bar": it is a mill sign
+    assert status(call(minutes=55, shared=False, every_visit=True), bar=Bar(55)) == Status.MEETS_BAR
+    assert status(call(minutes=30, shared=False, every_visit=True), bar=Bar(60)) == Status.MILL_SIGNS
+
+
+def test_nothing_known_and_unsettled_answers_are_not_enough_known() -> None:
+    assert status() == Status.NOT_ENOUGH_KNOWN
+    assert status(call(minutes=55, shared=False)) == Status.NOT_ENOUGH_KNOWN  # every visit not answered
+    ancient = call(minutes=20, shared=True, every_visit=False, days_old=4 * 365)
+    assert status(ancient) == Status.NOT_ENOUGH_KNOWN
+
+
+def test_an_even_split_is_reports_disagree_and_never_good() -> None:
+    assert status(GOOD_CALL, GOOD_CALL, patients(2, shared=True)) == Status.REPORTS_DISAGREE
+    assert status(GOOD_CALL, GOOD_CALL, patients(1, shared=True)) == Status.MEETS_BAR  # 2 against 1 prevails
+
+
+def test_early_signal_rests_on_one_person_and_billing_is_no_person() -> None:
+    lone = assess([GOOD_CALL], BAR, as_of=TODAY)
+    assert lone.status == Status.MEETS_BAR
+    assert lone.early_signal
+    with_billing = assess([GOOD_CALL, billing(one_on_one_minutes=53, minutes_are_lower_bound=True)], BAR, as_of=TODAY)
+    assert with_billing.early_signal
+    assert with_billing.reporters == 1
+    assert not assess([GOOD_CALL, GOOD_CALL], BAR, as_of=TODAY).early_signal
+    assert not assess([], BAR, as_of=TODAY).early_signal  # nothing known is no signal at all
+    assert sort_rank(Status.MEETS_BAR, False) > sort_rank(Status.MEETS_BAR, True) > sort_rank(Status.BELOW_BAR, False)
+    assert sort_rank(Status.NOT_ENOUGH_KNOWN, False) > sort_rank(Status.MILL_SIGNS, True)
+    assert sort_rank(Status.MILL_SIGNS, True) > sort_rank(Status.MILL_SIGNS, False)
+
+
+@settings(max_examples=300)
+@given(evidence_lists, st.booleans())
+def test_at_a_bar_of_thirty_thirty_minutes_or_less_never_meets_it(items: list[Evidence], every_visit: bool) -> None:
+    capped = [
+        replace(item, one_on_one_minutes=min(item.one_on_one_minutes, 30.0))
+        for item in items
+        if item.one_on_one_minutes is not None
+    ]
+    assert assess(capped, Bar(30, every_visit), as_of=TODAY).status != Status.MEETS_BAR
+
+
+@settings(max_examples=300)
+@given(evidence_lists, bars)
+def test_each_status_has_the_reasons_that_explain_it(items: list[Evidence], bar: Bar) -> None:
+    result = assess(items, bar, as_of=TODAY)
+    if result.status == Status.MEETS_BAR:
+        assert not any(r.effect in (Effect.OPEN, Effect.AVOID) for r in result.reasons)
+    if result.status == Status.BELOW_BAR:
+        assert any(r.question == Question.TIME and r.effect == Effect.OPEN for r in result.reasons)
+    if result.status == Status.REPORTS_DISAGREE:
+        assert any(r.conflicting and r.effect == Effect.OPEN for r in result.reasons)
+        assert result.evidence_against
+    if result.status == Status.MILL_SIGNS:
+        assert result.evidence_against
