@@ -13,11 +13,11 @@ from caretime.api.errors import ApiError
 from caretime.api.types import Text
 from caretime.core.calls import MAX_MINUTES, MAX_OTHER_PATIENTS, NOTE_MAX_CHARS, CallAnswers, Care, FollowUpBy, Visits
 from caretime.core.calls import contradictions as find_contradictions
+from caretime.core.evidence import month_problem, parse_month
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Assessment, Bar, SourceTally
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic
 from caretime.directory.selectors import clinic_for_page
-from caretime.reports.forms import month_problem, parse_month
 from caretime.reports.ratelimit import take_report_slot
 from caretime.reports.selectors import alternatives_for, care_time_for
 from caretime.reports.services import record_call_report
