@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "caretime.billing",
     "caretime.reports",
     "caretime.datasets",
+    "caretime.verdicts",
 ]
 
 MIDDLEWARE = [

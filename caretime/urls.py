@@ -8,11 +8,9 @@ from caretime.web import views as web_views
 
 urlpatterns = [
     path("", directory_views.home, name="home"),
-    path("clinics/", directory_views.clinic_search, name="clinic-search"),
-    path("clinics/<int:clinic_id>/", directory_views.clinic_detail, name="clinic-detail"),
     path("about/", web_views.about, name="about"),
     path("data/states/", billing_views.state_picture_page, name="billing-states"),
-    path("", include("caretime.reports.urls")),
+    path("", include("caretime.verdicts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from typing import Literal
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from caretime.api.errors import ApiError
@@ -14,13 +15,14 @@ from caretime.api.types import Text
 from caretime.core.calls import MAX_MINUTES, MAX_OTHER_PATIENTS, NOTE_MAX_CHARS, CallAnswers, Care, FollowUpBy, Visits
 from caretime.core.calls import contradictions as find_contradictions
 from caretime.core.evidence import month_problem, parse_month
+from caretime.core.places import PlaceNotFound, resolve_place
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Assessment, Bar, SourceTally
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic
 from caretime.directory.selectors import clinic_for_page
-from caretime.reports.ratelimit import take_report_slot
-from caretime.reports.selectors import alternatives_for, care_time_for
-from caretime.reports.services import record_call_report
+from caretime.reports.ratelimit import reporter_key, take_report_slot
+from caretime.reports.services import ClinicReportLimit, ReportRefused, clinic_report_limit, record_call_report
+from caretime.verdicts.selectors import alternatives_for, care_time_for
 
 router = Router(tags=["ask before you book"])
 
@@ -68,6 +70,12 @@ class BarQuery(Schema):
 
 class AlternativesQuery(BarQuery):
     radius_miles: int = Field(DEFAULT_RADIUS_MILES, ge=MIN_RADIUS_MILES, le=MAX_RADIUS_MILES)
+    near: Text | None = Field(
+        None, max_length=100, description='The person\'s place (ZIP or "City, ST"); default: the clinic itself.'
+    )
+    include_unknown: bool = Field(
+        False, description="Also list clinics of which not enough is known and nothing speaks against them."
+    )
 
 
 class TallyOut(Schema):
@@ -90,10 +98,19 @@ class BarOut(Schema):
     every_visit: bool
 
 
+StatusCode = Literal["meets_bar", "mill_signs", "below_bar", "reports_disagree", "not_enough_known"]
+
+
 class VerdictOut(Schema):
     clinic_id: int
     discipline: DisciplineCode
     verdict: Literal["good", "unknown", "avoid"]
+    status: StatusCode = Field(description="What the person should do next; see status_label and next_step.")
+    status_label: str
+    next_step: str
+    early_signal: bool = Field(description="True when the verdict rests on one person's report.")
+    reporters: int = Field(description="Reports from people behind the verdict (billing data is not a person).")
+    under_review: bool = Field(description="True while reports that arrived in a burst wait for a moderator.")
     reasons: list[ReasonOut]
     evidence_counts: dict[str, int] = Field(description="Reports per source: call, patient_report, ...")
     newest_month: str | None
@@ -108,6 +125,10 @@ class CallReportOut(Schema):
     discipline: DisciplineCode
     called_in: str
     summary: str
+    standing: Literal["counted", "repeat", "held"] = Field(
+        description="counted; repeat: this client already reported the clinic within 30 days, stored, not "
+        "counted; held: arrived in a burst, counted only if a moderator releases it."
+    )
     verdict: VerdictOut
 
 
@@ -116,6 +137,8 @@ class AlternativeOut(Schema):
     name: str
     distance_miles: float
     verdict: Literal["good", "unknown", "avoid"]
+    status: StatusCode
+    early_signal: bool
     evidence_counts: dict[str, int]
     is_demo: bool
     url: str
@@ -124,10 +147,10 @@ class AlternativeOut(Schema):
 class AlternativesOut(Schema):
     clinic_id: int
     discipline: DisciplineCode
-    kind: Literal["good", "unknown"] = Field(
-        description="good: clinics that meet the bar; unknown: none does, these have the most evidence."
-    )
     radius_miles: int
+    distances_from: str = Field(description='The place the distances are measured from, or "clinic".')
+    include_unknown: bool
+    unknown_available: int = Field(description="Clinics with nothing known against them, listed with include_unknown.")
     items: list[AlternativeOut]
 
 
@@ -135,11 +158,17 @@ def _tally(tally: SourceTally) -> TallyOut:
     return TallyOut(source=tally.source.value, reports=tally.reports, newest_month=f"{tally.newest:%Y-%m}")
 
 
-def verdict_out(clinic: Clinic, discipline: str, assessment: Assessment) -> VerdictOut:
+def verdict_out(clinic: Clinic, discipline: str, assessment: Assessment, *, under_review: bool) -> VerdictOut:
     return VerdictOut(
         clinic_id=clinic.pk,
         discipline=discipline,  # type: ignore[arg-type]
         verdict=assessment.verdict.value,
+        status=assessment.status.value,
+        status_label=gettext(assessment.status.label),
+        next_step=gettext(assessment.status.next_step),
+        early_signal=assessment.early_signal,
+        reporters=assessment.reporters,
+        under_review=under_review,
         reasons=[
             ReasonOut(
                 question=r.question.value,
@@ -183,10 +212,12 @@ def _offered(clinic: Clinic, discipline: str) -> None:
     summary="Record what a clinic said on a call",
 )
 def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportIn) -> Status[CallReportOut]:
-    """No account needed. At most 10 reports an hour per client and 3 a day per clinic per client
-    (429 with Retry-After). Impossible combinations are refused naming the fields that disagree.
-    The answer includes the clinic's verdict under the default bar (45 minutes, every visit);
-    GET .../verdict gives it under any bar."""
+    """No account needed. At most 10 reports an hour per client, 3 a day per clinic per client, and
+    10 a day per clinic from all clients together (429 with Retry-After). Impossible combinations
+    are refused naming the fields that disagree. A second report from the same client about the
+    same clinic within 30 days is stored but not counted; reports beyond 3 an hour on one clinic
+    are held for a moderator (``standing`` says which). The answer includes the clinic's verdict
+    under the default bar (45 minutes, every visit); GET .../verdict gives it under any bar."""
     clinic = _clinic(clinic_id)
     _offered(clinic, report.discipline)
     today = timezone.now().date()
@@ -203,17 +234,23 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
     if found:
         fields = list(dict.fromkeys(name for c in found for name in c.fields))
         raise ApiError(400, "contradictory_answers", " ".join(c.message for c in found), fields=fields)
-    limited = take_report_slot(request=request, clinic_id=clinic.pk)
+    limited = clinic_report_limit(clinic.pk) or take_report_slot(request=request, clinic_id=clinic.pk)
+    try:
+        if limited is None:
+            saved = record_call_report(
+                clinic=clinic,
+                discipline=report.discipline,
+                called_in=called_in,
+                answers=answers,
+                note=report.note,
+                reporter_key=reporter_key(request, clinic.pk),
+            )
+    except ClinicReportLimit as refused:
+        limited = refused.refused
+    except ReportRefused as refused:
+        raise ApiError(400, "report_refused", str(refused)) from refused
     if limited is not None:
         raise ApiError(429, "rate_limited", limited.message, headers={"Retry-After": str(limited.retry_after_seconds)})
-    saved = record_call_report(
-        clinic=clinic,
-        discipline=report.discipline,
-        called_in=called_in,
-        answers=answers,
-        note=report.note,
-        received_on=today,
-    )
     care_time = care_time_for(clinic, report.discipline, Bar(), as_of=today)
     return Status(
         201,
@@ -223,16 +260,19 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
             discipline=report.discipline,
             called_in=f"{saved.called_in:%Y-%m}",
             summary=saved.summary,
-            verdict=verdict_out(clinic, report.discipline, care_time.assessment),
+            standing=saved.standing,  # type: ignore[arg-type]
+            verdict=verdict_out(clinic, report.discipline, care_time.assessment, under_review=care_time.under_review),
         ),
     )
 
 
 @router.get("/clinics/{clinic_id}/verdict", response=VerdictOut, summary="Verdict for a clinic, therapy and bar")
 def get_verdict(request: HttpRequest, clinic_id: int, query: Query[BarQuery]) -> VerdictOut:
+    """A therapy the clinic is not listed for is a 400, as for a report."""
     clinic = _clinic(clinic_id)
+    _offered(clinic, query.discipline)
     care_time = care_time_for(clinic, query.discipline, query.bar(), as_of=timezone.now().date())
-    return verdict_out(clinic, query.discipline, care_time.assessment)
+    return verdict_out(clinic, query.discipline, care_time.assessment, under_review=care_time.under_review)
 
 
 @router.get(
@@ -241,27 +281,42 @@ def get_verdict(request: HttpRequest, clinic_id: int, query: Query[BarQuery]) ->
     summary="Nearest clinics that meet the bar instead",
 )
 def get_alternatives(request: HttpRequest, clinic_id: int, query: Query[AlternativesQuery]) -> AlternativesOut:
-    """Good clinics nearest first within the radius; when none is Good, the Unknown ones with
-    the most evidence (kind = "unknown")."""
+    """Clinics that meet the bar within the radius of ``near`` (or of the clinic), settled
+    verdicts first, then nearest; with include_unknown, then clinics of which not enough is
+    known and nothing speaks against them."""
     clinic = _clinic(clinic_id)
+    _offered(clinic, query.discipline)
+    origin = None
+    if query.near:
+        try:
+            place = resolve_place(query.near)
+        except PlaceNotFound as problem:
+            raise ApiError(400, "place_not_found", str(problem), fields=["near"]) from problem
+        origin = (place.point, place.label)
     found = alternatives_for(
         clinic=clinic,
         discipline=query.discipline,
         bar=query.bar(),
         radius_miles=float(query.radius_miles),
         as_of=timezone.now().date(),
+        origin=origin,
+        include_unknown=query.include_unknown,
     )
     return AlternativesOut(
         clinic_id=clinic.pk,
         discipline=query.discipline,
-        kind=found.kind.value,  # type: ignore[arg-type]
         radius_miles=query.radius_miles,
+        distances_from=found.from_place or "clinic",
+        include_unknown=found.include_unknown,
+        unknown_available=found.unknown_available,
         items=[
             AlternativeOut(
                 clinic_id=alt.clinic.pk,
                 name=alt.clinic.name,
                 distance_miles=round(alt.distance_miles, 2),
                 verdict=alt.assessment.verdict.value,
+                status=alt.assessment.status.value,
+                early_signal=alt.assessment.early_signal,
                 evidence_counts={source.value: n for source, n in alt.assessment.evidence_counts},
                 is_demo=alt.clinic.is_demo,
                 url=reverse("clinic-verdict", args=[alt.clinic.pk, query.discipline]),

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from caretime.billing.directory_seeds import PROVIDER_TYPE_OF, is_assistant, seeded_rng
 from caretime.billing.generate import BookingProfile, therapist_lines
 from caretime.billing.models import ClinicianBillingYear, MedicareServiceLine
-from caretime.billing.selectors import _PROVIDER_TYPE_OF, _is_assistant, seeded_rng
 from caretime.billing.services import IndicatorSummary, compute_billing_indicators
 from caretime.core.disciplines import Discipline
 from caretime.directory.demo import care_profile
@@ -49,11 +49,11 @@ def build_demo_billing(
         "clinic__zip_code",
         "clinic__state",
     ):
-        if not npi or npi in seen or _is_assistant(credential):
+        if not npi or npi in seen or is_assistant(credential):
             continue  # assistants bill under their supervising therapist's NPI
         seen.add(npi)
         profile = BookingProfile(care_profile(seed, index_of[clinic_id]).value)
-        provider_type = _PROVIDER_TYPE_OF[Discipline(discipline)]
+        provider_type = PROVIDER_TYPE_OF[Discipline(discipline)]
         rng = seeded_rng(seed, npi)
         for code, place, services, days, benes in therapist_lines(rng, provider_type, profile):
             lines.append(

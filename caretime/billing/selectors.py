@@ -3,27 +3,23 @@ national picture by state."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
 
-from caretime.billing.generate import PROFILE_WEIGHTS, BookingProfile, TherapistSeed
 from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear
 from caretime.core import billing as core
 from caretime.core.disciplines import Discipline
 from caretime.core.evidence import Evidence, EvidenceSource
 from caretime.core.geo import BoundingBox
-from caretime.directory.demo import care_profile
-from caretime.directory.models import Clinic, Clinician
+from caretime.directory.models import Clinic, in_box
 
 # Percentiles among fewer peers than this say little; the comparison is then left out.
 MIN_PEERS_FOR_COMPARISON = 5
 # A state's distribution is drawn only from this many clinicians up.
 MIN_CLINICIANS_PER_STATE = 5
-ASSISTANT_CREDENTIALS = ("PTA", "COTA", "SLPA")  # billed under the supervising therapist's NPI
 
 CAVEATS = (
     "Medicare fee-for-service only: no Medicare Advantage, Medicaid or private insurance.",
@@ -156,6 +152,11 @@ def clinic_billing(clinic_id: int) -> list[ClinicBilling]:
 EvidenceKey = tuple[int, str]  # (clinic id, discipline code)
 
 
+def claims_observed_on(year: int) -> date:
+    """The date billing evidence of a claims year is aged from: the year's last day."""
+    return date(year, 12, 31)
+
+
 def billing_evidence(clinic: Clinic, discipline: str) -> list[Evidence]:
     """What Medicare billing says about care time at the clinic, as low-weight verdict evidence."""
     return billing_evidence_for_clinics([clinic.pk], discipline).get((clinic.pk, discipline), [])
@@ -171,13 +172,7 @@ def billing_evidence_for_clinics(
 
 def billing_evidence_in_box(box: BoundingBox, discipline: str | None = None) -> dict[EvidenceKey, list[Evidence]]:
     """Billing evidence of the clinics inside a search box, in one query (no id list)."""
-    rows = ClinicBillingYear.objects.filter(
-        clinic__latitude__gte=box.min_latitude,
-        clinic__latitude__lte=box.max_latitude,
-        clinic__longitude__gte=box.min_longitude,
-        clinic__longitude__lte=box.max_longitude,
-    )
-    return _latest_evidence(rows, discipline)
+    return _latest_evidence(ClinicBillingYear.objects.filter(in_box(box, via="clinic__")), discipline)
 
 
 def _latest_evidence(rows: QuerySet[ClinicBillingYear], discipline: str | None) -> dict[EvidenceKey, list[Evidence]]:
@@ -210,7 +205,9 @@ def _evidence_from_row(row: ClinicBillingYear) -> list[Evidence]:
     return [
         Evidence(
             source=EvidenceSource.BILLING,
-            observed_on=date(row.year, 7, 1),  # a calendar year of claims; its middle month
+            # What the claims describe happened during their year; like every report, the
+            # evidence ages from when it happened, here from the end of the year at the latest.
+            observed_on=claims_observed_on(row.year),
             weight=core.BILLING_EVIDENCE_WEIGHT,
             reporters=1,
             one_on_one_minutes=minutes,
@@ -297,65 +294,3 @@ def state_picture(discipline: Discipline, year: int | None = None) -> StatePictu
     return StatePicture(
         year, discipline.value, discipline.label, tuple(rows), sum(r.clinicians for r in rows), is_demo=is_demo
     )
-
-
-# --- therapists of the directory, for generated files that link to it -------------------------------
-
-
-def directory_therapists(*, limit: int, seed: int) -> list[TherapistSeed]:
-    """Up to ``limit`` licensed therapists of the directory as they would appear in a Medicare file:
-    their NPI, provider type and first clinic's address. Demo clinics keep their care profile
-    (pass the seed the demo region was built with); other clinics get one drawn from the seed."""
-    demo_index = {
-        pk: i for i, pk in enumerate(Clinic.objects.filter(is_demo=True).order_by("pk").values_list("pk", flat=True))
-    }
-    seeds = []
-    for person, clinic in therapists_with_clinics(limit):
-        assert person.npi is not None
-        if clinic.pk in demo_index:
-            profile = BookingProfile(care_profile(seed, demo_index[clinic.pk]).value)
-        else:
-            profile = seeded_rng(seed, person.npi).choices(
-                list(PROFILE_WEIGHTS), weights=list(PROFILE_WEIGHTS.values())
-            )[0]
-        seeds.append(
-            TherapistSeed(
-                npi=person.npi,
-                provider_type=_PROVIDER_TYPE_OF[Discipline(person.discipline)],
-                street=clinic.address_line1,
-                city=clinic.city,
-                state=clinic.state,
-                zip5=clinic.zip_code,
-                profile=profile,
-                last_name=person.last_name,
-                first_name=person.first_name,
-            )
-        )
-    return seeds
-
-
-_PROVIDER_TYPE_OF = {d: name for name, d in core.THERAPIST_PROVIDER_TYPES.items()}
-
-
-def _is_assistant(credential: str) -> bool:
-    return any(credential.upper().replace(",", " ").split().count(a) for a in ASSISTANT_CREDENTIALS)
-
-
-def therapists_with_clinics(limit: int) -> list[tuple[Clinician, Clinic]]:
-    """Licensed therapists (not assistants) with an NPI and their first clinic, by NPI."""
-    found: list[tuple[Clinician, Clinic]] = []
-    people = Clinician.objects.filter(npi__isnull=False).prefetch_related("clinics").order_by("npi")
-    for person in people.iterator(chunk_size=2_000):
-        if _is_assistant(person.credential):
-            continue
-        clinics = sorted(person.clinics.all(), key=lambda c: c.pk)
-        if not clinics:
-            continue
-        found.append((person, clinics[0]))
-        if len(found) >= limit:
-            break
-    return found
-
-
-def seeded_rng(seed: int, npi: str) -> random.Random:
-    return random.Random(f"{seed}:billing:{npi}")

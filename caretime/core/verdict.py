@@ -83,6 +83,10 @@ class Status(enum.StrEnum):
     def label(self) -> str:
         return _STATUS_LABELS[self]
 
+    @property
+    def next_step(self) -> str:
+        return _NEXT_STEPS[self]
+
 
 _STATUS_VERDICT = {
     Status.MEETS_BAR: Verdict.GOOD,
@@ -92,11 +96,27 @@ _STATUS_VERDICT = {
     Status.NOT_ENOUGH_KNOWN: Verdict.UNKNOWN,
 }
 _STATUS_LABELS = {
-    Status.MEETS_BAR: gettext_noop("Meets your bar"),
-    Status.MILL_SIGNS: gettext_noop("Signs of a patient mill"),
-    Status.BELOW_BAR: gettext_noop("Below your bar"),
-    Status.REPORTS_DISAGREE: gettext_noop("Reports disagree"),
-    Status.NOT_ENOUGH_KNOWN: gettext_noop("Not enough known"),
+    Status.MEETS_BAR: gettext_noop("Good: meets your bar"),
+    Status.MILL_SIGNS: gettext_noop("Avoid: signs of a patient mill"),
+    Status.BELOW_BAR: gettext_noop("Unknown: below your bar"),
+    Status.REPORTS_DISAGREE: gettext_noop("Unknown: reports disagree"),
+    Status.NOT_ENOUGH_KNOWN: gettext_noop("Unknown: not enough known"),
+}
+_NEXT_STEPS = {
+    Status.MEETS_BAR: gettext_noop("Call to book, and ask the clinic to confirm its answers in writing."),
+    Status.MILL_SIGNS: gettext_noop(
+        "Tell the clinic you are not interested, and book a nearby clinic that meets your bar."
+    ),
+    Status.BELOW_BAR: gettext_noop(
+        "One-on-one on every visit, but fewer minutes than your minimum: ask for a longer slot when you book, "
+        "or lower your bar knowingly."
+    ),
+    Status.REPORTS_DISAGREE: gettext_noop(
+        "Reports point both ways: call the clinic and ask the three questions, with our script."
+    ),
+    Status.NOT_ENOUGH_KNOWN: gettext_noop(
+        "We don't know enough yet: call the clinic and ask the three questions, with our script."
+    ),
 }
 
 # Sort by verdict, best first. A verdict that rests on one reporter (an early signal) ranks

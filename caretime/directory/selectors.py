@@ -76,34 +76,38 @@ def _filtered(search: ClinicSearch) -> ClinicQuerySet:
     return clinics
 
 
-def search_clinics(search: ClinicSearch, *, page: int = 1, page_size: int = PAGE_SIZE) -> SearchPage:
-    """Clinics matching the search, nearest first (or by name without a center).
+def clinics_within(
+    center: Point, radius_miles: float, *, discipline: str | None = None, insurance: str | None = None
+) -> list[tuple[float, int]]:
+    """``(miles, clinic id)`` of the active clinics within the radius, nearest first.
 
-    With a center, the database narrows the rows to a latitude/longitude box through the
-    index; the exact great-circle distance of those few rows is then computed here, the
-    same way on every database, so SQLite and PostgreSQL give identical results.
+    The database narrows the rows to a latitude/longitude box through the index; the exact
+    great-circle distance of those few rows is then computed here, the same way on every
+    database, so SQLite and PostgreSQL give identical results.
     """
-    clinics = _filtered(search)
+    # No ORDER BY: the rows are ranked here, and sorting them by name would cost a table
+    # read per candidate.
+    candidates = (
+        _filtered(ClinicSearch(center, radius_miles, discipline, insurance))
+        .in_box(bounding_box(center, radius_miles))
+        .order_by()
+        .values_list("id", "latitude", "longitude")
+    )
+    return within_radius(center, radius_miles, candidates)
+
+
+def search_clinics(search: ClinicSearch, *, page: int = 1, page_size: int = PAGE_SIZE) -> SearchPage:
+    """Clinics matching the search, nearest first (or by name without a center)."""
     offset = (page - 1) * page_size
     if search.center is None:
+        clinics = _filtered(search)
         total = clinics.count()
         page_clinics = with_listing_details(clinics.order_by("name", "id"))[offset : offset + page_size]
         return SearchPage([ClinicHit(c, None) for c in page_clinics], total, page, page_size)
 
-    box = bounding_box(search.center, search.radius_miles)
-    # No ORDER BY: the rows are ranked here, and sorting them by name would cost a table
-    # read per candidate.
-    candidates = (
-        clinics.filter(
-            latitude__gte=box.min_latitude,
-            latitude__lte=box.max_latitude,
-            longitude__gte=box.min_longitude,
-            longitude__lte=box.max_longitude,
-        )
-        .order_by()
-        .values_list("id", "latitude", "longitude")
+    within = clinics_within(
+        search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance
     )
-    within = within_radius(search.center, search.radius_miles, candidates)
     page_ids = within[offset : offset + page_size]
     by_id = with_listing_details(Clinic.objects.all()).in_bulk([clinic_id for _, clinic_id in page_ids])
     hits = [ClinicHit(by_id[clinic_id], miles) for miles, clinic_id in page_ids]

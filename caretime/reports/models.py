@@ -1,11 +1,16 @@
 """Reports about clinics. A call report records what a clinic answered to the three
-questions; it stores no identity: no account, no address, no exact time."""
+questions; it stores no identity: no account, no address, no exact time.
+
+Two small tables beside it keep the limits exact without tying anything to a report:
+arrival times per clinic (kept a day) and keyed hashes of connections per clinic (kept
+``REPEAT_WINDOW_DAYS``). Neither holds a report id, an address or an answer."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 
@@ -23,7 +28,7 @@ from caretime.core.calls import (
     call_evidence,
     describe,
 )
-from caretime.core.evidence import Evidence
+from caretime.core.evidence import Evidence, Standing
 from caretime.directory.models import Clinic, DisciplineChoices
 
 
@@ -44,6 +49,13 @@ class FollowUpChoices(models.TextChoices):
     ASSISTANT = FollowUpBy.ASSISTANT.value, FOLLOW_UP_LABELS[FollowUpBy.ASSISTANT]
     AIDE = FollowUpBy.AIDE.value, FOLLOW_UP_LABELS[FollowUpBy.AIDE]
     NOT_SAID = FollowUpBy.NOT_SAID.value, FOLLOW_UP_LABELS[FollowUpBy.NOT_SAID]
+
+
+class StandingChoices(models.TextChoices):
+    COUNTED = Standing.COUNTED.value, "Counted"
+    REPEAT = Standing.REPEAT.value, "Not counted: a repeat from the same connection"
+    HELD = Standing.HELD.value, "Held for review: arrived during a burst"
+    REJECTED = Standing.REJECTED.value, "Rejected by a moderator"
 
 
 # The columns the verdict reads, in the order of ``answers_from_row``; selectors fetch
@@ -83,10 +95,19 @@ class CallReport(models.Model):
     note = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX_CHARS)])
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo region.")
     received_on = models.DateField(help_text="The day the report arrived (no time of day).")
+    standing = models.CharField(
+        max_length=10,
+        choices=StandingChoices.choices,
+        default=StandingChoices.COUNTED,
+        help_text="Only counted reports feed the verdict; the rule that set it never reads the answers.",
+    )
 
     class Meta:
         ordering = ["-called_in", "-id"]
-        indexes = [models.Index(fields=["clinic", "discipline"], name="callreport_clinic_discipline")]
+        indexes = [
+            models.Index(fields=["clinic", "discipline"], name="callreport_clinic_discipline"),
+            models.Index(fields=["standing", "clinic"], name="callreport_standing_clinic"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(therapist_minutes__isnull=True) | models.Q(therapist_minutes__lte=MAX_MINUTES),
@@ -129,6 +150,59 @@ class CallReport(models.Model):
 
     def as_evidence(self) -> Evidence:
         return call_evidence(self.answers, called_in=self.called_in)
+
+
+class ReportArrival(models.Model):
+    """When a report about a clinic arrived, to the minute: the clinic-wide limits count these.
+    Not linked to the report; rows older than a day are deleted as new ones arrive."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    arrived_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["clinic", "arrived_at"], name="arrival_clinic_time"),
+            models.Index(fields=["arrived_at"], name="arrival_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report about clinic {self.clinic_id} at {self.arrived_at:%Y-%m-%d %H:%M}"
+
+
+class ReporterSighting(models.Model):
+    """A connection (a keyed hash of its address, never the address) that reported a clinic,
+    and the day it first did within the repeat window. Not linked to the report."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    reporter_key = models.CharField(max_length=64)
+    first_seen_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clinic", "reporter_key"], name="sighting_unique")]
+        indexes = [models.Index(fields=["first_seen_on"], name="sighting_first_seen")]
+
+    def __str__(self) -> str:
+        return f"A connection that reported clinic {self.clinic_id}, first on {self.first_seen_on}"
+
+
+class ModerationDecision(models.Model):
+    """A moderator's release or rejection of a held report: who, when, and the rule that held it."""
+
+    class Decision(models.TextChoices):
+        RELEASED = "released", "Released: counted from now on"
+        REJECTED = "rejected", "Rejected: never counted"
+
+    report = models.ForeignKey(CallReport, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    rule = models.CharField(max_length=200, help_text="The rule that held the report.")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {self.moderator} on {self.decided_at:%Y-%m-%d %H:%M}"
 
 
 # Plain dict lookups: selectors turn thousands of rows into answers per search.

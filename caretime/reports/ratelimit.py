@@ -64,6 +64,12 @@ def client_address(request: HttpRequest) -> str:
     return address
 
 
+def reporter_key(request: HttpRequest, clinic_id: int) -> str:
+    """A keyed hash of the connection and the clinic: lets repeated reports from one
+    connection about one clinic be counted once, without storing who sent them."""
+    return salted_hmac("caretime.reports.repeat", f"{client_key(client_address(request))}:{clinic_id}").hexdigest()[:32]
+
+
 def client_key(address: str) -> str:
     """A keyed hash of the address. IPv6 clients are grouped by /64: one home has a whole /64."""
     try:
@@ -99,7 +105,7 @@ def take_report_slot(*, request: HttpRequest, clinic_id: int, now: float | None 
         if count > limit.allowed:
             wait = max(1, int(remaining + 0.999))
             if refused is None or wait > refused.retry_after_seconds:
-                refused = RateLimited(wait, f"{limit.message} Please try again in {_duration(wait)}.")
+                refused = RateLimited(wait, f"{limit.message} Please try again in {duration(wait)}.")
     if refused is not None:
         for key in taken:
             with contextlib.suppress(ValueError):
@@ -107,7 +113,7 @@ def take_report_slot(*, request: HttpRequest, clinic_id: int, now: float | None 
     return refused
 
 
-def _duration(seconds: int) -> str:
+def duration(seconds: int) -> str:
     if seconds < 120:
         return f"{seconds} seconds"
     if seconds < 2 * HOUR:

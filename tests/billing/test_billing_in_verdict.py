@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from caretime.billing.services import compute_billing_indicators
+from caretime.core.evidence import EvidenceSource
 from caretime.directory.models import Clinic
 from tests.answers import MILL, ONE_ON_ONE
 from tests.billing.test_clinic_billing import YEAR, add_therapist
@@ -64,3 +65,28 @@ def test_billing_weighs_little_against_what_the_clinic_said(client: Client, grou
     sharing = [reason for reason in body["reasons"] if reason["question"] == "sharing"]
     assert sharing
     assert sharing[0]["conflicting"] is True
+
+
+def test_billing_counts_at_its_documented_weight(group_heavy_clinic: Clinic) -> None:
+    """docs/methodology.md: weight 0.3, dated at the last day of the claims year, halving every
+    365 days like any report. The figures are written out here so that changing the weight,
+    the half-life or the date in the code fails this test."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from caretime.core.verdict import Bar
+    from caretime.verdicts.selectors import care_time_for
+
+    today = timezone.now().date()
+    documented = 0.3 * 0.5 ** ((today - date(YEAR, 12, 31)).days / 365)
+    assessment = care_time_for(group_heavy_clinic, "pt", Bar(), as_of=today).assessment
+    assert assessment.evidence_counts == ((EvidenceSource.BILLING, 1),)
+    assert assessment.strength == pytest.approx(documented, rel=1e-9)
+    # the same weight is read on the path that ranks many clinics
+    from caretime.core.geo import bounding_box
+    from caretime.verdicts.evidence import evidence_in_box
+    from caretime.verdicts.selectors import Judge
+
+    judge = Judge(evidence_in_box(bounding_box(group_heavy_clinic.point, 1), "pt"), Bar(), today)
+    assert judge.quick(group_heavy_clinic.pk, "pt").strength == pytest.approx(documented, rel=1e-9)

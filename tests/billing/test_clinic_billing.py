@@ -128,7 +128,7 @@ def test_heavy_group_therapy_is_low_weight_evidence_of_shared_care(mill: Clinic)
     assert evidence.one_on_one_minutes == 23
     assert evidence.minutes_are_lower_bound is True
     assert evidence.weight == BILLING_EVIDENCE_WEIGHT < 1.0
-    assert evidence.observed_on == date(YEAR, 7, 1)
+    assert evidence.observed_on == date(YEAR, 12, 31)
     assert "2 clinicians" in evidence.summary
 
 

@@ -48,7 +48,7 @@ def test_a_new_user_records_a_mill_and_finds_better_clinics(live_server: Any, de
     page.wait_for_url(re.compile(r"/clinics/\?"))
     assert page.locator(".result").count() > 1
 
-    page.locator(f'.result a[href="/clinics/{clinic.pk}/"]').click()
+    page.locator(f'.result a[href^="/clinics/{clinic.pk}/?"]').click()
     page.get_by_role("heading", level=1, name=clinic.name).wait_for()
     page.get_by_role("link", name=re.compile("Before you book physical therapy, ask")).click()
 
@@ -62,7 +62,8 @@ def test_a_new_user_records_a_mill_and_finds_better_clinics(live_server: Any, de
 
     page.wait_for_url(re.compile(rf"/clinics/{clinic.pk}/pt/verdict/"))
     verdict = page.locator("#verdict-heading")
-    assert verdict.inner_text().strip() == "Verdict: Avoid"
+    assert verdict.inner_text().strip() == "Verdict: Avoid: signs of a patient mill Early signal (1 call)"
+    assert "Tell the clinic you are not interested" in page.locator(".next-step").first.inner_text()
     reasons = page.locator(".reason-avoid").all_inner_texts()
     assert len(reasons) == 3
     assert any("About 30 minutes or less" in r for r in reasons)

@@ -33,7 +33,7 @@ def test_results_are_nearest_first_with_distance_and_disciplines(
     html = response.content.decode()
     assert "3 clinics within 25 miles" in html
     assert "Physical therapy, Occupational therapy" in html
-    assert f'href="/clinics/{chicago_clinics["near"].pk}/"' in html
+    assert f'href="/clinics/{chicago_clinics["near"].pk}/?near=60614&amp;radius_miles=25"' in html
 
 
 def test_radius_excludes_clinics_beyond_it(client: Client, chicago_clinics: dict[str, Clinic]) -> None:
@@ -158,9 +158,17 @@ def test_list_and_profile_pages_use_a_fixed_number_of_queries(
     for index in range(15):
         make_clinic(f"Extra {index}", latitude=41.90, longitude=-87.64, insurance=("medicare", "cigna"))
     with django_assert_max_num_queries(8):  # type: ignore[operator]
-        client.get("/clinics/", {"near": "60614"})
-    with django_assert_max_num_queries(8):  # type: ignore[operator]
-        client.get(f"/clinics/{chicago_clinics['near'].pk}/")
+        listing = client.get("/clinics/", {"near": "60614"})
+    assert listing.status_code == 200
+    assert "18 clinics within 25 miles" in listing.content.decode()
+    assert listing.content.decode().count('class="result"') == 18
+    with django_assert_max_num_queries(9):  # type: ignore[operator]
+        profile = client.get(f"/clinics/{chicago_clinics['near'].pk}/")
+    assert profile.status_code == 200
+    html = profile.content.decode()
+    assert "Lincoln Park PT" in html
+    assert "What Medicare billing shows" in html
+    assert "Physical therapy: " in html  # the care-time section, one verdict per therapy
 
 
 def test_a_search_without_a_radius_shows_the_default_radius_it_used(

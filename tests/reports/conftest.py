@@ -36,7 +36,6 @@ def add_call(
         discipline=discipline,
         called_in=called_in or today(),
         answers=answers,
-        received_on=today(),
     )
 
 

@@ -177,15 +177,30 @@ def test_bad_verdict_queries_are_400(client: Client, clinic: Clinic, query: str,
 
 
 def test_alternatives_are_good_clinics_nearest_first(client: Client, lincoln_park: dict[str, Clinic]) -> None:
-    data = client.get(f"/api/v1/clinics/{lincoln_park['mill'].pk}/alternatives?discipline=pt&radius_miles=25").json()
-    assert data["kind"] == "good"
+    url = f"/api/v1/clinics/{lincoln_park['mill'].pk}/alternatives?discipline=pt"
+    data = client.get(f"{url}&radius_miles=25").json()
+    assert data["distances_from"] == "clinic"
     assert [item["name"] for item in data["items"]] == ["Near Good PT", "Far Good PT"]
-    near = client.get(f"/api/v1/clinics/{lincoln_park['mill'].pk}/alternatives?discipline=pt&radius_miles=5").json()
+    assert {item["status"] for item in data["items"]} == {"meets_bar"}
+    near = client.get(f"{url}&radius_miles=5").json()
     assert [item["name"] for item in near["items"]] == ["Near Good PT"]
-    strict = client.get(f"/api/v1/clinics/{lincoln_park['mill'].pk}/alternatives?discipline=pt&min_minutes=60").json()
-    assert strict["kind"] == "unknown"
-    assert all(item["verdict"] == "unknown" for item in strict["items"])
-    assert strict["items"][-1]["name"] == "Silent PT"  # no evidence: last
+    strict = client.get(f"{url}&min_minutes=60").json()
+    assert strict["items"] == []  # none meets a bar of 60, and nothing else is offered unasked
+    assert strict["unknown_available"] == 1
+    asked = client.get(f"{url}&min_minutes=60&include_unknown=true").json()
+    # only the clinic nothing speaks against: 55 and 40 minutes are below a bar of 60
+    assert [(item["name"], item["status"]) for item in asked["items"]] == [("Silent PT", "not_enough_known")]
+
+
+def test_alternatives_measure_from_the_persons_place(client: Client, lincoln_park: dict[str, Clinic]) -> None:
+    url = f"/api/v1/clinics/{lincoln_park['good_far'].pk}/alternatives?discipline=pt&radius_miles=5"
+    from_clinic = client.get(url).json()  # Evanston: nothing within 5 miles of the clinic
+    assert from_clinic["items"] == []
+    from_home = client.get(f"{url}&near=60614").json()
+    assert from_home["distances_from"].startswith("60614")
+    assert [item["name"] for item in from_home["items"]] == ["Near Good PT"]
+    assert from_home["items"][0]["distance_miles"] < 1.5
+    assert_error(client.get(f"{url}&near=Atlantis"), 400, "place_not_found", "")
 
 
 @pytest.mark.parametrize("query", ["discipline=pt&radius_miles=0", "discipline=pt&radius_miles=101", "radius_miles=5"])

@@ -14,7 +14,8 @@ from caretime.directory.demo import build_demo_region
 from caretime.directory.models import ClinicService
 from caretime.reports.demo import build_demo_call_reports
 from caretime.reports.models import CallReport
-from caretime.reports.selectors import Judge, evidence_for_clinics
+from caretime.verdicts.evidence import evidence_for_clinics
+from caretime.verdicts.selectors import Judge
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 15)

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caretime.core.geo import Point
-from caretime.core.verdict import Bar, Verdict
+from caretime.core.verdict import Bar, Status
 from caretime.directory.models import Clinic
 from caretime.directory.selectors import ClinicSearch
-from caretime.reports.selectors import Sort, search_with_verdicts
+from caretime.verdicts.selectors import Sort, search_with_verdicts
 from tests.answers import MILL, ONE_ON_ONE
 from tests.conftest import make_clinic
 from tests.reports.conftest import add_call
@@ -24,7 +24,7 @@ LINCOLN_PARK = Point(41.9214, -87.6513)
 
 
 def names_in_order(page: str) -> list[str]:
-    return re.findall(r'<h2><a href="/clinics/\d+/">([^<]+)</a></h2>', page)
+    return re.findall(r'<h2><a href="/clinics/\d+/[^"]*">([^<]+)</a></h2>', page)
 
 
 def test_results_show_verdicts_nearest_first_by_default(client: Client, lincoln_park: dict[str, Clinic]) -> None:
@@ -40,8 +40,14 @@ def test_results_sorted_by_verdict_then_distance(client: Client, lincoln_park: d
         reverse("clinic-search"), {"near": "60614", "discipline": "pt", "sort": "verdict"}
     ).content.decode()
     assert names_in_order(page) == ["Near Good PT", "Far Good PT", "Middling PT", "Silent PT", "Mill PT"]
-    assert "Good first, then Unknown, then Avoid" in page
-    assert "Good: 2, Unknown: 2, Avoid: 1." in page
+    assert "best verdict first (settled verdicts before early signals)" in page
+    counts = re.findall(r'<ul class="status-counts">(.*?)</ul>', page, re.S)[0]
+    assert re.findall(r"<li>([^<]+)</li>", counts) == [
+        "Good: meets your bar: 2",
+        "Unknown: below your bar: 1",
+        "Unknown: not enough known: 1",
+        "Avoid: signs of a patient mill: 1",
+    ]
 
 
 def test_verdict_sort_follows_the_bar(client: Client, lincoln_park: dict[str, Clinic]) -> None:
@@ -57,8 +63,8 @@ def test_without_a_therapy_each_offered_therapy_gets_its_verdict(client: Client,
     add_call(clinic, MILL, discipline="ot")
     add_call(clinic, ONE_ON_ONE, discipline="pt")
     page = client.get(reverse("clinic-search"), {"near": "60614", "sort": "verdict"}).content.decode()
-    assert 'Physical therapy: <span class="verdict verdict-good">' in page
-    assert 'Occupational therapy: <span class="verdict verdict-avoid">' in page
+    assert 'Physical therapy: <span class="verdict verdict-good status-meets_bar">' in page
+    assert 'Occupational therapy: <span class="verdict verdict-avoid status-mill_signs">' in page
 
 
 def test_an_unknown_sort_is_refused(client: Client, db: None) -> None:
@@ -82,17 +88,18 @@ def test_query_count_does_not_grow_with_clinics_or_reports(
     search = ClinicSearch(center=LINCOLN_PARK, radius_miles=25, discipline=discipline)
     today = timezone.now().date()
     _many_clinics(3, 1)
-    with django_assert_max_num_queries(6):
+    # the search, one query per evidence source (calls, billing), offered therapies, the page
+    with django_assert_max_num_queries(7):
         small = search_with_verdicts(search, bar=Bar(), sort=sort, as_of=today)
     _many_clinics(40, 3)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         large = search_with_verdicts(search, bar=Bar(), sort=sort, as_of=today)
     assert small.total == 3
     assert large.total == 43
     assert len(large.hits) == 20
     if sort == Sort.VERDICT:
-        ranks = [hit.best.rank for hit in large.hits]
+        ranks = [hit.best.sort_rank for hit in large.hits if hit.best]
         assert ranks == sorted(ranks, reverse=True)
-        # Without a therapy, a clinic ranks by its best therapy: OT (never called) is Unknown.
-        worst = Verdict.AVOID if discipline else Verdict.UNKNOWN
-        assert large.counts[Verdict.GOOD] + large.counts[worst] == 43
+        # Without a therapy, a clinic ranks by its best therapy: OT (never called) is not enough known.
+        worst = Status.MILL_SIGNS if discipline else Status.NOT_ENOUGH_KNOWN
+        assert large.counts[Status.MEETS_BAR] + large.counts[worst] == 43

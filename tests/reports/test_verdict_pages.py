@@ -48,15 +48,25 @@ def test_without_a_good_clinic_the_best_known_unknowns_are_labelled(
 ) -> None:
     client.post(reverse("set-bar"), {"min_minutes": "60", "every_visit": "yes", "next": "/"})
     page = verdict_page(client, lincoln_park["mill"])
-    assert "No clinic within 25 miles is known to meet your bar" in page
-    # The clinics with evidence come before the one nobody has called.
-    assert page.index("Near Good PT") < page.index("Silent PT")
+    assert "No clinic offering physical therapy within 25 miles is known to meet your bar" in page
+    # Nothing is offered under a label it does not deserve: only on request, and only the
+    # clinic nothing speaks against (55 and 40 minutes are below a bar of 60).
+    assert "Silent PT" not in page
+    assert "Also show 1 clinic we know too little about, with nothing known against it" in page
+    asked = verdict_page(client, lincoln_park["mill"], include_unknown="yes")
+    alternatives = asked[asked.index('id="alternatives-heading"') :]
+    assert "Silent PT" in alternatives
+    assert "Unknown: not enough known" in alternatives
+    assert "Near Good PT" not in alternatives
+    assert "Middling PT" not in alternatives
 
 
 def test_good_reminds_to_confirm_in_writing(client: Client, lincoln_park: dict[str, Clinic]) -> None:
     page = verdict_page(client, lincoln_park["good_near"])
     assert "verdict-good" in page
-    assert "Get the answers confirmed in writing when you book" in page
+    assert "Good: meets your bar" in page
+    assert "Call to book, and ask the clinic to confirm its answers in writing." in page
+    assert 'href="tel:3125550100"' in page
     assert "Clinics nearby" not in page
 
 
@@ -180,7 +190,8 @@ def test_said_and_reported_disagreeing_is_said_on_the_clinic_page(rf: Any, db: N
 
     from caretime.core.evidence import Evidence, EvidenceSource
     from caretime.core.verdict import Bar, assess, stated_versus_reported
-    from caretime.reports.selectors import CallSpread, DisciplineCareTime
+    from caretime.reports.selectors import CallSpread
+    from caretime.verdicts.selectors import DisciplineCareTime
 
     day = today()
     evidence = [
@@ -198,7 +209,7 @@ def test_said_and_reported_disagreeing_is_said_on_the_clinic_page(rf: Any, db: N
     clinic = make_clinic("Gap PT", latitude=41.92, longitude=-87.65)
     request = rf.get("/")
     html = render_to_string(
-        "reports/_clinic_care_time.html",
+        "verdicts/_clinic_care_time.html",
         {"clinic": clinic, "care_times": [care_time], "bar_form": None, "script": ()},
         request=request,
     )

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from caretime.billing.directory_seeds import directory_therapists
 from caretime.billing.generate import write_medicare_file
 from caretime.billing.medicare_file import HeaderStyle
-from caretime.billing.selectors import directory_therapists
 
 
 class Command(BaseCommand):

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from caretime.reports import views
+from caretime.verdicts import views
 
 urlpatterns = [
+    path("clinics/", views.clinic_search, name="clinic-search"),
+    path("clinics/<int:clinic_id>/", views.clinic_detail, name="clinic-detail"),
     path("clinics/<int:clinic_id>/<str:discipline>/ask/", views.ask_before_booking, name="ask-before-booking"),
     path("clinics/<int:clinic_id>/<str:discipline>/verdict/", views.clinic_verdict, name="clinic-verdict"),
     path("clinics/<int:clinic_id>/<str:discipline>/letters/", views.clinic_letters, name="clinic-letters"),

@@ -7,11 +7,14 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest
+from django.utils.http import urlencode
 
+from caretime.core.places import Place, PlaceNotFound, resolve_place
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Bar
 
 SESSION_KEY = "caretime.bar"
 RADIUS_SESSION_KEY = "caretime.search_radius_miles"
+PLACE_SESSION_KEY = "caretime.search_place"
 DEFAULT_RADIUS_MILES = 25
 MAX_RADIUS_MILES = 100
 
@@ -30,14 +33,34 @@ def save_bar(request: HttpRequest, bar: Bar) -> None:
     request.session[SESSION_KEY] = {"min_minutes": bar.min_one_on_one_minutes, "every_visit": bar.every_visit_required}
 
 
-def remember_search_radius(request: HttpRequest, radius_miles: float) -> None:
-    """Alternatives on a clinic page are looked for within the radius of the last search.
-
-    Only written into a session the person already has (from setting their bar or sending
-    a report): a plain search never creates a session or writes to the database.
+def remember_search(request: HttpRequest, radius_miles: float, near: str) -> None:
+    """Alternatives on a clinic page are looked for around the place and within the radius of
+    the last search. Result links carry both in the query (``origin_query``); they are also
+    kept in a session the person already has (from setting their bar or sending a report):
+    a plain search never creates a session or writes to the database.
     """
-    if request.session.session_key and request.session.get(RADIUS_SESSION_KEY) != radius_miles:
+    if not request.session.session_key:
+        return
+    if request.session.get(RADIUS_SESSION_KEY) != radius_miles:
         request.session[RADIUS_SESSION_KEY] = radius_miles
+    if request.session.get(PLACE_SESSION_KEY) != near:
+        request.session[PLACE_SESSION_KEY] = near
+
+
+def search_place(request: HttpRequest) -> Place | None:
+    """The place the person searched from (?near=, else the last search's), if it is one."""
+    text = request.GET.get("near", "") or request.session.get(PLACE_SESSION_KEY, "")
+    if not isinstance(text, str) or not text.strip() or len(text) > 100:
+        return None
+    try:
+        return resolve_place(text)
+    except PlaceNotFound:
+        return None
+
+
+def origin_query(near: str, radius_miles: float) -> str:
+    """``near=...&radius_miles=...`` for links from results to clinic pages."""
+    return urlencode({"near": near, "radius_miles": str(int(radius_miles))}) if near else ""
 
 
 def search_radius(request: HttpRequest) -> float:

@@ -1,0 +1,47 @@
+"""The one evidence path: every source's evidence about clinics, for one therapy or all.
+
+Every page, API endpoint, sort, alternatives list and compare table gets its evidence here
+and nowhere else, so two of them can never disagree about the same clinic. Each source keeps
+its own rules of what counts (e.g. only counted call reports, the latest billing year); this
+module only gathers. A new source (patient visit reports, worker reports, reviews with facts)
+joins by adding its two readers to ``_SOURCES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from caretime.billing.selectors import billing_evidence_for_clinics, billing_evidence_in_box
+from caretime.core.evidence import Evidence
+from caretime.core.geo import BoundingBox
+from caretime.reports.selectors import call_evidence_for_clinics, call_evidence_in_box
+
+EvidenceKey = tuple[int, str]  # (clinic id, discipline code)
+Found = dict[EvidenceKey, list[Evidence]]
+
+_SOURCES: tuple[
+    tuple[Callable[[Sequence[int], str | None], Found], Callable[[BoundingBox, str | None], Found]], ...
+] = (
+    (call_evidence_for_clinics, call_evidence_in_box),
+    (billing_evidence_for_clinics, billing_evidence_in_box),
+)
+
+
+def _merged(found: list[Found]) -> Found:
+    merged: Found = {}
+    for source in found:
+        for key, evidence in source.items():
+            merged.setdefault(key, []).extend(evidence)
+    return merged
+
+
+def evidence_for_clinics(clinic_ids: Sequence[int], discipline: str | None = None) -> Found:
+    """All evidence about a few clinics (a page of results, a clinic page): one query a source."""
+    if not clinic_ids:
+        return {}
+    return _merged([for_clinics(clinic_ids, discipline) for for_clinics, _ in _SOURCES])
+
+
+def evidence_in_box(box: BoundingBox, discipline: str | None = None) -> Found:
+    """All evidence about the clinics inside a search box: one query a source, no id list."""
+    return _merged([in_box(box, discipline) for _, in_box in _SOURCES])

@@ -1,0 +1,320 @@
+"""Reads for verdicts: one clinic's care time, search by verdict, alternatives, compare.
+
+Every function reads its evidence through ``caretime.verdicts.evidence`` and judges it with
+``caretime.core.verdict``, in a fixed number of queries whatever the number of clinics or
+reports. Ranking many clinics uses ``quick_verdict`` (the same rule without the reasons);
+full assessments are made only for the clinics shown.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from caretime.core.evidence import Evidence, EvidenceSource
+from caretime.core.geo import Point, bounding_box, distance_miles
+from caretime.core.verdict import (
+    NOTHING_KNOWN,
+    STATED_SOURCES,
+    Assessment,
+    Bar,
+    Disagreement,
+    QuickVerdict,
+    Status,
+    assess,
+    quick_verdict,
+    stated_versus_reported,
+)
+from caretime.directory.models import Clinic, ClinicService, DisciplineChoices, in_box
+from caretime.directory.selectors import (
+    PAGE_SIZE,
+    ClinicSearch,
+    PageNumbers,
+    clinics_within,
+    search_clinics,
+    with_listing_details,
+)
+from caretime.reports.selectors import CallSpread, stated_answers
+from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics, evidence_in_box
+
+
+class Sort(enum.StrEnum):
+    DISTANCE = "distance"
+    VERDICT = "verdict"
+
+
+class Judge:
+    """Verdicts for many clinics under one bar, from evidence gathered once."""
+
+    def __init__(self, evidence: dict[EvidenceKey, list[Evidence]], bar: Bar, as_of: date) -> None:
+        self.evidence = evidence
+        self.bar = bar
+        self.as_of = as_of
+        self.nothing = assess([], bar, as_of=as_of)
+        self._done: dict[EvidenceKey, Assessment] = {}
+        self._quick: dict[EvidenceKey, QuickVerdict] = {}
+
+    def __call__(self, clinic_id: int, discipline: str) -> Assessment:
+        key = (clinic_id, discipline)
+        if key not in self.evidence:
+            return self.nothing
+        if key not in self._done:
+            self._done[key] = assess(self.evidence[key], self.bar, as_of=self.as_of)
+        return self._done[key]
+
+    def quick(self, clinic_id: int, discipline: str) -> QuickVerdict:
+        key = (clinic_id, discipline)
+        if key not in self.evidence:
+            return NOTHING_KNOWN
+        if key not in self._quick:
+            self._quick[key] = quick_verdict(self.evidence[key], self.bar, as_of=self.as_of)
+        return self._quick[key]
+
+
+# --- one clinic -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DisciplineCareTime:
+    discipline: str
+    label: str
+    assessment: Assessment
+    stated: CallSpread
+    reported_counts: tuple[tuple[EvidenceSource, int], ...]
+    disagreements: tuple[Disagreement, ...]
+    under_review: bool = False  # reports held after a burst wait for a moderator
+
+    @property
+    def reported_total(self) -> int:
+        return sum(n for _, n in self.reported_counts)
+
+
+def _care_time(
+    code: str, evidence: list[Evidence], stated: CallSpread, bar: Bar, as_of: date, *, under_review: bool
+) -> DisciplineCareTime:
+    # People's words (calls, and later patient and worker reports) are compared with each
+    # other; billing has its own section on the page and joins only the verdict.
+    said = [e for e in evidence if e.source != EvidenceSource.BILLING]
+    reported = Counter(e.source for e in said if e.source not in STATED_SOURCES)
+    return DisciplineCareTime(
+        discipline=code,
+        label=DisciplineChoices(code).label,
+        assessment=assess(evidence, bar, as_of=as_of),
+        stated=stated,
+        reported_counts=tuple(sorted(reported.items())),
+        disagreements=stated_versus_reported(said, bar, as_of=as_of),
+        under_review=under_review,
+    )
+
+
+def care_times(clinic_ids: Sequence[int], discipline: str, bar: Bar, *, as_of: date) -> dict[int, DisciplineCareTime]:
+    """One therapy's care time at several clinics (compare, or one clinic's verdict page)."""
+    evidence = evidence_for_clinics(clinic_ids, discipline)
+    stated = stated_answers(clinic_ids, discipline)
+    return {
+        clinic_id: _care_time(
+            discipline,
+            evidence.get((clinic_id, discipline), []),
+            stated.spread(clinic_id, discipline),
+            bar,
+            as_of,
+            under_review=clinic_id in stated.under_review,
+        )
+        for clinic_id in clinic_ids
+    }
+
+
+def care_time_for(clinic: Clinic, discipline: str, bar: Bar, *, as_of: date) -> DisciplineCareTime:
+    return care_times([clinic.pk], discipline, bar, as_of=as_of)[clinic.pk]
+
+
+def clinic_care_time(clinic: Clinic, bar: Bar, *, as_of: date) -> list[DisciplineCareTime]:
+    """Per therapy the clinic offers (or has evidence for): verdict, stated and reported."""
+    evidence = evidence_for_clinics([clinic.pk])
+    stated = stated_answers([clinic.pk])
+    found = {code for _, code in evidence}
+    codes = [c.value for c in DisciplineChoices if c.value in set(clinic.disciplines) | found]
+    return [
+        _care_time(
+            code,
+            evidence.get((clinic.pk, code), []),
+            stated.spread(clinic.pk, code),
+            bar,
+            as_of,
+            under_review=clinic.pk in stated.under_review,
+        )
+        for code in codes
+    ]
+
+
+# --- many clinics ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DisciplineVerdict:
+    discipline: str
+    label: str
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
+class VerdictHit:
+    clinic: Clinic
+    distance_miles: float | None
+    verdicts: tuple[DisciplineVerdict, ...]
+
+    @property
+    def best(self) -> Assessment | None:
+        return max((v.assessment for v in self.verdicts), key=lambda a: a.sort_rank, default=None)
+
+
+@dataclass(frozen=True)
+class VerdictSearchPage(PageNumbers):
+    hits: list[VerdictHit]
+    total: int
+    page: int
+    page_size: int
+    sort: Sort
+    bar: Bar
+    discipline: str | None = None
+    counts: dict[Status, int] = field(default_factory=dict)  # only known when sorted by verdict
+
+    @property
+    def status_counts(self) -> list[tuple[Status, int]]:
+        """Clinics per status, best first (known only when sorted by verdict)."""
+        order = (
+            Status.MEETS_BAR,
+            Status.BELOW_BAR,
+            Status.NOT_ENOUGH_KNOWN,
+            Status.REPORTS_DISAGREE,
+            Status.MILL_SIGNS,
+        )
+        return [(s, self.counts[s]) for s in order if self.counts.get(s)]
+
+
+def _verdicts(clinic: Clinic, discipline: str | None, judge: Judge) -> tuple[DisciplineVerdict, ...]:
+    codes = [discipline] if discipline else clinic.disciplines
+    return tuple(DisciplineVerdict(code, DisciplineChoices(code).label, judge(clinic.pk, code)) for code in codes)
+
+
+def search_with_verdicts(
+    search: ClinicSearch, *, bar: Bar, sort: Sort, as_of: date, page: int = 1, page_size: int = PAGE_SIZE
+) -> VerdictSearchPage:
+    """The directory search with each clinic's verdict under the person's bar.
+
+    By distance, the plain search runs unchanged and only the shown page is judged. By
+    verdict, every clinic in the radius is judged from evidence fetched by the search box,
+    then ranked best first (settled before early signals) and by distance within a rank.
+    """
+    if sort == Sort.DISTANCE or search.center is None:
+        plain = search_clinics(search, page=page, page_size=page_size)
+        judge = Judge(evidence_for_clinics([h.clinic.pk for h in plain.hits], search.discipline), bar, as_of)
+        hits = [
+            VerdictHit(h.clinic, h.distance_miles, _verdicts(h.clinic, search.discipline, judge)) for h in plain.hits
+        ]
+        return VerdictSearchPage(hits, plain.total, page, page_size, Sort.DISTANCE, bar, search.discipline)
+
+    within = clinics_within(
+        search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance
+    )
+    box = bounding_box(search.center, search.radius_miles)
+    judge = Judge(evidence_in_box(box, search.discipline), bar, as_of)
+    if search.discipline:
+        offered: dict[int, list[str]] = {}
+    else:
+        offered = {}
+        for clinic_id, code in ClinicService.objects.filter(in_box(box, via="clinic__")).values_list(
+            "clinic_id", "discipline"
+        ):
+            offered.setdefault(clinic_id, []).append(code)
+
+    def best(clinic_id: int) -> QuickVerdict:
+        codes = [search.discipline] if search.discipline else offered.get(clinic_id, [])
+        return max((judge.quick(clinic_id, code) for code in codes), key=lambda q: q.sort_rank, default=NOTHING_KNOWN)
+
+    judged = [(best(cid), miles, cid) for miles, cid in within]
+    ranked = sorted(judged, key=lambda jmc: (-jmc[0].sort_rank, jmc[1], jmc[2]))
+    counts = Counter(quick.status for quick, _, _ in ranked)
+    offset = (page - 1) * page_size
+    shown = ranked[offset : offset + page_size]
+    by_id = with_listing_details(Clinic.objects.all()).in_bulk([cid for _, _, cid in shown])
+    hits = [VerdictHit(by_id[cid], miles, _verdicts(by_id[cid], search.discipline, judge)) for _, miles, cid in shown]
+    return VerdictSearchPage(hits, len(ranked), page, page_size, Sort.VERDICT, bar, search.discipline, dict(counts))
+
+
+@dataclass(frozen=True)
+class Alternative:
+    clinic: Clinic
+    distance_miles: float
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """Clinics to go to instead: those that meet the bar and, when the person asks for them,
+    clinics we know too little about that have no evidence against them."""
+
+    items: tuple[Alternative, ...]
+    radius_miles: float
+    discipline: str
+    from_place: str  # the place the distances are measured from; empty: from the clinic itself
+    include_unknown: bool
+    unknown_available: int  # clinics with nothing known against them, offered when asked for
+
+
+ALTERNATIVES_SHOWN = 5
+
+
+def alternatives_for(
+    *,
+    clinic: Clinic,
+    discipline: str,
+    bar: Bar,
+    radius_miles: float,
+    as_of: date,
+    origin: tuple[Point, str] | None = None,
+    include_unknown: bool = False,
+    limit: int = ALTERNATIVES_SHOWN,
+) -> Alternatives:
+    """The clinics within the radius of the person's place (``origin``: point and label), or
+    of the clinic when they gave none, that meet the bar, settled verdicts first, then nearest.
+    With ``include_unknown``, then the nearest clinics of which not enough is known and
+    nothing at all speaks against them."""
+    center, place_label = origin if origin else (clinic.point, "")
+    within = [(m, cid) for m, cid in clinics_within(center, radius_miles, discipline=discipline) if cid != clinic.pk]
+    judge = Judge(evidence_in_box(bounding_box(center, radius_miles), discipline), bar, as_of)
+    quick = {cid: judge.quick(cid, discipline) for _, cid in within}
+    meeting = [(m, cid) for m, cid in within if quick[cid].status == Status.MEETS_BAR]
+    meeting.sort(key=lambda mc: (-quick[mc[1]].sort_rank, mc[0], mc[1]))
+    clean = [
+        (m, cid)
+        for m, cid in within
+        if quick[cid].status == Status.NOT_ENOUGH_KNOWN and not quick[cid].evidence_against
+    ]
+    picked = (meeting + (clean if include_unknown else []))[:limit]
+    by_id = with_listing_details(Clinic.objects.all()).in_bulk([cid for _, cid in picked])
+    items = tuple(Alternative(by_id[cid], miles, judge(cid, discipline)) for miles, cid in picked)
+    return Alternatives(items, radius_miles, discipline, place_label, include_unknown, len(clean))
+
+
+@dataclass(frozen=True)
+class ComparedClinic:
+    clinic: Clinic
+    distance_miles: float | None
+    care_time: DisciplineCareTime
+
+
+def compare_clinics(
+    clinic_ids: Sequence[int], *, discipline: str, bar: Bar, as_of: date, center: Point | None
+) -> list[ComparedClinic]:
+    """2-4 clinics side by side, in the order asked, with their verdicts and stated answers."""
+    by_id = with_listing_details(Clinic.objects.all()).in_bulk(list(clinic_ids))
+    found = care_times(list(by_id), discipline, bar, as_of=as_of)
+    return [
+        ComparedClinic(by_id[cid], distance_miles(center, by_id[cid].point) if center else None, found[cid])
+        for cid in clinic_ids
+        if cid in by_id
+    ]

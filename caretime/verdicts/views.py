@@ -1,0 +1,312 @@
+"""Pages that show verdicts: search results, the clinic page, the verdict and what to do next,
+ask before booking, letters, compare, and the person's bar. Each view fetches, validates,
+calls a selector or service, and renders what it passes; templates do not query."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caretime.billing.selectors import CAVEATS, clinic_billing
+from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
+from caretime.core.evidence import Standing
+from caretime.core.places import PlaceNotFound, describe_location, resolve_place
+from caretime.core.verdict import Verdict
+from caretime.directory.forms import ClinicSearchForm
+from caretime.directory.models import Clinic, DisciplineChoices
+from caretime.directory.selectors import clinic_for_page
+from caretime.reports.forms import CallReportForm, CompareForm
+from caretime.reports.letters import letters_for, sms_link
+from caretime.reports.ratelimit import RateLimited, reporter_key, take_report_slot
+from caretime.reports.script import call_script
+from caretime.reports.services import ClinicReportLimit, ReportRefused, clinic_report_limit, record_call_report
+from caretime.verdicts.bar import (
+    BarForm,
+    bar_from_session,
+    origin_query,
+    remember_search,
+    save_bar,
+    search_place,
+    search_radius,
+)
+from caretime.verdicts.selectors import (
+    Sort,
+    alternatives_for,
+    care_time_for,
+    clinic_care_time,
+    compare_clinics,
+    search_with_verdicts,
+)
+
+
+def clinic_search(request: HttpRequest) -> HttpResponse:
+    form = ClinicSearchForm.from_query(request.GET)
+    if not form.is_valid():
+        return render(request, "verdicts/results.html", {"form": form}, status=400)
+    page_number = _page_number(request)
+    if page_number is None:
+        return render(request, "verdicts/results.html", {"form": form, "page_error": True}, status=400)
+    sort = _sort(request)
+    if sort is None:
+        return render(request, "verdicts/results.html", {"form": form, "sort_error": True}, status=400)
+    search = form.to_search()
+    bar = bar_from_session(request)
+    remember_search(request, search.radius_miles, form.cleaned_data["near"])
+    results = search_with_verdicts(search, bar=bar, sort=sort, as_of=timezone.now().date(), page=page_number)
+    return render(
+        request,
+        "verdicts/results.html",
+        {
+            "form": form,
+            "place": form.place,
+            "results": results,
+            "query": _query_without_page(request),
+            "sort_query": _query_without_page(request, also="sort"),
+            "origin_query": origin_query(form.cleaned_data["near"], search.radius_miles),
+            "bar_form": BarForm.for_bar(bar, request.get_full_path()),
+        },
+    )
+
+
+def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
+    clinic = clinic_for_page(clinic_id)
+    if clinic is None:
+        raise Http404("No clinic with that number.")
+    bar = bar_from_session(request)
+    return render(
+        request,
+        "verdicts/clinic.html",
+        {
+            "clinic": clinic,
+            "place_description": describe_location(clinic.point, clinic.city, clinic.state, clinic.zip_code),
+            "care_times": clinic_care_time(clinic, bar, as_of=timezone.now().date()),
+            "bar_form": BarForm.for_bar(bar, request.get_full_path()),
+            "script": call_script(bar),
+            "origin_query": _origin_query(request),
+            "billing_figures": clinic_billing(clinic.pk),
+            "billing_caveats": CAVEATS,
+            "group_threshold_percent": round(GROUP_SHARE_NOT_ONE_ON_ONE * 100),
+        },
+    )
+
+
+def _clinic_and_discipline(clinic_id: int, discipline: str) -> Clinic:
+    if discipline not in DisciplineChoices.values:
+        raise Http404("No such therapy.")
+    clinic = clinic_for_page(clinic_id)
+    if clinic is None:
+        raise Http404("No clinic with that number.")
+    if clinic.disciplines and discipline not in clinic.disciplines:
+        raise Http404("This clinic is not listed for that therapy.")
+    return clinic
+
+
+_RECORDED = {
+    Standing.COUNTED: _("Thank you. What the clinic said is recorded and counted below."),
+    Standing.REPEAT: _(
+        "Thank you. What the clinic said is recorded. A report from this connection about this clinic "
+        "already counts this month, so this one is kept but not counted again."
+    ),
+    Standing.HELD: _(
+        "Thank you. What the clinic said is recorded. This clinic has had unusually many reports in the "
+        "last hour, so new ones wait for a moderator before they count."
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def ask_before_booking(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
+    """The call script for one clinic and therapy, and the form to record what they said."""
+    clinic = _clinic_and_discipline(clinic_id, discipline)
+    today = timezone.now().date()
+    status = 200
+    refused: RateLimited | None = None
+    if request.method == "POST":
+        form = CallReportForm(request.POST, clinic=clinic, today=today)
+        if form.is_valid():
+            refused = clinic_report_limit(clinic.pk) or take_report_slot(request=request, clinic_id=clinic.pk)
+            if refused is None:
+                try:
+                    report = record_call_report(
+                        clinic=clinic,
+                        discipline=form.cleaned_data["discipline"],
+                        called_in=form.cleaned_data["called_in"],
+                        answers=form.answers,
+                        note=form.cleaned_data["note"],
+                        reporter_key=reporter_key(request, clinic.pk),
+                    )
+                except ClinicReportLimit as limit:
+                    refused = limit.refused
+                except ReportRefused as problem:
+                    form.add_error(None, str(problem))
+                else:
+                    messages.success(request, str(_RECORDED[Standing(report.standing)]))
+                    return redirect("clinic-verdict", clinic_id=clinic.pk, discipline=report.discipline)
+        status = 429 if refused is not None else 400
+    else:
+        form = CallReportForm(
+            clinic=clinic, today=today, initial={"discipline": discipline, "called_in": f"{today:%Y-%m}"}
+        )
+    bar = bar_from_session(request)
+    response = render(
+        request,
+        "verdicts/ask.html",
+        {
+            "clinic": clinic,
+            "discipline": discipline,
+            "discipline_label": DisciplineChoices(discipline).label,
+            "script": call_script(bar),
+            "form": form,
+            "care_time": care_time_for(clinic, discipline, bar, as_of=today),
+            "rate_message": refused.message if refused else "",
+        },
+        status=status,
+    )
+    if refused is not None:
+        response["Retry-After"] = str(refused.retry_after_seconds)
+    return response
+
+
+@require_GET
+def clinic_verdict(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
+    """The verdict, its reasons, stated versus reported, and what to do next."""
+    clinic = _clinic_and_discipline(clinic_id, discipline)
+    today = timezone.now().date()
+    bar = bar_from_session(request)
+    care_time = care_time_for(clinic, discipline, bar, as_of=today)
+    alternatives = None
+    if care_time.assessment.verdict != Verdict.GOOD:
+        place = search_place(request)
+        alternatives = alternatives_for(
+            clinic=clinic,
+            discipline=discipline,
+            bar=bar,
+            radius_miles=search_radius(request),
+            as_of=today,
+            origin=(place.point, place.label) if place else None,
+            include_unknown=request.GET.get("include_unknown") == "yes",
+        )
+    letters = letters_for(clinic, discipline, care_time.assessment)
+    return render(
+        request,
+        "verdicts/verdict.html",
+        {
+            "clinic": clinic,
+            "discipline": discipline,
+            "discipline_label": DisciplineChoices(discipline).label,
+            "care_time": care_time,
+            "alternatives": alternatives,
+            "origin_query": _origin_query(request),
+            "not_interested": letters["not-interested"],
+            "not_interested_sms": sms_link(clinic, letters["not-interested"]),
+            "script": call_script(bar),
+            "bar_form": BarForm.for_bar(bar, request.get_full_path()),
+        },
+    )
+
+
+@require_GET
+def clinic_letters(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
+    """Messages and request letters as plain text to copy, send or print."""
+    clinic = _clinic_and_discipline(clinic_id, discipline)
+    bar = bar_from_session(request)
+    care_time = care_time_for(clinic, discipline, bar, as_of=timezone.now().date())
+    letters = letters_for(clinic, discipline, care_time.assessment)
+    chosen = request.GET.get("print")
+    if chosen is not None:
+        if chosen not in letters:
+            raise Http404("No such letter.")
+        return render(request, "verdicts/letter_print.html", {"clinic": clinic, "letter": letters[chosen]})
+    return render(
+        request,
+        "verdicts/letters.html",
+        {
+            "clinic": clinic,
+            "discipline": discipline,
+            "discipline_label": DisciplineChoices(discipline).label,
+            "care_time": care_time,
+            "letters": list(letters.values()),
+            "sms": sms_link(clinic, letters["not-interested"]),
+        },
+    )
+
+
+@require_POST
+def set_bar(request: HttpRequest) -> HttpResponse:
+    """Keep the person's bar in their session and go back to where they were."""
+    form = BarForm(request.POST)
+    next_url = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    if not form.is_valid():
+        return render(request, "verdicts/bar_error.html", {"bar_form": form, "next_url": next_url}, status=400)
+    save_bar(request, form.to_bar())
+    return redirect(next_url)
+
+
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    """2 to 4 clinics side by side under the person's bar."""
+    form = CompareForm(request.GET)
+    if not form.is_valid():
+        return render(request, "verdicts/compare.html", {"form": form}, status=400)
+    discipline = form.cleaned_data["discipline"] or DisciplineChoices.PHYSICAL_THERAPY.value
+    center = None
+    place_label = ""
+    if form.cleaned_data["near"]:
+        try:
+            place = resolve_place(form.cleaned_data["near"])
+            center, place_label = place.point, place.label
+        except PlaceNotFound:
+            center = None
+    bar = bar_from_session(request)
+    compared = compare_clinics(
+        form.cleaned_data["clinic"], discipline=discipline, bar=bar, as_of=timezone.now().date(), center=center
+    )
+    if len(compared) < 2:
+        form.add_error("clinic", "Some of those clinics do not exist; choose 2 to 4 clinics from a search.")
+        return render(request, "verdicts/compare.html", {"form": form}, status=400)
+    return render(
+        request,
+        "verdicts/compare.html",
+        {
+            "form": form,
+            "compared": compared,
+            "discipline": discipline,
+            "discipline_label": DisciplineChoices(discipline).label,
+            "place_label": place_label,
+            "bar_form": BarForm.for_bar(bar, request.get_full_path()),
+            "disciplines": DisciplineChoices.choices,
+        },
+    )
+
+
+def _origin_query(request: HttpRequest) -> str:
+    """The place and radius of the search a page was reached from, to pass on in its links."""
+    return origin_query(request.GET.get("near", "")[:100], search_radius(request))
+
+
+def _page_number(request: HttpRequest) -> int | None:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 10_000 else None
+
+
+def _sort(request: HttpRequest) -> Sort | None:
+    raw = request.GET.get("sort", Sort.DISTANCE.value)
+    return Sort(raw) if raw in {s.value for s in Sort} else None
+
+
+def _query_without_page(request: HttpRequest, also: str = "") -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    if also:
+        params.pop(also, None)
+    return params.urlencode()
