@@ -46,7 +46,7 @@ def main() -> None:
     from caretime.directory.models import Clinic
     from caretime.directory.selectors import ClinicSearch, search_clinics
     from caretime.reports.models import CallReport
-    from caretime.reports.selectors import Sort, alternatives_for, search_with_verdicts
+    from caretime.verdicts.selectors import Sort, alternatives_for, search_with_verdicts
 
     today = timezone.now().date()
     center = resolve_place("60614").point
