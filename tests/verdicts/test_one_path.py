@@ -83,7 +83,11 @@ def _statuses_everywhere(client: Client, clinics: list[Clinic], bar: Bar) -> dic
         seen.setdefault("verdict page", {})[clinic.pk] = verdict.context["care_time"].assessment.status.value
         api = client.get(
             f"/api/v1/clinics/{clinic.pk}/verdict",
-            {"discipline": "pt", "min_minutes": bar.min_one_on_one_minutes, "every_visit": bar.every_visit_required},
+            {
+                "discipline": "pt",
+                "min_minutes": bar.min_one_on_one_minutes,
+                "every_visit": str(bar.every_visit_required),
+            },
         ).json()
         seen.setdefault("API", {})[clinic.pk] = api["status"]
     for sort in ("distance", "verdict"):
@@ -91,7 +95,7 @@ def _statuses_everywhere(client: Client, clinics: list[Clinic], bar: Bar) -> dic
         seen[f"results by {sort}"] = {
             hit.clinic.pk: hit.verdicts[0].assessment.status.value for hit in results.context["results"].hits
         }
-    compared = client.get(reverse("compare"), {"clinic": [c.pk for c in clinics], "discipline": "pt"})
+    compared = client.get(reverse("compare"), {"clinic": [str(c.pk) for c in clinics], "discipline": "pt"})
     seen["compare"] = {item.clinic.pk: item.care_time.assessment.status.value for item in compared.context["compared"]}
     alternatives: dict[int, str] = {}
     for clinic in clinics:
@@ -102,7 +106,7 @@ def _statuses_everywhere(client: Client, clinics: list[Clinic], bar: Bar) -> dic
                 "near": "60614",
                 "include_unknown": "true",
                 "min_minutes": bar.min_one_on_one_minutes,
-                "every_visit": bar.every_visit_required,
+                "every_visit": str(bar.every_visit_required),
             },
         ).json()
         for item in found["items"]:
