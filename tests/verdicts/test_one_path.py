@@ -85,7 +85,7 @@ def _statuses_everywhere(client: Client, clinics: list[Clinic], bar: Bar) -> dic
             f"/api/v1/clinics/{clinic.pk}/verdict",
             {
                 "discipline": "pt",
-                "min_minutes": bar.min_one_on_one_minutes,
+                "min_minutes": str(bar.min_one_on_one_minutes),
                 "every_visit": str(bar.every_visit_required),
             },
         ).json()
@@ -105,7 +105,7 @@ def _statuses_everywhere(client: Client, clinics: list[Clinic], bar: Bar) -> dic
                 "discipline": "pt",
                 "near": "60614",
                 "include_unknown": "true",
-                "min_minutes": bar.min_one_on_one_minutes,
+                "min_minutes": str(bar.min_one_on_one_minutes),
                 "every_visit": str(bar.every_visit_required),
             },
         ).json()
