@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from caretime.core.evidence import Evidence, EvidenceSource
 from caretime.core.verdict import (
-    HALF_LIFE_DAYS,
     Bar,
     Effect,
     Leaning,
@@ -173,8 +172,11 @@ def test_shared_time_is_an_upper_bound_on_one_on_one_time() -> None:
 
 
 def test_older_evidence_counts_less_with_the_stated_half_life() -> None:
-    item = call(shared=True, days_old=HALF_LIFE_DAYS)
+    # written out, not read from the code: a year halves the weight, two years quarter it
+    item = call(shared=True, days_old=365)
     assert aged_weight(item, TODAY) == pytest.approx(0.5)
+    assert aged_weight(call(shared=True, days_old=730), TODAY) == pytest.approx(0.25)
+    assert aged_weight(call(shared=True, days_old=90), TODAY) == pytest.approx(0.5 ** (90 / 365))
     assert aged_weight(call(shared=True, days_old=-30), TODAY) == 1.0  # dated in the future: counts as today
     # One fresh report of one-on-one outweighs one a year old of sharing, but not twice over.
     assert assess([call(shared=False), item], BAR, as_of=TODAY).leaning(Question.SHARING) == Leaning.GOOD

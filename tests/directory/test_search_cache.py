@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from caretime.directory.demo import build_demo_region
-from caretime.directory.models import Clinic
+from caretime.directory.models import Clinic, InsurancePlan
 from caretime.directory.search_cache import directory_changed
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,11 @@ def test_rebuilding_the_demo_region_is_seen_at_once(client: Client) -> None:
 
 
 def test_refused_searches_are_not_cached(client: Client, chicago_clinics: dict[str, Clinic]) -> None:
-    refused = client.get("/api/v1/clinics", {"near": "60614", "insurance": "acme"})
+    query = {"near": "60614", "insurance": "acme-health"}
+    refused = client.get("/api/v1/clinics", query)
     assert refused.status_code == 400
-    assert client.get("/api/v1/clinics", {"near": "60614", "insurance": "acme"}).status_code == 400
+    # once the plan exists the same search is answered: a cached refusal would still say 400
+    InsurancePlan.objects.create(name="Acme Health", slug="acme-health")
+    answered = client.get("/api/v1/clinics", query)
+    assert answered.status_code == 200
+    assert answered.json()["total"] == 0

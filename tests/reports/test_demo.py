@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from caretime.core.verdict import Bar, Verdict
+from caretime.core.verdict import Bar, Status
 from caretime.directory.demo import build_demo_region
 from caretime.directory.models import ClinicService
 from caretime.reports.demo import build_demo_call_reports
@@ -29,17 +29,18 @@ def snapshot() -> list[tuple[object, ...]]:
     )
 
 
-def test_demo_reports_show_good_avoid_and_unknown_and_are_flagged() -> None:
-    build_demo_region(seed=1, clinics=60)
+def test_demo_reports_show_every_status_and_are_flagged() -> None:
+    build_demo_region(seed=1, clinics=300)  # the region `make run` loads
     written = build_demo_call_reports(seed=1, today=TODAY)
-    assert written == CallReport.objects.count() > 0
+    assert written == CallReport.objects.count()
+    assert written > 0
     assert not CallReport.objects.filter(is_demo=False).exists()
     pairs = list(ClinicService.objects.values_list("clinic_id", "discipline"))
     judge = Judge(evidence_for_clinics(sorted({c for c, _ in pairs})), Bar(), TODAY)
-    verdicts = Counter(judge(c, d).verdict for c, d in pairs)
-    assert verdicts[Verdict.GOOD]
-    assert verdicts[Verdict.AVOID]
-    assert verdicts[Verdict.UNKNOWN]
+    statuses = Counter(judge(c, d).status for c, d in pairs)
+    # a person trying the demo meets each of the five statuses under the default bar
+    assert set(statuses) == set(Status), statuses
+    assert any(judge(c, d).early_signal for c, d in pairs)
 
 
 def test_demo_reports_are_deterministic_for_a_seed() -> None:
