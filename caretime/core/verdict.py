@@ -472,11 +472,11 @@ class _Sums:
     def contested(self, bad: _Bucket, good: _Bucket) -> bool:
         """Both sides have evidence, enough of it to matter, and neither prevails."""
         b, g = self.support[bad], self.support[good]
+        # (A bad answer that outweighs makes Avoid before this is asked, where it can.)
         return (
             b > 0
             and g > 0
             and max(b, g) >= MIN_DECIDING_SUPPORT
-            and not self.avoids(bad, good)
             and not self.settled(good, bad)
             and not self.settled(bad, good)
         )

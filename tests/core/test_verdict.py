@@ -343,6 +343,12 @@ def test_nothing_known_and_unsettled_answers_are_not_enough_known() -> None:
     assert status(ancient) == Status.NOT_ENOUGH_KNOWN
 
 
+def test_a_lean_below_the_bar_that_does_not_prevail_is_reports_disagree() -> None:
+    forty, fifty = call(minutes=40, shared=False, every_visit=True), call(minutes=50, shared=False, every_visit=True)
+    assert status(forty, forty, forty, fifty, fifty) == Status.REPORTS_DISAGREE  # 3 against 2
+    assert status(forty, forty, fifty) == Status.BELOW_BAR  # 2 against 1 prevails
+
+
 def test_an_even_split_is_reports_disagree_and_never_good() -> None:
     assert status(GOOD_CALL, GOOD_CALL, patients(2, shared=True)) == Status.REPORTS_DISAGREE
     assert status(GOOD_CALL, GOOD_CALL, patients(1, shared=True)) == Status.MEETS_BAR  # 2 against 1 prevails

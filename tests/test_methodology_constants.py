@@ -1,0 +1,90 @@
+"""docs/methodology.md states the numbers and words the code uses.
+
+Every expected phrase is built from the constant itself, so changing a constant in the code
+without changing the page fails here. Numbers the page writes in words are looked up in small
+dictionaries; a value missing from a dictionary fails too, asking for the page to be reworded.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from caretime.billing.selectors import claims_observed_on
+from caretime.core.billing import BILLING_EVIDENCE_WEIGHT
+from caretime.core.evidence import (
+    BURST_REPORTS_PER_HOUR,
+    CLINIC_REPORTS_PER_DAY,
+    OLDEST_REPORT_MONTHS,
+    REPEAT_WINDOW_DAYS,
+)
+from caretime.core.verdict import (
+    DEFAULT_BAR_MINUTES,
+    HALF_LIFE_DAYS,
+    MAX_BAR_MINUTES,
+    MIN_BAR_MINUTES,
+    MIN_DECIDING_SUPPORT,
+    PREVAIL_RATIO,
+    SHORT_MINUTES,
+    Status,
+)
+from caretime.reports.ratelimit import REPORTS_PER_CLINIC_PER_DAY, REPORTS_PER_HOUR
+
+METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
+# Line breaks in the page do not matter.
+TEXT = " ".join(METHODOLOGY.read_text().split())
+
+RATIO_WORDS = {2.0: "at least twice"}
+SUPPORT_WORDS = {0.25: "one quarter"}
+
+
+def _words(table: dict[float, str], value: float) -> str:
+    if value not in table:
+        pytest.fail(f"docs/methodology.md has no words for {value}; reword the page, then this table")
+    return table[value]
+
+
+def _example_weight() -> tuple[int, float]:
+    """Claims of 2024 read on 30 November 2026, the page's worked example."""
+    days = (date(2026, 11, 30) - claims_observed_on(2024)).days
+    return days, BILLING_EVIDENCE_WEIGHT * 0.5 ** (days / HALF_LIFE_DAYS)
+
+
+def test_billing_evidence_is_dated_at_the_end_of_its_claims_year() -> None:
+    assert claims_observed_on(2024) == date(2024, 12, 31)
+
+
+def test_every_constant_is_stated_as_the_code_has_it() -> None:
+    end_of_year = claims_observed_on(2024)
+    days, weight = _example_weight()
+    expected = [
+        f"halves every {HALF_LIFE_DAYS // 365 * 12} months ({HALF_LIFE_DAYS} days)",
+        _words(RATIO_WORDS, PREVAIL_RATIO),
+        f"at least {_words(SUPPORT_WORDS, MIN_DECIDING_SUPPORT)}",
+        f"below {_words(SUPPORT_WORDS, MIN_DECIDING_SUPPORT)}",
+        f"about {SHORT_MINUTES} minutes or less",
+        f"more than {SHORT_MINUTES} minutes and at least your minimum",
+        f"({MIN_BAR_MINUTES} to {MAX_BAR_MINUTES} minutes, {DEFAULT_BAR_MINUTES} unless you change it)",
+        f"Dated {end_of_year.day} {end_of_year:%B} of its claims year",
+        f"{BILLING_EVIDENCE_WEIGHT} × 0.5^(days since {end_of_year.day} {end_of_year:%B} of the claims year"
+        f" / {HALF_LIFE_DAYS})",
+        f"{days} days after {end_of_year.day} {end_of_year:%B} {end_of_year.year}",
+        f"{BILLING_EVIDENCE_WEIGHT} × 0.5^({days} / {HALF_LIFE_DAYS}) ≈ {weight:.4f}",
+        f"made in the last {OLDEST_REPORT_MONTHS} months",
+        f"at most {CLINIC_REPORTS_PER_DAY} reports about one clinic in any 24 hours",
+        f"when the oldest of those {CLINIC_REPORTS_PER_DAY} reports is 24 hours old",
+        f"within {REPEAT_WINDOW_DAYS} days of its first one",
+        f"already received {BURST_REPORTS_PER_HOUR} reports in the past hour",
+        f"at most {REPORTS_PER_HOUR} reports an hour from one connection, and {REPORTS_PER_CLINIC_PER_DAY} a day"
+        " about one clinic",
+    ]
+    missing = [phrase for phrase in expected if phrase not in TEXT]
+    assert missing == []
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_every_status_label_and_next_step_is_quoted(status: Status) -> None:
+    assert f'"{status.label}"' in TEXT
+    assert f'"{status.next_step}"' in TEXT
