@@ -20,8 +20,8 @@ from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic
 from caretime.directory.selectors import clinic_for_page
-from caretime.reports.ratelimit import reporter_key, take_report_slot
-from caretime.reports.services import ClinicReportLimit, ReportRefused, clinic_report_limit, record_call_report
+from caretime.reports.ratelimit import RateLimited
+from caretime.reports.services import ReportRefused, submit_call_report
 from caretime.verdicts.selectors import alternatives_for, care_time_for
 
 router = Router(tags=["ask before you book"])
@@ -234,23 +234,19 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
     if found:
         fields = list(dict.fromkeys(name for c in found for name in c.fields))
         raise ApiError(400, "contradictory_answers", " ".join(c.message for c in found), fields=fields)
-    limited = clinic_report_limit(clinic.pk) or take_report_slot(request=request, clinic_id=clinic.pk)
     try:
-        if limited is None:
-            saved = record_call_report(
-                clinic=clinic,
-                discipline=report.discipline,
-                called_in=called_in,
-                answers=answers,
-                note=report.note,
-                reporter_key=reporter_key(request, clinic.pk),
-            )
-    except ClinicReportLimit as refused:
-        limited = refused.refused
+        saved = submit_call_report(
+            request=request,
+            clinic=clinic,
+            discipline=report.discipline,
+            called_in=called_in,
+            answers=answers,
+            note=report.note,
+        )
     except ReportRefused as refused:
         raise ApiError(400, "report_refused", str(refused)) from refused
-    if limited is not None:
-        raise ApiError(429, "rate_limited", limited.message, headers={"Retry-After": str(limited.retry_after_seconds)})
+    if isinstance(saved, RateLimited):
+        raise ApiError(429, "rate_limited", saved.message, headers={"Retry-After": str(saved.retry_after_seconds)})
     care_time = care_time_for(clinic, report.discipline, Bar(), as_of=today)
     return Status(
         201,

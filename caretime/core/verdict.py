@@ -146,6 +146,27 @@ def is_early_signal(status: Status, reporters: int) -> bool:
     return status != Status.NOT_ENOUGH_KNOWN and reporters == 1
 
 
+class _Judged:
+    """What follows from a status and the number of people behind it, for full assessments and
+    quick verdicts alike."""
+
+    __slots__ = ()
+    status: Status
+    reporters: int
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.status.verdict
+
+    @property
+    def early_signal(self) -> bool:
+        return is_early_signal(self.status, self.reporters)
+
+    @property
+    def sort_rank(self) -> int:
+        return sort_rank(self.status, self.early_signal)
+
+
 @dataclass(frozen=True, slots=True)
 class Bar:
     """What the person asks of a clinic; adjustable, kept in their session."""
@@ -237,7 +258,7 @@ class QuestionResult:
 
 
 @dataclass(frozen=True)
-class Assessment:
+class Assessment(_Judged):
     status: Status
     reasons: tuple[Reason, ...]
     questions: tuple[QuestionResult, ...]
@@ -249,16 +270,8 @@ class Assessment:
     evidence_against: bool = False  # any evidence on a bad side of the person's bar
 
     @property
-    def verdict(self) -> Verdict:
-        return self.status.verdict
-
-    @property
     def reports(self) -> int:
         return sum(count for _, count in self.evidence_counts)
-
-    @property
-    def early_signal(self) -> bool:
-        return is_early_signal(self.status, self.reporters)
 
     @property
     def early_signal_label(self) -> str:
@@ -269,10 +282,6 @@ class Assessment:
             if source != EvidenceSource.BILLING and count == 1:
                 return f"1 {_SOURCE_NOUNS[source][0]}"
         return ""
-
-    @property
-    def sort_rank(self) -> int:
-        return sort_rank(self.status, self.early_signal)
 
     @property
     def evidence_summary(self) -> str:
@@ -518,25 +527,13 @@ def _people(item: Evidence) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class QuickVerdict:
+class QuickVerdict(_Judged):
     """What ranking many clinics needs: the status without the reasons."""
 
     status: Status
     strength: float  # total aged weight of the evidence
     reporters: int  # reports from people
     evidence_against: bool
-
-    @property
-    def verdict(self) -> Verdict:
-        return self.status.verdict
-
-    @property
-    def early_signal(self) -> bool:
-        return is_early_signal(self.status, self.reporters)
-
-    @property
-    def sort_rank(self) -> int:
-        return sort_rank(self.status, self.early_signal)
 
 
 NOTHING_KNOWN = QuickVerdict(Status.NOT_ENOUGH_KNOWN, 0.0, 0, False)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from caretime.core.calls import NOTE_MAX_CHARS, CallAnswers, Contradiction, contradictions
@@ -20,7 +21,7 @@ from caretime.core.evidence import (
 )
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport, ModerationDecision, ReportArrival, ReporterSighting
-from caretime.reports.ratelimit import RateLimited, duration
+from caretime.reports.ratelimit import RateLimited, duration, reporter_key, take_report_slot
 
 BURST_RULE = f"burst: more than {BURST_REPORTS_PER_HOUR} reports about one clinic within an hour"
 _DAY = timedelta(days=1)
@@ -144,6 +145,28 @@ def record_call_report(
         )
         report.save()
     return report
+
+
+def submit_call_report(
+    *, request: HttpRequest, clinic: Clinic, discipline: str, called_in: date, answers: CallAnswers, note: str
+) -> CallReport | RateLimited:
+    """A report someone sent through the form or the API: the clinic-wide limit (read first, so
+    that a refusal uses up none of the connection's slots), the connection's limits, then the
+    report stored with its standing. A refusal writes nothing and says how long to wait."""
+    refused = clinic_report_limit(clinic.pk) or take_report_slot(request=request, clinic_id=clinic.pk)
+    if refused is not None:
+        return refused
+    try:
+        return record_call_report(
+            clinic=clinic,
+            discipline=discipline,
+            called_in=called_in,
+            answers=answers,
+            note=note,
+            reporter_key=reporter_key(request, clinic.pk),
+        )
+    except ClinicReportLimit as limit:  # filled up since the first read
+        return limit.refused
 
 
 def decide_held_reports(

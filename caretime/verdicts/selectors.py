@@ -110,21 +110,27 @@ def _care_time(
     )
 
 
-def care_times(clinic_ids: Sequence[int], discipline: str, bar: Bar, *, as_of: date) -> dict[int, DisciplineCareTime]:
-    """One therapy's care time at several clinics (compare, or one clinic's verdict page)."""
+def _care_times(keys: Sequence[EvidenceKey], discipline: str | None, bar: Bar, as_of: date) -> list[DisciplineCareTime]:
+    clinic_ids = sorted({clinic_id for clinic_id, _ in keys})
     evidence = evidence_for_clinics(clinic_ids, discipline)
     stated = stated_answers(clinic_ids, discipline)
-    return {
-        clinic_id: _care_time(
-            discipline,
-            evidence.get((clinic_id, discipline), []),
-            stated.spread(clinic_id, discipline),
+    return [
+        _care_time(
+            code,
+            evidence.get((clinic_id, code), []),
+            stated.spread(clinic_id, code),
             bar,
             as_of,
             under_review=clinic_id in stated.under_review,
         )
-        for clinic_id in clinic_ids
-    }
+        for clinic_id, code in keys
+    ]
+
+
+def care_times(clinic_ids: Sequence[int], discipline: str, bar: Bar, *, as_of: date) -> dict[int, DisciplineCareTime]:
+    """One therapy's care time at several clinics (compare, or one clinic's verdict page)."""
+    found = _care_times([(clinic_id, discipline) for clinic_id in clinic_ids], discipline, bar, as_of)
+    return dict(zip(clinic_ids, found, strict=True))
 
 
 def care_time_for(clinic: Clinic, discipline: str, bar: Bar, *, as_of: date) -> DisciplineCareTime:
@@ -133,21 +139,8 @@ def care_time_for(clinic: Clinic, discipline: str, bar: Bar, *, as_of: date) -> 
 
 def clinic_care_time(clinic: Clinic, bar: Bar, *, as_of: date) -> list[DisciplineCareTime]:
     """Per therapy the clinic offers (or has evidence for): verdict, stated and reported."""
-    evidence = evidence_for_clinics([clinic.pk])
-    stated = stated_answers([clinic.pk])
-    found = {code for _, code in evidence}
-    codes = [c.value for c in DisciplineChoices if c.value in set(clinic.disciplines) | found]
-    return [
-        _care_time(
-            code,
-            evidence.get((clinic.pk, code), []),
-            stated.spread(clinic.pk, code),
-            bar,
-            as_of,
-            under_review=clinic.pk in stated.under_review,
-        )
-        for code in codes
-    ]
+    every = _care_times([(clinic.pk, d.value) for d in DisciplineChoices], None, bar, as_of)
+    return [found for found in every if found.discipline in clinic.disciplines or found.assessment.reports]
 
 
 # --- many clinics ---------------------------------------------------------------------
@@ -222,10 +215,8 @@ def search_with_verdicts(
     )
     box = bounding_box(search.center, search.radius_miles)
     judge = Judge(evidence_in_box(box, search.discipline), bar, as_of)
-    if search.discipline:
-        offered: dict[int, list[str]] = {}
-    else:
-        offered = {}
+    offered: dict[int, list[str]] = {}  # without a therapy, a clinic ranks by its best one
+    if not search.discipline:
         for clinic_id, code in ClinicService.objects.filter(in_box(box, via="clinic__")).values_list(
             "clinic_id", "discipline"
         ):

@@ -23,9 +23,9 @@ from caretime.directory.models import Clinic, DisciplineChoices
 from caretime.directory.selectors import clinic_for_page
 from caretime.reports.forms import CallReportForm, CompareForm
 from caretime.reports.letters import letters_for, sms_link
-from caretime.reports.ratelimit import RateLimited, reporter_key, take_report_slot
+from caretime.reports.ratelimit import RateLimited
 from caretime.reports.script import call_script
-from caretime.reports.services import ClinicReportLimit, ReportRefused, clinic_report_limit, record_call_report
+from caretime.reports.services import ReportRefused, submit_call_report
 from caretime.verdicts.bar import (
     BarForm,
     bar_from_session,
@@ -111,7 +111,7 @@ _RECORDED = {
     Standing.COUNTED: _("Thank you. What the clinic said is recorded and counted below."),
     Standing.REPEAT: _(
         "Thank you. What the clinic said is recorded. A report from this connection about this clinic "
-        "already counts this month, so this one is kept but not counted again."
+        "already counts from the last 30 days, so this one is kept but not counted again."
     ),
     Standing.HELD: _(
         "Thank you. What the clinic said is recorded. This clinic has had unusually many reports in the "
@@ -130,24 +130,23 @@ def ask_before_booking(request: HttpRequest, clinic_id: int, discipline: str) ->
     if request.method == "POST":
         form = CallReportForm(request.POST, clinic=clinic, today=today)
         if form.is_valid():
-            refused = clinic_report_limit(clinic.pk) or take_report_slot(request=request, clinic_id=clinic.pk)
-            if refused is None:
-                try:
-                    report = record_call_report(
-                        clinic=clinic,
-                        discipline=form.cleaned_data["discipline"],
-                        called_in=form.cleaned_data["called_in"],
-                        answers=form.answers,
-                        note=form.cleaned_data["note"],
-                        reporter_key=reporter_key(request, clinic.pk),
-                    )
-                except ClinicReportLimit as limit:
-                    refused = limit.refused
-                except ReportRefused as problem:
-                    form.add_error(None, str(problem))
+            try:
+                sent = submit_call_report(
+                    request=request,
+                    clinic=clinic,
+                    discipline=form.cleaned_data["discipline"],
+                    called_in=form.cleaned_data["called_in"],
+                    answers=form.answers,
+                    note=form.cleaned_data["note"],
+                )
+            except ReportRefused as problem:
+                form.add_error(None, str(problem))
+            else:
+                if isinstance(sent, RateLimited):
+                    refused = sent
                 else:
-                    messages.success(request, str(_RECORDED[Standing(report.standing)]))
-                    return redirect("clinic-verdict", clinic_id=clinic.pk, discipline=report.discipline)
+                    messages.success(request, str(_RECORDED[Standing(sent.standing)]))
+                    return redirect("clinic-verdict", clinic_id=clinic.pk, discipline=sent.discipline)
         status = 429 if refused is not None else 400
     else:
         form = CallReportForm(

@@ -107,6 +107,21 @@ def test_repeats_from_one_connection_count_once_within_the_window(client: Client
     assert {f.name for f in ReporterSighting._meta.get_fields()} == {"id", "clinic", "reporter_key", "first_seen_on"}
 
 
+def test_the_form_says_whether_a_report_counts(client: Client, clinic: Clinic) -> None:
+    form = {"discipline": "pt", "called_in": f"{timezone.now():%Y-%m}", "therapist_minutes": "55",
+            "care": "one_on_one", "visits": "every_visit", "follow_up_by": "therapist"}  # fmt: skip
+    url = reverse("ask-before-booking", args=[clinic.pk, "pt"])
+    first = client.post(url, form, REMOTE_ADDR="192.0.2.9", follow=True).content.decode()
+    assert "recorded and counted below" in first
+    again = client.post(url, form, REMOTE_ADDR="192.0.2.9", follow=True).content.decode()
+    assert f"already counts from the last {REPEAT_WINDOW_DAYS} days" in again
+    for i in range(BURST_REPORTS_PER_HOUR - 1):
+        client.post(url, form, REMOTE_ADDR=f"192.0.2.{20 + i}")
+    held = client.post(url, form, REMOTE_ADDR="192.0.2.99", follow=True).content.decode()
+    assert "wait for a moderator before they count" in held
+    assert "Unusual activity is being reviewed" in held
+
+
 def test_a_repeat_counts_again_after_the_window(clinic: Clinic) -> None:
     start = timezone.now()
     first = record_call_report(
