@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "caretime.web",
+    # Before allauth, so that its templates (allauth/layouts/*, account/*) override allauth's own.
+    "caretime.accounts",
+    "allauth",
+    "allauth.account",
     "caretime.directory",
     "caretime.billing",
     "caretime.reports",
@@ -46,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -165,6 +170,53 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caretime <noreply@localhost>
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
 )
+
+# Contributor accounts (django-allauth; caretime.accounts). Reading never needs one; filing a
+# visit report needs a verified address. There are no passwords: a person signs up with an
+# e-mail address, proves it with a code sent there, and signs in with a one-time code each time.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the admin's own sign-in form
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "account-home"
+LOGOUT_REDIRECT_URL = "home"
+# Gives every account an opaque username, so the address is the only personal datum kept.
+ACCOUNT_ADAPTER = "caretime.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "caretime.accounts.adapter.user_display"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_LOGIN_METHODS = {"email"}
+# No password field here also takes the password field off the sign-in form, which then
+# mails a code to the address entered (allauth's LoginForm without a password).
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 15 * 60  # seconds (allauth's default)
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3  # then the code is void
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Mail can take a few minutes to arrive; a longer life costs nothing against guessing, because
+# a code (8 letters of 20, about 2.6e10 values) is void after 3 wrong tries.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60  # seconds (allauth's default is 3 minutes)
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# Off: with no password every sign-in already is by code, and turned on, allauth 65.21 mails
+# a sign-in code at sign-up in place of the code that verifies the address (tried).
+ACCOUNT_LOGIN_BY_CODE_REQUIRED = False
+ACCOUNT_PREVENT_ENUMERATION = True  # the same answer whether or not an address has an account
+ACCOUNT_RATE_LIMITS = {
+    # Each request mails a code (or an "unknown account" note): at most 3 to one address in
+    # 10 minutes, so nobody can flood a mailbox through us, and 10 a minute from one network
+    # address. A code lives 10 minutes, so a person is never locked out for longer.
+    "request_login_code": "10/m/ip,3/10m/key",
+    # Each sign-up mails a code too.
+    "signup": "5/m/ip",
+}
+ACCOUNT_LOGOUT_ON_GET = False  # signing out is a POST with a CSRF token, never a link
+ACCOUNT_SESSION_REMEMBER = True  # no "remember me" box; a session lasts SESSION_COOKIE_AGE
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[caretime] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+# allauth reads the client's address for its rate limits the same way caretime does.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_HOPS
 
 LOGGING = {
     "version": 1,

@@ -9,9 +9,13 @@ from caretime.web import views as web_views
 urlpatterns = [
     path("", directory_views.home, name="home"),
     path("about/", web_views.about, name="about"),
+    path("about/methodology/", web_views.methodology, name="methodology"),
     path("data/states/", billing_views.state_picture_page, name="billing-states"),
     path("", include("caretime.verdicts.urls")),
     path("api/v1/", api.urls),
+    # allauth's sign-up and sign-in pages (password pages switched off), then our account page.
+    path("accounts/", include("caretime.accounts.allauth_urls")),
+    path("account/", include("caretime.accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 

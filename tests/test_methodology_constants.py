@@ -14,6 +14,18 @@ import pytest
 
 from caretime.billing.selectors import claims_observed_on
 from caretime.core.billing import BILLING_EVIDENCE_WEIGHT
+from caretime.core.calls import CALL_WEIGHT
+from caretime.core.care_time import (
+    EPOCH,
+    MIN_REPORTERS,
+    MINUTE_STEP,
+    MINUTE_TOP,
+    PATIENT_REPORT_WEIGHT,
+    PRIOR_WEIGHT,
+    RANGE_SHARE,
+    REGION_MIN_WEIGHT,
+    VISITS_PER_REPORTER_PER_MONTH,
+)
 from caretime.core.evidence import (
     BURST_REPORTS_PER_HOUR,
     CLINIC_REPORTS_PER_DAY,
@@ -31,12 +43,14 @@ from caretime.core.verdict import (
     Status,
 )
 from caretime.reports.ratelimit import REPORTS_PER_CLINIC_PER_DAY, REPORTS_PER_HOUR
+from caretime.reports.services import ACCOUNT_REPORTS_PER_DAY
 
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
 # Line breaks in the page do not matter.
 TEXT = " ".join(METHODOLOGY.read_text().split())
 
 RATIO_WORDS = {2.0: "at least twice"}
+SHARE_WORDS = {0.8: "8 in 10"}
 SUPPORT_WORDS = {0.25: "one quarter"}
 
 
@@ -72,13 +86,25 @@ def test_every_constant_is_stated_as_the_code_has_it() -> None:
         f" / {HALF_LIFE_DAYS})",
         f"{days} days after {end_of_year.day} {end_of_year:%B} {end_of_year.year}",
         f"{BILLING_EVIDENCE_WEIGHT} × 0.5^({days} / {HALF_LIFE_DAYS}) ≈ {weight:.4f}",
-        f"made in the last {OLDEST_REPORT_MONTHS} months",
-        f"at most {CLINIC_REPORTS_PER_DAY} reports about one clinic in any 24 hours",
+        f"if it was in the last {OLDEST_REPORT_MONTHS} months",
+        f"at most {CLINIC_REPORTS_PER_DAY} reports (calls and visit reports together) about one clinic in any 24 hours",
         f"when the oldest of those {CLINIC_REPORTS_PER_DAY} reports is 24 hours old",
         f"within {REPEAT_WINDOW_DAYS} days of its first one",
         f"already received {BURST_REPORTS_PER_HOUR} reports in the past hour",
         f"at most {REPORTS_PER_HOUR} reports an hour from one connection, and {REPORTS_PER_CLINIC_PER_DAY} a day"
         " about one clinic",
+        f"One account sends at most {ACCOUNT_REPORTS_PER_DAY} reports",
+        f"at most {VISITS_PER_REPORTER_PER_MONTH} a month count",
+        f"as if {PRIOR_WEIGHT:g} more reports had said",
+        f"fewer than {REGION_MIN_WEIGHT:g} reports' worth",
+        f"Nothing numeric from fewer than {MIN_REPORTERS} people",
+        f"Until {MIN_REPORTERS} different people",
+        f"holding **{_words(SHARE_WORDS, RANGE_SHARE)} reported visits**",
+        f"counted in steps of {MINUTE_STEP}",
+        f'"{MINUTE_TOP} or more"',
+        f"measured in {EPOCH:%B %Y}",
+        "a patient's report of one visit. A Medicare",
+        f"has weight {CALL_WEIGHT:g}, and so has" if CALL_WEIGHT == PATIENT_REPORT_WEIGHT else "(weights differ)",
     ]
     missing = [phrase for phrase in expected if phrase not in TEXT]
     assert missing == []

@@ -39,10 +39,49 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "api/v1/clinics/<clinic_id>/verdict": ("/api/v1/clinics/{clinic}/verdict?discipline=pt", 200),
     "api/v1/clinics/<clinic_id>/alternatives": ("/api/v1/clinics/{clinic}/alternatives?discipline=pt", 200),
     "api/v1/clinics/<clinic_id>/call-reports": ("/api/v1/clinics/{clinic}/call-reports", 405),  # POST only
+    # After the visit: the timer, the form and the profiles are open; sending a report, and
+    # one's own reports, need a signed-in person.
+    "about/methodology/": ("/about/methodology/", 200),
+    "clinics/<int:clinic_id>/<str:discipline>/visit-timer/": ("/clinics/{clinic}/pt/visit-timer/", 200),
+    "clinics/<int:clinic_id>/<str:discipline>/visit-report/": ("/clinics/{clinic}/pt/visit-report/", 200),
+    "account/reports/": ("/account/reports/", 302),
+    "account/reports/<str:kind>/<int:report_id>/delete/": ("/account/reports/visit/1/delete/", 302),
+    "api/v1/clinics/<clinic_id>/visit-reports": ("/api/v1/clinics/{clinic}/visit-reports", 405),  # POST only
+    "api/v1/me/visit-reports": ("/api/v1/me/visit-reports", 401),
+    "api/v1/me/visit-reports/<report_id>": ("/api/v1/me/visit-reports/1", 405),  # DELETE only
+    "api/v1/clinics/<clinic_id>/care-time": ("/api/v1/clinics/{clinic}/care-time?discipline=pt", 200),
+    # Accounts: signing up and in is open; the account's own pages send strangers to sign in;
+    # password pages do not exist (there are no passwords).
+    "account/": ("/account/", 302),
+    "account/tokens/": ("/account/tokens/", 302),
+    "account/tokens/<int:token_id>/revoke/": ("/account/tokens/1/revoke/", 302),
+    "accounts/signup/": ("/accounts/signup/", 200),
+    "accounts/login/": ("/accounts/login/", 200),
+    "accounts/login/code/": ("/accounts/login/code/", 200),
+    "accounts/inactive/": ("/accounts/inactive/", 200),
+    "accounts/login/code/confirm/": ("/accounts/login/code/confirm/", 302),
+    "accounts/confirm-email/": ("/accounts/confirm-email/", 302),
+    "accounts/email/": ("/accounts/email/", 302),
+    "accounts/logout/": ("/accounts/logout/", 302),
+    "accounts/password/change/": ("/accounts/password/change/", 404),
+    "accounts/password/set/": ("/accounts/password/set/", 404),
+    "accounts/password/reset/": ("/accounts/password/reset/", 404),
+    "accounts/password/reset/done/": ("/accounts/password/reset/done/", 404),
+    "accounts/password/reset/key/done/": ("/accounts/password/reset/key/done/", 404),
+    "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": ("/accounts/password/reset/key/1-x/", 404),
+    "accounts/reauthenticate/": ("/accounts/reauthenticate/", 404),
     # Public data: open to everyone.
     "data/states/": ("/data/states/", 200),
     "api/v1/billing/states": ("/api/v1/billing/states", 200),
     "api/v1/clinics/<clinic_id>/billing": ("/api/v1/clinics/{clinic}/billing", 200),
+}
+
+
+# Where a 302 above leads: the sign-in form, except for these.
+_SIGN_IN_FOR = {
+    "/admin/": "/admin/login/",
+    "/accounts/login/code/confirm/": "/accounts/login/code/",
+    "/accounts/logout/": "/",
 }
 
 
@@ -73,4 +112,4 @@ def test_anonymous_visitor(
     response = client.get(path.format(clinic=chicago_clinics["near"].pk))
     assert response.status_code == status
     if status == 302:
-        assert "/admin/login/" in response["Location"]
+        assert response["Location"].startswith(_SIGN_IN_FOR.get(path, "/accounts/login/"))

@@ -7,6 +7,7 @@ from caretime.api.billing import router as billing_router
 from caretime.api.clinics import router as clinics_router
 from caretime.api.errors import install_error_handlers
 from caretime.api.reports import router as reports_router
+from caretime.api.visits import router as visits_router
 
 # docs_url=None: the interactive docs page loads its scripts from a CDN, which our
 # pages never do. The OpenAPI document itself is served at /api/v1/openapi.json.
@@ -21,6 +22,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", clinics_router)
 api.add_router("/", reports_router)
+api.add_router("/", visits_router)
 api.add_router("/", billing_router)
 
 

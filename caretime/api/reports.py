@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
+from caretime.accounts.auth import api_user
 from caretime.api.errors import ApiError
 from caretime.api.types import Text
 from caretime.core.calls import MAX_MINUTES, MAX_OTHER_PATIENTS, NOTE_MAX_CHARS, CallAnswers, Care, FollowUpBy, Visits
@@ -188,14 +189,14 @@ def verdict_out(clinic: Clinic, discipline: str, assessment: Assessment, *, unde
     )
 
 
-def _clinic(clinic_id: int) -> Clinic:
+def get_clinic(clinic_id: int) -> Clinic:
     clinic = clinic_for_page(clinic_id)
     if clinic is None:
         raise Http404(f"No clinic has the id {clinic_id}.")
     return clinic
 
 
-def _offered(clinic: Clinic, discipline: str) -> None:
+def ensure_offered(clinic: Clinic, discipline: str) -> None:
     if clinic.disciplines and discipline not in clinic.disciplines:
         offered = ", ".join(clinic.disciplines)
         raise ApiError(
@@ -216,10 +217,12 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
     10 a day per clinic from all clients together (429 with Retry-After). Impossible combinations
     are refused naming the fields that disagree. A second report from the same client about the
     same clinic within 30 days is stored but not counted; reports beyond 3 an hour on one clinic
-    are held for a moderator (``standing`` says which). The answer includes the clinic's verdict
+    are held for a moderator (``standing`` says which). Sent with a personal API token (or the
+    signed-in session and its CSRF token), the report is kept with the account: its owner can
+    delete it, and their repeated calls about a clinic count once. The answer includes the clinic's verdict
     under the default bar (45 minutes, every visit); GET .../verdict gives it under any bar."""
-    clinic = _clinic(clinic_id)
-    _offered(clinic, report.discipline)
+    clinic = get_clinic(clinic_id)
+    ensure_offered(clinic, report.discipline)
     today = timezone.now().date()
     called_in = parse_month(report.called_in)
     if called_in is None:
@@ -242,6 +245,7 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
             called_in=called_in,
             answers=answers,
             note=report.note,
+            account=api_user(request),
         )
     except ReportRefused as refused:
         raise ApiError(400, "report_refused", str(refused)) from refused
@@ -265,8 +269,8 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
 @router.get("/clinics/{clinic_id}/verdict", response=VerdictOut, summary="Verdict for a clinic, therapy and bar")
 def get_verdict(request: HttpRequest, clinic_id: int, query: Query[BarQuery]) -> VerdictOut:
     """A therapy the clinic is not listed for is a 400, as for a report."""
-    clinic = _clinic(clinic_id)
-    _offered(clinic, query.discipline)
+    clinic = get_clinic(clinic_id)
+    ensure_offered(clinic, query.discipline)
     care_time = care_time_for(clinic, query.discipline, query.bar(), as_of=timezone.now().date())
     return verdict_out(clinic, query.discipline, care_time.assessment, under_review=care_time.under_review)
 
@@ -280,8 +284,8 @@ def get_alternatives(request: HttpRequest, clinic_id: int, query: Query[Alternat
     """Clinics that meet the bar within the radius of ``near`` (or of the clinic), settled
     verdicts first, then nearest; with include_unknown, then clinics of which not enough is
     known and nothing speaks against them."""
-    clinic = _clinic(clinic_id)
-    _offered(clinic, query.discipline)
+    clinic = get_clinic(clinic_id)
+    ensure_offered(clinic, query.discipline)
     origin = None
     if query.near:
         try:

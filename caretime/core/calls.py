@@ -149,8 +149,9 @@ _EVERY_VISIT = {Visits.EVERY_VISIT: True, Visits.FIRST_VISIT_ONLY: False, Visits
 _SHARED = {Care.ONE_ON_ONE: False, Care.SHARED: True, Care.NOT_SAID: None}
 
 
-def call_evidence(answers: CallAnswers, *, called_in: date) -> Evidence:
-    """The clinic's answers on one call as evidence for the verdict."""
+def call_evidence(answers: CallAnswers, *, called_in: date, person: str = "") -> Evidence:
+    """The clinic's answers on one call as evidence for the verdict; ``person`` tells a
+    signed-in caller's calls apart from another's."""
     a = answers
     every_visit = _EVERY_VISIT[a.visits]
     if every_visit is None and a.follow_up_by == FollowUpBy.AIDE:
@@ -164,6 +165,7 @@ def call_evidence(answers: CallAnswers, *, called_in: date) -> Evidence:
         shared=_SHARED[a.care],
         every_visit=every_visit,
         minutes_withheld=a.minutes_withheld,
+        person=person,
         summary=describe(a),
     )
 

@@ -50,6 +50,10 @@ class Evidence:
     every_visit: bool | None = None  # True: 1:1 on every visit; False: only on the first visit
     minutes_withheld: bool = False  # asked how much time with the therapist, the clinic would not say
     summary: str = ""  # plain words for the reasons list, e.g. "30 minutes, shared with 2 others"
+    # Who stands behind the item, as an opaque key, when several items can come from one
+    # person (a patient's visits, their calls while signed in): items with the same key count
+    # as one person. Empty: the item stands for ``reporters`` people of its own.
+    person: str = ""
 
 
 # --- which reports count --------------------------------------------------------------------
@@ -112,13 +116,26 @@ def parse_month(text: str) -> date | None:
     return date(year, month, 1)
 
 
-def month_problem(month: date, today: date) -> str | None:
-    """Why a report of this month cannot be taken, or None. Every report keeps only its month."""
+_MONTH_PROBLEMS = {
+    "call": (
+        "The month of the call is in the future; choose this month or an earlier one.",
+        "That call is more than {years} years old; we only take calls from the last {years} years.",
+    ),
+    "visit": (
+        "The month of the visit is in the future; choose this month or an earlier one.",
+        "That visit is more than {years} years old; we only take visits from the last {years} years.",
+    ),
+}
+
+
+def month_problem(month: date, today: date, *, of: str = "call") -> str | None:
+    """Why a report (``of`` a "call" or a "visit") of this month cannot be taken, or None.
+    Every report keeps only its month."""
+    future, too_old = _MONTH_PROBLEMS[of]
     this_month = today.replace(day=1)
     if month > this_month:
-        return "The month of the call is in the future; choose this month or an earlier one."
+        return future
     months_back = (this_month.year - month.year) * 12 + this_month.month - month.month
     if months_back > OLDEST_REPORT_MONTHS:
-        years = OLDEST_REPORT_MONTHS // 12
-        return f"That call is more than {years} years old; we only take calls from the last {years} years."
+        return too_old.format(years=OLDEST_REPORT_MONTHS // 12)
     return None

@@ -521,9 +521,19 @@ def _evidence_against(sums: _Sums, bar: Bar) -> bool:
     return any(sums.support[bad] > 0 for bad, _ in [*_questions(bar), (_Bucket.BELOW, _Bucket.MEETS)])
 
 
-def _people(item: Evidence) -> int:
-    """How many people's reports an item stands for (billing data stands for none)."""
-    return 0 if item.source == EvidenceSource.BILLING else max(1, item.reporters)
+def _people(items: Iterable[Evidence]) -> int:
+    """How many different people the items come from: billing data is no one, items with the
+    same ``person`` are one, any other item stands for its ``reporters``."""
+    count = 0
+    persons: set[str] = set()
+    for item in items:
+        if item.source == EvidenceSource.BILLING:
+            continue
+        if item.person:
+            persons.add(item.person)
+        else:
+            count += max(1, item.reporters)
+    return count + len(persons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,21 +554,21 @@ def quick_verdict(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> Qui
     support: list[list[float]] = [[] for _ in _Bucket]
     without_billing: list[list[float]] = [[] for _ in _Bucket]
     total: list[float] = []
-    reporters = 0
+    counted: list[Evidence] = []
     minimum = bar.min_one_on_one_minutes
     for item in evidence:
         weight = aged_weight(item, as_of)
         if weight <= 0:
             continue
         total.append(weight)
-        reporters += _people(item)
+        counted.append(item)
         billing = item.source == EvidenceSource.BILLING
         for bucket in _buckets(item, minimum):
             support[bucket].append(weight)
             if not billing:
                 without_billing[bucket].append(weight)
     sums = _Sums([math.fsum(w) for w in support], [math.fsum(w) for w in without_billing])
-    return QuickVerdict(_decide(sums, bar), math.fsum(total), reporters, _evidence_against(sums, bar))
+    return QuickVerdict(_decide(sums, bar), math.fsum(total), _people(counted), _evidence_against(sums, bar))
 
 
 def _time_question(sides: dict[_Bucket, _Side], bar: Bar) -> tuple[QuestionResult, list[Reason]]:
@@ -663,7 +673,7 @@ def assess(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> Assessment
         evidence_counts=tuple(sorted(counts.items(), key=lambda kv: _SOURCE_ORDER[kv[0]])),
         strength=math.fsum(w for _, w in weighted),
         newest=max((item.observed_on for item, _ in weighted), default=None),
-        reporters=sum(_people(item) for item, _ in weighted),
+        reporters=_people(item for item, _ in weighted),
         evidence_against=_evidence_against(sums, bar),
     )
 

@@ -1,9 +1,12 @@
-"""Demo call reports: what the invented clinics "said on calls", built from their care profile.
+"""Demo reports: what the invented clinics "said on calls" and what invented patients
+reported after visits, both built from the clinic's care profile.
 
 One-on-one clinics answer 45-60 minutes on every visit, mills answer short and shared,
 average clinics give middling or partial answers, and about one clinic in five has no
-calls at all, so the demo region shows Good, Avoid and Unknown verdicts. Deterministic for
-a seed and a day; every report is flagged ``is_demo``.
+calls at all, so the demo region shows Good, Avoid and Unknown verdicts. Patients' visits
+follow the same profiles; some clinics have too few reporters for figures, a few reports are
+from people connected to the clinic. Deterministic for a seed and a day; every report is
+flagged ``is_demo`` and has no account.
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ from datetime import date
 from django.db import transaction
 
 from caretime.core.calls import CallAnswers, Care, FollowUpBy, Visits, contradictions
+from caretime.core.care_time import VisitFacts, VisitKind, WholeTime, visit_contradictions
+from caretime.core.evidence import Standing
 from caretime.directory.demo import CareProfile, care_profile
 from caretime.directory.models import ClinicService
 from caretime.progress import ProgressCallback
-from caretime.reports.models import CallReport
+from caretime.reports.models import CallReport, VisitReport
+from caretime.reports.services import rebuild_care_time
 
 BATCH_SIZE = 5_000
 SHARE_WITHOUT_CALLS = 0.2
@@ -117,7 +123,84 @@ def build_demo_call_reports(*, seed: int, today: date, progress: ProgressCallbac
     return written
 
 
-def _write(pending: list[CallReport]) -> int:
+def _write(pending: list[CallReport] | list[VisitReport]) -> int:
     with transaction.atomic():
-        CallReport.objects.bulk_create(pending, batch_size=BATCH_SIZE)
+        if pending and isinstance(pending[0], CallReport):
+            CallReport.objects.bulk_create(pending, batch_size=BATCH_SIZE)  # type: ignore[arg-type]
+        else:
+            VisitReport.objects.bulk_create(pending, batch_size=BATCH_SIZE)  # type: ignore[arg-type]
     return len(pending)
+
+
+SHARE_WITHOUT_VISITS = 0.35
+CONNECTED_SHARE = 0.04
+_KINDS = [VisitKind.FIRST, VisitKind.EARLY_FOLLOW_UP, VisitKind.EARLY_FOLLOW_UP, VisitKind.LATER_FOLLOW_UP]
+
+
+def demo_visit(profile: CareProfile, rng: random.Random) -> VisitFacts:
+    """One invented visit, as a patient of a clinic of this profile would report it."""
+    kind = rng.choice(_KINDS)
+    connected = rng.random() < CONNECTED_SHARE
+    if profile == CareProfile.ONE_ON_ONE:
+        minutes, aide = rng.choice([45, 50, 55, 60]), rng.choice([0, 0, 5])
+        return VisitFacts(kind, max(60, minutes + aide), minutes, aide, 0, WholeTime.YES, connected)
+    if profile == CareProfile.MILL:
+        minutes = rng.choice([10, 15, 20, 25, 30])
+        return VisitFacts(kind, 60, minutes, rng.choice([20, 25, 30]), rng.randint(1, 3), WholeTime.NO, connected)
+    minutes = rng.choice([30, 35, 40, 45])
+    whole = rng.choice([WholeTime.YES, WholeTime.YES, WholeTime.NOT_SURE])
+    return VisitFacts(kind, 60, minutes, rng.choice([5, 10, 15]), rng.choice([0, 0, 0, 1]), whole, connected)
+
+
+def build_demo_visit_reports(*, seed: int, today: date, progress: ProgressCallback | None = None) -> int:
+    """Replace the demo visit reports and rebuild the Care Time sums; returns how many were
+    written. Each demo report stands for one invented patient (demo reports have no account)."""
+    report = progress or (lambda stage, done, total: None)
+    VisitReport.objects.filter(is_demo=True).delete()
+    services = (
+        ClinicService.objects.filter(clinic__is_demo=True)
+        .order_by("clinic_id", "discipline")
+        .values_list("clinic_id", "discipline")
+    )
+    written = 0
+    index = -1
+    last_clinic: int | None = None
+    profile = CareProfile.AVERAGE
+    pending: list[VisitReport] = []
+    for clinic_id, discipline in services.iterator(chunk_size=BATCH_SIZE):
+        if clinic_id != last_clinic:
+            index += 1
+            last_clinic = clinic_id
+            profile = care_profile(seed, index)
+        rng = random.Random(f"{seed}:visits:{index}:{discipline}")
+        if rng.random() < SHARE_WITHOUT_VISITS:
+            continue
+        for _ in range(rng.randint(1, 8)):  # from 1 to 8 patients: some clinics show no figures yet
+            facts = demo_visit(profile, rng)
+            assert not visit_contradictions(facts), facts
+            pending.append(
+                VisitReport(
+                    clinic_id=clinic_id,
+                    discipline=discipline,
+                    visited_in=_months_before(today, rng.randint(0, OLDEST_DEMO_CALL_MONTHS)),
+                    visit_kind=facts.visit_kind.value,
+                    scheduled_minutes=facts.scheduled_minutes,
+                    therapist_minutes=facts.therapist_minutes,
+                    aide_minutes=facts.aide_minutes,
+                    other_patients=facts.other_patients,
+                    whole_time=facts.whole_time.value,
+                    connected=facts.connected,
+                    is_demo=True,
+                    received_on=today,
+                    standing=Standing.COUNTED.value,
+                )
+            )
+        if len(pending) >= BATCH_SIZE:
+            written += _write(pending)
+            pending = []
+            report("visit reports", written, 0)
+    if pending:
+        written += _write(pending)
+    report("visit reports", written, written)
+    rebuild_care_time()
+    return written

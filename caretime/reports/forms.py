@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from caretime.core.calls import (
     MAX_MINUTES,
@@ -15,9 +20,17 @@ from caretime.core.calls import (
     Visits,
     contradictions,
 )
+from caretime.core.care_time import VisitFacts, VisitKind, WholeTime, visit_contradictions
 from caretime.core.evidence import month_problem, parse_month
 from caretime.directory.models import Clinic, DisciplineChoices
-from caretime.reports.models import CareChoices, FollowUpChoices, VisitsChoices
+from caretime.reports.models import (
+    OTHER_PATIENTS_CHOICES,
+    CareChoices,
+    FollowUpChoices,
+    VisitKindChoices,
+    VisitsChoices,
+    WholeTimeChoices,
+)
 
 
 def _count_field(label: str, maximum: int, *, help_text: str = "") -> forms.IntegerField:
@@ -42,7 +55,54 @@ def _choice_field(label: str, choices: Any, what: str) -> forms.ChoiceField:
     )
 
 
-class CallReportForm(forms.Form):
+_UNREADABLE_MONTH = {
+    "call": _lazy("Enter the month of the call as year-month, for example %(example)s."),
+    "visit": _lazy("Enter the month of the visit as year-month, for example %(example)s."),
+}
+
+
+class ReportForm(forms.Form):
+    """What the call and visit report forms share: the therapy choices of the clinic, the
+    month of what is reported, and one summary of the errors at the top."""
+
+    month_field = ""  # the field holding the month of the call or the visit
+    month_of = ""  # "call" or "visit", for the month's messages
+
+    def __init__(self, *args: Any, clinic: Clinic, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        codes = clinic.disciplines or [choice.value for choice in DisciplineChoices]
+        field = self.fields["discipline"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(code, DisciplineChoices(code).label) for code in codes]
+
+    def _clean_month(self) -> date:
+        month = parse_month(self.cleaned_data[self.month_field])
+        if month is None:
+            raise forms.ValidationError(_UNREADABLE_MONTH[self.month_of] % {"example": f"{self.today:%Y-%m}"})
+        problem = month_problem(month, self.today, of=self.month_of)
+        if problem:
+            raise forms.ValidationError(_(problem))
+        return month
+
+    @property
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(field id, label, message) once per message, in form order."""
+        seen: set[str] = set()
+        summary = []
+        for field in self:
+            for error in map(str, field.errors):
+                if error not in seen:
+                    seen.add(error)
+                    summary.append((field.id_for_label or field.auto_id, str(field.label), error))
+        for error in map(str, self.non_field_errors()):
+            if error not in seen:
+                seen.add(error)
+                summary.append(("", "", error))
+        return summary
+
+
+class CallReportForm(ReportForm):
     """What the clinic said on the phone. Every answer can be "they would not say"."""
 
     discipline = forms.ChoiceField(
@@ -90,22 +150,11 @@ class CallReportForm(forms.Form):
         error_messages={"max_length": f"Keep the note to {NOTE_MAX_CHARS:,} characters or fewer."},
     )
 
-    def __init__(self, *args: Any, clinic: Clinic, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-        codes = clinic.disciplines or [choice.value for choice in DisciplineChoices]
-        field = self.fields["discipline"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(code, DisciplineChoices(code).label) for code in codes]
+    month_field = "called_in"
+    month_of = "call"
 
     def clean_called_in(self) -> date:
-        called_in = parse_month(self.cleaned_data["called_in"])
-        if called_in is None:
-            raise forms.ValidationError("Enter the month of the call as year-month, for example 2026-11.")
-        problem = month_problem(called_in, self.today)
-        if problem:
-            raise forms.ValidationError(problem)
-        return called_in
+        return self._clean_month()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -133,21 +182,116 @@ class CallReportForm(forms.Form):
     def answers(self) -> CallAnswers:
         return self._answers(self.cleaned_data)
 
+
+def _radio_field(label: StrOrPromise, choices: Any, message: StrOrPromise) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+def _visit_count_field(label: StrOrPromise, *, required: bool, help_text: StrOrPromise = "") -> forms.IntegerField:
+    message = _("Enter a whole number of minutes from 0 to %(maximum)d.") % {"maximum": MAX_MINUTES}
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=MAX_MINUTES,
+        required=required,
+        help_text=help_text,
+        error_messages={
+            "min_value": message,
+            "max_value": message,
+            "invalid": message,
+            "required": _("Enter the minutes one-on-one with the therapist: 0 if there were none."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class VisitReportForm(ReportForm):
+    """What a patient lived through on one visit. Field names match the API's."""
+
+    month_field = "visited_in"
+    month_of = "visit"
+
+    discipline = forms.ChoiceField(
+        label=_lazy("Therapy"),
+        error_messages={
+            "required": _lazy("Choose the therapy of your visit."),
+            "invalid_choice": _lazy("Choose a therapy this clinic offers."),
+        },
+    )
+    visited_in = forms.CharField(
+        label=_lazy("Month of the visit"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
+        error_messages={"required": _lazy("Enter the month of the visit, for example 2026-11.")},
+    )
+    visit_kind = _radio_field(
+        _lazy("Which visit was it?"), VisitKindChoices.choices, _lazy("Choose which visit it was.")
+    )
+    scheduled_minutes = _visit_count_field(
+        _lazy("Scheduled length of the visit (minutes)"),
+        required=False,
+        help_text=_lazy("As booked. Leave empty if you don't know."),
+    )
+    therapist_minutes = _visit_count_field(
+        _lazy("Minutes one-on-one with a licensed therapist"),
+        required=True,
+        help_text=_lazy("Only time when the therapist was with you and no one else. 0 if none."),
+    )
+    aide_minutes = _visit_count_field(
+        _lazy("Minutes with an aide or technician, or alone on equipment, ice or heat"),
+        required=False,
+        help_text=_lazy("Leave empty for none."),
+    )
+    other_patients = _radio_field(
+        _lazy("How many other patients was the therapist treating during your visit?"),
+        [(str(value), _lazy(label)) for value, label in OTHER_PATIENTS_CHOICES],
+        _lazy("Choose how many other patients the therapist was treating: none, 1, 2, or 3 or more."),
+    )
+    whole_time = _radio_field(
+        _lazy("Was the therapist with you for the whole time you were being treated?"),
+        WholeTimeChoices.choices,
+        _lazy("Choose whether the therapist was with you the whole time."),
+    )
+    connected = _radio_field(
+        _lazy("Are you connected to this clinic (staff, family of staff, owner)?"),
+        [("no", _lazy("No")), ("yes", _lazy("Yes: my report is shown as such and counts in no score"))],
+        _lazy("Choose whether you are connected to this clinic."),
+    )
+    from_timer = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_visited_in(self) -> date:
+        return self._clean_month()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        needed = ("visit_kind", "therapist_minutes", "other_patients", "whole_time", "connected")
+        if any(name in self.errors or data.get(name) is None for name in needed):
+            return data
+        for contradiction in visit_contradictions(self._facts(data)):
+            for name in contradiction.fields:
+                self.add_error(name, _(contradiction.message))
+        return data
+
+    @staticmethod
+    def _facts(data: dict[str, Any]) -> VisitFacts:
+        return VisitFacts(
+            visit_kind=VisitKind(data["visit_kind"]),
+            scheduled_minutes=data.get("scheduled_minutes"),
+            therapist_minutes=data["therapist_minutes"],
+            aide_minutes=data.get("aide_minutes") or 0,
+            other_patients=int(data["other_patients"]),
+            whole_time=WholeTime(data["whole_time"]),
+            connected=data["connected"] == "yes",
+        )
+
     @property
-    def error_summary(self) -> list[tuple[str, str, str]]:
-        """(field id, label, message) once per message, in form order."""
-        seen: set[str] = set()
-        summary = []
-        for field in self:
-            for error in map(str, field.errors):
-                if error not in seen:
-                    seen.add(error)
-                    summary.append((field.id_for_label or field.auto_id, str(field.label), error))
-        for error in map(str, self.non_field_errors()):
-            if error not in seen:
-                seen.add(error)
-                summary.append(("", "", error))
-        return summary
+    def facts(self) -> VisitFacts:
+        return self._facts(self.cleaned_data)
 
 
 class ClinicIdsField(forms.Field):

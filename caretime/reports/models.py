@@ -1,5 +1,12 @@
 """Reports about clinics. A call report records what a clinic answered to the three
-questions; it stores no identity: no account, no address, no exact time.
+questions; a visit report what a patient lived through on one visit. Neither stores an
+address or an exact time; a report filed while signed in keeps its account, so that the
+person can see and delete it and their repeated reports count once. Pages never show whose
+a report is.
+
+Each clinic and therapy keeps the sums of its counted visit reports (``ClinicCareTime``),
+and each state and the nation the same sums (``RegionCareTime``), so that a profile is read
+from one row and a new report is one small update.
 
 Two small tables beside it keep the limits exact without tying anything to a report:
 arrival times per clinic (kept a day) and keyed hashes of connections per clinic (kept
@@ -28,6 +35,18 @@ from caretime.core.calls import (
     call_evidence,
     describe,
 )
+from caretime.core.care_time import MAX_OTHER_PATIENTS as MAX_VISIT_OTHER_PATIENTS
+from caretime.core.care_time import (
+    OTHER_PATIENTS_LABELS,
+    VISIT_KIND_LABELS,
+    WHOLE_TIME_LABELS,
+    CareTimeSums,
+    VisitFacts,
+    VisitKind,
+    WholeTime,
+    describe_visit,
+    visit_evidence,
+)
 from caretime.core.evidence import Evidence, Standing
 from caretime.directory.models import Clinic, DisciplineChoices
 
@@ -53,7 +72,7 @@ class FollowUpChoices(models.TextChoices):
 
 class StandingChoices(models.TextChoices):
     COUNTED = Standing.COUNTED.value, "Counted"
-    REPEAT = Standing.REPEAT.value, "Not counted: a repeat from the same connection"
+    REPEAT = Standing.REPEAT.value, "Not counted: a repeat from the same person or connection"
     HELD = Standing.HELD.value, "Held for review: arrived during a burst"
     REJECTED = Standing.REJECTED.value, "Rejected by a moderator"
 
@@ -100,6 +119,11 @@ class CallReport(models.Model):
         choices=StandingChoices.choices,
         default=StandingChoices.COUNTED,
         help_text="Only counted reports feed the verdict; the rule that set it never reads the answers.",
+    )
+    # Set when the caller was signed in: they can see and delete the report, and their calls
+    # and visit reports about one clinic count as one person. Never shown with the report.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="call_reports"
     )
 
     class Meta:
@@ -152,6 +176,207 @@ class CallReport(models.Model):
         return call_evidence(self.answers, called_in=self.called_in)
 
 
+class VisitKindChoices(models.TextChoices):
+    FIRST = VisitKind.FIRST.value, VISIT_KIND_LABELS[VisitKind.FIRST]
+    EARLY_FOLLOW_UP = VisitKind.EARLY_FOLLOW_UP.value, VISIT_KIND_LABELS[VisitKind.EARLY_FOLLOW_UP]
+    LATER_FOLLOW_UP = VisitKind.LATER_FOLLOW_UP.value, VISIT_KIND_LABELS[VisitKind.LATER_FOLLOW_UP]
+
+
+class WholeTimeChoices(models.TextChoices):
+    YES = WholeTime.YES.value, WHOLE_TIME_LABELS[WholeTime.YES]
+    NO = WholeTime.NO.value, WHOLE_TIME_LABELS[WholeTime.NO]
+    NOT_SURE = WholeTime.NOT_SURE.value, WHOLE_TIME_LABELS[WholeTime.NOT_SURE]
+
+
+OTHER_PATIENTS_CHOICES = list(OTHER_PATIENTS_LABELS.items())
+
+# The columns the verdict and the profile read, in the order of ``facts_from_row``.
+VISIT_COLUMNS = (
+    "visited_in",
+    "visit_kind",
+    "scheduled_minutes",
+    "therapist_minutes",
+    "aide_minutes",
+    "other_patients",
+    "whole_time",
+    "connected",
+)
+
+
+class VisitReport(models.Model):
+    """What a patient lived through on one visit. Filed by a signed-in person with a verified
+    e-mail (only demo reports have no account); published without who filed it."""
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        # Deleting reports goes through the service, which takes them out of the sums.
+        on_delete=models.PROTECT,
+        related_name="visit_reports",
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="visit_reports")
+    discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
+    visited_in = models.DateField(help_text="The month of the visit (always the first day; the day is not kept).")
+    visit_kind = models.CharField(max_length=16, choices=VisitKindChoices.choices)
+    scheduled_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_MINUTES)]
+    )
+    therapist_minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MAX_MINUTES)])
+    aide_minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MAX_MINUTES)])
+    other_patients = models.PositiveSmallIntegerField(
+        choices=OTHER_PATIENTS_CHOICES, validators=[MaxValueValidator(MAX_VISIT_OTHER_PATIENTS)]
+    )
+    whole_time = models.CharField(max_length=8, choices=WholeTimeChoices.choices)
+    connected = models.BooleanField(help_text="Staff, family or owner of the clinic: counted nowhere, shown as such.")
+    from_timer = models.BooleanField(default=False, help_text="Filled in from the visit timer.")
+    is_demo = models.BooleanField(default=False, help_text="Invented for the demo region.")
+    received_on = models.DateField(help_text="The day the report arrived (no time of day).")
+    standing = models.CharField(max_length=10, choices=StandingChoices.choices, default=StandingChoices.COUNTED)
+
+    class Meta:
+        ordering = ["-visited_in", "-id"]
+        indexes = [
+            models.Index(fields=["clinic", "discipline"], name="visitreport_clinic_discipline"),
+            models.Index(fields=["standing", "clinic"], name="visitreport_standing_clinic"),
+            models.Index(fields=["account", "clinic"], name="visitreport_account_clinic"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(therapist_minutes__lte=MAX_MINUTES) & models.Q(aide_minutes__lte=MAX_MINUTES),
+                name="visitreport_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scheduled_minutes__isnull=True) | models.Q(scheduled_minutes__lte=MAX_MINUTES),
+                name="visitreport_scheduled_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(other_patients__lte=MAX_VISIT_OTHER_PATIENTS), name="visitreport_others_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(account__isnull=False) | models.Q(is_demo=True), name="visitreport_has_account"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Visit to clinic {self.clinic_id} ({self.discipline}, {self.visited_in:%Y-%m}): {self.summary}"
+
+    @property
+    def facts(self) -> VisitFacts:
+        return facts_from_row(tuple(getattr(self, column) for column in VISIT_COLUMNS))[1]
+
+    @property
+    def summary(self) -> str:
+        return describe_visit(self.facts)
+
+    @property
+    def counts(self) -> bool:
+        """Whether the report feeds the verdict and the profile."""
+        return self.standing == Standing.COUNTED and not self.connected
+
+
+def facts_from_row(row: tuple[object, ...]) -> tuple[date, VisitFacts]:
+    """(visited_in, facts) from the values of ``VISIT_COLUMNS``."""
+    visited_in, kind, scheduled, therapist, aide, others, whole, connected = row
+    assert isinstance(visited_in, date)
+    return visited_in, VisitFacts(
+        visit_kind=VisitKind(str(kind)),
+        scheduled_minutes=scheduled if isinstance(scheduled, int) else None,
+        therapist_minutes=_number(therapist),
+        aide_minutes=_number(aide),
+        other_patients=_number(others),
+        whole_time=WholeTime(str(whole)),
+        connected=bool(connected),
+    )
+
+
+def _number(value: object) -> int:
+    assert isinstance(value, int)
+    return value
+
+
+def person_key(account_id: int | None) -> str:
+    """Tells one signed-in person's reports apart from another's inside the verdict (never
+    shown); reports without an account stand for themselves."""
+    return f"account:{account_id}" if account_id is not None else ""
+
+
+def visit_evidence_from_row(row: tuple[object, ...], account_id: int | None) -> Evidence | None:
+    visited_in, facts = facts_from_row(row)
+    return visit_evidence(facts, visited_in=visited_in, person=person_key(account_id))
+
+
+class CareTimeSumsFields(models.Model):
+    """The weighted sums of ``caretime.core.care_time.CareTimeSums``, stored multiplied by
+    ``growth(visit month)`` so that they never need re-ageing."""
+
+    weight = models.FloatField(default=0.0)
+    minutes = models.JSONField(default=list, help_text="Weight per 5-minute step of one-on-one time.")
+    whole_known = models.FloatField(default=0.0)
+    whole_one_on_one = models.FloatField(default=0.0)
+    shared = models.JSONField(default=list, help_text="Weight of visits with 1, 2, 3 or more other patients.")
+    aide_led = models.FloatField(default=0.0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def sums(self) -> CareTimeSums:
+        found = CareTimeSums(
+            weight=self.weight,
+            whole_known=self.whole_known,
+            whole_one_on_one=self.whole_one_on_one,
+            aide_led=self.aide_led,
+        )
+        found.minutes[: len(self.minutes)] = [float(v) for v in self.minutes]
+        found.shared[: len(self.shared)] = [float(v) for v in self.shared]
+        return found
+
+    def set_sums(self, sums: CareTimeSums) -> None:
+        self.weight = sums.weight
+        self.minutes = list(sums.minutes)
+        self.whole_known = sums.whole_known
+        self.whole_one_on_one = sums.whole_one_on_one
+        self.shared = list(sums.shared)
+        self.aide_led = sums.aide_led
+
+
+class ClinicCareTime(CareTimeSumsFields):
+    """The sums behind one clinic's Care Time profile for one therapy."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
+    reporters = models.PositiveIntegerField(default=0, help_text="Different people with counted reports.")
+    reports = models.PositiveIntegerField(default=0, help_text="Counted reports.")
+    newest = models.DateField(null=True, blank=True, help_text="Month of the newest counted visit.")
+    connected_reports = models.PositiveIntegerField(
+        default=0, help_text="Reports from people connected to the clinic: shown as such, counted nowhere."
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clinic", "discipline"], name="clinic_care_time_unique")]
+
+    def __str__(self) -> str:
+        return f"Care Time sums of clinic {self.clinic_id} ({self.discipline}): {self.reports} reports"
+
+
+NATIONAL = ""  # the ``state`` of the nationwide row
+
+
+class RegionCareTime(CareTimeSumsFields):
+    """The same sums over a state's clinics (``state`` empty: the nation's): the prior every
+    clinic's profile is pulled toward."""
+
+    state = models.CharField(max_length=2, blank=True)
+    discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["state", "discipline"], name="region_care_time_unique")]
+
+    def __str__(self) -> str:
+        return f"Care Time sums of {self.state or 'the nation'} ({self.discipline})"
+
+
 class ReportArrival(models.Model):
     """When a report about a clinic arrived, to the minute: the clinic-wide limits count these.
     Not linked to the report; rows older than a day are deleted as new ones arrive."""
@@ -186,13 +411,17 @@ class ReporterSighting(models.Model):
 
 
 class ModerationDecision(models.Model):
-    """A moderator's release or rejection of a held report: who, when, and the rule that held it."""
+    """A moderator's release or rejection of a held report (a call or a visit report): who,
+    when, and the rule that held it."""
 
     class Decision(models.TextChoices):
         RELEASED = "released", "Released: counted from now on"
         REJECTED = "rejected", "Rejected: never counted"
 
-    report = models.ForeignKey(CallReport, on_delete=models.CASCADE, related_name="decisions")
+    report = models.ForeignKey(CallReport, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions")
+    visit_report = models.ForeignKey(
+        VisitReport, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions"
+    )
     decision = models.CharField(max_length=10, choices=Decision.choices)
     rule = models.CharField(max_length=200, help_text="The rule that held the report.")
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -200,6 +429,13 @@ class ModerationDecision(models.Model):
 
     class Meta:
         ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(report__isnull=True, visit_report__isnull=False)
+                | models.Q(report__isnull=False, visit_report__isnull=True),
+                name="decision_on_one_report",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} by {self.moderator} on {self.decided_at:%Y-%m-%d %H:%M}"
@@ -224,8 +460,3 @@ def answers_from_row(row: tuple[object, ...]) -> tuple[date, CallAnswers]:
         follow_up_by=_FOLLOW_UP[str(follow_up)],
         visit_length_minutes=length if isinstance(length, int) else None,
     )
-
-
-def evidence_from_row(row: tuple[object, ...]) -> Evidence:
-    called_in, answers = answers_from_row(row)
-    return call_evidence(answers, called_in=called_in)

@@ -1,8 +1,11 @@
-"""Reads of call reports: the evidence they give the verdict, and what clinics said.
+"""Reads of reports: the evidence call and visit reports give the verdict, what clinics
+said, and the Care Time profiles.
 
 Only reports whose standing counts (``caretime.core.evidence.COUNTING``) are read, as plain
-tuples in one query per call, by clinic ids (a page) or by search box (a whole radius).
-Pages get this evidence through ``caretime.verdicts.evidence``, never from here directly.
+tuples in one query per call, by clinic ids (a page) or by search box (a whole radius); visit
+reports from people connected to the clinic never. Pages get this evidence through
+``caretime.verdicts.evidence``, never from here directly. Profiles are read from their
+stored sums, one row per clinic and therapy, never from the reports.
 """
 
 from __future__ import annotations
@@ -13,13 +16,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
-from caretime.core.calls import CARE_LABELS, FOLLOW_UP_LABELS, VISITS_LABELS, Care, FollowUpBy, Visits
+from caretime.core.calls import CARE_LABELS, FOLLOW_UP_LABELS, VISITS_LABELS, Care, FollowUpBy, Visits, call_evidence
+from caretime.core.care_time import CareTimeProfile, CareTimeSums, care_time_profile
 from caretime.core.evidence import COUNTING, Evidence, Standing
 from caretime.core.geo import BoundingBox
 from caretime.directory.models import in_box
-from caretime.reports.models import EVIDENCE_COLUMNS, CallReport, answers_from_row, evidence_from_row
+from caretime.reports.models import (
+    EVIDENCE_COLUMNS,
+    NATIONAL,
+    VISIT_COLUMNS,
+    CallReport,
+    ClinicCareTime,
+    RegionCareTime,
+    VisitReport,
+    answers_from_row,
+    person_key,
+    visit_evidence_from_row,
+)
 
 EvidenceKey = tuple[int, str]  # (clinic id, discipline code)
 MIN_FIGURE_REPORTS = 3  # no number is shown from fewer reports
@@ -40,8 +55,16 @@ def _rows_by_key(rows: Iterable[tuple[object, ...]]) -> dict[EvidenceKey, list[t
     return found
 
 
-def _evidence(rows: Iterable[tuple[object, ...]]) -> dict[EvidenceKey, list[Evidence]]:
-    return {key: [evidence_from_row(row) for row in found] for key, found in _rows_by_key(rows).items()}
+def _call_evidence(row: tuple[object, ...]) -> Evidence:
+    """From (account id, *EVIDENCE_COLUMNS): a signed-in caller's calls are one person."""
+    account_id, *columns = row
+    called_in, answers = answers_from_row(tuple(columns))
+    return call_evidence(answers, called_in=called_in, person=person_key(account_id))  # type: ignore[arg-type]
+
+
+def _call_evidence_of(reports: QuerySet[CallReport]) -> dict[EvidenceKey, list[Evidence]]:
+    rows = reports.values_list("clinic_id", "discipline", "account_id", *EVIDENCE_COLUMNS)
+    return {key: [_call_evidence(row) for row in found] for key, found in _rows_by_key(rows).items()}
 
 
 def call_evidence_for_clinics(
@@ -49,13 +72,79 @@ def call_evidence_for_clinics(
 ) -> dict[EvidenceKey, list[Evidence]]:
     if not clinic_ids:
         return {}
-    reports = _counted(discipline).filter(clinic_id__in=list(clinic_ids))
-    return _evidence(reports.values_list("clinic_id", "discipline", *EVIDENCE_COLUMNS))
+    return _call_evidence_of(_counted(discipline).filter(clinic_id__in=list(clinic_ids)))
 
 
 def call_evidence_in_box(box: BoundingBox, discipline: str | None = None) -> dict[EvidenceKey, list[Evidence]]:
-    reports = _counted(discipline).filter(in_box(box, via="clinic__"))
-    return _evidence(reports.values_list("clinic_id", "discipline", *EVIDENCE_COLUMNS))
+    return _call_evidence_of(_counted(discipline).filter(in_box(box, via="clinic__")))
+
+
+def _counted_visits(discipline: str | None) -> QuerySet[VisitReport]:
+    reports = VisitReport.objects.filter(standing__in=[s.value for s in COUNTING], connected=False)
+    return reports.filter(discipline=discipline) if discipline else reports
+
+
+def _visit_evidence_of(reports: QuerySet[VisitReport]) -> dict[EvidenceKey, list[Evidence]]:
+    found: dict[EvidenceKey, list[Evidence]] = {}
+    for clinic_id, code, account_id, *columns in reports.values_list(
+        "clinic_id", "discipline", "account_id", *VISIT_COLUMNS
+    ):
+        item = visit_evidence_from_row(tuple(columns), account_id)
+        if item is not None:
+            found.setdefault((clinic_id, code), []).append(item)
+    return found
+
+
+def visit_evidence_for_clinics(
+    clinic_ids: Sequence[int], discipline: str | None = None
+) -> dict[EvidenceKey, list[Evidence]]:
+    if not clinic_ids:
+        return {}
+    return _visit_evidence_of(_counted_visits(discipline).filter(clinic_id__in=list(clinic_ids)))
+
+
+def visit_evidence_in_box(box: BoundingBox, discipline: str | None = None) -> dict[EvidenceKey, list[Evidence]]:
+    return _visit_evidence_of(_counted_visits(discipline).filter(in_box(box, via="clinic__")))
+
+
+def care_time_profiles(
+    clinic_ids: Sequence[int], discipline: str | None, *, as_of: date
+) -> dict[EvidenceKey, CareTimeProfile]:
+    """The Care Time profiles of a few clinics (for one therapy, or all), read from the stored
+    sums: one query for the clinics' rows and one for their regions'. A clinic and therapy
+    without a counted visit report has no entry."""
+    if not clinic_ids:
+        return {}
+    rows = (
+        ClinicCareTime.objects.filter(clinic_id__in=list(clinic_ids))
+        .filter(Q(reports__gt=0) | Q(connected_reports__gt=0))
+        .annotate(state=F("clinic__state"))
+    )
+    if discipline:
+        rows = rows.filter(discipline=discipline)
+    found = list(rows)
+    if not found:
+        return {}
+    regions = {
+        (region.state, region.discipline): region.sums
+        for region in RegionCareTime.objects.filter(
+            state__in={*(row.state for row in found), NATIONAL}, discipline__in={row.discipline for row in found}
+        )
+    }
+    empty = CareTimeSums()
+    return {
+        (row.clinic_id, row.discipline): care_time_profile(
+            row.sums,
+            region=regions.get((row.state, row.discipline), empty),
+            national=regions.get((NATIONAL, row.discipline), empty),
+            reporters=row.reporters,
+            reports=row.reports,
+            newest=row.newest,
+            connected=row.connected_reports,
+            as_of=as_of,
+        )
+        for row in found
+    }
 
 
 @dataclass(frozen=True)
@@ -139,4 +228,8 @@ def stated_answers(clinic_ids: Sequence[int], discipline: str | None = None) -> 
             held.add(clinic_id)
         if standing in counting:
             rows.append((clinic_id, code, *columns))
+    visits = VisitReport.objects.filter(clinic_id__in=list(clinic_ids), standing=Standing.HELD.value)
+    if discipline:
+        visits = visits.filter(discipline=discipline)
+    held.update(visits.values_list("clinic_id", flat=True))
     return StatedAnswers({key: _spread(found) for key, found in _rows_by_key(rows).items()}, frozenset(held))

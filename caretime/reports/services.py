@@ -1,16 +1,39 @@
-"""Writes for reports: storing a call report under the rules of which reports count, and a
-moderator's decision on held reports."""
+"""Writes for reports: storing call and visit reports under the rules of which reports count,
+keeping the Care Time sums in step with the visit reports that count, and a moderator's
+decision on held reports.
+
+Both kinds of report share the clinic-wide limits (``_arrive``): reports about one clinic
+from everyone together, and the burst rule. Nothing here reads whether a report is
+favourable."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import Greatest
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from caretime.core.calls import NOTE_MAX_CHARS, CallAnswers, Contradiction, contradictions
+from caretime.core.care_time import (
+    MAX_OTHER_PATIENTS,
+    MINUTE_BINS,
+    MINUTE_STEP,
+    PATIENT_REPORT_WEIGHT,
+    VISITS_PER_REPORTER_PER_MONTH,
+    CareTimeSums,
+    VisitFacts,
+    WholeTime,
+    contribution,
+    growth,
+)
+from caretime.core.care_time import visit_contradictions as find_visit_contradictions
 from caretime.core.evidence import (
     BURST_REPORTS_PER_HOUR,
     CLINIC_REPORTS_PER_DAY,
@@ -20,12 +43,28 @@ from caretime.core.evidence import (
     standing_on_arrival,
 )
 from caretime.directory.models import Clinic
-from caretime.reports.models import CallReport, ModerationDecision, ReportArrival, ReporterSighting
+from caretime.reports.models import (
+    NATIONAL,
+    VISIT_COLUMNS,
+    CallReport,
+    ClinicCareTime,
+    ModerationDecision,
+    RegionCareTime,
+    ReportArrival,
+    ReporterSighting,
+    VisitReport,
+    facts_from_row,
+)
 from caretime.reports.ratelimit import RateLimited, duration, reporter_key, take_report_slot
 
 BURST_RULE = f"burst: more than {BURST_REPORTS_PER_HOUR} reports about one clinic within an hour"
+# Reports one account may file in 24 hours, calls and visits together: a patient reports a
+# visit or two, a caller a few clinics; more is a script.
+ACCOUNT_REPORTS_PER_DAY = 10
 _DAY = timedelta(days=1)
 _HOUR = timedelta(hours=1)
+
+Account = User
 
 
 class ContradictoryAnswers(ValueError):
@@ -77,6 +116,28 @@ def clinic_report_limit(clinic_id: int, *, now: datetime | None = None) -> RateL
     return _over_the_clinic_limit(_arrivals_today(clinic_id, moment), moment)
 
 
+def account_key(account: Account, clinic_id: int) -> str:
+    """A keyed hash of the account and the clinic, for the repeat window of calls."""
+    return salted_hmac("caretime.reports.account", f"{account.pk}:{clinic_id}").hexdigest()[:32]
+
+
+def _arrive(clinic: Clinic, moment: datetime, *, repeat: bool) -> Standing:
+    """Inside the writing transaction: lock the clinic, apply the clinic-wide limit and the
+    burst rule to any kind of report, and log the arrival. Returns the new report's standing."""
+    # One writer per clinic at a time, so that the counts below are exact (SQLite already
+    # runs one writing transaction at a time).
+    Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
+    ReportArrival.objects.filter(arrived_at__lte=moment - _DAY).delete()
+    arrivals = _arrivals_today(clinic.pk, moment)
+    refused = _over_the_clinic_limit(arrivals, moment)
+    if refused is not None:
+        raise ClinicReportLimit(refused)
+    ReportArrival.objects.create(clinic=clinic, arrived_at=moment.replace(second=0, microsecond=0))
+    return standing_on_arrival(
+        repeat=repeat, arrivals_in_the_last_hour=sum(1 for arrived in arrivals if arrived > moment - _HOUR)
+    )
+
+
 def _is_repeat(clinic: Clinic, reporter_key: str, today: date) -> bool:
     """Whether this connection already reported this clinic within the repeat window."""
     if not reporter_key:
@@ -96,13 +157,15 @@ def record_call_report(
     answers: CallAnswers,
     note: str = "",
     reporter_key: str = "",
+    account: Account | None = None,
     now: datetime | None = None,
     is_demo: bool = False,
 ) -> CallReport:
     """Store what a clinic said on a call, with its standing: counted, a repeat from the same
     connection, or held because it arrived during a burst. Only the month of the call and the
     day it arrived are kept on the report. ``reporter_key`` is a keyed hash of the connection
-    and this clinic; the report never stores it.
+    and this clinic; the report never stores it. A signed-in caller's repeats are told by
+    their account instead, whatever connection they use.
 
     Raises ContradictoryAnswers or ReportRefused for answers that cannot be taken, and
     ClinicReportLimit when the clinic has had all the reports it takes in 24 hours.
@@ -120,19 +183,8 @@ def record_call_report(
     if clinic.disciplines and discipline not in clinic.disciplines:
         raise ReportRefused(f"This clinic is listed for {', '.join(clinic.disciplines)}, not {discipline}.")
     with transaction.atomic():
-        # One writer per clinic at a time, so that the counts below are exact (SQLite already
-        # runs one writing transaction at a time).
-        Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
-        ReportArrival.objects.filter(arrived_at__lte=moment - _DAY).delete()
-        arrivals = _arrivals_today(clinic.pk, moment)
-        refused = _over_the_clinic_limit(arrivals, moment)
-        if refused is not None:
-            raise ClinicReportLimit(refused)
-        standing = standing_on_arrival(
-            repeat=_is_repeat(clinic, reporter_key, today),
-            arrivals_in_the_last_hour=sum(1 for moment_ in arrivals if moment_ > moment - _HOUR),
-        )
-        ReportArrival.objects.create(clinic=clinic, arrived_at=moment.replace(second=0, microsecond=0))
+        key = account_key(account, clinic.pk) if account is not None else reporter_key
+        standing = _arrive(clinic, moment, repeat=_is_repeat(clinic, key, today))
         report = CallReport.from_answers(
             answers,
             clinic=clinic,
@@ -142,18 +194,55 @@ def record_call_report(
             received_on=today,
             is_demo=is_demo,
             standing=standing.value,
+            account=account,
         )
         report.save()
     return report
 
 
+def _account_limit(account: Account | None, today: date) -> RateLimited | None:
+    """The account's own daily limit, counted exactly from the stored reports."""
+    if account is None:
+        return None
+    filed = (
+        CallReport.objects.filter(account=account, received_on=today).count()
+        + VisitReport.objects.filter(account=account, received_on=today).count()
+    )
+    if filed < ACCOUNT_REPORTS_PER_DAY:
+        return None
+    wait = int((datetime.combine(today + _DAY, datetime.min.time(), tzinfo=UTC) - timezone.now()).total_seconds())
+    wait = max(1, wait)
+    return RateLimited(
+        wait,
+        f"You have sent {ACCOUNT_REPORTS_PER_DAY} reports today, the most we take from one account in a day. "
+        f"Please try again in {duration(wait)}.",
+    )
+
+
+def _limits(request: HttpRequest, clinic: Clinic, account: Account | None) -> RateLimited | None:
+    """The limits a person's report passes before it is stored: the clinic-wide one (read
+    first, so that a refusal uses up none of the connection's slots), the account's, then
+    the connection's."""
+    return (
+        clinic_report_limit(clinic.pk)
+        or _account_limit(account, timezone.now().date())
+        or take_report_slot(request=request, clinic_id=clinic.pk)
+    )
+
+
 def submit_call_report(
-    *, request: HttpRequest, clinic: Clinic, discipline: str, called_in: date, answers: CallAnswers, note: str
+    *,
+    request: HttpRequest,
+    clinic: Clinic,
+    discipline: str,
+    called_in: date,
+    answers: CallAnswers,
+    note: str,
+    account: Account | None = None,
 ) -> CallReport | RateLimited:
-    """A report someone sent through the form or the API: the clinic-wide limit (read first, so
-    that a refusal uses up none of the connection's slots), the connection's limits, then the
-    report stored with its standing. A refusal writes nothing and says how long to wait."""
-    refused = clinic_report_limit(clinic.pk) or take_report_slot(request=request, clinic_id=clinic.pk)
+    """A report someone sent through the form or the API: the limits, then the report stored
+    with its standing. A refusal writes nothing and says how long to wait."""
+    refused = _limits(request, clinic, account)
     if refused is not None:
         return refused
     try:
@@ -164,27 +253,314 @@ def submit_call_report(
             answers=answers,
             note=note,
             reporter_key=reporter_key(request, clinic.pk),
+            account=account,
         )
     except ClinicReportLimit as limit:  # filled up since the first read
         return limit.refused
 
 
+# --- visit reports and the Care Time sums ---------------------------------------------------
+
+
+class DuplicateReport(ValueError):
+    """The same person already sent this very report."""
+
+    def __init__(self, existing: VisitReport) -> None:
+        super().__init__("You have already sent this report; it is on your reports page.")
+        self.existing = existing
+
+
+def record_visit_report(
+    *,
+    account: Account | None,
+    clinic: Clinic,
+    discipline: str,
+    visited_in: date,
+    facts: VisitFacts,
+    from_timer: bool = False,
+    now: datetime | None = None,
+    is_demo: bool = False,
+) -> VisitReport:
+    """Store a patient's report of a visit with its standing, and add it to the clinic's Care
+    Time sums when it counts. Beyond ``VISITS_PER_REPORTER_PER_MONTH`` counted visits of one
+    person to one clinic in a month, a report is a repeat: stored, not counted. A report from a
+    connected person is stored and counts nowhere.
+
+    Raises ContradictoryAnswers, ReportRefused, DuplicateReport or ClinicReportLimit.
+    """
+    moment = now or timezone.now()
+    today = moment.date()
+    found = find_visit_contradictions(facts)
+    if found:
+        raise ContradictoryAnswers(found)
+    month = first_of_month(visited_in)
+    problem = month_problem(month, today, of="visit")
+    if problem:
+        raise ReportRefused(problem)
+    if clinic.disciplines and discipline not in clinic.disciplines:
+        raise ReportRefused(f"This clinic is listed for {', '.join(clinic.disciplines)}, not {discipline}.")
+    if account is None and not is_demo:
+        raise ReportRefused("Sign in with a verified e-mail address to report a visit.")
+    with transaction.atomic():
+        Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
+        same_month = VisitReport.objects.filter(account=account, clinic=clinic, discipline=discipline, visited_in=month)
+        if account is not None:
+            for existing in same_month.filter(received_on__gte=today - _DAY):
+                if existing.facts == facts:
+                    raise DuplicateReport(existing)
+        counted_this_month = same_month.filter(standing=Standing.COUNTED.value).count() if account is not None else 0
+        standing = _arrive(clinic, moment, repeat=counted_this_month >= VISITS_PER_REPORTER_PER_MONTH)
+        report = VisitReport(
+            account=account,
+            clinic=clinic,
+            discipline=discipline,
+            visited_in=month,
+            visit_kind=facts.visit_kind.value,
+            scheduled_minutes=facts.scheduled_minutes,
+            therapist_minutes=facts.therapist_minutes,
+            aide_minutes=facts.aide_minutes,
+            other_patients=facts.other_patients,
+            whole_time=facts.whole_time.value,
+            connected=facts.connected,
+            from_timer=from_timer,
+            is_demo=is_demo,
+            received_on=today,
+            standing=standing.value,
+        )
+        report.save()
+        if report.counts:
+            _update_care_time(report, add=True)
+        elif report.connected:
+            _count_connected(report, 1)
+    return report
+
+
+def submit_visit_report(
+    *,
+    request: HttpRequest,
+    account: Account,
+    clinic: Clinic,
+    discipline: str,
+    visited_in: date,
+    facts: VisitFacts,
+    from_timer: bool = False,
+) -> VisitReport | RateLimited:
+    """A visit report sent through the form or the API, under the same limits as a call."""
+    refused = _limits(request, clinic, account)
+    if refused is not None:
+        return refused
+    try:
+        return record_visit_report(
+            account=account,
+            clinic=clinic,
+            discipline=discipline,
+            visited_in=visited_in,
+            facts=facts,
+            from_timer=from_timer,
+        )
+    except ClinicReportLimit as limit:
+        return limit.refused
+
+
+def delete_visit_report(report: VisitReport) -> None:
+    """Delete a report and take it out of the sums it was part of."""
+    with transaction.atomic():
+        Clinic.objects.select_for_update().filter(pk=report.clinic_id).first()
+        current = VisitReport.objects.filter(pk=report.pk).first()
+        if current is None:
+            return
+        if current.counts:
+            _update_care_time(current, add=False)
+        elif current.connected:
+            _count_connected(current, -1)
+        current.delete()
+
+
+def delete_call_report(report: CallReport) -> None:
+    report.delete()
+
+
+def _count_connected(report: VisitReport, step: int) -> None:
+    """Reports from connected people count nowhere, but the clinic page says how many there are."""
+    ClinicCareTime.objects.get_or_create(clinic_id=report.clinic_id, discipline=report.discipline)
+    ClinicCareTime.objects.filter(clinic_id=report.clinic_id, discipline=report.discipline).update(
+        connected_reports=Greatest(F("connected_reports") + step, 0)
+    )
+
+
+def _region_rows(state: str, discipline: str) -> list[RegionCareTime]:
+    rows = []
+    for region in (state, NATIONAL):
+        RegionCareTime.objects.get_or_create(state=region, discipline=discipline)
+        rows.append(RegionCareTime.objects.select_for_update().get(state=region, discipline=discipline))
+    return rows
+
+
+def _update_care_time(report: VisitReport, *, add: bool) -> None:
+    """Add a counted report to (or take it out of) its clinic's and regions' sums, inside the
+    caller's transaction with the clinic locked: a few small row updates, never a re-read of
+    all reports (except the newest month when the newest report goes)."""
+    visited_in, facts = facts_from_row(tuple(getattr(report, column) for column in VISIT_COLUMNS))
+    part = contribution(facts, visited_in=visited_in)
+    sign = 1.0 if add else -1.0
+    ClinicCareTime.objects.get_or_create(clinic_id=report.clinic_id, discipline=report.discipline)
+    row = ClinicCareTime.objects.select_for_update().get(clinic_id=report.clinic_id, discipline=report.discipline)
+    others = VisitReport.objects.filter(
+        clinic_id=report.clinic_id, discipline=report.discipline, standing=Standing.COUNTED.value, connected=False
+    ).exclude(pk=report.pk)
+    # A person counts once however many of their visits count; reports without an account
+    # (demo ones) stand for themselves.
+    first_of_person = report.account_id is None or not others.filter(account_id=report.account_id).exists()
+    step = 1 if add else -1
+    row.reporters = max(0, row.reporters + (step if first_of_person else 0))
+    row.reports = max(0, row.reports + step)
+    if add:
+        row.newest = max(row.newest or visited_in, visited_in)
+    elif row.newest == visited_in:
+        row.newest = others.aggregate(newest=Max("visited_in"))["newest"]
+    sums = row.sums
+    sums.add(part, sign)
+    row.set_sums(_clean(sums) if row.reports else CareTimeSums())
+    row.save()
+    state = Clinic.objects.values_list("state", flat=True).get(pk=report.clinic_id)
+    for region in _region_rows(state, report.discipline):
+        region_sums = region.sums
+        region_sums.add(part, sign)
+        region.set_sums(_clean(region_sums))
+        region.save()
+
+
+def rebuild_care_time() -> int:
+    """Recompute every clinic's and region's Care Time sums from the reports themselves, for
+    after a restore or a bulk change. Counting happens in the database, one GROUP BY by clinic,
+    therapy and month (every report of a month weighs the same); only those groups are scaled
+    here. Returns the number of clinic rows written."""
+    counted = VisitReport.objects.filter(standing=Standing.COUNTED.value, connected=False)
+    clinic_sums: dict[tuple[int, str], CareTimeSums] = {}
+    newest: dict[tuple[int, str], date] = {}
+    reports: dict[tuple[int, str], int] = {}
+    for row in counted.values("clinic_id", "discipline", "visited_in").annotate(**_INDICATORS).order_by():
+        key = (row["clinic_id"], row["discipline"])
+        sums = clinic_sums.setdefault(key, CareTimeSums())
+        sums.add(_indicator_sums(row), growth(row["visited_in"]))
+        newest[key] = max(newest.get(key, row["visited_in"]), row["visited_in"])
+        reports[key] = reports.get(key, 0) + row["n"]
+    people = {
+        (row["clinic_id"], row["discipline"]): row["accounts"] + row["without_account"]
+        for row in counted.values("clinic_id", "discipline")
+        .annotate(accounts=Count("account_id", distinct=True), without_account=Count("pk", filter=Q(account=None)))
+        .order_by()
+    }
+    connected = {
+        (row["clinic_id"], row["discipline"]): row["n"]
+        for row in VisitReport.objects.filter(connected=True)
+        .values("clinic_id", "discipline")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    states = dict(Clinic.objects.filter(pk__in={c for c, _ in {*clinic_sums, *connected}}).values_list("pk", "state"))
+    regions: dict[tuple[str, str], CareTimeSums] = {}
+    clinic_rows = []
+    for key in {*clinic_sums, *connected}:
+        clinic_id, discipline = key
+        sums = clinic_sums.get(key, CareTimeSums())
+        clinic_row = ClinicCareTime(
+            clinic_id=clinic_id,
+            discipline=discipline,
+            reporters=people.get(key, 0),
+            reports=reports.get(key, 0),
+            newest=newest.get(key),
+            connected_reports=connected.get(key, 0),
+        )
+        clinic_row.set_sums(sums)
+        clinic_rows.append(clinic_row)
+        for region in (states[clinic_id], NATIONAL):
+            regions.setdefault((region, discipline), CareTimeSums()).add(sums)
+    with transaction.atomic():
+        ClinicCareTime.objects.all().delete()
+        RegionCareTime.objects.all().delete()
+        ClinicCareTime.objects.bulk_create(clinic_rows, batch_size=2000)
+        region_rows = []
+        for (state, discipline), sums in regions.items():
+            region_row = RegionCareTime(state=state, discipline=discipline)
+            region_row.set_sums(sums)
+            region_rows.append(region_row)
+        RegionCareTime.objects.bulk_create(region_rows)
+    return len(clinic_rows)
+
+
+def _bin_filter(index: int) -> Q:
+    """Reports whose one-on-one minutes fall in the step ``index`` (see ``minute_bin``)."""
+    low = index * MINUTE_STEP - MINUTE_STEP // 2
+    condition = Q(therapist_minutes__gte=max(0, low))
+    if index < MINUTE_BINS - 1:
+        condition &= Q(therapist_minutes__lt=low + MINUTE_STEP)
+    return condition
+
+
+# Counts per group of one clinic, therapy and month; the same indicators as ``contribution``.
+_INDICATORS: dict[str, Count] = {
+    "n": Count("pk"),
+    **{f"bin{index}": Count("pk", filter=_bin_filter(index)) for index in range(MINUTE_BINS)},
+    "whole_known": Count("pk", filter=Q(other_patients__gt=0) | ~Q(whole_time=WholeTime.NOT_SURE.value)),
+    "whole_one_on_one": Count("pk", filter=Q(other_patients=0, whole_time=WholeTime.YES.value)),
+    **{
+        f"shared{count}": Count(
+            "pk", filter=Q(other_patients=count) if count < MAX_OTHER_PATIENTS else Q(other_patients__gte=count)
+        )
+        for count in range(1, MAX_OTHER_PATIENTS + 1)
+    },
+    "aide_led": Count("pk", filter=Q(aide_minutes__gt=F("therapist_minutes"))),
+}
+
+
+def _indicator_sums(row: dict[str, Any]) -> CareTimeSums:
+    return CareTimeSums(
+        weight=row["n"] * PATIENT_REPORT_WEIGHT,
+        minutes=[row[f"bin{index}"] * PATIENT_REPORT_WEIGHT for index in range(MINUTE_BINS)],
+        whole_known=row["whole_known"] * PATIENT_REPORT_WEIGHT,
+        whole_one_on_one=row["whole_one_on_one"] * PATIENT_REPORT_WEIGHT,
+        shared=[row[f"shared{count}"] * PATIENT_REPORT_WEIGHT for count in range(1, MAX_OTHER_PATIENTS + 1)],
+        aide_led=row["aide_led"] * PATIENT_REPORT_WEIGHT,
+    )
+
+
+def _clean(sums: CareTimeSums) -> CareTimeSums:
+    """Subtraction leaves float dust (1e-17 below zero); no stored weight is negative."""
+    sums.weight = max(0.0, sums.weight)
+    sums.minutes = [max(0.0, v) for v in sums.minutes]
+    sums.whole_known = max(0.0, sums.whole_known)
+    sums.whole_one_on_one = max(0.0, sums.whole_one_on_one)
+    sums.shared = [max(0.0, v) for v in sums.shared]
+    sums.aide_led = max(0.0, sums.aide_led)
+    return sums
+
+
 def decide_held_reports(
-    *, reports: Iterable[CallReport], release: bool, moderator_id: int, now: datetime | None = None
+    *,
+    reports: Iterable[CallReport | VisitReport],
+    release: bool,
+    moderator_id: int,
+    now: datetime | None = None,
 ) -> int:
     """Release (count from now on) or reject held reports, logging each decision. Reports that
-    are not held are left alone. Returns how many were decided."""
+    are not held are left alone; a released visit report joins its clinic's Care Time sums.
+    Returns how many were decided."""
     moment = now or timezone.now()
     decided = 0
     with transaction.atomic():
         for report in reports:
-            held = CallReport.objects.select_for_update().filter(pk=report.pk, standing=Standing.HELD).first()
+            Clinic.objects.select_for_update().filter(pk=report.clinic_id).first()
+            held = type(report).objects.select_for_update().filter(pk=report.pk, standing=Standing.HELD).first()
             if held is None:
                 continue
             held.standing = (Standing.COUNTED if release else Standing.REJECTED).value
             held.save(update_fields=["standing"])
+            if isinstance(held, VisitReport) and held.counts:
+                _update_care_time(held, add=True)
             ModerationDecision.objects.create(
-                report=held,
+                report=held if isinstance(held, CallReport) else None,
+                visit_report=held if isinstance(held, VisitReport) else None,
                 decision=ModerationDecision.Decision.RELEASED if release else ModerationDecision.Decision.REJECTED,
                 rule=BURST_RULE,
                 moderator_id=moderator_id,

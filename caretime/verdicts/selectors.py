@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from caretime.core.care_time import CareTimeProfile
 from caretime.core.evidence import Evidence, EvidenceSource
 from caretime.core.geo import Point, bounding_box, distance_miles
 from caretime.core.verdict import (
@@ -37,7 +38,7 @@ from caretime.directory.selectors import (
     search_clinics,
     with_listing_details,
 )
-from caretime.reports.selectors import CallSpread, stated_answers
+from caretime.reports.selectors import CallSpread, care_time_profiles, stated_answers
 from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics, evidence_in_box
 
 
@@ -86,6 +87,7 @@ class DisciplineCareTime:
     reported_counts: tuple[tuple[EvidenceSource, int], ...]
     disagreements: tuple[Disagreement, ...]
     under_review: bool = False  # reports held after a burst wait for a moderator
+    profile: CareTimeProfile | None = None  # what patients report; None before any counted visit report
 
     @property
     def reported_total(self) -> int:
@@ -93,10 +95,17 @@ class DisciplineCareTime:
 
 
 def _care_time(
-    code: str, evidence: list[Evidence], stated: CallSpread, bar: Bar, as_of: date, *, under_review: bool
+    code: str,
+    evidence: list[Evidence],
+    stated: CallSpread,
+    bar: Bar,
+    as_of: date,
+    *,
+    under_review: bool,
+    profile: CareTimeProfile | None,
 ) -> DisciplineCareTime:
-    # People's words (calls, and later patient and worker reports) are compared with each
-    # other; billing has its own section on the page and joins only the verdict.
+    # People's words (calls, patient reports, and later worker reports) are compared with
+    # each other; billing has its own section on the page and joins only the verdict.
     said = [e for e in evidence if e.source != EvidenceSource.BILLING]
     reported = Counter(e.source for e in said if e.source not in STATED_SOURCES)
     return DisciplineCareTime(
@@ -107,6 +116,7 @@ def _care_time(
         reported_counts=tuple(sorted(reported.items())),
         disagreements=stated_versus_reported(said, bar, as_of=as_of),
         under_review=under_review,
+        profile=profile,
     )
 
 
@@ -114,6 +124,7 @@ def _care_times(keys: Sequence[EvidenceKey], discipline: str | None, bar: Bar, a
     clinic_ids = sorted({clinic_id for clinic_id, _ in keys})
     evidence = evidence_for_clinics(clinic_ids, discipline)
     stated = stated_answers(clinic_ids, discipline)
+    profiles = care_time_profiles(clinic_ids, discipline, as_of=as_of)
     return [
         _care_time(
             code,
@@ -122,6 +133,7 @@ def _care_times(keys: Sequence[EvidenceKey], discipline: str | None, bar: Bar, a
             bar,
             as_of,
             under_review=clinic_id in stated.under_review,
+            profile=profiles.get((clinic_id, code)),
         )
         for clinic_id, code in keys
     ]

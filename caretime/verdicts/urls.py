@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caretime.verdicts import views
+from caretime.verdicts import views, visit_views
 
 urlpatterns = [
     path("clinics/", views.clinic_search, name="clinic-search"),
@@ -8,6 +8,10 @@ urlpatterns = [
     path("clinics/<int:clinic_id>/<str:discipline>/ask/", views.ask_before_booking, name="ask-before-booking"),
     path("clinics/<int:clinic_id>/<str:discipline>/verdict/", views.clinic_verdict, name="clinic-verdict"),
     path("clinics/<int:clinic_id>/<str:discipline>/letters/", views.clinic_letters, name="clinic-letters"),
+    path("clinics/<int:clinic_id>/<str:discipline>/visit-timer/", visit_views.visit_timer, name="visit-timer"),
+    path("clinics/<int:clinic_id>/<str:discipline>/visit-report/", visit_views.visit_report, name="visit-report"),
+    path("account/reports/", visit_views.my_reports, name="my-reports"),
+    path("account/reports/<str:kind>/<int:report_id>/delete/", visit_views.delete_my_report, name="delete-my-report"),
     path("compare/", views.compare, name="compare"),
     path("your-bar/", views.set_bar, name="set-bar"),
 ]

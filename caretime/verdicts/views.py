@@ -5,6 +5,7 @@ calls a selector or service, and renders what it passes; templates do not query.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -138,6 +139,7 @@ def ask_before_booking(request: HttpRequest, clinic_id: int, discipline: str) ->
                     called_in=form.cleaned_data["called_in"],
                     answers=form.answers,
                     note=form.cleaned_data["note"],
+                    account=request.user if isinstance(request.user, User) else None,
                 )
             except ReportRefused as problem:
                 form.add_error(None, str(problem))

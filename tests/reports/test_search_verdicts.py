@@ -88,11 +88,11 @@ def test_query_count_does_not_grow_with_clinics_or_reports(
     search = ClinicSearch(center=LINCOLN_PARK, radius_miles=25, discipline=discipline)
     today = timezone.now().date()
     _many_clinics(3, 1)
-    # the search, one query per evidence source (calls, billing), offered therapies, the page
-    with django_assert_max_num_queries(7):
+    # the search, one query per evidence source (calls, visits, billing), offered therapies, the page
+    with django_assert_max_num_queries(8):
         small = search_with_verdicts(search, bar=Bar(), sort=sort, as_of=today)
     _many_clinics(40, 3)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         large = search_with_verdicts(search, bar=Bar(), sort=sort, as_of=today)
     assert small.total == 3
     assert large.total == 43

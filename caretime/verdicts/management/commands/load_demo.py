@@ -9,8 +9,8 @@ from caretime.billing.demo import build_demo_billing
 from caretime.directory.demo import build_demo_region
 from caretime.directory.models import Clinic
 from caretime.progress import progress_reporter
-from caretime.reports.demo import build_demo_call_reports
-from caretime.reports.models import CallReport
+from caretime.reports.demo import build_demo_call_reports, build_demo_visit_reports
+from caretime.reports.models import CallReport, VisitReport
 
 
 class Command(BaseCommand):
@@ -29,19 +29,24 @@ class Command(BaseCommand):
         if clinics < 1:
             raise CommandError("--clinics must be at least 1.")
         if if_missing and Clinic.objects.filter(is_demo=True).exists():
+            # A region loaded before a kind of report existed: add that kind, keep the rest.
+            today = timezone.now().date()
             if not CallReport.objects.filter(is_demo=True).exists():
-                # A region loaded before call reports existed: add them, keep the rest.
-                calls = build_demo_call_reports(seed=seed, today=timezone.now().date())
+                calls = build_demo_call_reports(seed=seed, today=today)
                 self.stdout.write(f"Added {calls} demo call reports to the demo region already loaded.")
-                return
+            if not VisitReport.objects.filter(is_demo=True).exists():
+                visits = build_demo_visit_reports(seed=seed, today=today)
+                self.stdout.write(f"Added {visits} demo visit reports to the demo region already loaded.")
             self.stdout.write("A demo region is already loaded; run load_demo without --if-missing to rebuild it.")
             return
         with progress_reporter(self.stdout, "Building the demo region") as progress:
             summary = build_demo_region(seed=seed, clinics=clinics, progress=progress)
             calls = build_demo_call_reports(seed=seed, today=timezone.now().date(), progress=progress)
+            visits = build_demo_visit_reports(seed=seed, today=timezone.now().date(), progress=progress)
         self.stdout.write(
             f"Demo region (seed {seed}): {summary.clinics} clinics, {summary.organizations} organisations, "
-            f"{summary.clinicians} clinicians, {calls} call reports. Every page labels them as demo data."
+            f"{summary.clinicians} clinicians, {calls} call reports, {visits} visit reports. Every page labels "
+            "them as demo data."
         )
         billing = build_demo_billing(seed=seed)
         self.stdout.write(

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from typing import TYPE_CHECKING
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import user_username
+from django.utils.crypto import salted_hmac
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth has no type hints
+    def populate_username(self, request: HttpRequest, user: AbstractBaseUser) -> None:
+        """An opaque username instead of allauth's, which it makes from the e-mail address.
+
+        Django's user model needs a unique username, but nobody signs in with it or sees it.
+        Made from the address, it would keep part of it after the person changes or removes
+        the address; opaque, the address stays the only personal datum, in one place.
+        """
+        if not user_username(user):
+            user_username(user, f"c-{secrets.token_hex(8)}")
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """A keyed hash of the visitor's network address instead of the address.
+
+        allauth asks for it only to file its rate-limit counters in the shared cache (mail
+        notifications, the other use, are off), and caretime writes no visitor's address
+        anywhere (docs/privacy.md). As allauth would, an IPv6 address counts by its /64: one
+        home has a whole /64. The proxy setting (ALLAUTH_TRUSTED_PROXY_COUNT) still applies.
+        """
+        address = str(super().get_client_ip(request))
+        return salted_hmac("caretime.accounts.client", _network(address)).hexdigest()[:32]
+
+
+def user_display(user: AbstractBaseUser) -> str:
+    """How allauth names a person in its mails and pages (ACCOUNT_USER_DISPLAY): by the
+    address, the one thing we know about them, never by the opaque username."""
+    return str(getattr(user, "email", ""))
+
+
+def _network(address: str) -> str:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "caretime.accounts"
+    label = "accounts"
+    verbose_name = "Contributor accounts"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,168 @@
+"""Pages for what happened at a visit: the visit timer, the visit report, and the person's own
+reports. Timing needs no account (nothing leaves the phone); sending a report needs a
+signed-in person with a verified e-mail address."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caretime.accounts.auth import has_verified_email
+from caretime.core.care_time import VISITS_PER_REPORTER_PER_MONTH
+from caretime.core.evidence import Standing
+from caretime.directory.models import Clinic, DisciplineChoices
+from caretime.directory.selectors import clinic_for_page
+from caretime.reports.forms import VisitReportForm
+from caretime.reports.models import CallReport, VisitReport
+from caretime.reports.ratelimit import RateLimited
+from caretime.reports.services import (
+    DuplicateReport,
+    ReportRefused,
+    delete_call_report,
+    delete_visit_report,
+    submit_visit_report,
+)
+from caretime.verdicts.bar import bar_from_session
+from caretime.verdicts.selectors import care_time_for
+
+
+def _clinic_and_discipline(clinic_id: int, discipline: str) -> Clinic:
+    clinic = clinic_for_page(clinic_id)
+    if clinic is None:
+        raise Http404("No clinic with that number.")
+    if discipline not in DisciplineChoices.values or (clinic.disciplines and discipline not in clinic.disciplines):
+        raise Http404("This clinic does not offer that therapy.")
+    return clinic
+
+
+@require_GET
+def visit_timer(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
+    """A page for the phone during the visit; everything it counts stays on the phone until the
+    person opens the report form with it."""
+    clinic = _clinic_and_discipline(clinic_id, discipline)
+    return render(
+        request,
+        "verdicts/visit_timer.html",
+        {
+            "clinic": clinic,
+            "discipline": discipline,
+            "discipline_label": DisciplineChoices(discipline).label,
+            "report_url": reverse("visit-report", args=[clinic.pk, discipline]),
+        },
+    )
+
+
+def _recorded_message(report: VisitReport) -> str:
+    if report.connected:
+        return _(
+            "Thank you. Your report is stored and shown as from someone connected to the clinic; it counts in no score."
+        )
+    if report.standing == Standing.REPEAT:
+        return _(
+            "Thank you. You have already reported %(count)d visits to this clinic in that month, the most that "
+            "count; this one is stored and kept on your reports page, but not counted."
+        ) % {"count": VISITS_PER_REPORTER_PER_MONTH}
+    if report.standing == Standing.HELD:
+        return _(
+            "Thank you. Many reports about this clinic arrived within an hour, so yours waits for a moderator "
+            "before it counts. Nobody reads whether it is favourable."
+        )
+    return _("Thank you. Your visit report counts from now on in this clinic's Care Time and verdict.")
+
+
+@require_http_methods(["GET", "POST"])
+def visit_report(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
+    """The visit report form. Anyone can see it; sending it needs a verified e-mail address."""
+    clinic = _clinic_and_discipline(clinic_id, discipline)
+    today = timezone.now().date()
+    user = request.user if request.user.is_authenticated else None
+    assert user is None or isinstance(user, User)
+    can_send = user is not None and has_verified_email(user)
+    status = 200
+    refused: RateLimited | None = None
+    if request.method == "POST":
+        form = VisitReportForm(request.POST, clinic=clinic, today=today)
+        if not can_send:
+            form.is_valid()  # keep what was typed, with its own errors
+            form.add_error(None, _("Sign in with a verified e-mail address to send a visit report."))
+            status = 403
+        elif form.is_valid():
+            assert user is not None
+            try:
+                sent = submit_visit_report(
+                    request=request,
+                    account=user,
+                    clinic=clinic,
+                    discipline=form.cleaned_data["discipline"],
+                    visited_in=form.cleaned_data["visited_in"],
+                    facts=form.facts,
+                    from_timer=form.cleaned_data["from_timer"],
+                )
+            except (ReportRefused, DuplicateReport) as problem:
+                form.add_error(None, str(problem))
+                status = 409 if isinstance(problem, DuplicateReport) else 400
+            else:
+                if isinstance(sent, RateLimited):
+                    refused = sent
+                    status = 429
+                else:
+                    messages.success(request, _recorded_message(sent))
+                    return redirect("clinic-verdict", clinic_id=clinic.pk, discipline=sent.discipline)
+        else:
+            status = 400
+    else:
+        form = VisitReportForm(
+            clinic=clinic, today=today, initial={"discipline": discipline, "visited_in": f"{today:%Y-%m}"}
+        )
+    here = request.get_full_path()
+    response = render(
+        request,
+        "verdicts/visit_report.html",
+        {
+            "clinic": clinic,
+            "discipline": discipline,
+            "discipline_label": DisciplineChoices(discipline).label,
+            "form": form,
+            "can_send": can_send,
+            "signed_in": user is not None,
+            "sign_in_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
+            "verify_url": reverse("account_email"),
+            "care_time": care_time_for(clinic, discipline, bar_from_session(request), as_of=today),
+            "rate_message": refused.message if refused else "",
+        },
+        status=status,
+    )
+    if refused is not None:
+        response["Retry-After"] = str(refused.retry_after_seconds)
+    return response
+
+
+@login_required
+@require_GET
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """The person's own reports, each with a delete button. Only they see this page."""
+    visits = VisitReport.objects.filter(account_id=request.user.pk).select_related("clinic")
+    calls = CallReport.objects.filter(account_id=request.user.pk).select_related("clinic")
+    return render(request, "verdicts/my_reports.html", {"visits": visits, "calls": calls})
+
+
+@login_required
+@require_POST
+def delete_my_report(request: HttpRequest, kind: str, report_id: int) -> HttpResponse:
+    """Delete one of the person's own reports; anyone else's is a 404, as if it did not exist."""
+    if kind == "visit":
+        delete_visit_report(get_object_or_404(VisitReport, pk=report_id, account_id=request.user.pk))
+    elif kind == "call":
+        delete_call_report(get_object_or_404(CallReport, pk=report_id, account_id=request.user.pk))
+    else:
+        raise Http404("No such kind of report.")
+    messages.success(request, _("Your report is deleted. It no longer counts anywhere."))
+    return redirect("my-reports")

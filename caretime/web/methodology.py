@@ -1,0 +1,24 @@
+"""docs/methodology.md as a page of the site: the profiles and verdicts link to it, so that
+the method a patient reads is the very text the project keeps up to date."""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.utils.text import slugify
+from markdown_it import MarkdownIt
+
+METHODOLOGY = settings.BASE_DIR / "docs" / "methodology.md"
+
+
+@functools.cache
+def methodology_html() -> str:
+    """The document rendered once per process. Raw HTML in the file is escaped ("js-default"
+    turns it off); every heading gets an id from its words, for links like #care-time-profile."""
+    parser = MarkdownIt("js-default")
+    tokens = parser.parse(METHODOLOGY.read_text(encoding="utf-8"))
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            token.attrSet("id", slugify(tokens[index + 1].content))
+    return str(parser.renderer.render(tokens, parser.options, {}))
