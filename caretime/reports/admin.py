@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -8,40 +8,43 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from caretime.reports.models import CallReport, ModerationDecision
-from caretime.reports.services import decide_held_reports
+from caretime.core.evidence import Standing
+from caretime.reports.models import CallReport, ModerationDecision, VisitReport
+from caretime.reports.services import BURST_RULE, decide_held_reports
 
 if TYPE_CHECKING:
-    _ReportAdmin = admin.ModelAdmin[CallReport]
+    _ReportAdmin = admin.ModelAdmin[Any]
     _DecisionAdmin = admin.ModelAdmin[ModerationDecision]
 else:  # ModelAdmin is generic for the type checker only
     _ReportAdmin = admin.ModelAdmin
     _DecisionAdmin = admin.ModelAdmin
 
 
-@admin.register(CallReport)
-class CallReportAdmin(_ReportAdmin):
-    """Moderators read call reports (notes included, which the public never sees); nobody
-    edits what someone reported. Reports held after a burst are released or rejected here,
-    each decision logged; the list shows no verdict and no rating to decide by."""
+class _HeldReportsAdmin(_ReportAdmin):
+    """What moderating call and visit reports share: nobody adds or edits what someone
+    reported; held reports are released or rejected by an action, each decision logged. The
+    lists show no verdict and no rating to decide by, and never the account behind a report."""
 
-    list_display = ["id", "clinic", "discipline", "called_in", "received_on", "standing", "is_demo"]
     list_filter = ["standing", "discipline", "is_demo"]
     search_fields = ["clinic__name"]
     raw_id_fields = ["clinic"]
-    date_hierarchy = "called_in"
+    exclude = ["account"]
     actions = ["release_held", "reject_held"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: CallReport | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.has_perm("reports.view_callreport")
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet[CallReport], *, release: bool) -> None:
+    @admin.display(description=_("Why it is held"))
+    def held_because(self, report: CallReport | VisitReport) -> str:
+        return BURST_RULE if report.standing == Standing.HELD else ""
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[Any], *, release: bool) -> None:
         assert request.user.pk is not None
         decided = decide_held_reports(reports=queryset, release=release, moderator_id=request.user.pk)
         skipped = queryset.count() - decided
@@ -54,22 +57,49 @@ class CallReportAdmin(_ReportAdmin):
             text += " " + _("Reports that were not held are left as they were.")
         self.message_user(request, text, messages.SUCCESS if decided else messages.WARNING)
 
-    @admin.action(description="Release the selected held reports (count them)", permissions=["moderate"])
-    def release_held(self, request: HttpRequest, queryset: QuerySet[CallReport]) -> None:
+    @admin.action(description=_("Release the selected held reports (count them)"), permissions=["moderate"])
+    def release_held(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._decide(request, queryset, release=True)
 
-    @admin.action(description="Reject the selected held reports (never count them)", permissions=["moderate"])
-    def reject_held(self, request: HttpRequest, queryset: QuerySet[CallReport]) -> None:
+    @admin.action(description=_("Reject the selected held reports (never count them)"), permissions=["moderate"])
+    def reject_held(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._decide(request, queryset, release=False)
+
+
+@admin.register(CallReport)
+class CallReportAdmin(_HeldReportsAdmin):
+    """Call reports, notes included (which the public never sees)."""
+
+    list_display = ["id", "clinic", "discipline", "called_in", "received_on", "standing", "held_because", "is_demo"]
+    date_hierarchy = "called_in"
+
+
+@admin.register(VisitReport)
+class VisitReportAdmin(_HeldReportsAdmin):
+    """Patients' visit reports; those from people connected to the clinic are marked."""
+
+    list_display = [
+        "id",
+        "clinic",
+        "discipline",
+        "visited_in",
+        "received_on",
+        "standing",
+        "held_because",
+        "connected",
+        "is_demo",
+    ]
+    list_filter = ["standing", "connected", "discipline", "is_demo"]
+    date_hierarchy = "visited_in"
 
 
 @admin.register(ModerationDecision)
 class ModerationDecisionAdmin(_DecisionAdmin):
     """The log of moderators' decisions: read only, kept with the report."""
 
-    list_display = ["decided_at", "decision", "report", "moderator", "rule"]
+    list_display = ["decided_at", "decision", "report", "visit_report", "moderator", "rule"]
     list_filter = ["decision"]
-    raw_id_fields = ["report"]
+    raw_id_fields = ["report", "visit_report"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

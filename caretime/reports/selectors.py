@@ -107,22 +107,8 @@ def visit_evidence_in_box(box: BoundingBox, discipline: str | None = None) -> di
     return _visit_evidence_of(_counted_visits(discipline).filter(in_box(box, via="clinic__")))
 
 
-def care_time_profiles(
-    clinic_ids: Sequence[int], discipline: str | None, *, as_of: date
-) -> dict[EvidenceKey, CareTimeProfile]:
-    """The Care Time profiles of a few clinics (for one therapy, or all), read from the stored
-    sums: one query for the clinics' rows and one for their regions'. A clinic and therapy
-    without a counted visit report has no entry."""
-    if not clinic_ids:
-        return {}
-    rows = (
-        ClinicCareTime.objects.filter(clinic_id__in=list(clinic_ids))
-        .filter(Q(reports__gt=0) | Q(connected_reports__gt=0))
-        .annotate(state=F("clinic__state"))
-    )
-    if discipline:
-        rows = rows.filter(discipline=discipline)
-    found = list(rows)
+def _profiles(rows: QuerySet[ClinicCareTime], as_of: date) -> dict[EvidenceKey, CareTimeProfile]:
+    found = list(rows.filter(Q(reports__gt=0) | Q(connected_reports__gt=0)).annotate(state=F("clinic__state")))
     if not found:
         return {}
     regions = {
@@ -145,6 +131,29 @@ def care_time_profiles(
         )
         for row in found
     }
+
+
+def _sums(discipline: str | None) -> QuerySet[ClinicCareTime]:
+    rows = ClinicCareTime.objects.all()
+    return rows.filter(discipline=discipline) if discipline else rows
+
+
+def care_time_profiles(
+    clinic_ids: Sequence[int], discipline: str | None, *, as_of: date
+) -> dict[EvidenceKey, CareTimeProfile]:
+    """The Care Time profiles of a few clinics (for one therapy, or all), read from the stored
+    sums: one query for the clinics' rows and one for their regions'. A clinic and therapy
+    without a visit report has no entry."""
+    if not clinic_ids:
+        return {}
+    return _profiles(_sums(discipline).filter(clinic_id__in=list(clinic_ids)), as_of)
+
+
+def care_time_profiles_in_box(
+    box: BoundingBox, discipline: str | None, *, as_of: date
+) -> dict[EvidenceKey, CareTimeProfile]:
+    """The same for every clinic inside a search box, without an id list."""
+    return _profiles(_sums(discipline).filter(in_box(box, via="clinic__")), as_of)
 
 
 @dataclass(frozen=True)

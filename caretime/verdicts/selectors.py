@@ -38,13 +38,33 @@ from caretime.directory.selectors import (
     search_clinics,
     with_listing_details,
 )
-from caretime.reports.selectors import CallSpread, care_time_profiles, stated_answers
+from caretime.reports.selectors import CallSpread, care_time_profiles, care_time_profiles_in_box, stated_answers
 from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics, evidence_in_box
 
 
 class Sort(enum.StrEnum):
     DISTANCE = "distance"
     VERDICT = "verdict"
+    CARE_TIME = "care_time"  # typical one-on-one minutes patients report, most first
+
+
+@dataclass(frozen=True)
+class OnlyOneOnOne:
+    """Keep only clinics whose verdict under "one-on-one on every visit, at least
+    ``min_minutes``" is Good; with ``include_unknown``, also those of which not enough is known
+    and nothing speaks against that."""
+
+    min_minutes: int
+    include_unknown: bool = False
+
+    @property
+    def bar(self) -> Bar:
+        return Bar(self.min_minutes, every_visit_required=True)
+
+    def keeps(self, quick: QuickVerdict) -> bool:
+        if quick.status == Status.MEETS_BAR:
+            return True
+        return self.include_unknown and quick.status == Status.NOT_ENOUGH_KNOWN and not quick.evidence_against
 
 
 class Judge:
@@ -163,6 +183,7 @@ class DisciplineVerdict:
     discipline: str
     label: str
     assessment: Assessment
+    profile: CareTimeProfile | None = None
 
 
 @dataclass(frozen=True)
@@ -185,7 +206,8 @@ class VerdictSearchPage(PageNumbers):
     sort: Sort
     bar: Bar
     discipline: str | None = None
-    counts: dict[Status, int] = field(default_factory=dict)  # only known when sorted by verdict
+    counts: dict[Status, int] = field(default_factory=dict)  # only known when every clinic was judged
+    only: OnlyOneOnOne | None = None
 
     @property
     def status_counts(self) -> list[tuple[Status, int]]:
@@ -200,33 +222,56 @@ class VerdictSearchPage(PageNumbers):
         return [(s, self.counts[s]) for s in order if self.counts.get(s)]
 
 
-def _verdicts(clinic: Clinic, discipline: str | None, judge: Judge) -> tuple[DisciplineVerdict, ...]:
+def _verdicts(
+    clinic: Clinic, discipline: str | None, judge: Judge, profiles: dict[EvidenceKey, CareTimeProfile]
+) -> tuple[DisciplineVerdict, ...]:
     codes = [discipline] if discipline else clinic.disciplines
-    return tuple(DisciplineVerdict(code, DisciplineChoices(code).label, judge(clinic.pk, code)) for code in codes)
+    return tuple(
+        DisciplineVerdict(code, DisciplineChoices(code).label, judge(clinic.pk, code), profiles.get((clinic.pk, code)))
+        for code in codes
+    )
+
+
+def _nearest_page(search: ClinicSearch, *, bar: Bar, as_of: date, page: int, page_size: int) -> VerdictSearchPage:
+    """The plain search's page, nearest first, with the verdicts of the clinics on it."""
+    plain = search_clinics(search, page=page, page_size=page_size)
+    ids = [h.clinic.pk for h in plain.hits]
+    judge = Judge(evidence_for_clinics(ids, search.discipline), bar, as_of)
+    profiles = care_time_profiles(ids, search.discipline, as_of=as_of)
+    hits = [
+        VerdictHit(h.clinic, h.distance_miles, _verdicts(h.clinic, search.discipline, judge, profiles))
+        for h in plain.hits
+    ]
+    return VerdictSearchPage(hits, plain.total, page, page_size, Sort.DISTANCE, bar, search.discipline)
 
 
 def search_with_verdicts(
-    search: ClinicSearch, *, bar: Bar, sort: Sort, as_of: date, page: int = 1, page_size: int = PAGE_SIZE
+    search: ClinicSearch,
+    *,
+    bar: Bar,
+    sort: Sort,
+    as_of: date,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    only: OnlyOneOnOne | None = None,
 ) -> VerdictSearchPage:
-    """The directory search with each clinic's verdict under the person's bar.
+    """The directory search with each clinic's verdict under the person's bar and its Care
+    Time profile.
 
-    By distance, the plain search runs unchanged and only the shown page is judged. By
-    verdict, every clinic in the radius is judged from evidence fetched by the search box,
-    then ranked best first (settled before early signals) and by distance within a rank.
+    Nearest first without a filter, the plain search runs unchanged and only the shown page is
+    judged. Otherwise every clinic in the radius is judged from evidence fetched by the search
+    box, filtered, then ranked: by verdict (best first, settled before early signals), by
+    Care Time (most typical one-on-one minutes first, clinics without figures last) or by
+    distance; by distance within a rank.
     """
-    if sort == Sort.DISTANCE or search.center is None:
-        plain = search_clinics(search, page=page, page_size=page_size)
-        judge = Judge(evidence_for_clinics([h.clinic.pk for h in plain.hits], search.discipline), bar, as_of)
-        hits = [
-            VerdictHit(h.clinic, h.distance_miles, _verdicts(h.clinic, search.discipline, judge)) for h in plain.hits
-        ]
-        return VerdictSearchPage(hits, plain.total, page, page_size, Sort.DISTANCE, bar, search.discipline)
-
+    if search.center is None or (sort == Sort.DISTANCE and only is None):
+        return _nearest_page(search, bar=bar, as_of=as_of, page=page, page_size=page_size)
     within = clinics_within(
         search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance
     )
     box = bounding_box(search.center, search.radius_miles)
-    judge = Judge(evidence_in_box(box, search.discipline), bar, as_of)
+    evidence = evidence_in_box(box, search.discipline)
+    judge = Judge(evidence, bar, as_of)
     offered: dict[int, list[str]] = {}  # without a therapy, a clinic ranks by its best one
     if not search.discipline:
         for clinic_id, code in ClinicService.objects.filter(in_box(box, via="clinic__")).values_list(
@@ -234,18 +279,47 @@ def search_with_verdicts(
         ):
             offered.setdefault(clinic_id, []).append(code)
 
-    def best(clinic_id: int) -> QuickVerdict:
-        codes = [search.discipline] if search.discipline else offered.get(clinic_id, [])
-        return max((judge.quick(clinic_id, code) for code in codes), key=lambda q: q.sort_rank, default=NOTHING_KNOWN)
+    def codes(clinic_id: int) -> list[str]:
+        return [search.discipline] if search.discipline else offered.get(clinic_id, [])
 
-    judged = [(best(cid), miles, cid) for miles, cid in within]
-    ranked = sorted(judged, key=lambda jmc: (-jmc[0].sort_rank, jmc[1], jmc[2]))
+    def best(clinic_id: int, by: Judge) -> QuickVerdict:
+        return max(
+            (by.quick(clinic_id, code) for code in codes(clinic_id)), key=lambda q: q.sort_rank, default=NOTHING_KNOWN
+        )
+
+    if only is not None:
+        strict = Judge(evidence, only.bar, as_of)
+        within = [(miles, cid) for miles, cid in within if only.keeps(best(cid, strict))]
+    profiles: dict[EvidenceKey, CareTimeProfile] = {}
+    if sort == Sort.CARE_TIME:
+        profiles = care_time_profiles_in_box(box, search.discipline, as_of=as_of)
+
+    def typical(clinic_id: int) -> int:
+        """The most typical one-on-one minutes among the clinic's therapies; -1 without figures."""
+        found = [
+            profiles[(clinic_id, code)].typical_minutes for code in codes(clinic_id) if (clinic_id, code) in profiles
+        ]
+        return max((minutes for minutes in found if minutes is not None), default=-1)
+
+    judged = [(best(cid, judge), miles, cid) for miles, cid in within]
+    if sort == Sort.VERDICT:
+        ranked = sorted(judged, key=lambda jmc: (-jmc[0].sort_rank, jmc[1], jmc[2]))
+    elif sort == Sort.CARE_TIME:
+        ranked = sorted(judged, key=lambda jmc: (-typical(jmc[2]), jmc[1], jmc[2]))
+    else:
+        ranked = judged  # already nearest first
     counts = Counter(quick.status for quick, _, _ in ranked)
     offset = (page - 1) * page_size
     shown = ranked[offset : offset + page_size]
-    by_id = with_listing_details(Clinic.objects.all()).in_bulk([cid for _, _, cid in shown])
-    hits = [VerdictHit(by_id[cid], miles, _verdicts(by_id[cid], search.discipline, judge)) for _, miles, cid in shown]
-    return VerdictSearchPage(hits, len(ranked), page, page_size, Sort.VERDICT, bar, search.discipline, dict(counts))
+    shown_ids = [cid for _, _, cid in shown]
+    by_id = with_listing_details(Clinic.objects.all()).in_bulk(shown_ids)
+    if sort != Sort.CARE_TIME:
+        profiles = care_time_profiles(shown_ids, search.discipline, as_of=as_of)
+    hits = [
+        VerdictHit(by_id[cid], miles, _verdicts(by_id[cid], search.discipline, judge, profiles))
+        for _, miles, cid in shown
+    ]
+    return VerdictSearchPage(hits, len(ranked), page, page_size, sort, bar, search.discipline, dict(counts), only)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ calls a selector or service, and renders what it passes; templates do not query.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +20,7 @@ from caretime.billing.selectors import CAVEATS, clinic_billing
 from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
 from caretime.core.evidence import Standing
 from caretime.core.places import PlaceNotFound, describe_location, resolve_place
-from caretime.core.verdict import Verdict
+from caretime.core.verdict import MAX_BAR_MINUTES, MIN_BAR_MINUTES, Verdict
 from caretime.directory.forms import ClinicSearchForm
 from caretime.directory.models import Clinic, DisciplineChoices
 from caretime.directory.selectors import clinic_for_page
@@ -37,6 +39,7 @@ from caretime.verdicts.bar import (
     search_radius,
 )
 from caretime.verdicts.selectors import (
+    OnlyOneOnOne,
     Sort,
     alternatives_for,
     care_time_for,
@@ -56,10 +59,13 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
     sort = _sort(request)
     if sort is None:
         return render(request, "verdicts/results.html", {"form": form, "sort_error": True}, status=400)
+    only = _only(request)
+    if only is False:
+        return render(request, "verdicts/results.html", {"form": form, "only_error": True}, status=400)
     search = form.to_search()
     bar = bar_from_session(request)
     remember_search(request, search.radius_miles, form.cleaned_data["near"])
-    results = search_with_verdicts(search, bar=bar, sort=sort, as_of=timezone.now().date(), page=page_number)
+    results = search_with_verdicts(search, bar=bar, sort=sort, as_of=timezone.now().date(), page=page_number, only=only)
     return render(
         request,
         "verdicts/results.html",
@@ -69,6 +75,8 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
             "results": results,
             "query": _query_without_page(request),
             "sort_query": _query_without_page(request, also="sort"),
+            "filter_fields": _kept_fields(request, drop=("page", "only_minutes", "include_unknown")),
+            "minute_choices": range(MIN_BAR_MINUTES, MAX_BAR_MINUTES + 1, 5),
             "origin_query": origin_query(form.cleaned_data["near"], search.radius_miles),
             "bar_form": BarForm.for_bar(bar, request.get_full_path()),
         },
@@ -303,6 +311,21 @@ def _page_number(request: HttpRequest) -> int | None:
 def _sort(request: HttpRequest) -> Sort | None:
     raw = request.GET.get("sort", Sort.DISTANCE.value)
     return Sort(raw) if raw in {s.value for s in Sort} else None
+
+
+def _only(request: HttpRequest) -> OnlyOneOnOne | Literal[False] | None:
+    """The "one-on-one every visit, at least N minutes" filter; False when it cannot be read."""
+    raw = request.GET.get("only_minutes", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or not MIN_BAR_MINUTES <= int(raw) <= MAX_BAR_MINUTES:
+        return False
+    return OnlyOneOnOne(int(raw), include_unknown=request.GET.get("include_unknown") == "1")
+
+
+def _kept_fields(request: HttpRequest, *, drop: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The search's parameters as hidden fields of a form that changes the others."""
+    return [(name, value) for name, values in request.GET.lists() if name not in drop for value in values]
 
 
 def _query_without_page(request: HttpRequest, also: str = "") -> str:

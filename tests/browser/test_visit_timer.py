@@ -434,3 +434,51 @@ def test_without_javascript_the_page_says_so_and_links_to_the_form(
     page.wait_for_url(re.compile(rf"/clinics/{clinic.pk}/pt/visit-report/$"))
     assert page.get_by_role("button", name="Send the report").is_visible()
     assert not page.locator("#timer-filled").is_visible()
+
+
+def test_a_new_person_signs_up_by_code_times_a_visit_and_the_verdict_counts_it(
+    live_server: Any, clinic: Clinic, phone: Phone
+) -> None:
+    """The whole way of a first-time contributor, as on a fresh ``make run``: the report form
+    sends them to sign up, the code comes by mail, and they come back to time and send."""
+    from django.core import mail
+
+    page = phone.page
+    page.goto(f"{live_server.url}/clinics/{clinic.pk}/pt/verdict/")
+    assert "Unknown: not enough known" in page.locator("main").inner_text()
+    page.goto(f"{live_server.url}/clinics/{clinic.pk}/pt/visit-report/")
+    page.get_by_role("link", name="Sign in or create an account").click()
+    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
+    page.get_by_role("link", name="Create one").click()
+    page.get_by_label("Email").fill("newcomer@example.com")
+    page.get_by_role("button", name="Send me a code").click()
+    page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
+    code = re.search(r"\b([A-Z]{4}-[A-Z]{4})\b", str(mail.outbox[-1].body))
+    assert code is not None, mail.outbox[-1].body
+    page.get_by_label(re.compile("code", re.IGNORECASE)).first.fill(code.group(1))
+    page.get_by_role("button", name=re.compile("Confirm|Verify|Continue|Sign in", re.IGNORECASE)).first.click()
+    # Signed in, back on the report form they came from, which now lets them send.
+    page.wait_for_url(re.compile(rf"/clinics/{clinic.pk}/pt/visit-report/$"))
+    assert "Sign in or create an account" not in page.locator("main").inner_text()
+    assert EmailAddress.objects.get(email="newcomer@example.com").verified
+
+    start = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0)
+    page.clock.install(time=start)
+    page.goto(_timer_url(live_server.url, clinic))
+    page.clock.pause_at(start + timedelta(seconds=1))
+    page.get_by_role("button", name="Therapist is with me").click()
+    page.clock.fast_forward("50:00")
+    page.get_by_role("button", name="Finish and report").click()
+    page.wait_for_url(re.compile(r"/visit-report/\?from_timer=1$"))
+    assert page.get_by_label("Minutes one-on-one with a licensed therapist").input_value() == "50"
+    assert page.get_by_label("Yes, the whole time").is_checked()
+    page.get_by_label("A follow-up visit: the 6th or later").check()
+    page.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Send the report").click()
+    page.wait_for_url(re.compile(rf"/clinics/{clinic.pk}/pt/verdict/$"))
+    verdict = page.locator("main").inner_text()
+    assert "Your visit report counts from now on" in verdict
+    # One patient's 50 minutes one-on-one on a follow-up: Good, as an early signal of one report.
+    assert "Good: meets your bar" in verdict
+    assert "Early signal" in verdict
+    assert "1 report so far, from 1 person" in _profile_text(phone, live_server.url, clinic)

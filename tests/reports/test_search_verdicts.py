@@ -70,7 +70,7 @@ def test_without_a_therapy_each_offered_therapy_gets_its_verdict(client: Client,
 def test_an_unknown_sort_is_refused(client: Client, db: None) -> None:
     response = client.get(reverse("clinic-search"), {"near": "60614", "sort": "rating"})
     assert response.status_code == 400
-    assert "sorted by distance or by verdict" in response.content.decode()
+    assert "sorted by distance, by verdict or by Care Time" in response.content.decode()
 
 
 def _many_clinics(count: int, reports_each: int) -> None:
@@ -88,11 +88,12 @@ def test_query_count_does_not_grow_with_clinics_or_reports(
     search = ClinicSearch(center=LINCOLN_PARK, radius_miles=25, discipline=discipline)
     today = timezone.now().date()
     _many_clinics(3, 1)
-    # the search, one query per evidence source (calls, visits, billing), offered therapies, the page
-    with django_assert_max_num_queries(8):
+    # the search, one query per evidence source (calls, visits, billing), offered therapies, the
+    # page, the page's Care Time sums
+    with django_assert_max_num_queries(9):
         small = search_with_verdicts(search, bar=Bar(), sort=sort, as_of=today)
     _many_clinics(40, 3)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         large = search_with_verdicts(search, bar=Bar(), sort=sort, as_of=today)
     assert small.total == 3
     assert large.total == 43
