@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from django.http import Http404, HttpRequest
@@ -13,7 +14,16 @@ from ninja import Field, Query, Router, Schema, Status
 from caretime.accounts.auth import api_user
 from caretime.api.errors import ApiError
 from caretime.api.types import Text
-from caretime.core.calls import MAX_MINUTES, MAX_OTHER_PATIENTS, NOTE_MAX_CHARS, CallAnswers, Care, FollowUpBy, Visits
+from caretime.core.calls import (
+    MAX_MINUTES,
+    MAX_OTHER_PATIENTS,
+    NOTE_MAX_CHARS,
+    CallAnswers,
+    Care,
+    Contradiction,
+    FollowUpBy,
+    Visits,
+)
 from caretime.core.calls import contradictions as find_contradictions
 from caretime.core.evidence import month_problem, parse_month
 from caretime.core.places import PlaceNotFound, resolve_place
@@ -207,6 +217,24 @@ def ensure_offered(clinic: Clinic, discipline: str) -> None:
         )
 
 
+def checked_month(text: str, field: str, *, today: date, of: str) -> date:
+    """The month of a report (``of`` a "call" or a "visit"), or a 400 naming the field."""
+    month = parse_month(text)
+    if month is None:
+        raise ApiError(400, "invalid_month", f"{field} must be a month written YYYY-MM, e.g. 2026-11.", fields=[field])
+    problem = month_problem(month, today, of=of)
+    if problem:
+        raise ApiError(400, "invalid_month", problem, fields=[field])
+    return month
+
+
+def refuse_contradictions(found: list[Contradiction]) -> None:
+    """A 400 naming every field of answers that cannot all be true."""
+    if found:
+        fields = list(dict.fromkeys(name for c in found for name in c.fields))
+        raise ApiError(400, "contradictory_answers", " ".join(c.message for c in found), fields=fields)
+
+
 @router.post(
     "/clinics/{clinic_id}/call-reports",
     response={201: CallReportOut},
@@ -224,19 +252,9 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
     clinic = get_clinic(clinic_id)
     ensure_offered(clinic, report.discipline)
     today = timezone.now().date()
-    called_in = parse_month(report.called_in)
-    if called_in is None:
-        raise ApiError(
-            400, "invalid_month", "called_in must be a month written YYYY-MM, e.g. 2026-11.", fields=["called_in"]
-        )
-    problem = month_problem(called_in, today)
-    if problem:
-        raise ApiError(400, "invalid_month", problem, fields=["called_in"])
+    called_in = checked_month(report.called_in, "called_in", today=today, of="call")
     answers = report.answers()
-    found = find_contradictions(answers)
-    if found:
-        fields = list(dict.fromkeys(name for c in found for name in c.fields))
-        raise ApiError(400, "contradictory_answers", " ".join(c.message for c in found), fields=fields)
+    refuse_contradictions(find_contradictions(answers))
     try:
         saved = submit_call_report(
             request=request,

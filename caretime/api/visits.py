@@ -17,12 +17,19 @@ from ninja import Field, Query, Router, Schema, Status
 
 from caretime.accounts.auth import TokenOrSessionAuth, has_verified_email
 from caretime.api.errors import ApiError
-from caretime.api.reports import DisciplineCode, VerdictOut, ensure_offered, get_clinic, verdict_out
+from caretime.api.reports import (
+    DisciplineCode,
+    VerdictOut,
+    checked_month,
+    ensure_offered,
+    get_clinic,
+    refuse_contradictions,
+    verdict_out,
+)
 from caretime.api.types import Text
 from caretime.core.calls import MAX_MINUTES
 from caretime.core.care_time import MAX_OTHER_PATIENTS, RANGE_SHARE, CareTimeProfile, VisitFacts, VisitKind, WholeTime
 from caretime.core.care_time import visit_contradictions as find_contradictions
-from caretime.core.evidence import month_problem, parse_month
 from caretime.core.verdict import Bar
 from caretime.reports.models import VisitReport
 from caretime.reports.ratelimit import RateLimited
@@ -153,19 +160,9 @@ def create_visit_report(request: HttpRequest, clinic_id: int, report: VisitRepor
     clinic = get_clinic(clinic_id)
     ensure_offered(clinic, report.discipline)
     today = timezone.now().date()
-    visited_in = parse_month(report.visited_in)
-    if visited_in is None:
-        raise ApiError(
-            400, "invalid_month", "visited_in must be a month written YYYY-MM, e.g. 2026-11.", fields=["visited_in"]
-        )
-    problem = month_problem(visited_in, today, of="visit")
-    if problem:
-        raise ApiError(400, "invalid_month", problem, fields=["visited_in"])
+    visited_in = checked_month(report.visited_in, "visited_in", today=today, of="visit")
     facts = report.facts()
-    found = find_contradictions(facts)
-    if found:
-        fields = list(dict.fromkeys(name for c in found for name in c.fields))
-        raise ApiError(400, "contradictory_answers", " ".join(c.message for c in found), fields=fields)
+    refuse_contradictions(find_contradictions(facts))
     try:
         saved = submit_visit_report(
             request=request,

@@ -12,7 +12,9 @@ flagged ``is_demo`` and has no account.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
@@ -71,40 +73,63 @@ def demo_answers(profile: CareProfile, rng: random.Random) -> CallAnswers:
     )
 
 
-def build_demo_call_reports(*, seed: int, today: date, progress: ProgressCallback | None = None) -> int:
-    """Replace the demo call reports; returns how many were written.
+def _demo_services(seed: int) -> Iterator[tuple[int, str, int, CareProfile]]:
+    """(clinic id, therapy, clinic index, care profile) for every therapy of every demo clinic.
 
     The clinic index is its place in the demo region's build order (ascending id), the
     same index ``care_profile`` was drawn for.
     """
-    report = progress or (lambda stage, done, total: None)
-    CallReport.objects.filter(is_demo=True).delete()
     services = (
         ClinicService.objects.filter(clinic__is_demo=True)
         .order_by("clinic_id", "discipline")
         .values_list("clinic_id", "discipline")
     )
-    written = 0
     index = -1
     last_clinic: int | None = None
-    silent = False
     profile = CareProfile.AVERAGE
-    rng = random.Random()
-    pending: list[CallReport] = []
     for clinic_id, discipline in services.iterator(chunk_size=BATCH_SIZE):
         if clinic_id != last_clinic:
             index += 1
             last_clinic = clinic_id
             profile = care_profile(seed, index)
-            rng = random.Random(f"{seed}:calls:{index}")
-            silent = rng.random() < SHARE_WITHOUT_CALLS
-        if silent:
-            continue
-        for _ in range(rng.randint(1, 3)):
-            answers = demo_answers(profile, rng)
-            assert not contradictions(answers), answers
-            pending.append(
-                CallReport.from_answers(
+        yield clinic_id, discipline, index, profile
+
+
+def _write_in_batches(
+    model: type[CallReport] | type[VisitReport], reports: Iterable[Any], stage: str, progress: ProgressCallback
+) -> int:
+    written = 0
+    pending: list[Any] = []
+    for report in reports:
+        pending.append(report)
+        if len(pending) >= BATCH_SIZE:
+            written += _write(model, pending)
+            pending = []
+            progress(stage, written, 0)
+    written += _write(model, pending)
+    progress(stage, written, written)
+    return written
+
+
+def build_demo_call_reports(*, seed: int, today: date, progress: ProgressCallback | None = None) -> int:
+    """Replace the demo call reports; returns how many were written."""
+    CallReport.objects.filter(is_demo=True).delete()
+
+    def reports() -> Iterator[CallReport]:
+        last_clinic: int | None = None
+        rng = random.Random()
+        silent = False
+        for clinic_id, discipline, index, profile in _demo_services(seed):
+            if clinic_id != last_clinic:  # one stream per clinic: whether it has calls, then its answers
+                last_clinic = clinic_id
+                rng = random.Random(f"{seed}:calls:{index}")
+                silent = rng.random() < SHARE_WITHOUT_CALLS
+            if silent:
+                continue
+            for _ in range(rng.randint(1, 3)):
+                answers = demo_answers(profile, rng)
+                assert not contradictions(answers), answers
+                yield CallReport.from_answers(
                     answers,
                     clinic_id=clinic_id,
                     discipline=discipline,
@@ -112,24 +137,18 @@ def build_demo_call_reports(*, seed: int, today: date, progress: ProgressCallbac
                     is_demo=True,
                     received_on=today,
                 )
-            )
-        if len(pending) >= BATCH_SIZE:
-            written += _write(pending)
-            pending = []
-            report("call reports", written, 0)
-    if pending:
-        written += _write(pending)
-    report("call reports", written, written)
-    return written
+
+    return _write_in_batches(CallReport, reports(), "call reports", progress or _quiet)
 
 
-def _write(pending: list[CallReport] | list[VisitReport]) -> int:
+def _write(model: type[CallReport] | type[VisitReport], pending: list[Any]) -> int:
     with transaction.atomic():
-        if pending and isinstance(pending[0], CallReport):
-            CallReport.objects.bulk_create(pending, batch_size=BATCH_SIZE)  # type: ignore[arg-type]
-        else:
-            VisitReport.objects.bulk_create(pending, batch_size=BATCH_SIZE)  # type: ignore[arg-type]
+        model.objects.bulk_create(pending, batch_size=BATCH_SIZE)
     return len(pending)
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """No progress to show."""
 
 
 SHARE_WITHOUT_VISITS = 0.35
@@ -155,52 +174,26 @@ def demo_visit(profile: CareProfile, rng: random.Random) -> VisitFacts:
 def build_demo_visit_reports(*, seed: int, today: date, progress: ProgressCallback | None = None) -> int:
     """Replace the demo visit reports and rebuild the Care Time sums; returns how many were
     written. Each demo report stands for one invented patient (demo reports have no account)."""
-    report = progress or (lambda stage, done, total: None)
     VisitReport.objects.filter(is_demo=True).delete()
-    services = (
-        ClinicService.objects.filter(clinic__is_demo=True)
-        .order_by("clinic_id", "discipline")
-        .values_list("clinic_id", "discipline")
-    )
-    written = 0
-    index = -1
-    last_clinic: int | None = None
-    profile = CareProfile.AVERAGE
-    pending: list[VisitReport] = []
-    for clinic_id, discipline in services.iterator(chunk_size=BATCH_SIZE):
-        if clinic_id != last_clinic:
-            index += 1
-            last_clinic = clinic_id
-            profile = care_profile(seed, index)
-        rng = random.Random(f"{seed}:visits:{index}:{discipline}")
-        if rng.random() < SHARE_WITHOUT_VISITS:
-            continue
-        for _ in range(rng.randint(1, 8)):  # from 1 to 8 patients: some clinics show no figures yet
-            facts = demo_visit(profile, rng)
-            assert not visit_contradictions(facts), facts
-            pending.append(
-                VisitReport(
+
+    def reports() -> Iterator[VisitReport]:
+        for clinic_id, discipline, index, profile in _demo_services(seed):
+            rng = random.Random(f"{seed}:visits:{index}:{discipline}")
+            if rng.random() < SHARE_WITHOUT_VISITS:
+                continue
+            for _ in range(rng.randint(1, 8)):  # from 1 to 8 patients: some clinics show no figures yet
+                facts = demo_visit(profile, rng)
+                assert not visit_contradictions(facts), facts
+                yield VisitReport.from_facts(
+                    facts,
                     clinic_id=clinic_id,
                     discipline=discipline,
                     visited_in=_months_before(today, rng.randint(0, OLDEST_DEMO_CALL_MONTHS)),
-                    visit_kind=facts.visit_kind.value,
-                    scheduled_minutes=facts.scheduled_minutes,
-                    therapist_minutes=facts.therapist_minutes,
-                    aide_minutes=facts.aide_minutes,
-                    other_patients=facts.other_patients,
-                    whole_time=facts.whole_time.value,
-                    connected=facts.connected,
                     is_demo=True,
                     received_on=today,
                     standing=Standing.COUNTED.value,
                 )
-            )
-        if len(pending) >= BATCH_SIZE:
-            written += _write(pending)
-            pending = []
-            report("visit reports", written, 0)
-    if pending:
-        written += _write(pending)
-    report("visit reports", written, written)
+
+    written = _write_in_batches(VisitReport, reports(), "visit reports", progress or _quiet)
     rebuild_care_time()
     return written

@@ -261,6 +261,20 @@ class VisitReport(models.Model):
     def __str__(self) -> str:
         return f"Visit to clinic {self.clinic_id} ({self.discipline}, {self.visited_in:%Y-%m}): {self.summary}"
 
+    @classmethod
+    def from_facts(cls, facts: VisitFacts, **fields: Any) -> VisitReport:
+        """An unsaved report holding the checked facts; ``fields`` give the rest."""
+        return cls(
+            visit_kind=facts.visit_kind.value,
+            scheduled_minutes=facts.scheduled_minutes,
+            therapist_minutes=facts.therapist_minutes,
+            aide_minutes=facts.aide_minutes,
+            other_patients=facts.other_patients,
+            whole_time=facts.whole_time.value,
+            connected=facts.connected,
+            **fields,
+        )
+
     @property
     def facts(self) -> VisitFacts:
         return facts_from_row(tuple(getattr(self, column) for column in VISIT_COLUMNS))[1]

@@ -310,18 +310,12 @@ def record_visit_report(
                     raise DuplicateReport(existing)
         counted_this_month = same_month.filter(standing=Standing.COUNTED.value).count() if account is not None else 0
         standing = _arrive(clinic, moment, repeat=counted_this_month >= VISITS_PER_REPORTER_PER_MONTH)
-        report = VisitReport(
+        report = VisitReport.from_facts(
+            facts,
             account=account,
             clinic=clinic,
             discipline=discipline,
             visited_in=month,
-            visit_kind=facts.visit_kind.value,
-            scheduled_minutes=facts.scheduled_minutes,
-            therapist_minutes=facts.therapist_minutes,
-            aide_minutes=facts.aide_minutes,
-            other_patients=facts.other_patients,
-            whole_time=facts.whole_time.value,
-            connected=facts.connected,
             from_timer=from_timer,
             is_demo=is_demo,
             received_on=today,
