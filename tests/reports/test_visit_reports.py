@@ -195,6 +195,8 @@ def test_a_person_sees_and_deletes_only_their_own_reports(clinic: Clinic) -> Non
     ana, bo = person("ana@example.org"), person("bo@example.org")
     mine = report(ana, clinic)
     theirs = report(bo, clinic, MILL_VISIT)
+    account_page = signed_in(ana).get(reverse("account-home")).content.decode()
+    assert f'href="{reverse("my-reports")}"' in account_page
     page = signed_in(ana).get(reverse("my-reports")).content.decode()
     assert "50 minutes with the therapist" in page
     assert "15 minutes with the therapist" not in page
