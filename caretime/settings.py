@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "caretime.web.middleware.ContentSecurityPolicyMiddleware",
     "caretime.api.middleware.ApiErrorShapeMiddleware",
+    "caretime.api.middleware.ApiWritesOnlyFromApiClientsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

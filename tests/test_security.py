@@ -1,13 +1,18 @@
-"""Security headers on every response, and no page that reaches for another host."""
+"""Security headers on every response, no page that reaches for another host, and API writes
+that no other website can make a visitor's browser send."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
+from caretime.accounts.services import create_api_token
 from caretime.directory.models import Clinic
+from caretime.reports.models import CallReport
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +58,90 @@ def test_production_settings_turn_on_hsts_and_secure_cookies() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["31536000", "True", "True", "True"]
+
+
+# --- the API is not a cross-site form ------------------------------------------------------
+
+CALL = {
+    "discipline": "pt",
+    "called_in": "2026-01",
+    "therapist_minutes": 40,
+    "care": "one_on_one",
+    "visits": "every_visit",
+    "follow_up_by": "therapist",
+}
+
+
+def _call_reports(clinic: Clinic) -> str:
+    return f"/api/v1/clinics/{clinic.pk}/call-reports"
+
+
+def _month() -> str:
+    return f"{timezone.now():%Y-%m}"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/plain", '{"discipline": "pt"}'),
+        ("application/x-www-form-urlencoded", "discipline=pt"),
+        ("multipart/form-data; boundary=x", "--x--"),
+        ("", '{"discipline": "pt"}'),
+    ],
+)
+def test_a_write_that_is_not_json_is_a_415(
+    client: Client, chicago_clinics: dict[str, Clinic], content_type: str, body: str
+) -> None:
+    response = client.generic(
+        "POST",
+        _call_reports(chicago_clinics["near"]),
+        body,
+        content_type=content_type,
+        headers={"Origin": "https://evil.example"},
+    )
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+    assert "Content-Type: application/json" in response.json()["error"]["message"]
+    assert CallReport.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}, {"Origin": "https://evil.example"}]
+)
+def test_a_browser_write_from_another_site_is_refused(
+    client: Client, chicago_clinics: dict[str, Clinic], headers: dict[str, str]
+) -> None:
+    body = {**CALL, "called_in": _month()}
+    response = client.post(
+        _call_reports(chicago_clinics["near"]), body, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "cross_site_request"
+    assert CallReport.objects.count() == 0
+
+
+def test_our_own_pages_and_api_tokens_may_write(client: Client, chicago_clinics: dict[str, Clinic]) -> None:
+    url = _call_reports(chicago_clinics["near"])
+    body = {**CALL, "called_in": _month()}
+    same_origin = client.post(url, body, content_type="application/json", headers={"Sec-Fetch-Site": "same-origin"})
+    assert same_origin.status_code == 201
+    token = create_api_token(user=User.objects.create_user("api", "api@example.org"), name="script").secret
+    with_token = client.post(
+        url,
+        {**body, "therapist_minutes": 50},
+        content_type="application/json",
+        headers={"Sec-Fetch-Site": "cross-site", "Authorization": f"Bearer {token}"},
+        REMOTE_ADDR="198.51.100.9",
+    )
+    assert with_token.status_code == 201
+
+
+@pytest.mark.parametrize(("field", "value"), [("therapist_minutes", True), ("therapist_minutes", "40")])
+def test_a_number_must_be_a_number(
+    client: Client, chicago_clinics: dict[str, Clinic], field: str, value: object
+) -> None:
+    body = {**CALL, "called_in": _month(), field: value}
+    response = client.post(_call_reports(chicago_clinics["near"]), body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == [field]
+    assert CallReport.objects.count() == 0

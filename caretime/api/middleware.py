@@ -3,11 +3,67 @@ from __future__ import annotations
 from collections.abc import Callable
 from http import HTTPStatus
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from caretime.api.errors import error_body
 
 API_PREFIX = "/api/"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class ApiWritesOnlyFromApiClientsMiddleware:
+    """A write to the API is never a cross-site form post.
+
+    Browsers let any web page send a "simple" request (a form's content types, no custom
+    headers) to any site, with the visitor's cookies and from the visitor's address; so a
+    write under /api/ must be JSON, which a page elsewhere can only send after a CORS
+    preflight that we never answer, and a request the browser marks as coming from another
+    site (``Sec-Fetch-Site``, else an ``Origin`` that is not ours) is refused unless it carries
+    an API token, which no browser adds by itself.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX) and request.method not in _SAFE_METHODS:
+            refused = _refusal(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+
+def _refusal(request: HttpRequest) -> HttpResponse | None:
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    media_type = request.content_type or ""
+    if (not length.isdigit() or int(length) > 0) and media_type != "application/json":
+        return JsonResponse(
+            error_body(
+                "unsupported_media_type",
+                f"Send the body as JSON with the header Content-Type: application/json (not {media_type or 'nothing'}).",
+            ),
+            status=415,
+        )
+    if request.headers.get("Authorization", "").lower().startswith("bearer ") or not _cross_site(request):
+        return None
+    return JsonResponse(
+        error_body(
+            "cross_site_request",
+            "This request comes from another website. Send API writes from your own program, with an API token.",
+        ),
+        status=403,
+    )
+
+
+def _cross_site(request: HttpRequest) -> bool:
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        return origin == "null"  # no Origin: not a browser's cross-site request; "null": an opaque one
+    return origin != f"{request.scheme}://{request.get_host()}" and origin not in settings.CSRF_TRUSTED_ORIGINS
 
 
 class ApiErrorShapeMiddleware:

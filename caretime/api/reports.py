@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from caretime.accounts.auth import api_user
 from caretime.api.errors import ApiError
-from caretime.api.types import Text
+from caretime.api.types import StrictBody, Text
 from caretime.core.calls import (
     MAX_MINUTES,
     MAX_OTHER_PATIENTS,
@@ -40,7 +40,7 @@ router = Router(tags=["ask before you book"])
 DisciplineCode = Literal["pt", "ot", "slp"]
 
 
-class CallReportIn(Schema):
+class CallReportIn(StrictBody):
     discipline: DisciplineCode
     called_in: Text = Field(..., max_length=10, description="Month of the call, YYYY-MM. Only the month is kept.")
     therapist_minutes: int | None = Field(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator
+from ninja import Schema
+from pydantic import AfterValidator, ConfigDict
 
 
 def _without_nul(value: str) -> str:
@@ -16,3 +17,9 @@ def _without_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_without_nul)]
+
+
+class StrictBody(Schema):
+    """A request body read as sent: true is not a number, "40" is not a number."""
+
+    model_config = ConfigDict(strict=True)

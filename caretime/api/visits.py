@@ -26,7 +26,7 @@ from caretime.api.reports import (
     refuse_contradictions,
     verdict_out,
 )
-from caretime.api.types import Text
+from caretime.api.types import StrictBody, Text
 from caretime.core.calls import MAX_MINUTES
 from caretime.core.care_time import MAX_OTHER_PATIENTS, RANGE_SHARE, CareTimeProfile, VisitFacts, VisitKind, WholeTime
 from caretime.core.care_time import visit_contradictions as find_contradictions
@@ -41,7 +41,7 @@ router = Router(tags=["after the visit"])
 signed_in = TokenOrSessionAuth()
 
 
-class VisitReportIn(Schema):
+class VisitReportIn(StrictBody):
     discipline: DisciplineCode
     visited_in: Text = Field(..., max_length=10, description="Month of the visit, YYYY-MM. Only the month is kept.")
     visit_kind: Literal["first", "follow_up_early", "follow_up_later"] = Field(
