@@ -1,4 +1,4 @@
-"""Demo call reports: deterministic, flagged, and showing all three verdicts."""
+"""Demo reports: deterministic, flagged, showing every status, and never replacing what people filed."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ from datetime import date
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from caretime.core.verdict import Bar, Status
 from caretime.directory.demo import build_demo_region
-from caretime.directory.models import ClinicService
+from caretime.directory.models import Clinic, ClinicService
 from caretime.reports.demo import build_demo_call_reports
 from caretime.reports.models import CallReport
+from caretime.reports.services import record_call_report
 from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.selectors import Judge
+from tests.answers import ONE_ON_ONE
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 15)
@@ -68,3 +71,17 @@ def test_load_demo_if_missing_adds_call_reports_to_an_older_region() -> None:
     clinics_before = set(ClinicService.objects.values_list("clinic_id", flat=True))
     call_command("load_demo", "--clinics", "20", "--if-missing", stdout=StringIO())
     assert set(ClinicService.objects.values_list("clinic_id", flat=True)) == clinics_before
+
+
+def test_rebuilding_the_demo_never_silently_deletes_reports_people_filed(db: None) -> None:
+    call_command("load_demo", "--clinics", "12", stdout=StringIO())
+    clinic = Clinic.objects.filter(is_demo=True).first()
+    assert clinic is not None
+    record_call_report(
+        clinic=clinic, discipline=clinic.disciplines[0], called_in=timezone.now().date(), answers=ONE_ON_ONE
+    )
+    with pytest.raises(CommandError, match="People filed 1 reports about demo clinics"):
+        call_command("load_demo", "--clinics", "12", stdout=StringIO())
+    assert CallReport.objects.filter(is_demo=False).count() == 1  # nothing was touched
+    call_command("load_demo", "--clinics", "12", "--discard-people-reports", stdout=StringIO())
+    assert CallReport.objects.filter(is_demo=False).count() == 0

@@ -11,6 +11,7 @@ from caretime.directory.models import Clinic
 from caretime.progress import progress_reporter
 from caretime.reports.demo import build_demo_call_reports, build_demo_visit_reports
 from caretime.reports.models import CallReport, VisitReport
+from caretime.reports.services import delete_visit_report
 
 
 class Command(BaseCommand):
@@ -24,8 +25,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when a demo region is already loaded (keeps what was entered on it).",
         )
+        parser.add_argument(
+            "--discard-people-reports",
+            action="store_true",
+            help="Rebuild even though people filed reports about demo clinics: those reports are deleted.",
+        )
 
-    def handle(self, *args: Any, seed: int, clinics: int, if_missing: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, seed: int, clinics: int, if_missing: bool, discard_people_reports: bool, **options: Any
+    ) -> None:
         if clinics < 1:
             raise CommandError("--clinics must be at least 1.")
         if if_missing and Clinic.objects.filter(is_demo=True).exists():
@@ -39,6 +47,21 @@ class Command(BaseCommand):
                 self.stdout.write(f"Added {visits} demo visit reports to the demo region already loaded.")
             self.stdout.write("A demo region is already loaded; run load_demo without --if-missing to rebuild it.")
             return
+        # Rebuilding replaces the demo clinics, and with them every report about them: never
+        # silently for reports people filed (trying the demo, say), which are theirs.
+        filed = (
+            CallReport.objects.filter(clinic__is_demo=True, is_demo=False).count()
+            + VisitReport.objects.filter(clinic__is_demo=True, is_demo=False).count()
+        )
+        if filed and not discard_people_reports:
+            raise CommandError(
+                f"People filed {filed} reports about demo clinics; rebuilding the demo region would delete them. "
+                "Keep the region (load_demo --if-missing), or rebuild with --discard-people-reports to delete them."
+            )
+        if filed:
+            # Deleted through the service, so that no Care Time sum keeps them.
+            for report in VisitReport.objects.filter(clinic__is_demo=True, is_demo=False):
+                delete_visit_report(report)
         with progress_reporter(self.stdout, "Building the demo region") as progress:
             summary = build_demo_region(seed=seed, clinics=clinics, progress=progress)
             calls = build_demo_call_reports(seed=seed, today=timezone.now().date(), progress=progress)
