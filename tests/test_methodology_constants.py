@@ -91,8 +91,8 @@ def test_every_constant_is_stated_as_the_code_has_it() -> None:
         f"when the oldest of those {CLINIC_REPORTS_PER_DAY} reports is 24 hours old",
         f"within {REPEAT_WINDOW_DAYS} days of its first one",
         f"already received {BURST_REPORTS_PER_HOUR} reports in the past hour",
-        f"at most {REPORTS_PER_HOUR} reports an hour from one connection, and {REPORTS_PER_CLINIC_PER_DAY} a day"
-        " about one clinic",
+        f"at most {REPORTS_PER_HOUR} reports from one connection in any hour, and "
+        f"{REPORTS_PER_CLINIC_PER_DAY} about one clinic in any 24 hours",
         f"One account sends at most {ACCOUNT_REPORTS_PER_DAY} reports",
         f"at most {VISITS_PER_REPORTER_PER_MONTH} a month count",
         f"as if {PRIOR_WEIGHT:g} more reports had said",

@@ -241,8 +241,8 @@ def refuse_contradictions(found: list[Contradiction]) -> None:
     summary="Record what a clinic said on a call",
 )
 def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportIn) -> Status[CallReportOut]:
-    """No account needed. At most 10 reports an hour per client, 3 a day per clinic per client, and
-    10 a day per clinic from all clients together (429 with Retry-After). Impossible combinations
+    """No account needed. At most 10 reports in any hour per client, 3 per clinic per client in any
+    24 hours, and 10 a day per clinic from all clients together (429 with Retry-After). Impossible combinations
     are refused naming the fields that disagree. A second report from the same client about the
     same clinic within 30 days is stored but not counted; reports beyond 3 an hour on one clinic
     are held for a moderator (``standing`` says which). Sent with a personal API token (or the

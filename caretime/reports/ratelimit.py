@@ -1,22 +1,28 @@
-"""Rate limits on report submissions, kept in Django's cache (Redis in production).
+"""Rate limits on report submissions from one connection, exact and sliding.
 
-Fixed windows (an hour, a UTC day) counted with the cache's atomic ``incr``: each request
-takes a slot in every window that applies, and gives them all back when any window is
-full, so a refused request never uses up anything. The client's address is only ever
-seen as a keyed hash that changes with SECRET_KEY; it is never written to the database.
+Each report a connection sends is logged as an arrival under a keyed hash (``ConnectionArrival``:
+the hash and the time, nothing else), and a limit counts the arrivals within the window
+before now: 10 in any hour, 3 about one clinic in any 24 hours. The rows live in the
+database, so no other traffic can evict them (a cache culls its oldest entries when full), and
+the count and the new row are written under a lock on the connection's keys, so concurrent
+requests from one connection, to any app process, can never together pass a limit. A refused
+request logs nothing. The client's address is only ever seen as a keyed hash that changes
+with SECRET_KEY; it is never written anywhere.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
-import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from caretime.reports.models import ConnectionArrival
 
 REPORTS_PER_HOUR = 10
 REPORTS_PER_CLINIC_PER_DAY = 3
@@ -28,23 +34,24 @@ DAY = 86_400
 class Limit:
     name: str
     allowed: int
-    window_seconds: int
+    window: timedelta
     message: str
 
 
 HOURLY = Limit(
     "hour",
     REPORTS_PER_HOUR,
-    HOUR,
+    timedelta(seconds=HOUR),
     f"You have sent {REPORTS_PER_HOUR} reports in the last hour, the most we take from one connection.",
 )
 PER_CLINIC_DAILY = Limit(
     "clinic-day",
     REPORTS_PER_CLINIC_PER_DAY,
-    DAY,
-    f"You have sent {REPORTS_PER_CLINIC_PER_DAY} reports about this clinic today, the most we take from one "
-    "connection for one clinic.",
+    timedelta(seconds=DAY),
+    f"You have sent {REPORTS_PER_CLINIC_PER_DAY} reports about this clinic in the last 24 hours, the most we "
+    "take from one connection for one clinic.",
 )
+LONGEST_WINDOW = max(HOURLY.window, PER_CLINIC_DAILY.window)
 
 
 @dataclass(frozen=True)
@@ -81,36 +88,43 @@ def client_key(address: str) -> str:
     return salted_hmac("caretime.reports.ratelimit", address).hexdigest()[:32]
 
 
-def take_report_slot(*, request: HttpRequest, clinic_id: int, now: float | None = None) -> RateLimited | None:
+def take_report_slot(*, request: HttpRequest, clinic_id: int, now: datetime | None = None) -> RateLimited | None:
     """Count one report submission; None when allowed, else how long to wait."""
-    moment = time.time() if now is None else now
+    moment = now or timezone.now()
     client = client_key(client_address(request))
     windows = [
-        (HOURLY, f"reports:rl:{client}:hour"),
-        (PER_CLINIC_DAILY, f"reports:rl:{client}:clinic:{clinic_id}:day"),
+        (HOURLY, salted_hmac("caretime.reports.limit.hour", client).hexdigest()[:32]),
+        (PER_CLINIC_DAILY, salted_hmac("caretime.reports.limit.clinic", f"{client}:{clinic_id}").hexdigest()[:32]),
     ]
-    taken: list[str] = []
-    refused: RateLimited | None = None
-    for limit, prefix in windows:
-        start = int(moment // limit.window_seconds) * limit.window_seconds
-        key = f"{prefix}:{start}"
-        remaining = start + limit.window_seconds - moment
-        cache.add(key, 0, timeout=int(remaining) + 60)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: start the window again
-            cache.set(key, 1, timeout=int(remaining) + 60)
-            count = 1
-        taken.append(key)
-        if count > limit.allowed:
-            wait = max(1, int(remaining + 0.999))
+    with transaction.atomic():
+        for _, key in sorted(windows, key=lambda window: window[1]):  # always in one order: no deadlock
+            _lock(key)
+        ConnectionArrival.objects.filter(arrived_at__lte=moment - LONGEST_WINDOW).delete()
+        refused: RateLimited | None = None
+        for limit, key in windows:
+            arrivals = sorted(
+                ConnectionArrival.objects.filter(key=key, arrived_at__gt=moment - limit.window).values_list(
+                    "arrived_at", flat=True
+                )
+            )
+            if len(arrivals) < limit.allowed:
+                continue
+            # The window slides: a slot opens when the arrival that keeps it full leaves it.
+            frees_at = arrivals[len(arrivals) - limit.allowed] + limit.window
+            wait = max(1, int((frees_at - moment).total_seconds() + 0.999))
             if refused is None or wait > refused.retry_after_seconds:
                 refused = RateLimited(wait, f"{limit.message} Please try again in {duration(wait)}.")
-    if refused is not None:
-        for key in taken:
-            with contextlib.suppress(ValueError):
-                cache.decr(key)
+        if refused is None:
+            ConnectionArrival.objects.bulk_create(ConnectionArrival(key=key, arrived_at=moment) for _, key in windows)
     return refused
+
+
+def _lock(key: str) -> None:
+    """Hold the connection's key until the transaction ends. SQLite runs one writing transaction
+    at a time already (settings: IMMEDIATE); PostgreSQL takes an advisory lock on the key."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
 def duration(seconds: int) -> str:

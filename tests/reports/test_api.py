@@ -137,7 +137,7 @@ def test_rate_limit_per_clinic_answers_429_with_retry_after(client: Client, clin
     for _ in range(3):
         assert post(client, clinic.pk, body()).status_code == 201
     response = post(client, clinic.pk, body())
-    assert_error(response, 429, "rate_limited", "3 reports about this clinic today")
+    assert_error(response, 429, "rate_limited", "3 reports about this clinic in the last 24 hours")
     assert 0 < int(response["Retry-After"]) <= 86_400
     assert CallReport.objects.count() == 3
 

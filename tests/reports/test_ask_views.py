@@ -178,7 +178,7 @@ def test_three_reports_per_clinic_per_day_then_429_with_retry_after(client: Clie
     page = response.content.decode()
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 86_400
-    assert "3 reports about this clinic today" in page
+    assert "3 reports about this clinic in the last 24 hours" in page
     assert 'name="therapist_minutes" value="25"' in page  # kept
     assert CallReport.objects.count() == 3
     other = make_clinic("Other PT", latitude=41.93, longitude=-87.64)
