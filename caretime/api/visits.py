@@ -109,7 +109,7 @@ class CareTimeOut(Schema):
     reports: int = Field(description="Visit reports that count.")
     newest_month: str | None
     connected_reports: int = Field(description="Reports from people connected to the clinic: shown, never counted.")
-    shows_figures: bool = Field(description="Figures are given from 3 different people on; null before.")
+    shows_figures: bool = Field(description="True from 3 different people on; before, every figure is null.")
     typical_minutes: int | None = Field(description="Median one-on-one minutes with the therapist per visit.")
     range_minutes: list[int] | None = Field(description="The range holding the middle share of reported visits.")
     range_share: float = Field(description="The share of reported visits inside range_minutes (0.8).")
