@@ -1,8 +1,9 @@
 """Who may see what: every URL with what an anonymous visitor gets.
 
 Every route of the site must appear in ANONYMOUS below; the test fails when a new route
-is added without deciding its access rule. Later roles (clinic owner, moderator) add
-their own tables.
+is added without deciding its access rule. A signed-in person's differences are in
+SIGNED_IN_DIFFERS; whose report is whose is tested where reports are (another person's report
+is a 404); later roles (clinic owner, moderator) add their own tables.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -113,3 +116,45 @@ def test_anonymous_visitor(
     assert response.status_code == status
     if status == 302:
         assert response["Location"].startswith(_SIGN_IN_FOR.get(path, "/accounts/login/"))
+
+
+# What is different for a signed-in person with a verified address; every other route answers
+# them as it answers anyone.
+SIGNED_IN_DIFFERS: dict[str, int] = {
+    "account/": 200,
+    "account/reports/": 200,
+    "account/reports/<str:kind>/<int:report_id>/delete/": 405,  # a POST, with the CSRF token
+    "account/tokens/": 405,  # created by a POST
+    "account/tokens/<int:token_id>/revoke/": 405,
+    "accounts/email/": 200,
+    "accounts/logout/": 200,  # asks to confirm; signing out is a POST
+    "accounts/login/": 302,  # already signed in: to the account page
+    "accounts/login/code/": 302,
+    "accounts/signup/": 302,
+    "api/v1/me/visit-reports": 200,
+}
+
+
+def test_every_difference_names_a_route() -> None:
+    assert set(SIGNED_IN_DIFFERS) <= set(ANONYMOUS)
+
+
+@pytest.mark.parametrize(("route", "expected"), sorted(ANONYMOUS.items()))
+def test_signed_in_person(chicago_clinics: dict[str, Clinic], route: str, expected: tuple[str, int]) -> None:
+    path, anonymous_status = expected
+    person = User.objects.create_user("person", "person@example.org")
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    client = Client()
+    client.force_login(person)
+    response = client.get(path.format(clinic=chicago_clinics["near"].pk))
+    assert response.status_code == SIGNED_IN_DIFFERS.get(route, anonymous_status)
+    if route in SIGNED_IN_DIFFERS and response.status_code == 302:
+        assert response["Location"] == "/account/"
+
+
+def test_only_staff_reach_the_admin(admin_client: Client, chicago_clinics: dict[str, Clinic]) -> None:
+    assert admin_client.get("/admin/").status_code == 200
+    person = User.objects.create_user("person", "person@example.org")
+    client = Client()
+    client.force_login(person)
+    assert client.get("/admin/").status_code == 302
