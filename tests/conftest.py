@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from caretime.core.npi import make_npi
+from caretime.directory import search_cache
 from caretime.directory.models import Clinic, ClinicService, InsurancePlan, Organization
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -25,6 +26,15 @@ def require(condition: bool, reason: str) -> None:
 @pytest.fixture
 def client() -> Client:
     return Client()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_directory_generation() -> None:
+    """The cache table lives in the test database and is rolled back after each test, so this
+    process's memo of the directory generation must be forgotten too: a memo read in an earlier
+    test, still under a second old, would file answers under a generation the cache no longer
+    holds."""
+    search_cache._seen.clear()
 
 
 def make_clinic(
