@@ -4,11 +4,13 @@ of every profile, each against a plain SQL aggregate over the same reports, in o
     .venv/bin/python bench/care_time.py --database sqlite
     .venv/bin/python bench/care_time.py --database postgres
     .venv/bin/python bench/care_time.py --database sqlite --skip-build   # reuse the last build
+    .venv/bin/python bench/care_time.py --database postgres --build-only   # build, measure later
 
 The build (skipped with --skip-build) makes a fresh database of its own: ``manage.py
 migrate``, the demo directory of N clinics (``build_demo_region``, the directory part of
-``manage.py load_demo``), a pool of accounts and the visit reports written with plain SQL (executemany on SQLite, COPY on PostgreSQL), then
-``rebuild_care_time()`` once so that the stored sums match the reports.
+``manage.py load_demo``), a pool of accounts and the visit reports written with plain SQL
+(executemany on SQLite, COPY on PostgreSQL), then ``rebuild_care_time()`` once so that the
+stored sums match the reports.
 
 Then, in this process, with production settings (DEBUG off, so no query log):
 
