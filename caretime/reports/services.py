@@ -385,8 +385,7 @@ def _count_connected(report: VisitReport, step: int) -> None:
 def _region_rows(state: str, discipline: str) -> list[RegionCareTime]:
     rows = []
     for region in (state, NATIONAL):
-        RegionCareTime.objects.get_or_create(state=region, discipline=discipline)
-        rows.append(RegionCareTime.objects.select_for_update().get(state=region, discipline=discipline))
+        rows.append(RegionCareTime.objects.select_for_update().get_or_create(state=region, discipline=discipline)[0])
     return rows
 
 
@@ -397,8 +396,9 @@ def _update_care_time(report: VisitReport, *, add: bool) -> None:
     visited_in, facts = facts_from_row(tuple(getattr(report, column) for column in VISIT_COLUMNS))
     part = contribution(facts, visited_in=visited_in)
     sign = 1.0 if add else -1.0
-    ClinicCareTime.objects.get_or_create(clinic_id=report.clinic_id, discipline=report.discipline)
-    row = ClinicCareTime.objects.select_for_update().get(clinic_id=report.clinic_id, discipline=report.discipline)
+    row, _ = ClinicCareTime.objects.select_for_update().get_or_create(
+        clinic_id=report.clinic_id, discipline=report.discipline
+    )
     others = VisitReport.objects.filter(
         clinic_id=report.clinic_id, discipline=report.discipline, standing=Standing.COUNTED.value, connected=False
     ).exclude(pk=report.pk)
@@ -416,8 +416,7 @@ def _update_care_time(report: VisitReport, *, add: bool) -> None:
     sums.add(part, sign)
     row.set_sums(_clean(sums) if row.reports else CareTimeSums())
     row.save()
-    state = Clinic.objects.values_list("state", flat=True).get(pk=report.clinic_id)
-    for region in _region_rows(state, report.discipline):
+    for region in _region_rows(report.clinic.state, report.discipline):
         region_sums = region.sums
         region_sums.add(part, sign)
         region.set_sums(_clean(region_sums))

@@ -105,7 +105,7 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
     )
 
 
-def _clinic_and_discipline(clinic_id: int, discipline: str) -> Clinic:
+def clinic_and_discipline(clinic_id: int, discipline: str) -> Clinic:
     if discipline not in DisciplineChoices.values:
         raise Http404("No such therapy.")
     clinic = clinic_for_page(clinic_id)
@@ -132,7 +132,7 @@ _RECORDED = {
 @require_http_methods(["GET", "POST"])
 def ask_before_booking(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
     """The call script for one clinic and therapy, and the form to record what they said."""
-    clinic = _clinic_and_discipline(clinic_id, discipline)
+    clinic = clinic_and_discipline(clinic_id, discipline)
     today = timezone.now().date()
     status = 200
     refused: RateLimited | None = None
@@ -185,7 +185,7 @@ def ask_before_booking(request: HttpRequest, clinic_id: int, discipline: str) ->
 @require_GET
 def clinic_verdict(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
     """The verdict, its reasons, stated versus reported, and what to do next."""
-    clinic = _clinic_and_discipline(clinic_id, discipline)
+    clinic = clinic_and_discipline(clinic_id, discipline)
     today = timezone.now().date()
     bar = bar_from_session(request)
     care_time = care_time_for(clinic, discipline, bar, as_of=today)
@@ -223,7 +223,7 @@ def clinic_verdict(request: HttpRequest, clinic_id: int, discipline: str) -> Htt
 @require_GET
 def clinic_letters(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
     """Messages and request letters as plain text to copy, send or print."""
-    clinic = _clinic_and_discipline(clinic_id, discipline)
+    clinic = clinic_and_discipline(clinic_id, discipline)
     bar = bar_from_session(request)
     care_time = care_time_for(clinic, discipline, bar, as_of=timezone.now().date())
     letters = letters_for(clinic, discipline, care_time.assessment)

@@ -18,8 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caretime.accounts.auth import has_verified_email
 from caretime.core.care_time import VISITS_PER_REPORTER_PER_MONTH
 from caretime.core.evidence import Standing
-from caretime.directory.models import Clinic, DisciplineChoices
-from caretime.directory.selectors import clinic_for_page
+from caretime.directory.models import DisciplineChoices
 from caretime.reports.forms import VisitReportForm
 from caretime.reports.models import CallReport, VisitReport
 from caretime.reports.ratelimit import RateLimited
@@ -32,22 +31,14 @@ from caretime.reports.services import (
 )
 from caretime.verdicts.bar import bar_from_session
 from caretime.verdicts.selectors import care_time_for
-
-
-def _clinic_and_discipline(clinic_id: int, discipline: str) -> Clinic:
-    clinic = clinic_for_page(clinic_id)
-    if clinic is None:
-        raise Http404("No clinic with that number.")
-    if discipline not in DisciplineChoices.values or (clinic.disciplines and discipline not in clinic.disciplines):
-        raise Http404("This clinic does not offer that therapy.")
-    return clinic
+from caretime.verdicts.views import clinic_and_discipline
 
 
 @require_GET
 def visit_timer(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
     """A page for the phone during the visit; everything it counts stays on the phone until the
     person opens the report form with it."""
-    clinic = _clinic_and_discipline(clinic_id, discipline)
+    clinic = clinic_and_discipline(clinic_id, discipline)
     return render(
         request,
         "verdicts/visit_timer.html",
@@ -81,7 +72,7 @@ def _recorded_message(report: VisitReport) -> str:
 @require_http_methods(["GET", "POST"])
 def visit_report(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
     """The visit report form. Anyone can see it; sending it needs a verified e-mail address."""
-    clinic = _clinic_and_discipline(clinic_id, discipline)
+    clinic = clinic_and_discipline(clinic_id, discipline)
     today = timezone.now().date()
     user = request.user if request.user.is_authenticated else None
     assert user is None or isinstance(user, User)
