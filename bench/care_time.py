@@ -174,6 +174,7 @@ def setup_django(url: str) -> None:
         DATABASE_URL=url,
         DEBUG="false",
         SECRET_KEY="bench-" + secrets.token_hex(32),
+        WORKER_REPORT_KEY="bench-" + secrets.token_hex(32),
         HTTPS="false",
         ALLOWED_HOSTS="127.0.0.1",
     )

@@ -46,6 +46,7 @@ def _django(database_url: str) -> None:
     # Production settings: DEBUG off (no query log), as a real import runs.
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789abcdefghijklmnop")
+    os.environ.setdefault("WORKER_REPORT_KEY", "benchmark-only-worker-report-key-0123456789abcdefgh")
     sys.path.insert(0, str(ROOT))
     import django
 

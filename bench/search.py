@@ -150,6 +150,7 @@ def server_environment(url: str, redis_url: str | None) -> dict[str, str]:
     env.update(
         DEBUG="false",
         SECRET_KEY="bench-" + secrets.token_hex(32),
+        WORKER_REPORT_KEY="bench-" + secrets.token_hex(32),
         HTTPS="false",
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=url,

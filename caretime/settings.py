@@ -20,6 +20,18 @@ else:
     if len(SECRET_KEY) < 32:
         raise ImproperlyConfigured("The environment variable SECRET_KEY must be at least 32 characters.")
 
+# The key of the hashes that keep one verified worker report per NPI, clinic and year. It lives
+# only here (the environment), never in the database, so a copy of the database alone cannot
+# test an NPI against the hashes. Losing it only lets a person report a clinic again that year.
+if DEBUG:
+    WORKER_REPORT_KEY = env_str("WORKER_REPORT_KEY", "insecure-development-worker-report-key")
+else:
+    WORKER_REPORT_KEY = env_str("WORKER_REPORT_KEY")
+    if len(WORKER_REPORT_KEY) < 32:
+        raise ImproperlyConfigured("The environment variable WORKER_REPORT_KEY must be at least 32 characters.")
+    if WORKER_REPORT_KEY == SECRET_KEY:
+        raise ImproperlyConfigured("WORKER_REPORT_KEY must differ from SECRET_KEY.")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
 INSTALLED_APPS = [
@@ -37,6 +49,7 @@ INSTALLED_APPS = [
     "caretime.directory",
     "caretime.billing",
     "caretime.reports",
+    "caretime.workplace",
     "caretime.datasets",
     "caretime.verdicts",
 ]

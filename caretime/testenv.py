@@ -7,6 +7,7 @@ defaults differ, and anything already set in the environment (DATABASE_URL in CI
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("WORKER_REPORT_KEY", "test-only-worker-report-key-0123456789abcdefghijkl")
 os.environ.setdefault("HTTPS", "false")  # the live server speaks plain HTTP on 127.0.0.1
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("STATIC_MANIFEST", "false")  # tests serve static files without collectstatic

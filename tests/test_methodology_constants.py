@@ -42,8 +42,18 @@ from caretime.core.verdict import (
     SHORT_MINUTES,
     Status,
 )
+from caretime.core.workplace import MIN_REPORTERS as WORKER_MIN_REPORTERS
+from caretime.core.workplace import (
+    SHARED_PATIENTS_PER_HOUR,
+    patients_per_hour_band,
+    quota_band,
+    share_band,
+    slot_band,
+    unpaid_documentation_band,
+)
 from caretime.reports.ratelimit import REPORTS_PER_CLINIC_PER_DAY, REPORTS_PER_HOUR
 from caretime.reports.services import ACCOUNT_REPORTS_PER_DAY
+from caretime.workplace.services import UNVERIFIED_PER_BROWSER_PER_YEAR, UNVERIFIED_PER_CLINIC_PER_MONTH
 
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
 # Line breaks in the page do not matter.
@@ -114,3 +124,18 @@ def test_every_constant_is_stated_as_the_code_has_it() -> None:
 def test_every_status_label_and_next_step_is_quoted(status: Status) -> None:
     assert f'"{status.label}"' in TEXT
     assert f'"{status.next_step}"' in TEXT
+
+
+def test_the_workplace_rules_and_ranges_are_stated_as_the_code_has_them() -> None:
+    expected = [
+        f"only when at least {WORKER_MIN_REPORTERS} of its reports are waiting",
+        f"capped at {UNVERIFIED_PER_BROWSER_PER_YEAR} a year per browser and {UNVERIFIED_PER_CLINIC_PER_MONTH} a month",
+        f"A typical hour of {SHARED_PATIENTS_PER_HOUR} or more patients",
+    ]
+    # Every range a page can show is in the table (sampled across each measure's scale).
+    for band in (patients_per_hour_band, quota_band, unpaid_documentation_band):
+        expected += [band(value).label for value in range(0, 200)]
+    expected += [slot_band(value).label.split(" minutes")[0] for value in range(10, 121)]
+    expected += [share_band(value / 100).label for value in range(101)]
+    missing = sorted({phrase for phrase in expected if phrase not in TEXT})
+    assert missing == []

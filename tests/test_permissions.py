@@ -47,6 +47,10 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "about/methodology/": ("/about/methodology/", 200),
     "clinics/<int:clinic_id>/<str:discipline>/visit-timer/": ("/clinics/{clinic}/pt/visit-timer/", 200),
     "clinics/<int:clinic_id>/<str:discipline>/visit-report/": ("/clinics/{clinic}/pt/visit-report/", 200),
+    "clinics/<int:clinic_id>/<str:discipline>/workplace-report/": ("/clinics/{clinic}/pt/workplace-report/", 200),
+    "employers/": ("/employers/", 200),
+    "api/v1/worker-reports": ("/api/v1/worker-reports", 405),  # POST only
+    "api/v1/clinics/<clinic_id>/workplace": ("/api/v1/clinics/{clinic}/workplace", 200),
     "account/reports/": ("/account/reports/", 302),
     "account/reports/<str:kind>/<int:report_id>/delete/": ("/account/reports/visit/1/delete/", 302),
     "api/v1/clinics/<clinic_id>/visit-reports": ("/api/v1/clinics/{clinic}/visit-reports", 405),  # POST only

@@ -51,7 +51,7 @@ def test_production_settings_turn_on_hsts_and_secure_cookies() -> None:
     import subprocess
     import sys
 
-    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "k" * 40, "HTTPS": "true"}
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "k" * 40, "WORKER_REPORT_KEY": "w" * 40, "HTTPS": "true"}
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
@@ -144,4 +144,13 @@ def test_a_number_must_be_a_number(
     response = client.post(_call_reports(chicago_clinics["near"]), body, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == [field]
+    assert CallReport.objects.count() == 0
+
+
+@pytest.mark.parametrize("key", ["Therapist_minutes", "note_"])
+def test_a_misspelt_key_is_refused_not_dropped(client: Client, chicago_clinics: dict[str, Clinic], key: str) -> None:
+    body = {**CALL, "called_in": _month(), key: 40}
+    response = client.post(_call_reports(chicago_clinics["near"]), body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == [key]
     assert CallReport.objects.count() == 0

@@ -12,10 +12,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 40
+GOOD_WORKER_KEY = "w" * 40
 
 
 def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "HTTPS"}}
+    clean["WORKER_REPORT_KEY"] = GOOD_WORKER_KEY
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "caretime.settings"
     return subprocess.run(
@@ -42,6 +44,8 @@ def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ({"SECRET_KEY": GOOD_KEY, "DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL must be a sqlite:/// or postgres://"),
         ({"SECRET_KEY": GOOD_KEY, "DATABASE_URL": "nonsense"}, "DATABASE_URL"),
         ({"SECRET_KEY": GOOD_KEY, "EMAIL_PORT": "smtp"}, "EMAIL_PORT='smtp' is not a whole number"),
+        ({"SECRET_KEY": GOOD_KEY, "WORKER_REPORT_KEY": "short"}, "WORKER_REPORT_KEY must be at least 32"),
+        ({"SECRET_KEY": GOOD_KEY, "WORKER_REPORT_KEY": GOOD_KEY}, "WORKER_REPORT_KEY must differ from SECRET_KEY"),
     ],
 )
 def test_bad_values_stop_start_up_and_name_the_variable(env: dict[str, str], named: str) -> None:

@@ -8,6 +8,7 @@ from caretime.api.clinics import router as clinics_router
 from caretime.api.errors import install_error_handlers
 from caretime.api.reports import router as reports_router
 from caretime.api.visits import router as visits_router
+from caretime.api.workplace import router as workplace_router
 
 # docs_url=None: the interactive docs page loads its scripts from a CDN, which our
 # pages never do. The OpenAPI document itself is served at /api/v1/openapi.json.
@@ -24,6 +25,7 @@ api.add_router("/", clinics_router)
 api.add_router("/", reports_router)
 api.add_router("/", visits_router)
 api.add_router("/", billing_router)
+api.add_router("/", workplace_router)
 
 
 @api.get("/health", include_in_schema=False)

@@ -20,6 +20,7 @@ Text = Annotated[str, AfterValidator(_without_nul)]
 
 
 class StrictBody(Schema):
-    """A request body read as sent: true is not a number, "40" is not a number."""
+    """A request body read as sent: true is not a number, "40" is not a number, and an unknown
+    key is refused (a misspelt optional field must not be dropped without a word)."""
 
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, extra="forbid")

@@ -32,7 +32,7 @@ SHARE_WITHOUT_CALLS = 0.2
 OLDEST_DEMO_CALL_MONTHS = 18
 
 
-def _months_before(day: date, months: int) -> date:
+def months_before(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 - months
     return date(index // 12, index % 12 + 1, 1)
 
@@ -73,7 +73,7 @@ def demo_answers(profile: CareProfile, rng: random.Random) -> CallAnswers:
     )
 
 
-def _demo_services(seed: int) -> Iterator[tuple[int, str, int, CareProfile]]:
+def demo_services(seed: int) -> Iterator[tuple[int, str, int, CareProfile]]:
     """(clinic id, therapy, clinic index, care profile) for every therapy of every demo clinic.
 
     The clinic index is its place in the demo region's build order (ascending id), the
@@ -119,7 +119,7 @@ def build_demo_call_reports(*, seed: int, today: date, progress: ProgressCallbac
         last_clinic: int | None = None
         rng = random.Random()
         silent = False
-        for clinic_id, discipline, index, profile in _demo_services(seed):
+        for clinic_id, discipline, index, profile in demo_services(seed):
             if clinic_id != last_clinic:  # one stream per clinic: whether it has calls, then its answers
                 last_clinic = clinic_id
                 rng = random.Random(f"{seed}:calls:{index}")
@@ -133,7 +133,7 @@ def build_demo_call_reports(*, seed: int, today: date, progress: ProgressCallbac
                     answers,
                     clinic_id=clinic_id,
                     discipline=discipline,
-                    called_in=_months_before(today, rng.randint(0, OLDEST_DEMO_CALL_MONTHS)),
+                    called_in=months_before(today, rng.randint(0, OLDEST_DEMO_CALL_MONTHS)),
                     is_demo=True,
                     received_on=today,
                 )
@@ -177,7 +177,7 @@ def build_demo_visit_reports(*, seed: int, today: date, progress: ProgressCallba
     VisitReport.objects.filter(is_demo=True).delete()
 
     def reports() -> Iterator[VisitReport]:
-        for clinic_id, discipline, index, profile in _demo_services(seed):
+        for clinic_id, discipline, index, profile in demo_services(seed):
             rng = random.Random(f"{seed}:visits:{index}:{discipline}")
             if rng.random() < SHARE_WITHOUT_VISITS:
                 continue
@@ -188,7 +188,7 @@ def build_demo_visit_reports(*, seed: int, today: date, progress: ProgressCallba
                     facts,
                     clinic_id=clinic_id,
                     discipline=discipline,
-                    visited_in=_months_before(today, rng.randint(0, OLDEST_DEMO_CALL_MONTHS)),
+                    visited_in=months_before(today, rng.randint(0, OLDEST_DEMO_CALL_MONTHS)),
                     is_demo=True,
                     received_on=today,
                     standing=Standing.COUNTED.value,

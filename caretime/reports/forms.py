@@ -31,6 +31,7 @@ from caretime.reports.models import (
     VisitsChoices,
     WholeTimeChoices,
 )
+from caretime.web.forms import ErrorSummaryForm
 
 
 def _count_field(label: str, maximum: int, *, help_text: str = "") -> forms.IntegerField:
@@ -61,7 +62,7 @@ _UNREADABLE_MONTH = {
 }
 
 
-class ReportForm(forms.Form):
+class ReportForm(ErrorSummaryForm):
     """What the call and visit report forms share: the therapy choices of the clinic, the
     month of what is reported, and one summary of the errors at the top."""
 
@@ -84,22 +85,6 @@ class ReportForm(forms.Form):
         if problem:
             raise forms.ValidationError(_(problem))
         return month
-
-    @property
-    def error_summary(self) -> list[tuple[str, str, str]]:
-        """(field id, label, message) once per message, in form order."""
-        seen: set[str] = set()
-        summary = []
-        for field in self:
-            for error in map(str, field.errors):
-                if error not in seen:
-                    seen.add(error)
-                    summary.append((field.id_for_label or field.auto_id, str(field.label), error))
-        for error in map(str, self.non_field_errors()):
-            if error not in seen:
-                seen.add(error)
-                summary.append(("", "", error))
-        return summary
 
 
 class CallReportForm(ReportForm):

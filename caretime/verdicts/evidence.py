@@ -3,8 +3,8 @@
 Every page, API endpoint, sort, alternatives list and compare table gets its evidence here
 and nowhere else, so two of them can never disagree about the same clinic. Each source keeps
 its own rules of what counts (e.g. only counted call reports, the latest billing year); this
-module only gathers. A new source (worker reports, reviews with facts) joins by adding its
-two readers to ``_SOURCES``.
+module only gathers. A new source (reviews with facts) joins by adding its two readers to
+``_SOURCES``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from caretime.reports.selectors import (
     visit_evidence_for_clinics,
     visit_evidence_in_box,
 )
+from caretime.workplace.selectors import worker_evidence_for_clinics, worker_evidence_in_box
 
 EvidenceKey = tuple[int, str]  # (clinic id, discipline code)
 Found = dict[EvidenceKey, list[Evidence]]
@@ -29,6 +30,7 @@ _SOURCES: tuple[
 ] = (
     (call_evidence_for_clinics, call_evidence_in_box),
     (visit_evidence_for_clinics, visit_evidence_in_box),
+    (worker_evidence_for_clinics, worker_evidence_in_box),
     (billing_evidence_for_clinics, billing_evidence_in_box),
 )
 

@@ -40,6 +40,7 @@ from caretime.directory.selectors import (
 )
 from caretime.reports.selectors import CallSpread, care_time_profiles, care_time_profiles_in_box, stated_answers
 from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics, evidence_in_box
+from caretime.workplace.selectors import Workplace, workplaces
 
 
 class Sort(enum.StrEnum):
@@ -108,6 +109,7 @@ class DisciplineCareTime:
     disagreements: tuple[Disagreement, ...]
     under_review: bool = False  # reports held after a burst wait for a moderator
     profile: CareTimeProfile | None = None  # what patients report; None before any counted visit report
+    workplace: Workplace | None = None  # what clinicians report; None before any published figure
 
     @property
     def reported_total(self) -> int:
@@ -123,11 +125,15 @@ def _care_time(
     *,
     under_review: bool,
     profile: CareTimeProfile | None,
+    workplace: Workplace | None,
 ) -> DisciplineCareTime:
     # People's words (calls, patient reports, and later worker reports) are compared with
     # each other; billing has its own section on the page and joins only the verdict.
     said = [e for e in evidence if e.source != EvidenceSource.BILLING]
-    reported = Counter(e.source for e in said if e.source not in STATED_SOURCES)
+    reported: Counter[EvidenceSource] = Counter()
+    for item in said:
+        if item.source not in STATED_SOURCES:
+            reported[item.source] += item.reporters  # a published worker figure stands for many
     return DisciplineCareTime(
         discipline=code,
         label=DisciplineChoices(code).label,
@@ -137,6 +143,7 @@ def _care_time(
         disagreements=stated_versus_reported(said, bar, as_of=as_of),
         under_review=under_review,
         profile=profile,
+        workplace=workplace,
     )
 
 
@@ -145,6 +152,7 @@ def _care_times(keys: Sequence[EvidenceKey], discipline: str | None, bar: Bar, a
     evidence = evidence_for_clinics(clinic_ids, discipline)
     stated = stated_answers(clinic_ids, discipline)
     profiles = care_time_profiles(clinic_ids, discipline, as_of=as_of)
+    figures = workplaces(clinic_ids, discipline)
     return [
         _care_time(
             code,
@@ -154,6 +162,7 @@ def _care_times(keys: Sequence[EvidenceKey], discipline: str | None, bar: Bar, a
             as_of,
             under_review=clinic_id in stated.under_review,
             profile=profiles.get((clinic_id, code)),
+            workplace=figures.get((clinic_id, code)),
         )
         for clinic_id, code in keys
     ]

@@ -88,12 +88,12 @@ def test_query_count_does_not_grow_with_clinics_or_reports(
     search = ClinicSearch(center=LINCOLN_PARK, radius_miles=25, discipline=discipline)
     today = timezone.now().date()
     _many_clinics(3, 1)
-    # the search, one query per evidence source (calls, visits, billing), offered therapies, the
-    # page, the page's Care Time sums
-    with django_assert_max_num_queries(9):
+    # the search, one query per evidence source (calls, visits, worker figures, billing), offered
+    # therapies, the page, the page's Care Time sums
+    with django_assert_max_num_queries(10):
         small = search_with_verdicts(search, bar=Bar(), sort=sort, as_of=today)
     _many_clinics(40, 3)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         large = search_with_verdicts(search, bar=Bar(), sort=sort, as_of=today)
     assert small.total == 3
     assert large.total == 43

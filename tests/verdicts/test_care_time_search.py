@@ -100,12 +100,13 @@ def test_filtering_and_ranking_take_a_fixed_number_of_queries(
 ) -> None:
     search = ClinicSearch(center=LINCOLN_PARK, radius_miles=25, discipline="pt")
     today = timezone.now().date()
-    # the search, calls, visits, billing, the Care Time sums and their regions, the page (2)
-    with django_assert_max_num_queries(9):
+    # the search, calls, visits, worker figures, billing, the Care Time sums and their regions,
+    # the page (2)
+    with django_assert_max_num_queries(10):
         first = search_with_verdicts(search, bar=Bar(), sort=Sort.CARE_TIME, as_of=today, only=OnlyOneOnOne(30, True))
     for index in range(30):
         make_clinic(f"Extra {index}", latitude=41.90 + index / 1000, longitude=-87.64)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         second = search_with_verdicts(search, bar=Bar(), sort=Sort.CARE_TIME, as_of=today, only=OnlyOneOnOne(30, True))
     assert (first.total, second.total) == (2, 32)
 

@@ -12,6 +12,8 @@ from caretime.progress import progress_reporter
 from caretime.reports.demo import build_demo_call_reports, build_demo_visit_reports
 from caretime.reports.models import CallReport, VisitReport
 from caretime.reports.services import delete_visit_report
+from caretime.workplace.demo import build_demo_worker_reports
+from caretime.workplace.models import WorkerReport
 
 
 class Command(BaseCommand):
@@ -45,6 +47,9 @@ class Command(BaseCommand):
             if not VisitReport.objects.filter(is_demo=True).exists():
                 visits = build_demo_visit_reports(seed=seed, today=today)
                 self.stdout.write(f"Added {visits} demo visit reports to the demo region already loaded.")
+            if not WorkerReport.objects.filter(is_demo=True).exists():
+                workers = build_demo_worker_reports(seed=seed, today=today)
+                self.stdout.write(f"Added {workers} demo worker reports to the demo region already loaded.")
             self.stdout.write("A demo region is already loaded; run load_demo without --if-missing to rebuild it.")
             return
         # Rebuilding replaces the demo clinics, and with them every report about them: never
@@ -52,6 +57,7 @@ class Command(BaseCommand):
         filed = (
             CallReport.objects.filter(clinic__is_demo=True, is_demo=False).count()
             + VisitReport.objects.filter(clinic__is_demo=True, is_demo=False).count()
+            + WorkerReport.objects.filter(clinic__is_demo=True, is_demo=False).count()
         )
         if filed and not discard_people_reports:
             raise CommandError(
@@ -66,9 +72,10 @@ class Command(BaseCommand):
             summary = build_demo_region(seed=seed, clinics=clinics, progress=progress)
             calls = build_demo_call_reports(seed=seed, today=timezone.now().date(), progress=progress)
             visits = build_demo_visit_reports(seed=seed, today=timezone.now().date(), progress=progress)
+            workers = build_demo_worker_reports(seed=seed, today=timezone.now().date(), progress=progress)
         self.stdout.write(
             f"Demo region (seed {seed}): {summary.clinics} clinics, {summary.organizations} organisations, "
-            f"{summary.clinicians} clinicians, {calls} call reports, {visits} visit reports. Every page labels "
+            f"{summary.clinicians} clinicians, {calls} call reports, {visits} visit reports, {workers} worker reports. Every page labels "
             "them as demo data."
         )
         billing = build_demo_billing(seed=seed)

@@ -1,0 +1,278 @@
+"""Clinicians' anonymous workplace reports, and the figures published from them, as JSON.
+
+Sending a report needs no account on purpose: nothing that could tie a report to its sender
+is read or kept (``caretime.workplace.services``). Reading is public and shows only published
+figures, as bands, never the medians or shares behind them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from caretime.api.errors import ApiError
+from caretime.api.reports import DisciplineCode, get_clinic
+from caretime.api.types import StrictBody, Text
+from caretime.core.workplace import (
+    MAX_PATIENTS_PER_HOUR,
+    MAX_SLOT_MINUTES,
+    MAX_UNPAID_DOCUMENTATION_MINUTES,
+    MIN_REPORTERS,
+    MIN_SLOT_MINUTES,
+    OLDEST_EXPERIENCE_YEARS,
+    AideCare,
+    Booking,
+    Role,
+    WorkerAnswers,
+    WorkplaceFigures,
+)
+from caretime.directory.models import Clinic, DisciplineChoices
+from caretime.workplace.browser import count_unverified, over_browser_cap
+from caretime.workplace.selectors import Workplace, workplaces
+from caretime.workplace.services import (
+    UNVERIFIED_PER_BROWSER_PER_YEAR,
+    UNVERIFIED_PER_CLINIC_PER_MONTH,
+    WorkerReportRefused,
+    WorkerSubmission,
+    submit_worker_report,
+)
+
+router = Router(tags=["clinicians"])
+
+# The values of ``Role``, ``Booking`` and ``AideCare`` (tests check that they stay the same).
+RoleCode = Literal["pt", "pta", "ot", "ota", "slp", "aide", "front_desk"]
+BookingCode = Literal["never", "some_days", "most_days", "every_day"]
+AideCareCode = Literal["no", "sometimes", "often"]
+
+NOT_ENOUGH_YET = "Not enough reports yet to show without risk to those who wrote them."
+PUBLISHED = (
+    "Reports are published in the monthly batch after the month they arrive in, once "
+    f"{MIN_REPORTERS} or more reports about this clinic and therapy are waiting (reports with an NPI and "
+    f"reports without one are counted apart); figures never show fewer than {MIN_REPORTERS} reports, "
+    "and only as ranges."
+)
+
+
+class WorkerReportIn(StrictBody):
+    clinic_id: int = Field(description="The clinic the report is about (the id of GET /clinics).")
+    discipline: DisciplineCode = Field(
+        description="The therapy whose schedule the report is about; the clinic must be listed for it. "
+        "Therapists and assistants report on their own therapy (pt and pta: pt; ot and ota: ot; slp: slp)."
+    )
+    role: RoleCode = Field(
+        description="The reporter's role: pt, pta, ot, ota, slp, aide (or technician) or front_desk. Only the "
+        "group is kept (therapist, assistant, or support)."
+    )
+    experience_year: int = Field(
+        description=f"The year the report is about: this year or one of the {OLDEST_EXPERIENCE_YEARS} before it."
+    )
+    patients_per_hour_typical: int = Field(
+        description=f"Patients one therapist treats in a typical hour, 1 to {MAX_PATIENTS_PER_HOUR} "
+        f"({MAX_PATIENTS_PER_HOUR} for {MAX_PATIENTS_PER_HOUR} or more)."
+    )
+    patients_per_hour_peak: int = Field(
+        description=f"Patients one therapist treats in the busiest hours, 1 to {MAX_PATIENTS_PER_HOUR}; "
+        "at least patients_per_hour_typical."
+    )
+    slot_minutes: int = Field(
+        description=f"Length of a treatment slot in minutes, {MIN_SLOT_MINUTES} to {MAX_SLOT_MINUTES}."
+    )
+    booking: BookingCode = Field(
+        description="How often patients are double- or triple-booked (two or more with one therapist at once)."
+    )
+    quota_percent: int = Field(
+        description="Share of paid time that must be billable (productivity quota), 0 to 100; 0 when there is none."
+    )
+    unpaid_documentation_minutes: int = Field(
+        description=f"Minutes a day of documentation done off the clock, 0 to {MAX_UNPAID_DOCUMENTATION_MINUTES}."
+    )
+    aides_skilled_care: AideCareCode = Field(
+        description="Whether aides or technicians give care that a licensed clinician should give."
+    )
+    would_recommend: bool = Field(description="Whether the reporter would recommend the workplace to a colleague.")
+    npi: Text = Field(
+        "",
+        max_length=20,
+        description="Optional: the reporter's own 10-digit NPI, for a verified report. It must be in the national "
+        "registry as a clinician of this therapy. Only a keyed hash of NPI, clinic and year is kept, to take one "
+        "verified report per person, clinic and year. Leave it empty (aides and the front desk always do) for "
+        f"an unverified report: those are counted apart, never used for the verdict, and at most "
+        f"{UNVERIFIED_PER_BROWSER_PER_YEAR} a year are taken from one client (kept in a cookie).",
+    )
+
+    def submission(self, clinic: Clinic) -> WorkerSubmission:
+        return WorkerSubmission(
+            clinic=clinic,
+            discipline=self.discipline,
+            role=Role(self.role),
+            experience_year=self.experience_year,
+            answers=WorkerAnswers(
+                patients_per_hour_typical=self.patients_per_hour_typical,
+                patients_per_hour_peak=self.patients_per_hour_peak,
+                slot_minutes=self.slot_minutes,
+                booking=Booking(self.booking),
+                quota_percent=self.quota_percent,
+                unpaid_documentation_minutes=self.unpaid_documentation_minutes,
+                aides_skilled_care=AideCare(self.aides_skilled_care),
+                would_recommend=self.would_recommend,
+            ),
+            npi=self.npi.strip(),
+        )
+
+
+class WorkerReportReceived(Schema):
+    status: Literal["received"]
+    verified: bool = Field(description="True when an NPI stood behind the report.")
+    published: str = Field(description="When and how the report can show.")
+
+
+class PopulationOut(Schema):
+    verified: bool = Field(
+        description="True: clinicians whose NPI of this therapy is in the national registry; false: everyone else. "
+        "The two are counted apart; only verified figures are evidence for the verdict."
+    )
+    reporters: int = Field(description=f"Published reports behind the figures; never fewer than {MIN_REPORTERS}.")
+    first_published: str = Field(description="Month of the first batch that published reports here, YYYY-MM.")
+    last_published: str = Field(description="Month of the latest batch that published reports here, YYYY-MM.")
+    patients_per_hour_typical: str = Field(description='Median, as a band: "3-4 patients" per therapist per hour.')
+    patients_per_hour_peak: str = Field(description="Median in the busiest hours, as a band.")
+    slot: str = Field(description='Median length of a treatment slot, as a band: "31-45 minutes".')
+    booking: str = Field(description='The median answer to how often patients are double-booked: "most days".')
+    quota: str = Field(description='Median productivity quota, as a band: "90-95 %", or "no quota".')
+    unpaid_documentation: str = Field(description="Median unpaid documentation time a day, as a band.")
+    aides_skilled_care: str = Field(
+        description='Share saying aides give care a licensed clinician should, as a band: "a quarter to a half".'
+    )
+    would_recommend: str = Field(description="Share who would recommend the workplace to a colleague, as a band.")
+
+
+class DisciplineWorkplaceOut(Schema):
+    discipline: DisciplineCode
+    populations: list[PopulationOut] = Field(description="Verified clinicians first; empty until published.")
+    message: str | None = Field(description="Why nothing shows yet; null when there are figures.")
+
+
+class WorkplaceOut(Schema):
+    clinic_id: int
+    is_demo: bool = Field(description="True for invented demo clinics and reports; never real data.")
+    min_reporters: int = Field(description="No figure is shown from fewer reports than this.")
+    disciplines: list[DisciplineWorkplaceOut]
+    methodology_url: str
+
+
+CREATE_DESCRIPTION = (
+    "For therapists, assistants, aides and front-desk staff. No account and no token: the report keeps no "
+    "account, address, browser or time, only the answers, the clinic and therapy, the year, the month it "
+    f"arrived and the role group. It shows nowhere until a monthly batch publishes it with at least "
+    f"{MIN_REPORTERS - 1} others, and then only as ranges.\n\n"
+    "Every problem with the answers is a 400 (code report_refused) naming each field and what to fix; an "
+    "unknown clinic is a 404. Reports without an NPI are limited to "
+    f"{UNVERIFIED_PER_BROWSER_PER_YEAR} a year per client (a signed cookie: keep cookies between requests) "
+    f"and {UNVERIFIED_PER_CLINIC_PER_MONTH} a month per clinic and therapy (429, code rate_limited, with "
+    "Retry-After); a report with an NPI is still taken. A second verified report from one NPI about the same "
+    "clinic and year gets the same answer as the first but replaces nothing: whether someone already "
+    "reported is never told."
+)
+
+
+def _seconds_until(day: date) -> int:
+    boundary = datetime.combine(day, time.min, tzinfo=UTC)
+    return max(1, int((boundary - timezone.now()).total_seconds()))
+
+
+def _next_month(today: date) -> date:
+    return date(today.year + today.month // 12, today.month % 12 + 1, 1)
+
+
+def _refusal(refused: WorkerReportRefused, today: date) -> ApiError:
+    if refused.status == 429:
+        return ApiError(
+            429,
+            "rate_limited",
+            str(refused),
+            headers={"Retry-After": str(_seconds_until(_next_month(today)))},
+        )
+    message = " ".join(f"{field}: {problem}" if field else problem for field, problem in refused.problems.items())
+    fields = [field for field in refused.problems if field]
+    return ApiError(refused.status, "report_refused", f"Fix these and send the report again. {message}", fields=fields)
+
+
+@router.post(
+    "/worker-reports",
+    response={202: WorkerReportReceived},
+    summary="Report anonymously how your workplace books patients",
+    description=CREATE_DESCRIPTION,
+)
+def create_worker_report(
+    request: HttpRequest, response: HttpResponse, report: WorkerReportIn
+) -> Status[WorkerReportReceived]:
+    """Anonymous on purpose: see ``CREATE_DESCRIPTION``, which is what the OpenAPI document says."""
+    clinic = get_clinic(report.clinic_id)
+    today = timezone.now().date()
+    submission = report.submission(clinic)
+    if not submission.npi and over_browser_cap(request, today):
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"We take at most {UNVERIFIED_PER_BROWSER_PER_YEAR} reports without an NPI a year from one browser "
+            "or program, and this one has sent them. A report with your NPI is still taken.",
+            headers={"Retry-After": str(_seconds_until(date(today.year + 1, 1, 1)))},
+        )
+    try:
+        submit_worker_report(submission, today=today)
+    except WorkerReportRefused as refused:
+        raise _refusal(refused, today) from refused
+    # Stored and discarded (a repeated verified report) are answered alike, on purpose.
+    if not submission.npi:
+        count_unverified(request, response, today)
+    return Status(202, WorkerReportReceived(status="received", verified=bool(submission.npi), published=PUBLISHED))
+
+
+def _population_out(figures: WorkplaceFigures) -> PopulationOut:
+    return PopulationOut(
+        verified=figures.verified,
+        reporters=figures.reporters,
+        first_published=f"{figures.first_published:%Y-%m}",
+        last_published=f"{figures.last_published:%Y-%m}",
+        patients_per_hour_typical=figures.typical_band.label,
+        patients_per_hour_peak=figures.peak_band.label,
+        slot=figures.slot_band.label,
+        booking=figures.booking.label,
+        quota=figures.quota_band.label,
+        unpaid_documentation=figures.unpaid_documentation_band.label,
+        aides_skilled_care=figures.aides_band.label,
+        would_recommend=figures.recommend_band.label,
+    )
+
+
+@router.get("/clinics/{clinic_id}/workplace", response=WorkplaceOut, summary="What clinicians report about a clinic")
+def get_workplace(request: HttpRequest, clinic_id: int) -> WorkplaceOut:
+    """How the clinic books its patients, by the published reports of the people who work
+    there: one entry per therapy the clinic is listed for, each with the figures of verified
+    clinicians and of everyone else (counted apart), every one a band, never a number. A
+    therapy with fewer than 5 published reports has no figures and says so."""
+    clinic = get_clinic(clinic_id)
+    found = workplaces([clinic.pk])
+    codes = clinic.disciplines or [choice.value for choice in DisciplineChoices if (clinic.pk, choice.value) in found]
+    entries = []
+    for code in codes:
+        populations = [_population_out(f) for f in found.get((clinic.pk, code), Workplace()).populations]
+        entries.append(
+            DisciplineWorkplaceOut(
+                discipline=code,  # type: ignore[arg-type]
+                populations=populations,
+                message=None if populations else NOT_ENOUGH_YET,
+            )
+        )
+    return WorkplaceOut(
+        clinic_id=clinic.pk,
+        is_demo=clinic.is_demo,
+        min_reporters=MIN_REPORTERS,
+        disciplines=entries,
+        methodology_url=reverse("methodology") + "#what-clinicians-report",
+    )

@@ -1,0 +1,207 @@
+"""Clinicians' reports about their workplace, and the figures published from them.
+
+A ``WorkerReport`` row holds the answers, the clinic and therapy, the year the report is about,
+the month it arrived, the role group, whether an NPI verified it, and for a verified report a
+keyed hash of NPI + clinic + year (the key lives in the environment, never in the database).
+Nothing else: no account, e-mail, network address, browser, session or time of day. Its key is
+random, so the rows carry no order of arrival, and a batch is written back in a random order
+when it is published (``caretime.workplace.services.publish_worker_reports``).
+
+``WorkplaceFigures`` rows are what the site shows and the verdict reads: one per population
+(clinic, therapy, verified or not), computed at publication from that population's published
+reports, never from waiting ones."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from caretime.core.workplace import (
+    AIDE_CARE_LABELS,
+    BOOKING_LABELS,
+    MAX_PATIENTS_PER_HOUR,
+    MAX_SLOT_MINUTES,
+    MAX_UNPAID_DOCUMENTATION_MINUTES,
+    MIN_SLOT_MINUTES,
+    AideCare,
+    Booking,
+    RoleGroup,
+    WorkerAnswers,
+)
+from caretime.core.workplace import WorkplaceFigures as Figures
+from caretime.directory.models import Clinic, DisciplineChoices
+
+
+class RoleGroupChoices(models.TextChoices):
+    THERAPIST = RoleGroup.THERAPIST.value, "Therapist"
+    ASSISTANT = RoleGroup.ASSISTANT.value, "Assistant"
+    SUPPORT = RoleGroup.SUPPORT.value, "Aide, technician or front desk"
+
+
+class BookingChoices(models.TextChoices):
+    NEVER = Booking.NEVER.value, BOOKING_LABELS[Booking.NEVER]
+    SOME_DAYS = Booking.SOME_DAYS.value, BOOKING_LABELS[Booking.SOME_DAYS]
+    MOST_DAYS = Booking.MOST_DAYS.value, BOOKING_LABELS[Booking.MOST_DAYS]
+    EVERY_DAY = Booking.EVERY_DAY.value, BOOKING_LABELS[Booking.EVERY_DAY]
+
+
+class AideCareChoices(models.TextChoices):
+    NO = AideCare.NO.value, AIDE_CARE_LABELS[AideCare.NO]
+    SOMETIMES = AideCare.SOMETIMES.value, AIDE_CARE_LABELS[AideCare.SOMETIMES]
+    OFTEN = AideCare.OFTEN.value, AIDE_CARE_LABELS[AideCare.OFTEN]
+
+
+PATIENTS_PER_HOUR = [MinValueValidator(1), MaxValueValidator(MAX_PATIENTS_PER_HOUR)]
+
+# The columns of the answers, in ``WorkerAnswers`` order.
+ANSWER_COLUMNS = (
+    "patients_per_hour_typical",
+    "patients_per_hour_peak",
+    "slot_minutes",
+    "booking",
+    "quota_percent",
+    "unpaid_documentation_minutes",
+    "aides_skilled_care",
+    "would_recommend",
+)
+
+
+class WorkerReport(models.Model):
+    """One clinician's (or aide's, or front desk's) report about how a clinic books patients."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="worker_reports")
+    discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
+    role_group = models.CharField(max_length=10, choices=RoleGroupChoices.choices)
+    experience_year = models.PositiveSmallIntegerField(help_text="The year the report is about.")
+    received_in = models.DateField(help_text="The month it arrived (always the first day).")
+    published_in = models.DateField(null=True, blank=True, help_text="The month of the batch that published it.")
+    verified = models.BooleanField(help_text="An NPI of this therapy in the directory stood behind it.")
+    npi_key = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Keyed hash of NPI + clinic + year: one verified report per person, clinic and year.",
+    )
+    patients_per_hour_typical = models.PositiveSmallIntegerField(validators=PATIENTS_PER_HOUR)
+    patients_per_hour_peak = models.PositiveSmallIntegerField(validators=PATIENTS_PER_HOUR)
+    slot_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(MIN_SLOT_MINUTES), MaxValueValidator(MAX_SLOT_MINUTES)]
+    )
+    booking = models.CharField(max_length=10, choices=BookingChoices.choices)
+    quota_percent = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    unpaid_documentation_minutes = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(MAX_UNPAID_DOCUMENTATION_MINUTES)]
+    )
+    aides_skilled_care = models.CharField(max_length=10, choices=AideCareChoices.choices)
+    would_recommend = models.BooleanField()
+    is_demo = models.BooleanField(default=False, help_text="Invented for the demo region.")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["published_in", "clinic", "discipline"], name="workerreport_population"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(verified=False) | models.Q(npi_key__isnull=False), name="workerreport_verified_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(patients_per_hour_peak__gte=models.F("patients_per_hour_typical")),
+                name="workerreport_peak_at_least_typical",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Worker report on clinic {self.clinic_id} ({self.discipline}, {self.experience_year})"
+
+    @property
+    def answers(self) -> WorkerAnswers:
+        return answers_from_row(tuple(getattr(self, column) for column in ANSWER_COLUMNS))
+
+
+def answers_from_row(row: tuple[object, ...]) -> WorkerAnswers:
+    typical, peak, slot, booking, quota, unpaid, aides, recommend = row
+    return WorkerAnswers(
+        patients_per_hour_typical=_number(typical),
+        patients_per_hour_peak=_number(peak),
+        slot_minutes=_number(slot),
+        booking=Booking(str(booking)),
+        quota_percent=_number(quota),
+        unpaid_documentation_minutes=_number(unpaid),
+        aides_skilled_care=AideCare(str(aides)),
+        would_recommend=bool(recommend),
+    )
+
+
+def _number(value: object) -> int:
+    assert isinstance(value, int)
+    return value
+
+
+class WorkplaceFigures(models.Model):
+    """The published figures of one population: a clinic, a therapy, verified clinicians or
+    everyone else. Written only by a publication batch."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="workplace_figures")
+    discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
+    verified = models.BooleanField()
+    reporters = models.PositiveIntegerField()
+    typical_per_hour = models.FloatField()
+    peak_per_hour = models.FloatField()
+    slot_minutes = models.FloatField()
+    booking = models.CharField(max_length=10, choices=BookingChoices.choices)
+    quota_percent = models.FloatField()
+    unpaid_documentation_minutes = models.FloatField()
+    aides_skilled_care_share = models.FloatField()
+    recommend_share = models.FloatField()
+    experience_year = models.PositiveSmallIntegerField()
+    first_published = models.DateField()
+    last_published = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "discipline", "verified"], name="one_figure_per_population")
+        ]
+        indexes = [models.Index(fields=["discipline", "clinic"], name="workplacefigures_discipline")]
+
+    def __str__(self) -> str:
+        kind = "verified" if self.verified else "unverified"
+        return f"Workplace figures of clinic {self.clinic_id} ({self.discipline}, {kind}, {self.reporters} reports)"
+
+    @property
+    def figures(self) -> Figures:
+        return Figures(
+            reporters=self.reporters,
+            verified=self.verified,
+            typical_per_hour=self.typical_per_hour,
+            peak_per_hour=self.peak_per_hour,
+            slot_minutes=self.slot_minutes,
+            booking=Booking(self.booking),
+            quota_percent=self.quota_percent,
+            unpaid_documentation_minutes=self.unpaid_documentation_minutes,
+            aides_skilled_care_share=self.aides_skilled_care_share,
+            recommend_share=self.recommend_share,
+            experience_year=self.experience_year,
+            first_published=self.first_published,
+            last_published=self.last_published,
+        )
+
+    def set_figures(self, figures: Figures) -> None:
+        for name in (
+            "reporters",
+            "typical_per_hour",
+            "peak_per_hour",
+            "slot_minutes",
+            "quota_percent",
+            "unpaid_documentation_minutes",
+            "aides_skilled_care_share",
+            "recommend_share",
+            "experience_year",
+            "first_published",
+            "last_published",
+        ):
+            setattr(self, name, getattr(figures, name))
+        self.booking = figures.booking.value

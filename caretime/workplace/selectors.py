@@ -1,0 +1,117 @@
+"""Reads of the published workplace figures: for pages, the API, the employer search, and the
+verdict's one evidence path (``caretime.verdicts.evidence``). Only ``WorkplaceFigures`` rows
+are read, never the reports themselves, so nothing waiting for a batch can show."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from caretime.core.evidence import Evidence
+from caretime.core.geo import BoundingBox, Point, bounding_box, distance_miles
+from caretime.core.workplace import EmployerSort, WorkplaceFigures, employer_rank, workplace_evidence
+from caretime.directory.models import Clinic, in_box
+from caretime.workplace.models import WorkplaceFigures as FiguresRow
+
+EvidenceKey = tuple[int, str]  # (clinic id, discipline code)
+
+
+@dataclass(frozen=True)
+class Workplace:
+    """What clinicians reported about one clinic and therapy: verified clinicians and everyone
+    else are separate populations, each shown only once published (5 or more reports)."""
+
+    verified: WorkplaceFigures | None = None
+    unverified: WorkplaceFigures | None = None
+
+    @property
+    def populations(self) -> tuple[WorkplaceFigures, ...]:
+        return tuple(f for f in (self.verified, self.unverified) if f is not None)
+
+
+def _rows(discipline: str | None) -> QuerySet[FiguresRow]:
+    rows = FiguresRow.objects.all()
+    return rows.filter(discipline=discipline) if discipline else rows
+
+
+def _workplaces(rows: QuerySet[FiguresRow]) -> dict[EvidenceKey, Workplace]:
+    found: dict[EvidenceKey, Workplace] = {}
+    for row in rows:
+        key = (row.clinic_id, row.discipline)
+        current = found.get(key, Workplace())
+        if row.verified:
+            found[key] = Workplace(verified=row.figures, unverified=current.unverified)
+        else:
+            found[key] = Workplace(verified=current.verified, unverified=row.figures)
+    return found
+
+
+def workplaces(clinic_ids: Sequence[int], discipline: str | None = None) -> dict[EvidenceKey, Workplace]:
+    """The published figures of a few clinics; a clinic and therapy without any has no entry."""
+    if not clinic_ids:
+        return {}
+    return _workplaces(_rows(discipline).filter(clinic_id__in=list(clinic_ids)))
+
+
+def _evidence_of(rows: QuerySet[FiguresRow]) -> dict[EvidenceKey, list[Evidence]]:
+    found: dict[EvidenceKey, list[Evidence]] = {}
+    for row in rows.filter(verified=True):
+        item = workplace_evidence(row.figures)
+        if item is not None:
+            found.setdefault((row.clinic_id, row.discipline), []).append(item)
+    return found
+
+
+def worker_evidence_for_clinics(
+    clinic_ids: Sequence[int], discipline: str | None = None
+) -> dict[EvidenceKey, list[Evidence]]:
+    if not clinic_ids:
+        return {}
+    return _evidence_of(_rows(discipline).filter(clinic_id__in=list(clinic_ids)))
+
+
+def worker_evidence_in_box(box: BoundingBox, discipline: str | None = None) -> dict[EvidenceKey, list[Evidence]]:
+    return _evidence_of(_rows(discipline).filter(in_box(box, via="clinic__")))
+
+
+@dataclass(frozen=True)
+class Employer:
+    clinic: Clinic
+    distance_miles: float
+    figures: WorkplaceFigures
+
+
+@dataclass(frozen=True)
+class EmployerSearch:
+    employers: list[Employer]  # the good ones first
+    without_figures: int  # clinics of that therapy in the radius with nothing published yet
+
+
+def employers_near(
+    point: Point, radius_miles: float, discipline: str, sort: EmployerSort = EmployerSort.DENSITY
+) -> EmployerSearch:
+    """Clinics of one therapy within the radius that have published workplace figures, the
+    best workplaces first by ``sort``, verified clinicians' figures
+    preferred where a clinic has both."""
+    box = bounding_box(point, radius_miles)
+    rows = _rows(discipline).filter(in_box(box, via="clinic__"), clinic__is_active=True).select_related("clinic")
+    best: dict[int, tuple[FiguresRow, float]] = {}
+    for row in rows:
+        distance = distance_miles(point, row.clinic.point)
+        if distance > radius_miles:
+            continue
+        if row.clinic_id not in best or row.verified:
+            best[row.clinic_id] = (row, distance)
+    employers = [Employer(row.clinic, distance, row.figures) for row, distance in best.values()]
+    employers.sort(key=lambda e: (employer_rank(e.figures, sort), e.distance_miles, e.clinic.pk))
+    in_radius = sum(
+        1
+        for latitude, longitude in Clinic.objects.active()
+        .in_box(box)
+        .offering(discipline)
+        .values_list("latitude", "longitude")
+        if distance_miles(point, Point(latitude, longitude)) <= radius_miles
+    )
+    return EmployerSearch(employers=employers, without_figures=max(in_radius - len(employers), 0))

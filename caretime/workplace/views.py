@@ -1,0 +1,91 @@
+"""The worker report form. It runs without an account and keeps nothing of the request: no
+session, no address, no time of day (see docs/privacy.md, "Clinicians' reports")."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from caretime.core.workplace import MIN_REPORTERS
+from caretime.directory.models import DisciplineChoices
+from caretime.verdicts.views import clinic_and_discipline
+from caretime.workplace.browser import count_unverified, over_browser_cap
+from caretime.workplace.forms import WorkerReportForm
+from caretime.workplace.selectors import workplaces
+from caretime.workplace.services import (
+    UNVERIFIED_PER_BROWSER_PER_YEAR,
+    WorkerReportRefused,
+    WorkerSubmission,
+    submit_worker_report,
+)
+
+
+@require_http_methods(["GET", "POST"])
+def worker_report(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
+    clinic = clinic_and_discipline(clinic_id, discipline)
+    today = timezone.now().date()
+    status = 200
+    form = WorkerReportForm(request.POST or None, discipline=discipline, today=today)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            unverified = not form.cleaned_data["npi"]
+            if unverified and over_browser_cap(request, today):
+                form.add_error(
+                    None,
+                    _(
+                        "This browser has sent %(count)d reports without an NPI this year, the most we take. "
+                        "Add your NPI to send this one as a verified clinician."
+                    )
+                    % {"count": UNVERIFIED_PER_BROWSER_PER_YEAR},
+                )
+                status = 429
+            else:
+                submission = WorkerSubmission(
+                    clinic=clinic,
+                    discipline=discipline,
+                    role=form.chosen_role,
+                    experience_year=form.cleaned_data["experience_year"],
+                    answers=form.answers,
+                    npi=form.cleaned_data["npi"],
+                )
+                try:
+                    submit_worker_report(submission, today=today)
+                except WorkerReportRefused as refused:
+                    for field, message in refused.problems.items():
+                        form.add_error(field if field in form.fields else None, message)
+                    status = refused.status
+                else:
+                    # The same thanks whether the report was stored or was a verified repeat:
+                    # see caretime.workplace.services.Received.
+                    messages.success(
+                        request,
+                        _(
+                            "Thank you. Your report is received. It is published in the batch after this month, "
+                            "once at least %(min)d reports about this clinic are waiting, in a random order and "
+                            "only as ranges. Nothing that identifies you is kept."
+                        )
+                        % {"min": MIN_REPORTERS},
+                    )
+                    response = redirect(f"{reverse('clinic-detail', args=[clinic.pk])}#workplace-{discipline}")
+                    if unverified:
+                        count_unverified(request, response, today)
+                    return response
+    return render(
+        request,
+        "workplace/worker_report.html",
+        {
+            "clinic": clinic,
+            "discipline": discipline,
+            "discipline_label": DisciplineChoices(discipline).label,
+            "form": form,
+            "workplace": workplaces([clinic.pk], discipline).get((clinic.pk, discipline)),
+            "min_reporters": MIN_REPORTERS,
+        },
+        status=status,
+    )
