@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from caretime.core.places import PlaceNotFound, resolve_place
+from caretime.core.places import Place, PlaceNotFound, resolve_place
 from caretime.directory.models import DisciplineChoices, InsurancePlan
 from caretime.directory.selectors import ClinicSearch
 
@@ -14,7 +14,22 @@ MAX_RADIUS_MILES = 100
 DEFAULT_RADIUS_MILES = 25
 
 
-class ClinicSearchForm(forms.Form):
+class PlaceForm(forms.Form):
+    """A form with a "near" field (ZIP code or city) resolved offline to ``place``: the patients'
+    clinic search and the clinicians' employer search read a place the same way."""
+
+    place: Place  # set by clean_near
+
+    def clean_near(self) -> str:
+        text: str = self.cleaned_data["near"]
+        try:
+            self.place = resolve_place(text)
+        except PlaceNotFound as problem:
+            raise forms.ValidationError(str(problem)) from None
+        return text
+
+
+class ClinicSearchForm(PlaceForm):
     near = forms.CharField(
         label="ZIP code or city",
         max_length=100,
@@ -58,14 +73,6 @@ class ClinicSearchForm(forms.Form):
         insurance = self.fields["insurance"]
         assert isinstance(insurance, forms.ChoiceField)
         insurance.choices = [("", "Any insurance"), *plans]
-
-    def clean_near(self) -> Any:
-        text: str = self.cleaned_data["near"]
-        try:
-            self.place = resolve_place(text)
-        except PlaceNotFound as problem:
-            raise forms.ValidationError(str(problem)) from None
-        return text
 
     def to_search(self) -> ClinicSearch:
         data = self.cleaned_data

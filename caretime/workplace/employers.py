@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from caretime.core.disciplines import Discipline
-from caretime.core.places import Place, PlaceNotFound, resolve_place
+from caretime.core.places import Place
 from caretime.core.workplace import EmployerSort
-from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
+from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES, PlaceForm
 from caretime.web.forms import ErrorSummaryForm
 from caretime.workplace.selectors import employers_near
 
@@ -55,12 +55,10 @@ class EmployerQuery:
         return gettext(self.sort.label)
 
 
-class EmployerSearchForm(ErrorSummaryForm):
+class EmployerSearchForm(PlaceForm, ErrorSummaryForm):
     """Where, which therapy, how far, and which workplaces first. Not the patients'
     ``ClinicSearchForm``: a clinician searches one therapy (required), has no insurance
     filter, and chooses how workplaces are ranked."""
-
-    place: Place  # set by clean_near
 
     near = forms.CharField(
         label=_("ZIP code or city"),
@@ -109,14 +107,6 @@ class EmployerSearchForm(ErrorSummaryForm):
                 self.fields[name].widget.attrs.update(
                     {"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}_error"}
                 )
-
-    def clean_near(self) -> str:
-        text: str = self.cleaned_data["near"]
-        try:
-            self.place = resolve_place(text)
-        except PlaceNotFound as problem:
-            raise forms.ValidationError(str(problem)) from None
-        return text
 
     def to_query(self) -> EmployerQuery:
         data = self.cleaned_data

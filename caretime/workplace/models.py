@@ -13,6 +13,7 @@ reports, never from waiting ones."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -173,35 +174,10 @@ class WorkplaceFigures(models.Model):
 
     @property
     def figures(self) -> Figures:
-        return Figures(
-            reporters=self.reporters,
-            verified=self.verified,
-            typical_per_hour=self.typical_per_hour,
-            peak_per_hour=self.peak_per_hour,
-            slot_minutes=self.slot_minutes,
-            booking=Booking(self.booking),
-            quota_percent=self.quota_percent,
-            unpaid_documentation_minutes=self.unpaid_documentation_minutes,
-            aides_skilled_care_share=self.aides_skilled_care_share,
-            recommend_share=self.recommend_share,
-            experience_year=self.experience_year,
-            first_published=self.first_published,
-            last_published=self.last_published,
-        )
+        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(Figures)}
+        return Figures(**{**values, "booking": Booking(self.booking)})
 
     def set_figures(self, figures: Figures) -> None:
-        for name in (
-            "reporters",
-            "typical_per_hour",
-            "peak_per_hour",
-            "slot_minutes",
-            "quota_percent",
-            "unpaid_documentation_minutes",
-            "aides_skilled_care_share",
-            "recommend_share",
-            "experience_year",
-            "first_published",
-            "last_published",
-        ):
-            setattr(self, name, getattr(figures, name))
+        for field in dataclasses.fields(Figures):
+            setattr(self, field.name, getattr(figures, field.name))
         self.booking = figures.booking.value

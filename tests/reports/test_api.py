@@ -10,6 +10,7 @@ from django.test import Client
 
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
+from tests.api import assert_error
 from tests.conftest import make_clinic
 from tests.reports.conftest import today
 
@@ -56,15 +57,6 @@ def test_a_report_is_recorded_and_the_verdict_returned(client: Client, clinic: C
     assert [r["question"] for r in data["verdict"]["reasons"]] == ["time", "sharing", "every_visit"]
     assert data["verdict"]["evidence_counts"] == {"call": 1}
     assert CallReport.objects.get().called_in == today().replace(day=1)
-
-
-def assert_error(response: Any, status: int, code: str, words: str, fields: set[str] | None = None) -> None:
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["code"] == code
-    assert words in error["message"]
-    if fields is not None:
-        assert set(error["fields"]) >= fields
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from caretime.core.workplace import AideCare, Booking, Role
 from caretime.directory.models import Clinic, Clinician
 from caretime.workplace.browser import COOKIE
 from caretime.workplace.models import WorkerReport
+from tests.api import assert_error
 from tests.conftest import make_clinic
 from tests.workplace.conftest import MILL_WORKPLACE, ONE_ON_ONE_WORKPLACE, file_reports, publish, today
 
@@ -58,15 +59,6 @@ def body(clinic: Clinic, **changes: Any) -> dict[str, Any]:
 
 def post(client: Client, data: dict[str, Any]) -> Any:
     return client.post(URL, json.dumps(data), content_type="application/json")
-
-
-def assert_error(response: Any, status: int, code: str, words: str, fields: set[str] | None = None) -> None:
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["code"] == code
-    assert words in error["message"]
-    if fields is not None:
-        assert set(error["fields"]) >= fields
 
 
 def floats_in(value: Any) -> list[float]:
