@@ -22,8 +22,9 @@ from caretime.core.evidence import Standing
 from caretime.core.places import PlaceNotFound, describe_location, resolve_place
 from caretime.core.verdict import MAX_BAR_MINUTES, MIN_BAR_MINUTES, Verdict
 from caretime.directory.forms import ClinicSearchForm
-from caretime.directory.models import Clinic, DisciplineChoices
+from caretime.directory.models import DisciplineChoices
 from caretime.directory.selectors import clinic_for_page
+from caretime.directory.views import clinic_and_discipline
 from caretime.reports.forms import CallReportForm, CompareForm
 from caretime.reports.letters import letters_for, sms_link
 from caretime.reports.ratelimit import RateLimited
@@ -103,17 +104,6 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "group_threshold_percent": round(GROUP_SHARE_NOT_ONE_ON_ONE * 100),
         },
     )
-
-
-def clinic_and_discipline(clinic_id: int, discipline: str) -> Clinic:
-    if discipline not in DisciplineChoices.values:
-        raise Http404("No such therapy.")
-    clinic = clinic_for_page(clinic_id)
-    if clinic is None:
-        raise Http404("No clinic with that number.")
-    if clinic.disciplines and discipline not in clinic.disciplines:
-        raise Http404("This clinic is not listed for that therapy.")
-    return clinic
 
 
 _RECORDED = {

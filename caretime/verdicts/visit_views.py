@@ -19,6 +19,7 @@ from caretime.accounts.auth import has_verified_email
 from caretime.core.care_time import VISITS_PER_REPORTER_PER_MONTH
 from caretime.core.evidence import Standing
 from caretime.directory.models import DisciplineChoices
+from caretime.directory.views import clinic_and_discipline
 from caretime.reports.forms import VisitReportForm
 from caretime.reports.models import CallReport, VisitReport
 from caretime.reports.ratelimit import RateLimited
@@ -31,7 +32,6 @@ from caretime.reports.services import (
 )
 from caretime.verdicts.bar import bar_from_session
 from caretime.verdicts.selectors import care_time_for
-from caretime.verdicts.views import clinic_and_discipline
 
 
 @require_GET
