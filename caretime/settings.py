@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "caretime.billing",
     "caretime.reports",
     "caretime.workplace",
+    "caretime.reviews",
     "caretime.datasets",
     "caretime.verdicts",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("data/states/", billing_views.state_picture_page, name="billing-states"),
     path("", include("caretime.verdicts.urls")),
     path("", include("caretime.workplace.urls")),
+    path("", include("caretime.reviews.urls")),
     path("api/v1/", api.urls),
     # allauth's sign-up and sign-in pages (password pages switched off), then our account page.
     path("accounts/", include("caretime.accounts.allauth_urls")),

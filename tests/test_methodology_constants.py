@@ -139,3 +139,25 @@ def test_the_workplace_rules_and_ranges_are_stated_as_the_code_has_them() -> Non
     expected += [share_band(value / 100).label for value in range(101)]
     missing = sorted({phrase for phrase in expected if phrase not in TEXT})
     assert missing == []
+
+
+def test_the_review_rules_are_stated_as_the_code_has_them() -> None:
+    from caretime.core.reviews import (
+        BURST_REVIEWS_PER_DAY,
+        FREEZE_HOURS,
+        MAX_TEXT_CHARS,
+        MIN_REVIEWS_FOR_AVERAGE,
+        MIN_TEXT_CHARS,
+        NEAR_DUPLICATE_SCORE,
+    )
+    from caretime.reviews.services import ACCOUNT_REVIEWS_PER_DAY
+
+    expected = [
+        f"a text of {MIN_TEXT_CHARS} to {MAX_TEXT_CHARS:,} characters",
+        f"When more than {BURST_REVIEWS_PER_DAY} reviews of one clinic arrive within 24 hours",
+        f"freeze for {FREEZE_HOURS} hours",
+        f"similarity of {NEAR_DUPLICATE_SCORE} out of 100 or more",
+        f"at most {ACCOUNT_REVIEWS_PER_DAY} reviews a day",
+        f"shown from {MIN_REVIEWS_FOR_AVERAGE} published reviews",
+    ]
+    assert [phrase for phrase in expected if phrase not in TEXT] == []

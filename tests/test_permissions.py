@@ -49,6 +49,14 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "clinics/<int:clinic_id>/<str:discipline>/visit-report/": ("/clinics/{clinic}/pt/visit-report/", 200),
     "clinics/<int:clinic_id>/<str:discipline>/workplace-report/": ("/clinics/{clinic}/pt/workplace-report/", 200),
     "employers/": ("/employers/", 200),
+    "api/v1/clinics/<clinic_id>/reviews": ("/api/v1/clinics/{clinic}/reviews", 200),
+    "api/v1/reviews/preview": ("/api/v1/reviews/preview", 405),  # POST only
+    "about/review-policy/": ("/about/review-policy/", 200),
+    "clinics/<int:clinic_id>/<str:discipline>/review/": ("/clinics/{clinic}/pt/review/", 200),
+    "clinics/<int:clinic_id>/reviews/not-recommended/": ("/clinics/{clinic}/reviews/not-recommended/", 200),
+    "reviews/<int:review_id>/edit/": ("/reviews/1/edit/", 302),  # sign in first
+    "reviews/<int:review_id>/delete/": ("/reviews/1/delete/", 302),  # sign in first
+    "reviews/<int:review_id>/flag/": ("/reviews/1/flag/", 405),  # POST only
     "api/v1/worker-reports": ("/api/v1/worker-reports", 405),  # POST only
     "api/v1/clinics/<clinic_id>/workplace": ("/api/v1/clinics/{clinic}/workplace", 200),
     "account/reports/": ("/account/reports/", 302),
@@ -136,6 +144,8 @@ SIGNED_IN_DIFFERS: dict[str, int] = {
     "accounts/login/code/": 302,
     "accounts/signup/": 302,
     "api/v1/me/visit-reports": 200,
+    "reviews/<int:review_id>/edit/": 404,  # not a review of theirs
+    "reviews/<int:review_id>/delete/": 405,  # POST only
 }
 
 

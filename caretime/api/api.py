@@ -7,6 +7,7 @@ from caretime.api.billing import router as billing_router
 from caretime.api.clinics import router as clinics_router
 from caretime.api.errors import install_error_handlers
 from caretime.api.reports import router as reports_router
+from caretime.api.reviews import router as reviews_router
 from caretime.api.visits import router as visits_router
 from caretime.api.workplace import router as workplace_router
 
@@ -26,6 +27,7 @@ api.add_router("/", reports_router)
 api.add_router("/", visits_router)
 api.add_router("/", billing_router)
 api.add_router("/", workplace_router)
+api.add_router("/", reviews_router)
 
 
 @api.get("/health", include_in_schema=False)

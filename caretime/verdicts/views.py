@@ -30,6 +30,8 @@ from caretime.reports.letters import letters_for, sms_link
 from caretime.reports.ratelimit import RateLimited
 from caretime.reports.script import call_script
 from caretime.reports.services import ReportRefused, submit_call_report
+from caretime.reviews.forms import FlagForm
+from caretime.reviews.selectors import clinic_reviews, json_ld
 from caretime.verdicts.bar import (
     BarForm,
     bar_from_session,
@@ -89,6 +91,7 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
     if clinic is None:
         raise Http404("No clinic with that number.")
     bar = bar_from_session(request)
+    reviews = clinic_reviews(clinic)
     return render(
         request,
         "verdicts/clinic.html",
@@ -100,6 +103,9 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "script": call_script(bar),
             "origin_query": _origin_query(request),
             "billing_figures": clinic_billing(clinic.pk),
+            "reviews": reviews,
+            "reviews_json_ld": json_ld(clinic, reviews),
+            "flag_form": FlagForm(),
             "billing_caveats": CAVEATS,
             "group_threshold_percent": round(GROUP_SHARE_NOT_ONE_ON_ONE * 100),
         },

@@ -30,6 +30,7 @@ from caretime.reports.services import (
     delete_visit_report,
     submit_visit_report,
 )
+from caretime.reviews.models import Review
 from caretime.verdicts.bar import bar_from_session
 from caretime.verdicts.selectors import care_time_for
 
@@ -142,7 +143,8 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     """The person's own reports, each with a delete button. Only they see this page."""
     visits = VisitReport.objects.filter(account_id=request.user.pk).select_related("clinic")
     calls = CallReport.objects.filter(account_id=request.user.pk).select_related("clinic")
-    return render(request, "verdicts/my_reports.html", {"visits": visits, "calls": calls})
+    reviews = Review.objects.filter(account_id=request.user.pk).select_related("clinic")
+    return render(request, "verdicts/my_reports.html", {"visits": visits, "calls": calls, "reviews": reviews})
 
 
 @login_required

@@ -12,6 +12,9 @@ from caretime.progress import progress_reporter
 from caretime.reports.demo import build_demo_call_reports, build_demo_visit_reports
 from caretime.reports.models import CallReport, VisitReport
 from caretime.reports.services import delete_visit_report
+from caretime.reviews.demo import build_demo_reviews
+from caretime.reviews.models import Review
+from caretime.reviews.services import delete_review
 from caretime.workplace.demo import build_demo_worker_reports
 from caretime.workplace.models import WorkerReport
 
@@ -50,6 +53,9 @@ class Command(BaseCommand):
             if not WorkerReport.objects.filter(is_demo=True).exists():
                 workers = build_demo_worker_reports(seed=seed, today=today)
                 self.stdout.write(f"Added {workers} demo worker reports to the demo region already loaded.")
+            if not Review.objects.filter(is_demo=True).exists():
+                reviews = build_demo_reviews(seed=seed, today=today)
+                self.stdout.write(f"Added {reviews} demo reviews to the demo region already loaded.")
             self.stdout.write("A demo region is already loaded; run load_demo without --if-missing to rebuild it.")
             return
         # Rebuilding replaces the demo clinics, and with them every report about them: never
@@ -58,6 +64,7 @@ class Command(BaseCommand):
             CallReport.objects.filter(clinic__is_demo=True, is_demo=False).count()
             + VisitReport.objects.filter(clinic__is_demo=True, is_demo=False).count()
             + WorkerReport.objects.filter(clinic__is_demo=True, is_demo=False).count()
+            + Review.objects.filter(clinic__is_demo=True, is_demo=False).count()
         )
         if filed and not discard_people_reports:
             raise CommandError(
@@ -66,6 +73,8 @@ class Command(BaseCommand):
             )
         if filed:
             # Deleted through the service, so that no Care Time sum keeps them.
+            for review in Review.objects.filter(clinic__is_demo=True, is_demo=False):
+                delete_review(review)
             for report in VisitReport.objects.filter(clinic__is_demo=True, is_demo=False):
                 delete_visit_report(report)
         with progress_reporter(self.stdout, "Building the demo region") as progress:
@@ -73,9 +82,10 @@ class Command(BaseCommand):
             calls = build_demo_call_reports(seed=seed, today=timezone.now().date(), progress=progress)
             visits = build_demo_visit_reports(seed=seed, today=timezone.now().date(), progress=progress)
             workers = build_demo_worker_reports(seed=seed, today=timezone.now().date(), progress=progress)
+            reviews = build_demo_reviews(seed=seed, today=timezone.now().date())
         self.stdout.write(
             f"Demo region (seed {seed}): {summary.clinics} clinics, {summary.organizations} organisations, "
-            f"{summary.clinicians} clinicians, {calls} call reports, {visits} visit reports, {workers} worker reports. Every page labels "
+            f"{summary.clinicians} clinicians, {calls} call reports, {visits} visit reports, {workers} worker reports, {reviews} reviews. Every page labels "
             "them as demo data."
         )
         billing = build_demo_billing(seed=seed)

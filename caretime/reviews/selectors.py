@@ -1,0 +1,99 @@
+"""Reads of reviews for pages and the API: what a clinic's readers see, and nothing else.
+
+Published reviews are shown; not recommended ones behind a link; pending and removed ones
+only as counts. Stars are summarised from published reviews by people not connected to the
+clinic, and averaged only from 3 reviews on."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from caretime.core.reviews import MAX_STARS, MIN_STARS, ReviewState, StarSummary, star_summary
+from caretime.directory.models import Clinic
+from caretime.reviews.models import Review, ReviewFreeze
+
+# What ``json.dumps`` leaves that could end a <script> element early or start a comment.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@dataclass(frozen=True)
+class ClinicReviews:
+    published: list[Review]  # newest first, insiders included (shown as such)
+    counts: dict[str, int]  # by state: published, not_recommended, removed, pending
+    stars: StarSummary  # published reviews by people not connected to the clinic
+    frozen_until: datetime | None
+
+    @property
+    def not_recommended(self) -> int:
+        return self.counts.get(ReviewState.NOT_RECOMMENDED.value, 0)
+
+    @property
+    def removed(self) -> int:
+        return self.counts.get(ReviewState.REMOVED.value, 0)
+
+    @property
+    def pending(self) -> int:
+        return self.counts.get(ReviewState.PENDING.value, 0)
+
+
+def clinic_reviews(clinic: Clinic) -> ClinicReviews:
+    every = list(Review.objects.filter(clinic=clinic))  # a clinic has dozens, not thousands
+    counts = Counter(review.state for review in every)
+    published = [review for review in every if review.state == ReviewState.PUBLISHED]
+    freeze = ReviewFreeze.objects.filter(clinic=clinic, until__gt=timezone.now()).first()
+    return ClinicReviews(
+        published=published,
+        counts=dict(counts),
+        stars=star_summary(review.stars for review in published if review.counts),
+        frozen_until=freeze.until if freeze else None,
+    )
+
+
+def not_recommended_reviews(clinic: Clinic) -> list[Review]:
+    return list(Review.objects.filter(clinic=clinic, state=ReviewState.NOT_RECOMMENDED.value))
+
+
+def json_ld(clinic: Clinic, reviews: ClinicReviews) -> str:
+    """schema.org data for search engines, from published reviews only (insiders left out),
+    escaped to sit inside a <script type="application/ld+json"> element."""
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalClinic",
+        "name": clinic.name,
+        "url": reverse("clinic-detail", args=[clinic.pk]),
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": clinic.address_line1,
+            "addressLocality": clinic.city.title(),
+            "addressRegion": clinic.state,
+            "postalCode": clinic.zip_code,
+            "addressCountry": "US",
+        },
+    }
+    counted = [review for review in reviews.published if review.counts]
+    if reviews.stars.average is not None:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": round(reviews.stars.average, 1),
+            "reviewCount": reviews.stars.reviews,
+            "bestRating": MAX_STARS,
+            "worstRating": MIN_STARS,
+        }
+    if counted:
+        data["review"] = [
+            {
+                "@type": "Review",
+                "reviewRating": {"@type": "Rating", "ratingValue": r.stars, "bestRating": MAX_STARS},
+                "reviewBody": r.text,
+                "datePublished": f"{r.published_on or r.written_on:%Y-%m-%d}",
+                "author": {"@type": "Person", "name": "A patient"},
+            }
+            for r in counted
+        ]
+    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)

@@ -1,0 +1,301 @@
+"""Writing, editing, deleting, moderating and flagging reviews.
+
+Every review arrives ``PENDING`` and waits for a moderator; the automatic checks only add a
+reason for the moderator to look twice (``caretime.core.reviews.hold_reason``), and none of
+them reads the rating. The text is screened before it is stored: if screening fails, the text
+as written is kept aside and the review cannot be published until it is screened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caretime.core.care_time import VisitFacts
+from caretime.core.evidence import month_problem
+from caretime.core.redaction import RosterPerson, Screened, screen
+from caretime.core.reviews import (
+    FREEZE_HOURS,
+    MAX_STARS,
+    MIN_STARS,
+    NEAR_DUPLICATE_DAYS,
+    Arrival,
+    HoldReason,
+    ReviewState,
+    Rule,
+    hold_reason,
+    is_burst,
+    is_near_duplicate,
+    text_problem,
+)
+from caretime.directory.models import Clinic
+from caretime.reports.ratelimit import RateLimited, duration, take_report_slot
+from caretime.reports.services import DuplicateReport, delete_visit_report, record_visit_report
+from caretime.reviews.models import SUB_RATINGS, Review, ReviewArrival, ReviewDecision, ReviewFlag, ReviewFreeze
+
+log = logging.getLogger(__name__)
+
+# Reviews one account may write in a day: a person reviews the clinic they went to, not ten.
+ACCOUNT_REVIEWS_PER_DAY = 3
+
+
+class ReviewRefused(ValueError):
+    """The review cannot be taken; ``problems`` say what to fix, by field ("" for the whole)."""
+
+    def __init__(self, problems: dict[str, str], *, status: int = 400) -> None:
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A review as written, before screening."""
+
+    discipline: str
+    stars: int
+    text: str
+    visited_in: date  # the first of the month
+    connected: bool
+    sub_ratings: tuple[tuple[str, int | None], ...] = ()  # (field name, 1-5 or None)
+    facts: VisitFacts | None = None  # the visits' facts, filed as a visit report of the same person
+
+
+def roster(clinic: Clinic) -> list[RosterPerson]:
+    return [
+        RosterPerson(first_name=first, last_name=last, credential=credential)
+        for first, last, credential in clinic.clinicians.values_list("first_name", "last_name", "credential")
+    ]
+
+
+def screen_for(clinic: Clinic, text: str) -> Screened | None:
+    """The text with names and contact details replaced, or None when screening failed (the
+    review is then held, never published unscreened)."""
+    try:
+        return screen(text, roster=roster(clinic), clinic_names=[clinic.name, clinic.organization.display_name])
+    except Exception:  # any failure of the screening must hold the review, never publish it
+        log.exception("Screening a review of clinic %s failed", clinic.pk)
+        return None
+
+
+def problems_of(draft: Draft, clinic: Clinic, today: date) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not MIN_STARS <= draft.stars <= MAX_STARS:
+        problems["stars"] = _("Choose from 1 to 5 stars.")
+    for name, value in draft.sub_ratings:
+        if name not in SUB_RATINGS or (value is not None and not MIN_STARS <= value <= MAX_STARS):
+            problems[name] = _("Choose from 1 to 5, or leave it empty.")
+    text = text_problem(draft.text)
+    if text:
+        problems["text"] = _(text)
+    month = month_problem(draft.visited_in, today, of="visit")
+    if month:
+        problems["visited_in"] = _(month)
+    if clinic.disciplines and draft.discipline not in clinic.disciplines:
+        problems["discipline"] = _("Choose a therapy this clinic offers.")
+    if draft.facts is not None and draft.facts.connected != draft.connected:
+        problems["connected"] = _("Say once whether you are connected to the clinic.")
+    return problems
+
+
+def _account_limit(account: User, now: datetime) -> RateLimited | None:
+    written = Review.objects.filter(account=account, written_on=now.date()).count()
+    if written < ACCOUNT_REVIEWS_PER_DAY:
+        return None
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
+    wait = max(1, int((tomorrow - now).total_seconds()))
+    return RateLimited(
+        wait,
+        _(
+            "You have written %(count)d reviews today, the most we take from one account in a day. Please try again in %(wait)s."
+        )
+        % {"count": ACCOUNT_REVIEWS_PER_DAY, "wait": duration(wait)},
+    )
+
+
+def _near_duplicate(text: str, *, other_than: Review | None, today: date) -> bool:
+    """Whether the text nearly copies a review of the last half year, of any clinic and in any
+    state: a removed spam review pasted again is a copy too."""
+    recent = Review.objects.filter(written_on__gte=today - timedelta(days=NEAR_DUPLICATE_DAYS)).exclude(text="")
+    if other_than is not None:
+        recent = recent.exclude(pk=other_than.pk)
+    if other_than is not None and other_than.account_id is not None:
+        recent = recent.exclude(account_id=other_than.account_id)
+    return is_near_duplicate(text, recent.values_list("text", flat=True))
+
+
+def _frozen(clinic: Clinic, now: datetime) -> bool:
+    return ReviewFreeze.objects.filter(clinic=clinic, until__gt=now).exists()
+
+
+def _arrive(clinic: Clinic, now: datetime) -> bool:
+    """Log the arrival of a new review; freeze the clinic's reviews if it makes a burst.
+    Returns whether the clinic's reviews are frozen now."""
+    day_ago = now - timedelta(days=1)
+    ReviewArrival.objects.filter(arrived_at__lte=day_ago).delete()
+    ReviewArrival.objects.create(clinic=clinic, arrived_at=now.replace(second=0, microsecond=0))
+    if is_burst(ReviewArrival.objects.filter(clinic=clinic, arrived_at__gt=day_ago).count()) and not _frozen(
+        clinic, now
+    ):
+        ReviewFreeze.objects.create(clinic=clinic, started_at=now, until=now + timedelta(hours=FREEZE_HOURS))
+    return _frozen(clinic, now)
+
+
+def _log(review: Review, *, to: ReviewState, now: datetime, moderator: User | None = None, rule: Rule | None = None,
+         was: str = "") -> None:  # fmt: skip
+    ReviewDecision.objects.create(
+        review=review,
+        review_number=review.pk,
+        moderator=moderator,
+        decided_at=now,
+        from_state=was,
+        to_state=to.value,
+        rule=rule.value if rule else "",
+        hold_reason=review.hold_reason,
+    )
+
+
+def _apply(review: Review, draft: Draft, screened: Screened | None) -> None:
+    review.discipline = draft.discipline
+    review.stars = draft.stars
+    for name in SUB_RATINGS:
+        setattr(review, name, None)
+    for name, value in draft.sub_ratings:
+        setattr(review, name, value)
+    review.text = screened.text if screened else ""
+    review.unscreened_text = "" if screened else draft.text
+    review.visited_in = draft.visited_in
+    review.connected = draft.connected
+
+
+def _file_facts(review: Review, draft: Draft, account: User, clinic: Clinic, now: datetime) -> None:
+    """The visits' facts as the person's visit report, replacing the review's earlier one."""
+    if review.visit_report is not None:
+        delete_visit_report(review.visit_report)
+        review.visit_report = None
+    if draft.facts is None:
+        return
+    # The person may already have reported these very facts: that report then counts, once.
+    with contextlib.suppress(DuplicateReport):
+        review.visit_report = record_visit_report(
+            account=account,
+            clinic=clinic,
+            discipline=draft.discipline,
+            visited_in=draft.visited_in,
+            facts=draft.facts,
+            now=now,
+        )
+
+
+def submit_review(*, request: HttpRequest, account: User, clinic: Clinic, draft: Draft) -> Review | RateLimited:
+    """A new review: checked, limited, screened and stored ``PENDING`` with its hold reason.
+    Raises ``ReviewRefused``; returns how long to wait when a limit refuses it."""
+    now = timezone.now()
+    problems = problems_of(draft, clinic, now.date())
+    if Review.objects.filter(account=account, clinic=clinic).exists():
+        problems[""] = _("You have already reviewed this clinic; edit your review instead.")
+        raise ReviewRefused(problems, status=409)
+    if problems:
+        raise ReviewRefused(problems)
+    refused = _account_limit(account, now) or take_report_slot(request=request, clinic_id=clinic.pk)
+    if refused is not None:
+        return refused
+    screened = screen_for(clinic, draft.text)
+    with transaction.atomic():
+        Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
+        frozen = _arrive(clinic, now)
+        near = screened is not None and _near_duplicate(screened.text, other_than=None, today=now.date())
+        review = Review(account=account, clinic=clinic, written_on=now.date())
+        _apply(review, draft, screened)
+        review.hold_reason = hold_reason(
+            Arrival(screened=screened is not None, near_duplicate=near, clinic_frozen=frozen)
+        )
+        _file_facts(review, draft, account, clinic, now)
+        try:
+            with transaction.atomic():
+                review.save()
+        except IntegrityError:  # the same person's other review, sent at the same moment
+            raise ReviewRefused(
+                {"": _("You have already reviewed this clinic; edit your review instead.")}, status=409
+            ) from None
+        _log(review, to=ReviewState.PENDING, now=now)
+    return review
+
+
+def edit_review(review: Review, draft: Draft) -> Review:
+    """The author's new version: screened again, and back to ``PENDING`` for a moderator (an
+    edit of a published review is a new text, judged by the same rules)."""
+    now = timezone.now()
+    assert review.account is not None
+    problems = problems_of(draft, review.clinic, now.date())
+    if problems:
+        raise ReviewRefused(problems)
+    screened = screen_for(review.clinic, draft.text)
+    with transaction.atomic():
+        Clinic.objects.select_for_update().filter(pk=review.clinic_id).first()
+        was = review.state
+        _apply(review, draft, screened)
+        near = screened is not None and _near_duplicate(screened.text, other_than=review, today=now.date())
+        review.hold_reason = hold_reason(
+            Arrival(screened=screened is not None, near_duplicate=near, clinic_frozen=_frozen(review.clinic, now))
+        )
+        review.state = ReviewState.PENDING.value
+        review.published_on = None
+        review.edited_on = now.date()
+        _file_facts(review, draft, review.account, review.clinic, now)
+        review.save()
+        _log(review, to=ReviewState.PENDING, now=now, was=was)
+    return review
+
+
+def delete_review(review: Review) -> None:
+    """The author deletes their review, and the visit report its facts were filed as."""
+    with transaction.atomic():
+        if review.visit_report is not None:
+            delete_visit_report(review.visit_report)
+        review.delete()
+
+
+class CannotPublish(ValueError):
+    pass
+
+
+def moderate(review: Review, *, moderator: User, rule: Rule) -> Review:
+    """A moderator's decision under one of the policy's rules; logged, and the review's open
+    flags are settled with it. A review whose text could not be screened is screened again
+    first, and cannot be published while screening fails."""
+    now = timezone.now()
+    with transaction.atomic():
+        if review.unscreened_text:
+            screened = screen_for(review.clinic, review.unscreened_text)
+            if screened is None:
+                if rule.leads_to == ReviewState.PUBLISHED:
+                    raise CannotPublish(
+                        _("This review's text could not be screened for names; it cannot be published.")
+                    )
+            else:
+                review.text, review.unscreened_text = screened.text, ""
+                review.hold_reason = HoldReason.NONE.value
+        was = review.state
+        review.state = rule.leads_to.value
+        review.published_on = now.date() if rule.leads_to == ReviewState.PUBLISHED else None
+        review.save()
+        _log(review, to=rule.leads_to, now=now, moderator=moderator, rule=rule, was=was)
+        review.flags.filter(resolved_on__isnull=True).update(resolved_on=now.date())
+    return review
+
+
+def flag_review(*, request: HttpRequest, review: Review, rule: Rule) -> ReviewFlag | RateLimited:
+    """Anyone's flag, under the same per-connection limits as reports; the review stays up."""
+    refused = take_report_slot(request=request, clinic_id=review.clinic_id)
+    if refused is not None:
+        return refused
+    return ReviewFlag.objects.create(review=review, rule=rule.value, flagged_on=timezone.now().date())
