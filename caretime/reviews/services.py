@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from caretime.core.care_time import VisitFacts
 from caretime.core.evidence import month_problem
 from caretime.core.redaction import RosterPerson, Screened, screen
+from caretime.core.refusal import Refused
 from caretime.core.reviews import (
     FREEZE_HOURS,
     MAX_STARS,
@@ -47,13 +48,8 @@ log = logging.getLogger(__name__)
 ACCOUNT_REVIEWS_PER_DAY = 3
 
 
-class ReviewRefused(ValueError):
-    """The review cannot be taken; ``problems`` say what to fix, by field ("" for the whole)."""
-
-    def __init__(self, problems: dict[str, str], *, status: int = 400) -> None:
-        super().__init__(" ".join(problems.values()))
-        self.problems = problems
-        self.status = status
+class ReviewRefused(Refused):
+    """A review that cannot be taken (409: the person already reviewed the clinic)."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from caretime.core.npi import npi_problem
+from caretime.core.refusal import Refused
 from caretime.core.workplace import (
     ROLE_DISCIPLINES,
     ROLE_GROUPS,
@@ -39,13 +40,8 @@ UNVERIFIED_PER_CLINIC_PER_MONTH = 20
 UNVERIFIED_PER_BROWSER_PER_YEAR = 3
 
 
-class WorkerReportRefused(ValueError):
-    """The report cannot be taken; ``problems`` say what to fix, by field ("" for the whole)."""
-
-    def __init__(self, problems: dict[str, str], *, status: int = 400) -> None:
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
-        self.status = status
+class WorkerReportRefused(Refused):
+    """A worker report that cannot be taken."""
 
 
 @dataclass(frozen=True)
