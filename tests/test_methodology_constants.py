@@ -161,3 +161,28 @@ def test_the_review_rules_are_stated_as_the_code_has_them() -> None:
         f"shown from {MIN_REVIEWS_FOR_AVERAGE} published reviews",
     ]
     assert [phrase for phrase in expected if phrase not in TEXT] == []
+
+
+def test_the_billing_rules_are_stated_as_the_code_has_them() -> None:
+    from caretime.core.billing import (
+        GROUP_CODES,
+        MIN_BENEFICIARIES,
+        NEAR_SUPPRESSION_BENEFICIARIES,
+        THERAPY_CODES,
+        UNIT_MINUTES,
+        average_minutes_at_least,
+    )
+
+    expected = [
+        f"sits at the floor ({NEAR_SUPPRESSION_BENEFICIARIES} patients or fewer)",
+        f"billed to fewer than {MIN_BENEFICIARIES} patients",
+        f"least {UNIT_MINUTES}*u* - 7 minutes",
+        f'at least {average_minutes_at_least(2.0)} minutes of one-on-one treatment if billed correctly" for *u* = 2.0',
+        *(
+            code
+            for code in THERAPY_CODES
+            if not ("97161" < code <= "97168" or "92521" < code <= "92524" or "97032" < code <= "97036")
+        ),
+        *GROUP_CODES,
+    ]
+    assert [phrase for phrase in expected if phrase not in TEXT] == []

@@ -13,28 +13,36 @@ from caretime.directory.models import Clinic
 router = Router(tags=["billing"])
 
 
-class MinuteRangeOut(Schema):
-    low: int
-    high: int
-
-
 class ClinicBillingFigureOut(Schema):
     year: int = Field(description="Calendar year of the Medicare claims.")
     discipline: str
     clinicians: int = Field(description="Clinicians behind the figures, each with at least 11 Medicare patients.")
-    visits: float = Field(description="Medicare visits in the year (a lower bound), summed over the clinicians.")
-    timed_units_per_visit: float
-    minimum_one_on_one_minutes: MinuteRangeOut | None = Field(
-        description="The 8-minute rule's range for the whole number of units below the average; null when "
-        "timed codes do not apply (speech therapy)."
+    shared_clinicians: int = Field(
+        description="Of them, clinicians on other clinics' rosters too: their visits are shared equally among "
+        "their clinics, so that the clinics' visits add up to theirs."
     )
-    group_share: float = Field(description="Share of services billed as group therapy (97150), 0-1.")
+    visits: float = Field(description="Medicare visits in the year, at least (the largest code's beneficiary-days).")
+    visits_high: float = Field(description="Medicare visits in the year, at most (every code's beneficiary-days).")
+    timed_units_per_visit: float = Field(description="Timed units per visit, at most (over the fewest visits).")
+    timed_units_per_visit_low: float = Field(description="Timed units per visit, at least (over the most visits).")
+    average_one_on_one_minutes_at_least: int | None = Field(
+        description="The fewest one-on-one minutes an average visit had if billed correctly (15 x the low end "
+        "of units per visit - 7); says nothing of every visit. Null when timed codes do not apply (speech therapy)."
+    )
+    group_share: float = Field(description="Share of services billed as group therapy (97150, 92508), 0-1.")
+    group_visit_share: list[float] = Field(description="Share of visits with a group session: [at least, at most].")
+    possibly_suppressed: bool = Field(
+        description="Some clinician's rows may be missing (billed to fewer than 11 patients): the group share can "
+        "be higher, the units per visit higher or lower."
+    )
     visits_per_beneficiary: float
     timed_units_per_visit_percentile: float | None
     group_share_percentile: float | None
     visits_per_beneficiary_percentile: float | None
     visits_percentile: float | None
-    peer_clinics: int = Field(description="Clinics of the same therapy and state the percentiles compare with.")
+    peer_clinics: int = Field(
+        description="Other clinics of the same therapy and state the percentiles compare with (not this one)."
+    )
     linked_by: str
     is_demo: bool
     summary: list[str] = Field(description="The figures in plain words, as on the clinic page.")
@@ -51,12 +59,15 @@ def _figure_out(f: ClinicBilling) -> ClinicBillingFigureOut:
         year=f.year,
         discipline=f.discipline,
         clinicians=f.clinicians,
+        shared_clinicians=f.shared_clinicians,
         visits=round(f.visits, 1),
+        visits_high=round(f.visits_high, 1),
         timed_units_per_visit=round(f.timed_units_per_visit, 3),
-        minimum_one_on_one_minutes=(
-            MinuteRangeOut(low=f.minimum_minutes.low, high=f.minimum_minutes.high) if f.timed_codes_apply else None
-        ),
+        timed_units_per_visit_low=round(f.timed_units_per_visit_low, 3),
+        average_one_on_one_minutes_at_least=f.average_minutes_at_least if f.timed_codes_apply else None,
         group_share=round(f.group_share, 4),
+        group_visit_share=[round(f.group_visit_share_low, 4), round(f.group_visit_share_high, 4)],
+        possibly_suppressed=f.possibly_suppressed,
         visits_per_beneficiary=round(f.visits_per_beneficiary, 2),
         timed_units_per_visit_percentile=f.timed_units_per_visit_percentile,
         group_share_percentile=f.group_share_percentile,

@@ -13,8 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from caretime.billing.medicare_file import FileLayout, detect_layout, read_header
-from caretime.core.billing import GROUP_CODE, MIN_BENEFICIARIES, TIMED_CODES, provider_type_aliases
+from caretime.billing.medicare_file import FileLayout, detect_layout, file_delimiter, read_header
+from caretime.core.billing import (
+    EVALUATION_CODES,
+    GROUP_CODES,
+    MIN_BENEFICIARIES,
+    NEAR_SUPPRESSION_BENEFICIARIES,
+    TIMED_CODES,
+    TREATMENT_CODES,
+    provider_type_aliases,
+)
 from caretime.extras import import_extra
 
 
@@ -31,8 +39,13 @@ def _in_list(values: list[str]) -> str:
 
 
 def _source(path: Path) -> str:
-    # Every column as text, like the importer: numbers are checked by TRY_CAST below.
-    return f"read_csv({_quote_literal(str(path))}, header = true, all_varchar = true, null_padding = true, ignore_errors = true)"
+    # Every column as text, like the importer: numbers are checked by TRY_CAST below. The
+    # delimiter (comma, or tab in some legacy files) is the importer's reading of the header.
+    delimiter = _quote_literal(file_delimiter(path))
+    return (
+        f"read_csv({_quote_literal(str(path))}, header = true, delim = {delimiter}, all_varchar = true, "
+        "null_padding = true, ignore_errors = true)"
+    )
 
 
 def _column(layout: FileLayout, name: str) -> str:
@@ -77,27 +90,41 @@ valid AS (
       AND benes >= 0 AND benes = floor(benes) AND services >= 0 AND days > 0
       AND days <= services + 1e-6 AND benes <= days + 1e-6
 ),
-per_code AS (
-    SELECT npi, code, sum(days) AS days, sum(services) AS services, sum(benes) AS benes,
+-- Rows that repeat an NPI, code and place are added up, as the importer does.
+per_place AS (
+    SELECT npi, code, place, sum(days) AS days, sum(services) AS services, sum(benes) AS benes,
            min(provider_type) AS provider_type, min(state) AS state
-    FROM valid GROUP BY npi, code
+    FROM valid GROUP BY npi, code, place
+),
+-- A code's rows of both places of service: days and services add up, patients do not (one
+-- patient can be seen in both places): the larger count is the least number of patients.
+per_code AS (
+    SELECT npi, code, sum(days) AS days, sum(services) AS services, max(benes) AS benes,
+           min(benes) AS fewest_benes, min(provider_type) AS provider_type, min(state) AS state
+    FROM per_place GROUP BY npi, code
 ),
 per_npi AS (
     SELECT
         npi,
         max(days) AS visits,
+        sum(days) AS visits_high,
         max(benes) AS beneficiaries,
         sum(services) AS services,
         coalesce(sum(services) FILTER (WHERE code IN ({_in_list(list(TIMED_CODES))})), 0) AS timed_units,
-        coalesce(sum(services) FILTER (WHERE code = {_quote_literal(GROUP_CODE)}), 0) AS group_services,
+        coalesce(sum(services) FILTER (WHERE code IN ({_in_list(list(GROUP_CODES))})), 0) AS group_services,
+        min(fewest_benes) <= {NEAR_SUPPRESSION_BENEFICIARIES}
+            OR (bool_or(code IN ({_in_list(sorted(TREATMENT_CODES))}))
+                AND NOT bool_or(code IN ({_in_list(list(EVALUATION_CODES))}))) AS possibly_suppressed,
         min(provider_type) AS provider_type,
         min(state) AS state
     FROM per_code GROUP BY npi
 ),
 indicators AS (
     SELECT
-        p.npi, p.provider_type, p.state, p.visits, p.beneficiaries, p.services, p.timed_units, p.group_services,
+        p.npi, p.provider_type, p.state, p.visits, p.visits_high, p.beneficiaries, p.services, p.timed_units,
+        p.group_services, p.possibly_suppressed,
         p.timed_units / p.visits AS timed_units_per_visit,
+        p.timed_units / p.visits_high AS timed_units_per_visit_low,
         CASE WHEN p.services > 0 THEN p.group_services / p.services ELSE 0 END AS group_share,
         CASE WHEN p.beneficiaries > 0 THEN p.visits / p.beneficiaries ELSE 0 END AS visits_per_beneficiary
     FROM per_npi p
@@ -106,8 +133,8 @@ indicators AS (
 ranked AS (SELECT *, beneficiaries >= {MIN_BENEFICIARIES} AS shown FROM indicators)
 -- One pass, no UNION: clinicians under the CMS floor form their own partition and get NULL.
 SELECT
-    npi, provider_type, state, visits, beneficiaries, services, timed_units, group_services,
-    timed_units_per_visit, group_share, visits_per_beneficiary,
+    npi, provider_type, state, visits, visits_high, beneficiaries, services, timed_units, group_services,
+    possibly_suppressed, timed_units_per_visit, timed_units_per_visit_low, group_share, visits_per_beneficiary,
     {_percentile("timed_units_per_visit")} AS timed_units_per_visit_percentile,
     {_percentile("group_share")} AS group_share_percentile,
     {_percentile("visits_per_beneficiary")} AS visits_per_beneficiary_percentile,
@@ -135,11 +162,12 @@ _NPI_CHECK_DIGIT_OK = f"(10 - (24 + {' + '.join(_luhn_term(i) for i in range(1, 
 
 
 def _percentile(column: str) -> str:
-    # Mid-rank percentile: peers strictly below plus half the ties, over all peers (itself included).
+    # Mid-rank percentile among the OTHER peers: those strictly below plus half the ties other
+    # than itself, over the peers other than itself; none for a clinician without peers.
     peers = "PARTITION BY provider_type, state, shown"
     return (
-        f"CASE WHEN shown THEN 100.0 * ((rank() OVER ({peers} ORDER BY {column}) - 1) "
-        f"+ 0.5 * count(*) OVER ({peers}, {column})) / count(*) OVER ({peers}) END"
+        f"CASE WHEN shown AND count(*) OVER ({peers}) > 1 THEN 100.0 * ((rank() OVER ({peers} ORDER BY {column}) - 1) "
+        f"+ 0.5 * (count(*) OVER ({peers}, {column}) - 1)) / (count(*) OVER ({peers}) - 1) END"
     )
 
 

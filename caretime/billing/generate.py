@@ -196,6 +196,15 @@ _STATE_FIPS = {
     "OK": "40", "OR": "41", "PA": "42", "RI": "44", "SC": "45", "SD": "46", "TN": "47", "TX": "48", "UT": "49",
     "VT": "50", "VA": "51", "WA": "53", "WV": "54", "WI": "55", "WY": "56",
 }  # fmt: skip
+# Territories and freely associated states (FIPS 5-2), and the armed-forces "states" of
+# military mail (AA, AE, AP), which have no FIPS code: every state code the file and the ZIP
+# code data use. Providers drawn at random stay in the 50 states and DC (so a seed writes the
+# same file as before); directory therapists (--match-directory) can be anywhere.
+_TERRITORY_FIPS = {
+    "AS": "60", "FM": "64", "GU": "66", "MH": "68", "MP": "69", "PW": "70", "PR": "72", "UM": "74", "VI": "78",
+    "AA": "", "AE": "", "AP": "",
+}  # fmt: skip
+_FIPS = _STATE_FIPS | _TERRITORY_FIPS
 _LAST = (
     "Smith",
     "Johnson",
@@ -359,7 +368,7 @@ class _Writer:
         if self.style is HeaderStyle.CURRENT:
             return [
                 p.npi, p.last_name, first, "", p.credential, p.gender if entity == "I" else "", entity, p.street, "",
-                p.city, p.state, _STATE_FIPS[p.state], p.zip5, _RUCA[0], _RUCA[1], "US", p.provider_type, "Y",
+                p.city, p.state, _FIPS.get(p.state, ""), p.zip5, _RUCA[0], _RUCA[1], "US", p.provider_type, "Y",
                 code, description, drug, place, str(benes), _format_count(services), _format_count(days),
                 charge, allowed, paid, standard,
             ]  # fmt: skip

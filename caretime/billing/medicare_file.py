@@ -2,9 +2,10 @@
 
 Columns are mapped by header name (any order, extra columns ignored, any letter case), in
 either the current style (``Rndrng_NPI``, ``HCPCS_Cd``, ``Tot_Srvcs`` ...) or the style of
-files before 2019 (``npi``, ``hcpcs_code``, ``line_srvc_cnt`` ...). The file is streamed with
-Polars in fixed-size batches, every field read as text; only therapist provider types are
-passed on. Nothing here touches the database.
+files before 2019 (``npi``, ``hcpcs_code``, ``line_srvc_cnt`` ...), separated by commas or (some
+legacy files) tabs, told apart by the header line. The file is streamed with Polars in
+fixed-size batches, every field read as text; only therapist provider types are passed on.
+Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -70,14 +71,51 @@ class FileLayout:
     columns: dict[str, str]  # field -> the header exactly as written in this file
 
 
-def read_header(path: Path) -> list[str]:
+# Legacy files (data years before 2019, the .txt downloads) separate columns with tabs.
+DELIMITERS = {",": "comma", "\t": "tab"}
+# Recognised only to refuse them by name; "lacks the required columns" would mislead.
+_OTHER_DELIMITERS = {";": "semicolon", "|": "pipe", ":": "colon", "^": "caret", "~": "tilde"}
+_KNOWN_HEADERS = frozenset(header.lower() for headers in HEADERS.values() for header in headers.values())
+
+
+def _header_line(path: Path) -> str:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            return next(csv.reader(handle), [])
+            return handle.readline()
     except FileNotFoundError:
         raise WrongFile(f"There is no file at {path}.") from None
     except UnicodeDecodeError:
         raise WrongFile(f"{path} is not a UTF-8 text file; is it still compressed?") from None
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _known_columns(line: str, delimiter: str) -> int:
+    return sum(1 for name in _split(line, delimiter) if name.strip().lower() in _KNOWN_HEADERS)
+
+
+def file_delimiter(path: Path) -> str:
+    """The file's column delimiter, comma or tab: the one that splits the header into the most
+    known column names (comma on a tie, and for a file of another kind). A file separated by
+    anything else is refused with the character it uses."""
+    line = _header_line(path)
+    known = {delimiter: _known_columns(line, delimiter) for delimiter in (*DELIMITERS, *_OTHER_DELIMITERS)}
+    best = max(DELIMITERS, key=lambda delimiter: known[delimiter])
+    other = max(_OTHER_DELIMITERS, key=lambda delimiter: known[delimiter])
+    if known[other] > known[best]:
+        raise WrongFile(
+            f'The columns of {path.name} are separated by "{other}" ({_OTHER_DELIMITERS[other]}): only comma- or '
+            "tab-separated files are read. Save it again as CSV (commas) or as tab-separated text."
+        )
+    return best
+
+
+def read_header(path: Path) -> list[str]:
+    """The column names of the first line, split at the file's delimiter (see file_delimiter)."""
+    line = _header_line(path)
+    return _split(line, file_delimiter(path)) if line else []
 
 
 def detect_layout(header: list[str]) -> FileLayout:
@@ -185,10 +223,12 @@ def read_batches(path: Path, layout: FileLayout, *, batch_rows: int = BATCH_ROWS
     Row numbers count the header as row 1, like a spreadsheet does.
     """
     pl = import_extra("polars")
+    delimiter = file_delimiter(path)
     columns = layout.columns
     therapist_spellings = list(provider_type_aliases())
     scan = pl.scan_csv(
         path,
+        separator=delimiter,
         infer_schema=False,
         row_index_name=ROW_INDEX,
         row_index_offset=2,

@@ -21,6 +21,11 @@ class MedicareServiceLine(models.Model):
     total_services = models.FloatField()  # units, for timed codes; CMS publishes decimals
     total_beneficiary_day_services = models.FloatField()  # visits with this code
     is_demo = models.BooleanField(default=False, help_text="Invented for the demo region.")
+    loaded_by = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="The import run that last wrote the row (a replacement keeps only its own).",
+    )
 
     class Meta:
         constraints = [
@@ -44,12 +49,18 @@ class ClinicianBillingYear(models.Model):
     state = models.CharField(max_length=2, blank=True)
     zip5 = models.CharField(max_length=5, blank=True)
     street = models.CharField(max_length=200, blank=True)
-    visits = models.FloatField(help_text="Largest beneficiary-day count among the clinician's codes.")
-    beneficiaries = models.PositiveIntegerField(help_text="Largest beneficiary count among its codes.")
+    visits = models.FloatField(help_text="At least: the largest beneficiary-day count among the clinician's codes.")
+    visits_high = models.FloatField(
+        default=0.0, help_text="At most: the beneficiary-day counts of all its codes added up."
+    )
+    beneficiaries = models.PositiveIntegerField(help_text="At least: the largest beneficiary count among its codes.")
     services = models.FloatField()
     timed_units = models.FloatField()
     group_services = models.FloatField()
-    timed_units_per_visit = models.FloatField()
+    timed_units_per_visit = models.FloatField(help_text="Timed units over the fewest possible visits: at most.")
+    timed_units_per_visit_low = models.FloatField(
+        default=0.0, help_text="Timed units over the most possible visits: at least."
+    )
     timed_units_per_visit_by_code = models.JSONField(default=dict)
     group_share = models.FloatField(help_text="Share of services billed as group therapy (97150), 0-1.")
     visits_per_beneficiary = models.FloatField()
@@ -57,6 +68,9 @@ class ClinicianBillingYear(models.Model):
     group_share_percentile = models.FloatField(null=True, blank=True)
     visits_per_beneficiary_percentile = models.FloatField(null=True, blank=True)
     visits_percentile = models.FloatField(null=True, blank=True)
+    possibly_suppressed = models.BooleanField(
+        default=False, help_text="Rows under 11 beneficiaries, absent from the file, may change its figures."
+    )
     is_demo = models.BooleanField(default=False, help_text="Computed from invented demo billing rows.")
 
     class Meta:
@@ -80,16 +94,29 @@ class ClinicBillingYear(models.Model):
     discipline = models.CharField(max_length=3)
     state = models.CharField(max_length=2)
     clinicians = models.PositiveIntegerField(help_text="Clinicians behind the figures (11+ beneficiaries each).")
-    visits = models.FloatField()
+    shared_clinicians = models.PositiveIntegerField(
+        default=0, help_text="Of them, clinicians on other clinics' rosters too, counted here in part."
+    )
+    visits = models.FloatField(help_text="At least, with each clinician's visits shared among their clinics.")
+    visits_high = models.FloatField(default=0.0, help_text="At most, shared the same way.")
     beneficiaries = models.PositiveIntegerField()
-    timed_units_per_visit = models.FloatField()
+    timed_units_per_visit = models.FloatField(help_text="At most (over the fewest possible visits).")
+    timed_units_per_visit_low = models.FloatField(default=0.0, help_text="At least (over the most possible visits).")
+    group_days = models.FloatField(
+        default=0.0, help_text="Beneficiary-days of group codes: visits with a group session."
+    )
     group_share = models.FloatField()
     visits_per_beneficiary = models.FloatField()
     timed_units_per_visit_percentile = models.FloatField(null=True, blank=True)
     group_share_percentile = models.FloatField(null=True, blank=True)
     visits_per_beneficiary_percentile = models.FloatField(null=True, blank=True)
     visits_percentile = models.FloatField(null=True, blank=True)
-    peer_clinics = models.PositiveIntegerField(default=0, help_text="Clinics the percentiles compare with.")
+    peer_clinics = models.PositiveIntegerField(
+        default=0, help_text="Other clinics the percentiles compare with (never the clinic itself)."
+    )
+    possibly_suppressed = models.BooleanField(
+        default=False, help_text="A clinician's rows under 11 beneficiaries, absent from the file, may change it."
+    )
     linked_by = models.CharField(max_length=10, choices=LinkedBy.choices)
     is_demo = models.BooleanField(default=False)
 

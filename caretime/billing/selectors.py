@@ -29,24 +29,33 @@ CAVEATS = (
     "not what happened.",
     "The public files lag about two years behind.",
     "CMS leaves out every row with fewer than 11 beneficiaries, so small practices may be missing.",
+    "The file holds only claims billed by clinicians and practices (non-institutional Part B): therapy billed "
+    "by hospital outpatient departments, rehabilitation agencies and comprehensive outpatient rehabilitation "
+    "facilities (CORFs) is not in it.",
 )
 
 
 @dataclass(frozen=True)
 class ClinicBilling:
-    """One discipline's billing figures at a clinic, ready for the page and the API."""
+    """One discipline's billing figures at a clinic, ready for the page and the API. Visits
+    are known within bounds (the claims do not say which codes shared a day), and so is
+    everything divided by them: each such figure has its low and its high end."""
 
     year: int
     discipline: str
     discipline_label: str
     state: str
     clinicians: int
-    visits: float
+    shared_clinicians: int  # counted here in part: they are on other clinics' rosters too
+    visits: float  # at least
+    visits_high: float  # at most
     beneficiaries: int
-    timed_units_per_visit: float
-    minimum_minutes: core.MinuteRange
+    timed_units_per_visit: float  # at most
+    timed_units_per_visit_low: float  # at least
+    average_minutes_at_least: int  # what the low end guarantees for an average visit
     group_share: float
-    group_visit_share: float
+    group_visit_share_low: float
+    group_visit_share_high: float
     visits_per_beneficiary: float
     timed_units_per_visit_percentile: float | None
     group_share_percentile: float | None
@@ -54,6 +63,7 @@ class ClinicBilling:
     visits_percentile: float | None
     peer_clinics: int
     linked_by: str
+    possibly_suppressed: bool
     is_demo: bool
     timed_codes_apply: bool  # speech therapy is billed mostly in untimed codes
     sentences: tuple[str, ...]
@@ -66,7 +76,7 @@ class ClinicBilling:
 def _comparison(percentile: float | None, peers: int, state: str, what: str) -> str:
     if percentile is None or peers < MIN_PEERS_FOR_COMPARISON:
         return ""
-    return f", {core.peer_words(percentile)} similar clinics in {state} ({what}; {peers} clinics compared)"
+    return f", {core.peer_words(percentile)} other clinics in {state} ({what}; {peers} clinics compared)"
 
 
 def _percent(share: float) -> str:
@@ -74,16 +84,31 @@ def _percent(share: float) -> str:
     return f"{share * 100:.1f} %" if share < 0.01 else f"{share * 100:.0f} %"
 
 
+def _between(low: float, high: float, form: str) -> str:
+    """ "about 2.0" when the bounds meet (to the shown precision), else "between 1.5 and 2.0"."""
+    if format(low, form) == format(high, form):
+        return f"about {format(high, form)}"
+    return f"between {format(low, form)} and {format(high, form)}"
+
+
 def _describe(row: ClinicBillingYear) -> ClinicBilling:
     discipline = Discipline(row.discipline)
-    minutes = core.minutes_for_units_per_visit(row.timed_units_per_visit)
     timed = discipline is not Discipline.SPEECH_LANGUAGE_PATHOLOGY and row.timed_units_per_visit >= 0.5
-    group_visits = core.share_of_visits_with_group(row.group_share, row.timed_units_per_visit)
+    minutes = core.average_minutes_at_least(row.timed_units_per_visit_low)
+    # The beneficiary-days of group codes are the visits with a group session.
+    group_low = min(1.0, row.group_days / row.visits_high) if row.visits_high else 0.0
+    group_high = min(1.0, row.group_days / row.visits) if row.visits else 0.0
     sentences: list[str] = []
     if timed:
+        units = _between(row.timed_units_per_visit_low, row.timed_units_per_visit, ".1f")
+        floor = (
+            f"so an average visit had at least {minutes} minutes of one-on-one treatment if billed correctly"
+            if minutes > 0
+            else "too few to show a least number of one-on-one minutes"
+        )
         sentences.append(
-            f"Medicare claims show about {row.timed_units_per_visit:.1f} timed units per visit, which means at least "
-            f"{minutes.low}-{minutes.high} minutes of one-on-one time if billed correctly"
+            f"Medicare claims show {units} timed units per visit (the claims do not say which codes were billed on "
+            f"the same day), {floor}"
             + _comparison(row.timed_units_per_visit_percentile, row.peer_clinics, row.state, "units per visit")
             + "."
         )
@@ -97,7 +122,7 @@ def _describe(row: ClinicBillingYear) -> ClinicBilling:
         sentences.append(
             f"{_percent(row.group_share)} of services were billed as group therapy"
             + _comparison(row.group_share_percentile, row.peer_clinics, row.state, "group share")
-            + f"; that is roughly {_percent(group_visits)} of visits with a group session."
+            + f"; that is {_between(group_low, group_high, '.0%')} of visits with a group session."
         )
     else:
         sentences.append("No services were billed as group therapy.")
@@ -107,23 +132,36 @@ def _describe(row: ClinicBillingYear) -> ClinicBilling:
         + "."
     )
     who = "clinician" if row.clinicians == 1 else "clinicians"
-    sentences.append(
-        f"Based on {row.clinicians} {who} and about {row.visits:,.0f} Medicare visits in {row.year}"
-        + _comparison(row.visits_percentile, row.peer_clinics, row.state, "visit volume")
-        + "."
+    shared = (
+        f" ({row.shared_clinicians} of them also on other clinics' rosters, counted here in part)"
+        if row.shared_clinicians
+        else ""
     )
+    sentences.append(
+        f"Based on {row.clinicians} {who}{shared} and {_between(row.visits, row.visits_high, ',.0f')} Medicare "
+        f"visits in {row.year}" + _comparison(row.visits_percentile, row.peer_clinics, row.state, "visit volume") + "."
+    )
+    if row.possibly_suppressed:
+        sentences.append(
+            "Some rows of these clinicians may be missing: CMS leaves out any code billed to fewer than 11 "
+            "patients, so group therapy may be more common than shown, and the units per visit higher or lower."
+        )
     return ClinicBilling(
         year=row.year,
         discipline=row.discipline,
         discipline_label=discipline.label,
         state=row.state,
         clinicians=row.clinicians,
+        shared_clinicians=row.shared_clinicians,
         visits=row.visits,
+        visits_high=row.visits_high,
         beneficiaries=row.beneficiaries,
         timed_units_per_visit=row.timed_units_per_visit,
-        minimum_minutes=minutes,
+        timed_units_per_visit_low=row.timed_units_per_visit_low,
+        average_minutes_at_least=minutes,
         group_share=row.group_share,
-        group_visit_share=group_visits,
+        group_visit_share_low=group_low,
+        group_visit_share_high=group_high,
         visits_per_beneficiary=row.visits_per_beneficiary,
         timed_units_per_visit_percentile=row.timed_units_per_visit_percentile,
         group_share_percentile=row.group_share_percentile,
@@ -131,6 +169,7 @@ def _describe(row: ClinicBillingYear) -> ClinicBilling:
         visits_percentile=row.visits_percentile,
         peer_clinics=row.peer_clinics,
         linked_by=row.get_linked_by_display(),
+        possibly_suppressed=row.possibly_suppressed,
         is_demo=row.is_demo,
         timed_codes_apply=timed,
         sentences=tuple(sentences),
@@ -187,20 +226,22 @@ def _latest_evidence(rows: QuerySet[ClinicBillingYear], discipline: str | None) 
 
 
 def _evidence_from_row(row: ClinicBillingYear) -> list[Evidence]:
-    """Minutes are a lower bound (the 8-minute rule read backwards). A group share at or above
-    GROUP_SHARE_NOT_ONE_ON_ONE supports "not one-on-one"; below it, billing says nothing
-    about sharing (shared=None), because care can be shared without being billed as group.
+    """Minutes are a lower bound: what the low end of units per visit guarantees for an
+    average visit (the 8-minute rule read backwards, over the most visits the claims allow).
+    A group share at or above GROUP_SHARE_NOT_ONE_ON_ONE supports "not one-on-one"; below it,
+    billing says nothing about sharing (shared=None), because care can be shared without
+    being billed as group.
     """
     figures = _describe(row)
-    # "At least 0 minutes" says nothing; below one unit per visit there is no minutes evidence.
-    has_minutes = figures.timed_codes_apply and figures.minimum_minutes.low > 0
-    minutes = float(figures.minimum_minutes.low) if has_minutes else None
+    # "At least 0 minutes" says nothing: no minutes evidence then.
+    has_minutes = figures.timed_codes_apply and figures.average_minutes_at_least > 0
+    minutes = float(figures.average_minutes_at_least) if has_minutes else None
     shared = True if figures.group_above_threshold else None
     if minutes is None and shared is None:
         return []
     parts = []
     if minutes is not None:
-        parts.append(f"at least {figures.minimum_minutes.low} one-on-one minutes per visit as billed")
+        parts.append(f"on average at least {figures.average_minutes_at_least} one-on-one minutes per visit as billed")
     parts.append(f"{_percent(figures.group_share)} of services billed as group therapy")
     return [
         Evidence(
@@ -213,7 +254,7 @@ def _evidence_from_row(row: ClinicBillingYear) -> list[Evidence]:
             one_on_one_minutes=minutes,
             minutes_are_lower_bound=True,
             shared=shared,
-            summary=f"Medicare claims {row.year} ({row.clinicians} clinicians, about {row.visits:,.0f} visits): "
+            summary=f"Medicare claims {row.year} ({row.clinicians} clinicians, at least {row.visits:,.0f} visits): "
             + "; ".join(parts),
         )
     ]

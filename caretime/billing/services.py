@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import transaction
 
 from caretime.billing.medicare_file import (
     BATCH_ROWS,
     BadRow,
+    FileLayout,
     HeaderStyle,
     MedicareRow,
     count_rows,
@@ -36,6 +40,7 @@ _LINE_FIELDS = [
     "total_services",
     "total_beneficiary_day_services",
     "is_demo",
+    "loaded_by",
 ]
 
 
@@ -44,9 +49,11 @@ class ImportSummary:
     header_style: HeaderStyle
     year: int
     dry_run: bool
+    replace_year: bool = False
     read: int = 0
     imported: int = 0
     updated: int = 0
+    removed: int = 0  # with replace_year: stored rows of the year the file no longer has (would be, in a dry run)
     skipped: Counter[str] = field(default_factory=Counter)
     bad_rows: list[BadRow] = field(default_factory=list)
 
@@ -61,11 +68,30 @@ class ImportSummary:
 
 SKIP_OTHER_PROVIDER = "not a therapist provider type"
 SKIP_BAD = "bad row (listed below)"
-SKIP_DUPLICATE = "repeats an earlier row's NPI, code and place of service"
+# Counted as skipped (it is no row of its own) but not dropped: its counts are added to the
+# earlier row's, as the SQL engine's GROUP BY adds them.
+SKIP_DUPLICATE = "repeats an earlier row's NPI, code and place of service: added to it"
+
+_Key = tuple[str, str, str]
 
 
 def _noop(stage: str, done: int, total: int) -> None:
     return None
+
+
+@dataclass
+class _Run:
+    """One import run: every row it writes carries its token (MedicareServiceLine.loaded_by)."""
+
+    year: int
+    dry_run: bool
+    demo: bool
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
+    # A dry run writes no token, so it remembers the keys it has read to count as a run would:
+    # about 100 bytes a therapist row (some 50 MB for a national file).
+    seen: set[str] = field(default_factory=set)
+    # A dry run of a replacement: stored rows of the replaced kind (demo or not) that the file has.
+    kept: int = 0
 
 
 def import_medicare_file(
@@ -74,20 +100,53 @@ def import_medicare_file(
     year: int,
     dry_run: bool = False,
     demo: bool = False,
+    replace_year: bool = False,
     progress: ProgressCallback | None = None,
     batch_rows: int = BATCH_ROWS,
 ) -> ImportSummary:
     """Load the therapist rows of one data year's file; re-running with the same file changes nothing.
 
     Raises medicare_file.WrongFile before writing anything when the file is not this kind of file.
-    Each batch is written in its own transaction: a run stopped half-way leaves whole batches,
-    and running it again completes the year.
+    Rows that repeat an NPI, code and place of service are added together, in one batch or
+    across batches.
+
+    Without ``replace_year`` each batch is written in its own transaction: a run stopped half-way
+    leaves whole batches, running it again completes the year, and nothing is removed. With it,
+    the stored year becomes equal to the file: every batch and the removal of the year's rows the
+    file no longer has happen in one transaction, so readers see the old year or the new one and
+    a failure changes nothing. Only rows of the same kind are replaced: a demo import replaces
+    the year's demo rows, a real one its real rows.
     """
     report = progress or _noop
     layout = detect_layout(read_header(path))
     total = count_rows(path)
-    summary = ImportSummary(header_style=layout.style, year=year, dry_run=dry_run)
+    summary = ImportSummary(header_style=layout.style, year=year, dry_run=dry_run, replace_year=replace_year)
+    run = _Run(year=year, dry_run=dry_run, demo=demo)
     report("rows", 0, total)
+    if not replace_year:
+        _import_batches(path, layout, run, summary, report, total, batch_rows)
+        return summary
+    replaced = MedicareServiceLine.objects.filter(year=year, is_demo=demo)
+    if dry_run:
+        stored = replaced.count()
+        _import_batches(path, layout, run, summary, report, total, batch_rows)
+        summary.removed = stored - run.kept
+        return summary
+    with transaction.atomic():
+        _import_batches(path, layout, run, summary, report, total, batch_rows)
+        summary.removed, _ = replaced.exclude(loaded_by=run.token).delete()
+    return summary
+
+
+def _import_batches(
+    path: Path,
+    layout: FileLayout,
+    run: _Run,
+    summary: ImportSummary,
+    report: ProgressCallback,
+    total: int,
+    batch_rows: int,
+) -> None:
     for batch in read_batches(path, layout, batch_rows=batch_rows):
         summary.read = batch.last_row_number - 1
         summary.skip(SKIP_OTHER_PROVIDER, batch.other_provider_types)
@@ -95,36 +154,80 @@ def import_medicare_file(
         room = MAX_BAD_ROWS_KEPT - len(summary.bad_rows)
         if room > 0:
             summary.bad_rows.extend(batch.bad[:room])
-        unique: dict[tuple[str, str, str], MedicareRow] = {}
+        unique: dict[_Key, MedicareRow] = {}
         for row in batch.rows:
-            if row.key in unique:
+            earlier = unique.get(row.key)
+            if earlier is not None:
                 summary.skip(SKIP_DUPLICATE)
+                row = _added(row, earlier.beneficiaries, earlier.services, earlier.beneficiary_days)
             unique[row.key] = row
-        new, existing = _write_lines(year, list(unique.values()), dry_run=dry_run, demo=demo)
+        new, existing, repeated = _write_lines(run, list(unique.values()))
         summary.imported += new
         summary.updated += existing
+        summary.skip(SKIP_DUPLICATE, repeated)
         report("rows", batch.last_row_number - 1, total)
-    return summary
 
 
-def _write_lines(year: int, rows: list[MedicareRow], *, dry_run: bool, demo: bool = False) -> tuple[int, int]:
-    """Upsert one batch; returns (new rows, rows that were already there)."""
+def _added(row: MedicareRow, beneficiaries: int, services: float, beneficiary_days: float) -> MedicareRow:
+    """The row with another row's counts of the same key added (its other fields are the later row's)."""
+    return dataclasses.replace(
+        row,
+        beneficiaries=row.beneficiaries + beneficiaries,
+        services=row.services + services,
+        beneficiary_days=row.beneficiary_days + beneficiary_days,
+    )
+
+
+class _Stored(NamedTuple):
+    """What a batch needs to know of a row already stored under the same key."""
+
+    loaded_by: str
+    is_demo: bool
+    total_beneficiaries: int
+    total_services: float
+    total_beneficiary_day_services: float
+
+
+def _write_lines(run: _Run, rows: list[MedicareRow]) -> tuple[int, int, int]:
+    """Upsert one batch of distinct keys; returns (new rows, rows that were already there, rows
+    that repeat a key an earlier batch of this run wrote, whose counts are added to it)."""
     if not rows:
-        return 0, 0
+        return 0, 0, 0
     npis = sorted({row.npi for row in rows})
-    existing: set[tuple[str, str, str]] = set()
+    stored: dict[_Key, _Stored] = {}
     for chunk in _chunks(npis, 500):  # SQLite allows a limited number of query parameters
-        existing.update(
-            MedicareServiceLine.objects.filter(year=year, npi__in=chunk).values_list(
-                "npi", "hcpcs_code", "place_of_service"
+        for npi, code, place, *facts in MedicareServiceLine.objects.filter(year=run.year, npi__in=chunk).values_list(
+            "npi", "hcpcs_code", "place_of_service", *_Stored._fields
+        ):
+            stored[(npi, code, place)] = _Stored(*facts)
+    new = existing = repeated = 0
+    written: list[MedicareRow] = []
+    for row in rows:
+        found = stored.get(row.key)
+        if run.dry_run:
+            key = "".join(row.key)  # NPI and code have fixed lengths: the joined key is unambiguous
+            if key in run.seen:
+                repeated += 1
+                continue
+            run.seen.add(key)
+        elif found is not None and found.loaded_by == run.token:  # an earlier batch of this run wrote it
+            repeated += 1
+            written.append(
+                _added(row, found.total_beneficiaries, found.total_services, found.total_beneficiary_day_services)
             )
-        )
-    already = sum(1 for row in rows if row.key in existing)
-    if dry_run:
-        return len(rows) - already, already
+            continue
+        if found is None:
+            new += 1
+        else:
+            existing += 1
+            if found.is_demo == run.demo:
+                run.kept += 1
+        written.append(row)
+    if run.dry_run:
+        return new, existing, repeated
     lines = [
         MedicareServiceLine(
-            year=year,
+            year=run.year,
             npi=row.npi,
             provider_type=row.provider_type,
             state=row.state,
@@ -135,9 +238,10 @@ def _write_lines(year: int, rows: list[MedicareRow], *, dry_run: bool, demo: boo
             total_beneficiaries=row.beneficiaries,
             total_services=row.services,
             total_beneficiary_day_services=row.beneficiary_days,
-            is_demo=demo,
+            is_demo=run.demo,
+            loaded_by=run.token,
         )
-        for row in rows
+        for row in written
     ]
     with transaction.atomic():
         MedicareServiceLine.objects.bulk_create(
@@ -147,7 +251,7 @@ def _write_lines(year: int, rows: list[MedicareRow], *, dry_run: bool, demo: boo
             unique_fields=["year", "npi", "hcpcs_code", "place_of_service"],
             update_fields=_LINE_FIELDS,
         )
-    return len(rows) - already, already
+    return new, existing, repeated
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -244,11 +348,13 @@ def _clinician_row(year: int, facts: _ClinicianFacts, percentiles: dict[str, flo
         zip5=facts.zip5,
         street=facts.street,
         visits=c.visits,
+        visits_high=c.visits_high,
         beneficiaries=c.beneficiaries,
         services=c.services,
         timed_units=c.timed_units,
         group_services=c.group_services,
         timed_units_per_visit=c.timed_units_per_visit,
+        timed_units_per_visit_low=c.timed_units_per_visit_low,
         timed_units_per_visit_by_code=c.timed_units_per_visit_by_code,
         group_share=c.group_share,
         visits_per_beneficiary=c.visits_per_beneficiary,
@@ -256,6 +362,7 @@ def _clinician_row(year: int, facts: _ClinicianFacts, percentiles: dict[str, flo
         group_share_percentile=percentiles.get("group_share"),
         visits_per_beneficiary_percentile=percentiles.get("visits_per_beneficiary"),
         visits_percentile=percentiles.get("visits"),
+        possibly_suppressed=c.possibly_suppressed,
         is_demo=facts.is_demo,
     )
 
@@ -297,32 +404,32 @@ def _address_links(unlinked: Iterable[_ClinicianFacts]) -> dict[str, list[int]]:
 def _clinic_rollups(year: int, shown: list[_ClinicianFacts], summary: IndicatorSummary) -> list[ClinicBillingYear]:
     roster = _roster_links({f.indicators.npi for f in shown})
     address = _address_links(f for f in shown if f.indicators.npi not in roster)
-    members: dict[tuple[int, str], list[_ClinicianFacts]] = defaultdict(list)
-    by_roster: set[tuple[int, str]] = set()
+    links: dict[str, list[int]] = {}
     for facts in shown:
-        discipline = core.THERAPIST_PROVIDER_TYPES.get(facts.indicators.provider_type)
-        if discipline is None:
-            continue
         npi = facts.indicators.npi
+        if core.THERAPIST_PROVIDER_TYPES.get(facts.indicators.provider_type) is None:
+            continue
         if npi in roster:
             summary.linked_by_roster += 1
-            clinic_ids = roster[npi]
+            links[npi] = roster[npi]
         elif npi in address:
             summary.linked_by_address += 1
-            clinic_ids = address[npi]
+            links[npi] = address[npi]
         else:
             summary.unlinked_clinicians += 1
-            continue
-        # One clinician at several locations counts at each: the file does not say where
-        # each visit happened.
-        for clinic_id in clinic_ids:
-            members[(clinic_id, discipline.value)].append(facts)
-            if npi in roster:
-                by_roster.add((clinic_id, discipline.value))
+    # A clinician at several clinics counts in part at each: the file does not say where a
+    # visit happened, so their visits are shared equally and add up to theirs.
+    shares = core.roster_shares(links)
+    by_npi = {f.indicators.npi: f for f in shown}
+    members: dict[tuple[int, str], list[tuple[_ClinicianFacts, float]]] = defaultdict(list)
+    for (npi, clinic_id), share in shares.items():
+        facts = by_npi[npi]
+        discipline = core.THERAPIST_PROVIDER_TYPES[facts.indicators.provider_type]
+        members[(clinic_id, discipline.value)].append((facts, share))
     states = dict(Clinic.objects.filter(id__in={cid for cid, _ in members}).values_list("id", "state"))
     rows: list[ClinicBillingYear] = []
     for (clinic_id, discipline_code), people in sorted(members.items()):
-        figures = core.roll_up(p.indicators for p in people)
+        figures = core.roll_up((p.indicators, share) for p, share in people)
         if figures is None:
             continue
         rows.append(
@@ -332,17 +439,22 @@ def _clinic_rollups(year: int, shown: list[_ClinicianFacts], summary: IndicatorS
                 discipline=discipline_code,
                 state=states.get(clinic_id, ""),
                 clinicians=figures.clinicians,
+                shared_clinicians=figures.shared_clinicians,
                 visits=figures.visits,
+                visits_high=figures.visits_high,
                 beneficiaries=figures.beneficiaries,
                 timed_units_per_visit=figures.timed_units_per_visit,
+                timed_units_per_visit_low=figures.timed_units_per_visit_low,
+                group_days=figures.group_days,
                 group_share=figures.group_share,
                 visits_per_beneficiary=figures.visits_per_beneficiary,
+                possibly_suppressed=figures.possibly_suppressed,
                 linked_by=(
                     ClinicBillingYear.LinkedBy.ROSTER
-                    if (clinic_id, discipline_code) in by_roster
+                    if any(p.indicators.npi in roster for p, _ in people)
                     else ClinicBillingYear.LinkedBy.ADDRESS
                 ),
-                is_demo=any(p.is_demo for p in people),
+                is_demo=any(p.is_demo for p, _ in people),
             )
         )
     _clinic_percentiles(rows)
@@ -350,7 +462,7 @@ def _clinic_rollups(year: int, shown: list[_ClinicianFacts], summary: IndicatorS
 
 
 def _clinic_percentiles(rows: list[ClinicBillingYear]) -> None:
-    """Percentiles of each clinic among clinics of the same discipline and state."""
+    """Percentiles of each clinic among the other clinics of the same discipline and state."""
 
     def peers(row: ClinicBillingYear) -> tuple[str, str, bool]:
         return (row.discipline, row.state, row.is_demo)
@@ -361,4 +473,4 @@ def _clinic_percentiles(rows: list[ClinicBillingYear]) -> None:
         for row, rank in zip(rows, ranks, strict=True):
             setattr(row, f"{name}_percentile", rank)
     for row in rows:
-        row.peer_clinics = sizes[peers(row)]
+        row.peer_clinics = sizes[peers(row)] - 1

@@ -54,7 +54,18 @@ def add_therapist(
 
 @pytest.fixture
 def mill(chicago_clinics: dict[str, Clinic]) -> Clinic:
-    """Two therapists: 2.1 and 2.1 timed units per visit, heavy group therapy."""
+    """Two therapists: 2.1 and 2.1 timed units per visit, heavy group therapy.
+
+    By hand (each on this clinic's roster only, so counted whole):
+      first:  97110 2,100 units on 1,000 days + 97150 600 on 600 days (100 patients)
+      second: 97110 1,050 units on 500 days + 97150 400 on 400 days (50 patients)
+      visits at least 1,000 + 500 = 1,500; at most (1,000 + 600) + (500 + 400) = 2,500
+      timed units 3,150 -> 3,150 / 1,500 = 2.1 at most, 3,150 / 2,500 = 1.26 at least
+      -> an average visit had at least floor(15 x 1.26 - 7) = floor(11.9) = 11 minutes
+      group 1,000 of 3,150 + 1,000 = 4,150 services = 24 %; 1,000 / 2,500 = 40 % to
+      1,000 / 1,500 = 67 % of visits had a group session
+      no evaluation rows: possibly suppressed
+    Six peer clinics, one PT each, 3.0-3.5 units per visit on 1,000 visits, no group."""
     clinic = chicago_clinics["near"]
     add_therapist(clinic, 111_111_111, units=2.1, group_visits=600)
     add_therapist(clinic, 111_111_112, units=2.1, group_visits=400, visits=500, patients=50)
@@ -67,13 +78,23 @@ def mill(chicago_clinics: dict[str, Clinic]) -> Clinic:
 def test_clinic_page_shows_figures_in_plain_words_with_every_caveat(client: Client, mill: Clinic) -> None:
     page = client.get(f"/clinics/{mill.pk}/").content.decode()
     assert "What Medicare billing shows" in page
-    assert "about 2.1 timed units per visit, which means at least 23-37 minutes of one-on-one time" in page
-    # group: (600 + 400) / (1000 * 2.1 + 600 + 500 * 2.1 + 400) -> weighted by visits
+    assert (
+        "Medicare claims show between 1.3 and 2.1 timed units per visit (the claims do not say which codes were "
+        "billed on the same day), so an average visit had at least 11 minutes of one-on-one treatment if billed "
+        "correctly, lower than 9 in 10 other clinics in IL (units per visit; 6 clinics compared)."
+    ) in page
     figures = ClinicBillingYear.objects.get(clinic=mill)
-    assert f"{figures.group_share * 100:.0f} % of services were billed as group therapy" in page
-    assert figures.group_share > 0.01
-    assert "higher than 9 in 10 similar clinics in IL" in page
-    assert "Based on 2 clinicians and about 1,500 Medicare visits in 2022" in page
+    assert figures.group_share == pytest.approx(1_000 / 4_150)
+    assert (
+        "24 % of services were billed as group therapy, higher than 9 in 10 other clinics in IL (group share; "
+        "6 clinics compared); that is between 40% and 67% of visits with a group session."
+    ) in page
+    # 1,500 visits against 1,000 at each of the six others: above all of them
+    assert (
+        "Based on 2 clinicians and between 1,500 and 2,500 Medicare visits in 2022, higher than 9 in 10 other "
+        "clinics in IL (visit volume; 6 clinics compared)."
+    ) in page
+    assert "CMS leaves out any code billed to fewer than 11 patients" in page  # no evaluation rows
     for caveat in CAVEATS:
         assert caveat.replace("'", "&#x27;") in page
 
@@ -108,11 +129,18 @@ def test_api_gives_the_same_figures_and_caveats(client: Client, mill: Clinic) ->
     assert body["caveats"] == list(CAVEATS)
     [figure] = body["figures"]
     assert figure["year"] == YEAR
-    assert figure["clinicians"] == 2
+    assert (figure["clinicians"], figure["shared_clinicians"], figure["peer_clinics"]) == (2, 0, 6)
+    # by hand in the mill fixture: 1,500-2,500 visits, 3,150 timed units, 1,000 group of 4,150 services
+    assert (figure["visits"], figure["visits_high"]) == (1_500, 2_500)
     assert figure["timed_units_per_visit"] == pytest.approx(2.1)
-    assert figure["minimum_one_on_one_minutes"] == {"low": 23, "high": 37}
-    assert figure["group_share_percentile"] > 90
-    assert figure["summary"][0].startswith("Medicare claims show about 2.1 timed units per visit")
+    assert figure["timed_units_per_visit_low"] == pytest.approx(1.26)
+    assert figure["average_one_on_one_minutes_at_least"] == 11
+    assert figure["group_share"] == pytest.approx(0.241, abs=1e-4)
+    assert figure["group_visit_share"] == pytest.approx([0.4, 0.6667])
+    assert figure["possibly_suppressed"] is True
+    assert figure["group_share_percentile"] == 100.0  # above each of the 6 other clinics
+    assert figure["timed_units_per_visit_percentile"] == 0.0  # below each of them
+    assert figure["summary"][0].startswith("Medicare claims show between 1.3 and 2.1 timed units per visit")
 
 
 def test_api_for_an_unknown_clinic_is_a_404_in_the_error_shape(client: Client, db: None) -> None:
@@ -125,7 +153,8 @@ def test_heavy_group_therapy_is_low_weight_evidence_of_shared_care(mill: Clinic)
     [evidence] = billing_evidence(mill, "pt")
     assert evidence.source is EvidenceSource.BILLING
     assert evidence.shared is True
-    assert evidence.one_on_one_minutes == 23
+    # the low end of units per visit, 3,150 / 2,500 = 1.26: floor(15 x 1.26 - 7) = 11
+    assert evidence.one_on_one_minutes == 11
     assert evidence.minutes_are_lower_bound is True
     assert evidence.weight == BILLING_EVIDENCE_WEIGHT < 1.0
     assert evidence.observed_on == date(YEAR, 12, 31)
@@ -138,7 +167,8 @@ def test_little_group_therapy_says_nothing_about_sharing(chicago_clinics: dict[s
     compute_billing_indicators(year=YEAR)
     [evidence] = billing_evidence(clinic, "pt")
     assert evidence.shared is None  # unshared care is not proven by billing
-    assert evidence.one_on_one_minutes == 38
+    # 3,400 units over at most 1,000 + 50 visits = 3.238 per visit: floor(15 x 3.238 - 7) = floor(41.57) = 41
+    assert evidence.one_on_one_minutes == 41
     assert billing_evidence(clinic, "ot") == []
 
 
@@ -200,10 +230,13 @@ def test_demo_clinicians_are_never_peers_of_real_ones(client: Client, mill: Clin
     MedicareServiceLine.objects.filter(npi=npi).update(is_demo=True)
     compute_billing_indicators(year=YEAR)
     demo = ClinicianBillingYear.objects.get(npi=npi)
-    assert (demo.is_demo, demo.timed_units_per_visit_percentile) == (True, 50.0)  # alone among demo peers
+    # alone among demo peers: no one else to compare with, so no percentile
+    assert (demo.is_demo, demo.timed_units_per_visit_percentile) == (True, None)
     real_top = ClinicianBillingYear.objects.filter(is_demo=False).order_by("-timed_units_per_visit").first()
     assert real_top is not None
-    assert real_top.timed_units_per_visit_percentile == pytest.approx(100 - 100 / 16)  # 8 real peers
-    assert ClinicBillingYear.objects.get(clinic=demo_clinic).peer_clinics == 1
+    assert real_top.timed_units_per_visit == pytest.approx(3.5)  # not the demo 9.0
+    assert real_top.timed_units_per_visit_percentile == 100.0  # above all 7 other real PTs
+    demo_figures = ClinicBillingYear.objects.get(clinic=demo_clinic)
+    assert (demo_figures.peer_clinics, demo_figures.timed_units_per_visit_percentile) == (0, None)
     body = client.get("/api/v1/billing/states").json()
     assert (body["clinicians"], body["is_demo"]) == (8, False)  # real claims loaded: demo left out

@@ -17,7 +17,7 @@ def test_every_billing_command_and_option_is_documented(command: str) -> None:
     guide = (DOCS / "data-import.md").read_text()
     assert f"manage.py {command}" in guide
     parser = load_command_class("caretime.billing", command).create_parser("manage.py", command)
-    own = {"--year", "--dry-run", "--skip-indicators", "--demo", "--rows", "--seed", "--legacy-headers", "--malformed-share",
+    own = {"--year", "--dry-run", "--skip-indicators", "--replace-year", "--demo", "--rows", "--seed", "--legacy-headers", "--malformed-share",
            "--match-directory"}  # fmt: skip
     for action in parser._actions:
         for option in action.option_strings:

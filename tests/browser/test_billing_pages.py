@@ -48,8 +48,11 @@ def _violations(page: Any) -> list[str]:
 def test_clinic_billing_section_in_the_browser(live_server: Any, billed_clinic: Clinic, page: Any) -> None:
     errors, foreign = _visit(page, f"{live_server.url}/clinics/{billed_clinic.pk}/")
     section = page.locator("section.billing")
-    assert "at least 23-37 minutes of one-on-one time" in section.inner_text()
-    assert "Medicare fee-for-service only" in section.inner_text()
+    text = section.inner_text()
+    assert "between 1.3 and 2.1 timed units per visit" in text
+    assert "an average visit had at least 12 minutes of one-on-one treatment if billed correctly" in text
+    assert "Medicare fee-for-service only" in text
+    assert "hospital outpatient departments" in text  # the institutional-claims caveat
     assert errors == []  # nothing refused by the content security policy
     assert foreign == []
     assert _violations(page) == []

@@ -15,8 +15,11 @@ BAD_ROWS_PRINTED = 50
 
 class Command(BaseCommand):
     help = (
-        "Import a Medicare Physician & Other Practitioners 'by Provider and Service' CSV file "
-        "(current or pre-2019 column names); keeps therapist rows, then computes billing indicators."
+        "Import a Medicare Physician & Other Practitioners 'by Provider and Service' file, comma- or "
+        "tab-separated (current or pre-2019 column names); keeps therapist rows, adding up rows that repeat "
+        "an NPI, code and place of service, then computes billing indicators. By default rows are added "
+        "and updated in batches, each in its own transaction (a stopped run can be run again), and nothing "
+        "is removed; --replace-year makes the stored year equal to a corrected file, in one transaction."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,6 +30,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--demo", action="store_true", help="Flag the rows as demo data (for generated files); pages label them."
         )
+        parser.add_argument(
+            "--replace-year",
+            action="store_true",
+            help="The stored year becomes equal to the file (a corrected release): the year's rows the file no "
+            "longer has are removed, and the whole replacement happens in one transaction, so a reader never "
+            "sees a half-replaced year and a failure changes nothing. Replaces rows of the same kind only "
+            "(--demo rows or real ones). With --dry-run, says how many rows would be removed. Without it, "
+            "nothing is removed and each batch is committed on its own.",
+        )
 
     def handle(
         self,
@@ -36,6 +48,7 @@ class Command(BaseCommand):
         dry_run: bool,
         skip_indicators: bool,
         demo: bool,
+        replace_year: bool,
         **options: Any,
     ) -> None:
         year = year or year_from_filename(path)
@@ -45,7 +58,9 @@ class Command(BaseCommand):
             raise CommandError(f"--year {year} is not a plausible data year.")
         try:
             with progress_reporter(self.stdout, f"Medicare {year}") as progress:
-                summary = import_medicare_file(path=path, year=year, dry_run=dry_run, demo=demo, progress=progress)
+                summary = import_medicare_file(
+                    path=path, year=year, dry_run=dry_run, demo=demo, replace_year=replace_year, progress=progress
+                )
         except (WrongFile, ExtraMissingError) as problem:
             raise CommandError(str(problem)) from None
         self._print_summary(summary)
@@ -69,6 +84,16 @@ class Command(BaseCommand):
         )
         for reason, count in summary.skipped.most_common():
             self.stdout.write(f"  skipped {count:,}: {reason}")
+        if summary.replace_year:
+            if summary.dry_run:
+                self.stdout.write(
+                    f"Replacing year {summary.year} would remove {summary.removed:,} rows the file no longer has."
+                )
+            else:
+                self.stdout.write(
+                    f"Year {summary.year} replaced in one transaction: removed {summary.removed:,} rows the file "
+                    "no longer has."
+                )
         if summary.bad_rows:
             shown = summary.bad_rows[:BAD_ROWS_PRINTED]
             self.stdout.write(f"Bad rows ({summary.skipped[SKIP_BAD]:,}; row 1 is the header):")
