@@ -85,6 +85,11 @@ class ClinicReportLimit(Exception):
         self.refused = refused
 
 
+class AccountReportLimit(ClinicReportLimit):
+    """The account has sent as many reports today as it may, found under the account's lock
+    (a limit refused like the clinic's, wherever that one is handled)."""
+
+
 def first_of_month(day: date) -> date:
     return day.replace(day=1)
 
@@ -121,12 +126,20 @@ def account_key(account: Account, clinic_id: int) -> str:
     return salted_hmac("caretime.reports.account", f"{account.pk}:{clinic_id}").hexdigest()[:32]
 
 
-def _arrive(clinic: Clinic, moment: datetime, *, repeat: bool) -> Standing:
+def _arrive(clinic: Clinic, moment: datetime, *, repeat: bool, account: Account | None = None) -> Standing:
     """Inside the writing transaction: lock the clinic, apply the clinic-wide limit and the
-    burst rule to any kind of report, and log the arrival. Returns the new report's standing."""
+    burst rule to any kind of report, apply the account's daily limit, and log the arrival.
+    Returns the new report's standing."""
     # One writer per clinic at a time, so that the counts below are exact (SQLite already
     # runs one writing transaction at a time).
     Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
+    if account is not None:
+        # One writer per account at a time too: two reports of one account about two clinics,
+        # sent together, would otherwise both pass a count made before either was stored.
+        Account.objects.select_for_update().filter(pk=account.pk).first()
+        full = _account_limit(account, moment.date())
+        if full is not None:
+            raise AccountReportLimit(full)
     ReportArrival.objects.filter(arrived_at__lte=moment - _DAY).delete()
     arrivals = _arrivals_today(clinic.pk, moment)
     refused = _over_the_clinic_limit(arrivals, moment)
@@ -184,7 +197,7 @@ def record_call_report(
         raise ReportRefused(f"This clinic is listed for {', '.join(clinic.disciplines)}, not {discipline}.")
     with transaction.atomic():
         key = account_key(account, clinic.pk) if account is not None else reporter_key
-        standing = _arrive(clinic, moment, repeat=_is_repeat(clinic, key, today))
+        standing = _arrive(clinic, moment, repeat=_is_repeat(clinic, key, today), account=account)
         report = CallReport.from_answers(
             answers,
             clinic=clinic,
@@ -201,7 +214,8 @@ def record_call_report(
 
 
 def _account_limit(account: Account | None, today: date) -> RateLimited | None:
-    """The account's own daily limit, counted exactly from the stored reports."""
+    """The account's own daily limit, counted from the stored reports (exact under the account's
+    lock, see ``_arrive``)."""
     if account is None:
         return None
     filed = (
@@ -309,7 +323,7 @@ def record_visit_report(
                 if existing.facts == facts:
                     raise DuplicateReport(existing)
         counted_this_month = same_month.filter(standing=Standing.COUNTED.value).count() if account is not None else 0
-        standing = _arrive(clinic, moment, repeat=counted_this_month >= VISITS_PER_REPORTER_PER_MONTH)
+        standing = _arrive(clinic, moment, repeat=counted_this_month >= VISITS_PER_REPORTER_PER_MONTH, account=account)
         report = VisitReport.from_facts(
             facts,
             account=account,

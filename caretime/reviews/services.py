@@ -39,7 +39,7 @@ from caretime.core.reviews import (
 )
 from caretime.directory.models import Clinic
 from caretime.reports.ratelimit import RateLimited, duration, take_report_slot
-from caretime.reports.services import DuplicateReport, delete_visit_report, record_visit_report
+from caretime.reports.services import AccountReportLimit, DuplicateReport, delete_visit_report, record_visit_report
 from caretime.reviews.models import SUB_RATINGS, Review, ReviewArrival, ReviewDecision, ReviewFlag, ReviewFreeze
 
 log = logging.getLogger(__name__)
@@ -207,6 +207,12 @@ def submit_review(*, request: HttpRequest, account: User, clinic: Clinic, draft:
     screened = screen_for(clinic, draft.text)
     with transaction.atomic():
         Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
+        # Counted again under the account's lock: two reviews sent together both pass a count
+        # made before either is stored.
+        User.objects.select_for_update().filter(pk=account.pk).first()
+        full = _account_limit(account, now)
+        if full is not None:
+            raise AccountReportLimit(full)
         frozen = _arrive(clinic, now)
         near = screened is not None and _near_duplicate(screened.text, other_than=None, today=now.date())
         review = Review(account=account, clinic=clinic, written_on=now.date())

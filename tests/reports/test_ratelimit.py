@@ -9,11 +9,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection, connections
 from django.test import RequestFactory
+from django.utils import timezone
 
-from caretime.reports.models import ConnectionArrival
+from caretime.core.care_time import VisitFacts, VisitKind, WholeTime
+from caretime.directory.models import Clinic
+from caretime.reports.models import ConnectionArrival, VisitReport
 from caretime.reports.ratelimit import (
     REPORTS_PER_CLINIC_PER_DAY,
     REPORTS_PER_HOUR,
@@ -21,6 +25,8 @@ from caretime.reports.ratelimit import (
     client_key,
     take_report_slot,
 )
+from caretime.reports.services import ACCOUNT_REPORTS_PER_DAY, ClinicReportLimit, record_visit_report
+from tests.conftest import make_clinic
 
 START = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
 
@@ -140,3 +146,38 @@ def test_behind_trusted_proxies_the_forwarded_address_counts(settings: Any) -> N
     settings.TRUSTED_PROXY_HOPS = 1
     assert client_address(request("10.0.0.1", forwarded="6.6.6.6, 203.0.113.5")) == "203.0.113.5"
     assert client_address(request("10.0.0.1")) == "10.0.0.1"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the in-memory SQLite test database cannot hold concurrent writers; the PostgreSQL pass runs this",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reports_of_one_account_pass_exactly_its_daily_limit() -> None:
+    """Reports of one account about as many clinics, sent at once: the account's count and
+    the writes happen under its lock, so exactly the daily limit is stored."""
+    person = User.objects.create_user("busy", "busy@example.org")
+    tries = ACCOUNT_REPORTS_PER_DAY + 6
+    clinics = [make_clinic(f"Clinic {i}", latitude=41.9, longitude=-87.6) for i in range(tries)]
+    facts = VisitFacts(VisitKind.EARLY_FOLLOW_UP, 60, 45, 0, 0, WholeTime.YES, False)
+    refused: list[int] = []
+    start = threading.Barrier(tries)
+
+    def send(clinic: Clinic) -> None:
+        try:
+            start.wait()
+            record_visit_report(
+                account=person, clinic=clinic, discipline="pt", visited_in=timezone.now().date(), facts=facts
+            )
+        except ClinicReportLimit:
+            refused.append(clinic.pk)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=(clinic,)) for clinic in clinics]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert VisitReport.objects.filter(account=person).count() == ACCOUNT_REPORTS_PER_DAY
+    assert len(refused) == tries - ACCOUNT_REPORTS_PER_DAY
