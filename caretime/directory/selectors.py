@@ -110,7 +110,8 @@ def search_clinics(search: ClinicSearch, *, page: int = 1, page_size: int = PAGE
     )
     page_ids = within[offset : offset + page_size]
     by_id = with_listing_details(Clinic.objects.all()).in_bulk([clinic_id for _, clinic_id in page_ids])
-    hits = [ClinicHit(by_id[clinic_id], miles) for miles, clinic_id in page_ids]
+    # A clinic an import or the demo rebuild removed between the two reads is left out.
+    hits = [ClinicHit(by_id[clinic_id], miles) for miles, clinic_id in page_ids if clinic_id in by_id]
     return SearchPage(hits, len(within), page, page_size)
 
 

@@ -327,6 +327,7 @@ def search_with_verdicts(
     hits = [
         VerdictHit(by_id[cid], miles, _verdicts(by_id[cid], search.discipline, judge, profiles))
         for _, miles, cid in shown
+        if cid in by_id  # removed by an import or the demo rebuild since it was ranked
     ]
     return VerdictSearchPage(hits, len(ranked), page, page_size, sort, bar, search.discipline, dict(counts), only)
 
@@ -382,7 +383,7 @@ def alternatives_for(
     ]
     picked = (meeting + (clean if include_unknown else []))[:limit]
     by_id = with_listing_details(Clinic.objects.all()).in_bulk([cid for _, cid in picked])
-    items = tuple(Alternative(by_id[cid], miles, judge(cid, discipline)) for miles, cid in picked)
+    items = tuple(Alternative(by_id[cid], miles, judge(cid, discipline)) for miles, cid in picked if cid in by_id)
     return Alternatives(items, radius_miles, discipline, place_label, include_unknown, len(clean))
 
 
