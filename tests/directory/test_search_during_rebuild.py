@@ -29,10 +29,12 @@ def _with_a_vanished_clinic(real: Any) -> Any:
 def test_a_clinic_removed_between_the_two_reads_is_left_out(
     client: Client, chicago_clinics: dict[str, Clinic], monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
+    original = directory_selectors.clinics_within
+    monkeypatch.setattr(directory_selectors, "clinics_within", _with_a_vanished_clinic(original))
+    # The verdict pages imported the same function under their own name: replace it there too.
     monkeypatch.setattr(
-        directory_selectors, "clinics_within", _with_a_vanished_clinic(directory_selectors.clinics_within)
+        verdict_selectors, "clinics_within", _with_a_vanished_clinic(directory_selectors.clinics_within)
     )
-    monkeypatch.setattr(verdict_selectors, "clinics_within", _with_a_vanished_clinic(verdict_selectors.clinics_within))
     response = client.get(path)
     assert response.status_code == 200
     assert Clinic.objects.count() == len(chicago_clinics) - 1
