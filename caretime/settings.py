@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "caretime.accounts",
     "allauth",
     "allauth.account",
+    "allauth.mfa",  # two-factor sign-in (an authenticator app), required of staff: caretime.accounts.staff
     "caretime.directory",
     "caretime.billing",
     "caretime.reports",
@@ -190,7 +192,7 @@ EMAIL_BACKEND = (
 # visit report needs a verified address. There are no passwords: a person signs up with an
 # e-mail address, proves it with a code sent there, and signs in with a one-time code each time.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",  # the admin's own sign-in form
+    "django.contrib.auth.backends.ModelBackend",  # permissions; nothing on the site accepts a password (caretime.accounts.staff)
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
@@ -232,6 +234,23 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[caretime] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # allauth reads the client's address for its rate limits the same way caretime does.
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_HOPS
+
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP, 6 digits every 30 seconds),
+# and recovery codes for a lost phone. Staff cannot open the admin without it, and are asked
+# for a code at sign-in and again after STAFF_MFA_MAX_AGE (caretime.accounts.staff). Wrong
+# codes are limited by allauth's "login_failed" rate limit: 5 in 5 minutes for one account.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "caretime"
+
+# Where the admin lives: a path such as "admin/" or "staff/desk/" (letters, digits, ".", "_",
+# "~" and "-"; each part ends in "/"). Moving it keeps the admin out of the way of scripts that
+# try /admin/ on every site; its pages stay closed to all but staff with two-factor sign-in.
+ADMIN_PATH = env_str("ADMIN_PATH", "admin/")
+if not re.fullmatch(r"(?:[A-Za-z0-9][A-Za-z0-9._~-]*/)+", ADMIN_PATH):
+    raise ImproperlyConfigured(
+        f"The environment variable ADMIN_PATH={ADMIN_PATH!r} is not a path like 'admin/' or 'staff/desk/': "
+        "letters, digits, '.', '_', '~' or '-', each part ending in '/', with no '/' in front."
+    )
 
 LOGGING = {
     "version": 1,

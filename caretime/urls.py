@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from caretime.accounts.staff import protect_admin_urls
 from caretime.api.api import api
 from caretime.billing import views as billing_views
 from caretime.directory import views as directory_views
@@ -15,10 +17,12 @@ urlpatterns = [
     path("", include("caretime.workplace.urls")),
     path("", include("caretime.reviews.urls")),
     path("api/v1/", api.urls),
-    # allauth's sign-up and sign-in pages (password pages switched off), then our account page.
+    # allauth's sign-up and sign-in pages (password pages switched off; two-factor sign-in under
+    # accounts/2fa/), then our account page.
     path("accounts/", include("caretime.accounts.allauth_urls")),
     path("account/", include("caretime.accounts.urls")),
-    path("admin/", admin.site.urls),
+    # Only staff who passed two-factor sign-in; no password login (caretime.accounts.staff).
+    path(settings.ADMIN_PATH, protect_admin_urls(admin.site.urls)),
 ]
 
 handler404 = "caretime.web.views.page_not_found"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
 from caretime.core.npi import make_npi
 from caretime.directory import search_cache
 from caretime.directory.models import Clinic, ClinicService, InsurancePlan, Organization
+from tests.staff import staff_client
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -26,6 +28,12 @@ def require(condition: bool, reason: str) -> None:
 @pytest.fixture
 def client() -> Client:
     return Client()
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    """pytest-django's admin_client, signed in past the admin's two-factor check."""
+    return staff_client(admin_user)
 
 
 @pytest.fixture(autouse=True)

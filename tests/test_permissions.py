@@ -85,6 +85,14 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "accounts/password/reset/key/done/": ("/accounts/password/reset/key/done/", 404),
     "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": ("/accounts/password/reset/key/1-x/", 404),
     "accounts/reauthenticate/": ("/accounts/reauthenticate/", 404),
+    "accounts/2fa/": ("/accounts/2fa/", 302),  # sign in first
+    "accounts/2fa/authenticate/": ("/accounts/2fa/authenticate/", 302),  # sign in first
+    "accounts/2fa/reauthenticate/": ("/accounts/2fa/reauthenticate/", 302),  # sign in first
+    "accounts/2fa/totp/activate/": ("/accounts/2fa/totp/activate/", 302),  # sign in first
+    "accounts/2fa/totp/deactivate/": ("/accounts/2fa/totp/deactivate/", 302),  # sign in first
+    "accounts/2fa/recovery-codes/": ("/accounts/2fa/recovery-codes/", 302),  # sign in first
+    "accounts/2fa/recovery-codes/generate/": ("/accounts/2fa/recovery-codes/generate/", 302),  # sign in first
+    "accounts/2fa/recovery-codes/download/": ("/accounts/2fa/recovery-codes/download/", 302),  # sign in first
     # Public data: open to everyone.
     "data/states/": ("/data/states/", 200),
     "api/v1/billing/states": ("/api/v1/billing/states", 200),
@@ -145,6 +153,14 @@ SIGNED_IN_DIFFERS: dict[str, int] = {
     "accounts/signup/": 302,
     "api/v1/me/visit-reports": 200,
     "reviews/<int:review_id>/edit/": 404,  # not a review of theirs
+    "accounts/2fa/": 200,
+    "accounts/2fa/authenticate/": 302,
+    "accounts/2fa/reauthenticate/": 403,
+    "accounts/2fa/totp/activate/": 200,
+    "accounts/2fa/totp/deactivate/": 404,
+    "accounts/2fa/recovery-codes/": 404,
+    "accounts/2fa/recovery-codes/generate/": 200,
+    "accounts/2fa/recovery-codes/download/": 404,
     "reviews/<int:review_id>/delete/": 405,  # POST only
 }
 

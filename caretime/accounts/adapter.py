@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_username
@@ -23,6 +23,23 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ha
         """
         if not user_username(user):
             user_username(user, f"c-{secrets.token_hex(8)}")
+
+    def get_reauthentication_methods(self, user: AbstractBaseUser) -> list[dict[str, Any]]:
+        """Ways to confirm it is still you before a sensitive change (allauth): never the
+        password page, which caretime switches off (a staff account made with
+        ``createsuperuser`` may still have a password); an authenticator code where the person
+        has an authenticator app."""
+        methods: list[dict[str, Any]] = super().get_reauthentication_methods(user)
+        return [method for method in methods if method["id"] != "reauthenticate"]
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """As allauth treats an account without a password: with no way left to confirm it is
+        still you (no authenticator app yet), there is nothing to ask, so setting up the first
+        app needs only the signed-in session."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        user = getattr(self.request, "user", None)
+        return user is None or not user.is_authenticated or bool(self.get_reauthentication_methods(user))
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """A keyed hash of the visitor's network address instead of the address.

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "Contributor accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from caretime.accounts import audit, checks  # noqa: F401 - checks registers itself
+
+        audit.connect()

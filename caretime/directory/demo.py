@@ -21,6 +21,9 @@ from caretime.core.places import all_zip_rows
 from caretime.directory.models import Clinic, Clinician, ClinicService, InsurancePlan, Organization
 from caretime.directory.search_cache import directory_changed
 from caretime.progress import ProgressCallback
+from caretime.reports.models import CallReport, VisitReport
+from caretime.reviews.models import Review
+from caretime.workplace.models import WorkerReport
 
 BATCH_SIZE = 2_000
 
@@ -266,10 +269,22 @@ def _placements(seed: int, total: int) -> Iterator[_Zip]:
 
 
 def delete_demo_region() -> None:
-    """Remove every demo row (and nothing else)."""
+    """Remove every demo row (and nothing else).
+
+    Reports protect their clinic (``on_delete=PROTECT``), so the demo clinics' reports go
+    first: the demo ones, which the demo builders make again, and people's call and worker
+    reports, which keep no sums (``load_demo`` lets those reach this point only when told
+    ``--discard-people-reports``). People's visit reports and reviews feed the Care Time sums,
+    so they are deleted through their services (``load_demo`` does so); any still here keep
+    their clinic, and the ProtectedError leaves every row as it was.
+    """
     with transaction.atomic():
-        Clinician.objects.filter(is_demo=True).delete()
         demo_clinics = Clinic.objects.filter(is_demo=True)
+        Review.objects.filter(clinic__in=demo_clinics, is_demo=True).delete()
+        VisitReport.objects.filter(clinic__in=demo_clinics, is_demo=True).delete()
+        CallReport.objects.filter(clinic__in=demo_clinics).delete()
+        WorkerReport.objects.filter(clinic__in=demo_clinics).delete()
+        Clinician.objects.filter(is_demo=True).delete()
         Clinic.insurance_plans.through.objects.filter(clinic__in=demo_clinics).delete()
         ClinicService.objects.filter(clinic__in=demo_clinics).delete()
         demo_clinics.delete()

@@ -94,7 +94,8 @@ EVIDENCE_COLUMNS = (
 class CallReport(models.Model):
     """What a clinic said when someone called and asked the three questions."""
 
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="call_reports")
+    # PROTECT: a clinic with reports is never deleted by accident; delete its reports first.
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="call_reports")
     discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
     called_in = models.DateField(help_text="The month of the call (always the first day; the day is not kept).")
     therapist_minutes = models.PositiveSmallIntegerField(
@@ -215,7 +216,8 @@ class VisitReport(models.Model):
         on_delete=models.PROTECT,
         related_name="visit_reports",
     )
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="visit_reports")
+    # PROTECT: a clinic with reports is never deleted by accident; delete its reports first.
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="visit_reports")
     discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
     visited_in = models.DateField(help_text="The month of the visit (always the first day; the day is not kept).")
     visit_kind = models.CharField(max_length=16, choices=VisitKindChoices.choices)

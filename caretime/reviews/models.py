@@ -51,7 +51,8 @@ class Review(models.Model):
     account = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
     )
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="reviews")
+    # PROTECT: a clinic with reports is never deleted by accident; delete its reports first.
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="reviews")
     discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
     stars = models.PositiveSmallIntegerField(validators=STARS)
     time_rating = _sub_rating("time_rating")

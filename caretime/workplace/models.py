@@ -73,7 +73,8 @@ class WorkerReport(models.Model):
     """One clinician's (or aide's, or front desk's) report about how a clinic books patients."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="worker_reports")
+    # PROTECT: a clinic with reports is never deleted by accident; delete its reports first.
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="worker_reports")
     discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
     role_group = models.CharField(max_length=10, choices=RoleGroupChoices.choices)
     experience_year = models.PositiveSmallIntegerField(help_text="The year the report is about.")

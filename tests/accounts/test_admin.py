@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 
 from caretime.accounts.services import create_api_token
+from tests.staff import staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_the_admin_lists_tokens_without_their_hash(alice: User) -> None:
     created = create_api_token(user=alice, name="alice's phone")
     staff = User.objects.create_superuser("staff", "staff@example.org", "unused-password-1")
-    client = Client()
-    client.force_login(staff)
+    client = staff_client(staff)
 
     listing = client.get("/admin/accounts/apitoken/").content.decode()
     assert "alice&#x27;s phone" in listing

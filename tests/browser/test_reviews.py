@@ -14,6 +14,7 @@ from django.test import Client
 from caretime.directory.models import Clinic, Clinician
 from caretime.reviews.models import Review
 from tests.conftest import make_clinic
+from tests.staff import staff_client
 
 
 @pytest.fixture
@@ -27,8 +28,11 @@ def clinic(transactional_db: None) -> Clinic:
 
 def sign_in(page: Any, base_url: str, user: User) -> None:
     """A session made by Django's test client, handed to the browser as its cookie."""
-    client = Client()
-    client.force_login(user)
+    if user.is_staff:
+        client = staff_client(user)
+    else:
+        client = Client()
+        client.force_login(user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.clear_cookies()
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}])

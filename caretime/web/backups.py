@@ -1,0 +1,605 @@
+"""Backups and restores made with the databases' own tools, so that nothing is lost.
+
+- SQLite: the online backup API (``sqlite3.Connection.backup``), a consistent copy taken
+  while the site keeps running in WAL mode; the copy is a plain SQLite file.
+- PostgreSQL: ``pg_dump --format=custom``; a restore turns the dump into SQL with
+  ``pg_restore --no-owner --no-privileges`` and runs all of it with ``psql`` in ONE
+  transaction (``BEGIN``; when replacing, the old tables, functions and types dropped; the
+  dump; ``COMMIT`` only once pg_restore wrote all of it), so a restore that fails anywhere
+  leaves the database exactly as it was. No ownership or
+  privilege statements are replayed: everything belongs to the role that restores.
+
+Rules that keep a restore from losing anything:
+
+- A backup is written beside its final name and renamed into place only once complete and
+  checked; an existing file is never overwritten.
+- A backup is checked before anything is touched (SQLite ``quick_check``, PostgreSQL
+  ``pg_restore --list``).
+- A restore goes into a new or empty database. A database with tables in it is replaced only
+  when asked (``replace=True``), and then it is itself backed up first, beside the backup
+  being restored ("...-before-restore-<time>").
+- The database *served* is the one this settings module's ``DATABASE_URL`` names (the same
+  SQLite file, or the same PostgreSQL database name, host and port). Restoring over it needs
+  ``replace=True`` too, and the app servers stopped or drained (docs/operations.md).
+- After a restore, no answer cached from before is served: restoring the served database
+  clears the cache and starts a new directory generation
+  (``caretime.directory.search_cache.directory_changed``); restoring into another database
+  empties that database's cache table, and a shared cache (Redis) is cleared with
+  ``clear_cache()`` once the app servers use the new database.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import dj_database_url
+import psycopg
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connections
+from django.db.migrations.loader import MigrationLoader
+from psycopg import sql
+
+from caretime.directory.search_cache import directory_changed
+
+Vendor = Literal["sqlite", "postgresql"]
+State = Literal["missing", "empty", "has tables"]
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+PG_DUMP_HEADER = b"PGDMP"
+SUFFIXES: dict[Vendor, str] = {"sqlite": ".sqlite3", "postgresql": ".dump"}
+# Waiting this long for a table lock means the app servers are still busy with the database.
+LOCK_TIMEOUT = "30s"
+_LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
+# libpq connection parameters a DATABASE_URL may carry in OPTIONS, and their environment names.
+_LIBPQ_ENVIRONMENT = {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+    "options": "PGOPTIONS",
+    "service": "PGSERVICE",
+    "passfile": "PGPASSFILE",
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+    "application_name": "PGAPPNAME",
+}
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+_TOC_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) \S+ \S+$")
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done; the message says why, and what to do."""
+
+
+@dataclass(frozen=True)
+class Database:
+    """Where a database is: a SQLite file, or a PostgreSQL database on a server."""
+
+    vendor: Vendor
+    name: str  # the file of a SQLite database; the database name on PostgreSQL
+    host: str = ""
+    port: str = ""
+    user: str = ""
+    password: str = field(default="", repr=False, compare=False)
+    options: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_settings(cls, config: Mapping[str, Any]) -> Database:
+        engine = str(config.get("ENGINE", ""))
+        name = str(config.get("NAME") or "")
+        if engine == "django.db.backends.sqlite3":
+            if name in ("", ":memory:") or "mode=memory" in name:
+                raise BackupError("The SQLite database is in memory: there is no file to back up or restore into.")
+            return cls("sqlite", str(Path(name).expanduser().resolve()))
+        if engine == "django.db.backends.postgresql":
+            options = config.get("OPTIONS") or {}
+            return cls(
+                "postgresql",
+                name,
+                host=str(config.get("HOST") or ""),
+                port=str(config.get("PORT") or ""),
+                user=str(config.get("USER") or ""),
+                password=str(config.get("PASSWORD") or ""),
+                options=tuple(sorted((key, str(value)) for key, value in options.items() if key in _LIBPQ_ENVIRONMENT)),
+            )
+        raise BackupError(f"Backups are made of SQLite and PostgreSQL databases, not {engine or 'this engine'}.")
+
+    @classmethod
+    def from_url(cls, url: str) -> Database:
+        try:
+            config = dj_database_url.parse(url)
+        except ValueError as error:
+            raise BackupError(f"The database URL is not usable: {error}") from None
+        return cls.from_settings(config)
+
+    @classmethod
+    def served(cls) -> Database:
+        """The database this settings module serves (DATABASE_URL)."""
+        return cls.from_settings(connections["default"].settings_dict)
+
+    def __str__(self) -> str:
+        if self.vendor == "sqlite":
+            return f"SQLite database {self.name}"
+        return f"PostgreSQL database {self.name} on {self.host or 'the local socket'}:{self.port or '5432'}"
+
+    def same_as(self, other: Database) -> bool:
+        if self.vendor != other.vendor:
+            return False
+        if self.vendor == "sqlite":
+            return Path(self.name).resolve() == Path(other.name).resolve()
+
+        def place(database: Database) -> tuple[str, str, str]:
+            host = database.host.lower()
+            local = host in _LOCAL_HOSTS or host.startswith("/")
+            return ("local" if local else host, database.port or "5432", database.name)
+
+        return place(self) == place(other)
+
+
+@dataclass
+class Restored:
+    """What a restore did, and what is left for the operator to do."""
+
+    target: Database
+    served: bool
+    created: bool = False
+    safety_backup: Path | None = None
+    cache: str = ""
+    migrations_missing: list[str] = field(default_factory=list)
+    migrations_unknown: list[str] = field(default_factory=list)
+
+
+# --- backing up ----------------------------------------------------------------------------
+
+
+def backup(path: Path, database: Database | None = None) -> Database:
+    """Write a backup of ``database`` (default: the one served) to ``path``, which must not
+    exist yet. Returns the database backed up."""
+    database = database or Database.served()
+    path = Path(path)
+    if path.exists():
+        raise BackupError(f"{path} already exists; choose a new file name (a backup never overwrites one).")
+    if not path.parent.is_dir():
+        raise BackupError(f"The folder {path.parent} does not exist.")
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        if database.vendor == "sqlite":
+            _sqlite_backup(Path(database.name), partial)
+        else:
+            _pg_backup(database, partial)
+        _fsync(partial)
+        os.replace(partial, path)
+        _fsync(path.parent)
+    finally:
+        partial.unlink(missing_ok=True)
+    return database
+
+
+def _sqlite_backup(source: Path, out: Path) -> None:
+    if not source.is_file():
+        raise BackupError(f"There is no SQLite database at {source}.")
+    with closing(sqlite3.connect(source, timeout=20)) as live, closing(sqlite3.connect(out)) as copy:
+        # One step: the copy is one consistent snapshot, and writers carry on meanwhile (WAL).
+        live.backup(copy)
+        # A single self-contained file, whatever journal mode the live database uses.
+        copy.execute("PRAGMA journal_mode=DELETE")
+        _sqlite_check(copy, out)
+
+
+def _pg_backup(database: Database, out: Path) -> None:
+    _run([_tool("pg_dump"), "--format=custom", "--no-password", f"--file={out}"], database, "pg_dump")
+    _pg_tables_schemas(out)  # a dump pg_restore cannot read is no backup
+
+
+# --- restoring -----------------------------------------------------------------------------
+
+
+def backup_vendor(path: Path) -> Vendor:
+    """Which database a backup file is of, from its first bytes."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        raise BackupError(f"There is no backup at {path}.") from None
+    if head.startswith(SQLITE_HEADER):
+        return "sqlite"
+    if head.startswith(PG_DUMP_HEADER):
+        return "postgresql"
+    raise BackupError(f"{path} is neither a SQLite database nor a pg_dump --format=custom archive.")
+
+
+def restore(path: Path, *, into: Database | None = None, replace: bool = False) -> Restored:
+    """Restore the backup at ``path`` into ``into`` (default: the database served).
+
+    The target must be new or empty unless ``replace``; then it is backed up first, beside
+    ``path``. Raises BackupError, having changed nothing, when the restore cannot be done."""
+    path = Path(path)
+    vendor = backup_vendor(path)
+    served_database = _served_or_none()
+    target = into or served_database
+    if target is None:
+        raise BackupError("The database served is in memory; say where to restore with --into URL.")
+    if target.vendor != vendor:
+        raise BackupError(f"{path} is a {vendor} backup; it cannot be restored into the {target}.")
+    served = served_database is not None and target.same_as(served_database)
+    schemas = _sqlite_check_file(path) if vendor == "sqlite" else _pg_tables_schemas(path)
+    state = _state(target)
+    outcome = Restored(target=target, served=served)
+    if state == "has tables":
+        if not replace and served:
+            raise BackupError(
+                f"The app serves the {target} and it has tables. Restore into a new database (--into URL) and "
+                "switch DATABASE_URL to it, or stop or drain the app servers and add --replace to replace it "
+                "(it is backed up first)."
+            )
+        if not replace:
+            raise BackupError(
+                f"The {target} already has tables. Restore into a new or empty database, or add --replace to "
+                "replace it (it is backed up first)."
+            )
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(target.name).stem if vendor == "sqlite" else target.name)
+        outcome.safety_backup = path.parent / f"{stem}-before-restore-{stamp}{SUFFIXES[vendor]}"
+        again = 1
+        while outcome.safety_backup.exists():  # two restores in one second
+            again += 1
+            outcome.safety_backup = path.parent / f"{stem}-before-restore-{stamp}-{again}{SUFFIXES[vendor]}"
+        try:
+            backup(outcome.safety_backup, target)
+        except (BackupError, OSError) as error:
+            raise BackupError(
+                f"Nothing was restored: the backup of the {target} before replacing it failed: {error}"
+            ) from None
+    if served:
+        connections.close_all()  # this process holds nothing open on the tables being replaced
+    try:
+        if vendor == "sqlite":
+            if state == "missing" and not Path(target.name).parent.is_dir():
+                raise BackupError(f"The folder of {target.name} does not exist.")
+            _sqlite_restore(path, Path(target.name))
+        else:
+            if state == "missing":
+                _pg_create(target)
+            _pg_restore(path, target, drop_first=state == "has tables", schemas=schemas)
+    except BackupError as error:
+        if outcome.safety_backup is None:
+            raise
+        raise BackupError(f"{error}\nThe {target} as it was is backed up at {outcome.safety_backup}.") from None
+    outcome.created = state == "missing"
+    if served:
+        connections.close_all()
+        outcome.cache = clear_cache()
+    else:
+        outcome.cache = _empty_cache_tables(target)
+    outcome.migrations_missing, outcome.migrations_unknown = _migrations_compared(target)
+    return outcome
+
+
+def clear_cache() -> str:
+    """Empty the configured cache and start a new directory generation, so that no search
+    answer cached before (from another or an older database) is served."""
+    try:
+        cache.clear()
+    except DatabaseError as error:  # a backup from before the cache table existed
+        directory_changed()
+        return f"The cache could not be cleared ({error}); a new directory generation was started."
+    directory_changed()
+    return "The cache was cleared and a new directory generation started."
+
+
+def _served_or_none() -> Database | None:
+    try:
+        return Database.served()
+    except BackupError:
+        return None
+
+
+def _state(database: Database) -> State:
+    if database.vendor == "sqlite":
+        file = Path(database.name)
+        if not file.exists():
+            return "missing"
+        with closing(sqlite3.connect(file, timeout=20)) as db:
+            tables = db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'"
+            ).fetchone()[0]
+        return "has tables" if tables else "empty"
+    try:
+        with _pg_connect(database) as db:
+            row = db.execute(
+                """
+                SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+                  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+                  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                                  AND d.objid = c.oid AND d.deptype = 'e')
+                """
+            ).fetchone()
+    except psycopg.OperationalError as error:
+        if not _pg_exists(database):
+            return "missing"
+        raise BackupError(f"Cannot connect to the {database}: {error}") from None
+    return "has tables" if row and row[0] else "empty"
+
+
+def _migrations_compared(database: Database) -> tuple[list[str], list[str]]:
+    """This version's latest migrations the restored database lacks, and migrations it has
+    that this version does not know (a backup from a newer version)."""
+    query = "SELECT app, name FROM django_migrations"
+    try:
+        if database.vendor == "sqlite":
+            with closing(sqlite3.connect(database.name, timeout=20)) as db:
+                rows = db.execute(query).fetchall()
+        else:
+            with _pg_connect(database) as pg:
+                rows = pg.execute(query).fetchall()
+    except (sqlite3.Error, psycopg.Error):
+        return ["every migration (the backup has no django_migrations table)"], []
+    applied = {(str(app), str(name)) for app, name in rows}
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    missing = sorted(f"{app}.{name}" for app, name in loader.graph.leaf_nodes() if (app, name) not in applied)
+    unknown = sorted(
+        f"{app}.{name}"
+        for app, name in applied
+        if app in loader.migrated_apps and (app, name) not in loader.disk_migrations
+    )
+    return missing, unknown
+
+
+def _empty_cache_tables(database: Database) -> str:
+    """Empty the database cache tables in a database restored next to the one served."""
+    tables = [
+        str(config["LOCATION"])
+        for config in settings.CACHES.values()
+        if config["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    ]
+    emptied: list[str] = []
+    for table in tables:
+        if not _PLAIN_NAME.fullmatch(table):
+            continue
+        if database.vendor == "sqlite":
+            with closing(sqlite3.connect(database.name, timeout=20)) as db, db:
+                if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
+                    db.execute(f'DELETE FROM "{table}"')  # noqa: S608 (a plain name, checked above)
+                    emptied.append(table)
+        else:
+            with _pg_connect(database) as pg:
+                if pg.execute("SELECT to_regclass(%s)", (table,)).fetchone() not in (None, (None,)):
+                    pg.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+                    emptied.append(table)
+    note = f"Emptied the cache table {', '.join(emptied)} of the restored database. " if emptied else ""
+    if any(config["BACKEND"] != "django.core.cache.backends.db.DatabaseCache" for config in settings.CACHES.values()):
+        note += (
+            "The shared cache (REDIS_URL) still holds answers from the database served now: once the app "
+            "servers use the restored database, run `manage.py restore --clear-cache`."
+        )
+    return note.strip()
+
+
+# --- SQLite ------------------------------------------------------------------------------
+
+
+def _sqlite_check(db: sqlite3.Connection, path: Path) -> None:
+    try:
+        result = db.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"{path} is not a usable SQLite database: {error}") from None
+    if not result or result[0] != "ok":
+        raise BackupError(f"{path} fails SQLite's quick_check: {result[0] if result else 'no answer'}")
+
+
+def _sqlite_check_file(path: Path) -> frozenset[str]:
+    with closing(sqlite3.connect(path)) as db:
+        _sqlite_check(db, path)
+    return frozenset()
+
+
+def _sqlite_restore(backup_file: Path, target: Path) -> None:
+    """Copy the backup over the target's pages with the backup API: one write transaction on
+    the target, so every other connection sees either the old database or the restored one."""
+    with closing(sqlite3.connect(backup_file)) as source, closing(sqlite3.connect(target, timeout=20)) as live:
+        source.backup(live)
+        live.execute("PRAGMA journal_mode=WAL")  # as the site runs it (caretime.settings)
+        _sqlite_check(live, target)
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError(
+            f"{name} is not installed; install PostgreSQL's client tools (apt-get install postgresql-client)."
+        )
+    return found
+
+
+def _pg_environment(database: Database) -> dict[str, str]:
+    """The environment of pg_dump, pg_restore and psql: the connection without a password on
+    any command line."""
+    environment = dict(os.environ)
+    values = {
+        "PGDATABASE": database.name,
+        "PGHOST": database.host,
+        "PGPORT": database.port,
+        "PGUSER": database.user,
+        "PGPASSWORD": database.password,
+    }
+    values.update({_LIBPQ_ENVIRONMENT[key]: value for key, value in database.options})
+    environment.update({key: value for key, value in values.items() if value})
+    return environment
+
+
+def _pg_connect(database: Database, dbname: str | None = None) -> psycopg.Connection[tuple[Any, ...]]:
+    parameters: dict[str, Any] = {
+        "dbname": dbname or database.name,
+        "host": database.host,
+        "port": database.port,
+        "user": database.user,
+        "password": database.password,
+        **dict(database.options),
+    }
+    return psycopg.connect(autocommit=True, **{key: value for key, value in parameters.items() if value})
+
+
+def _pg_exists(database: Database) -> bool:
+    last: psycopg.Error | None = None
+    for maintenance in ("postgres", "template1"):
+        try:
+            with _pg_connect(database, maintenance) as db:
+                return (
+                    db.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database.name,)).fetchone() is not None
+                )
+        except psycopg.OperationalError as error:
+            last = error
+    raise BackupError(f"Cannot connect to the PostgreSQL server of the {database}: {last}")
+
+
+def _pg_create(database: Database) -> None:
+    try:
+        with _pg_connect(database, "postgres") as db:
+            db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database.name)))
+    except psycopg.Error as error:
+        raise BackupError(f"Cannot create the {database}: {error}") from None
+
+
+def _run(command: list[str], database: Database, what: str) -> str:
+    done = subprocess.run(  # noqa: S603 (a PostgreSQL tool found on PATH, arguments of our own)
+        command, env=_pg_environment(database), capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise BackupError(f"{what} failed (exit {done.returncode}): {done.stderr.strip()}")
+    return done.stdout
+
+
+def _pg_tables_schemas(dump: Path) -> frozenset[str]:
+    """Check that pg_restore reads the archive; the schemas its tables are in."""
+    listing = _run([_tool("pg_restore"), "--list", str(dump)], Database("postgresql", ""), "pg_restore --list")
+    schemas = frozenset(match.group(1) for line in listing.splitlines() if (match := _TOC_TABLE.match(line)))
+    for schema in schemas:
+        if not _PLAIN_NAME.fullmatch(schema):
+            raise BackupError(f"The dump has a schema named {schema!r}; restore it with pg_restore by hand.")
+    return schemas or frozenset({"public"})
+
+
+def _drop_objects_sql(schemas: frozenset[str]) -> str:
+    """Drop what a dump creates again: every view, table, sequence, function and type in the
+    dump's schemas, except those of extensions."""
+    names = ", ".join(f"'{schema}'" for schema in sorted(schemas))  # plain names, checked
+    return f"""
+SET lock_timeout = '{LOCK_TIMEOUT}';
+SET client_min_messages = warning;
+DO $caretime$
+DECLARE item record;
+BEGIN
+  FOR item IN
+    SELECT CASE WHEN c.relkind IN ('v', 'm') THEN 1 WHEN c.relkind = 'S' THEN 3 ELSE 2 END AS step,
+           format('DROP %s IF EXISTS %I.%I CASCADE',
+                  CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                    WHEN 'f' THEN 'FOREIGN TABLE' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+                  n.nspname, c.relname) AS statement
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname IN ({names}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND NOT c.relispartition
+       -- not an extension's, nor the sequence of a column (it goes with its table)
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                       AND (d.deptype = 'e' OR (c.relkind = 'S' AND d.deptype IN ('a', 'i')
+                                                AND d.refclassid = 'pg_class'::regclass)))
+    UNION ALL
+    SELECT 4, format('DROP ROUTINE IF EXISTS %s CASCADE', p.oid::regprocedure)
+      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname IN ({names}) AND p.prokind IN ('f', 'p')
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                       AND d.deptype = 'e')
+    UNION ALL
+    SELECT 5, format('DROP TYPE IF EXISTS %I.%I CASCADE', n.nspname, t.typname)
+      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+     WHERE n.nspname IN ({names})
+       AND (t.typtype IN ('e', 'd', 'r')
+            OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid
+                       AND d.deptype = 'e')
+    ORDER BY step
+  LOOP
+    EXECUTE item.statement;
+  END LOOP;
+END
+$caretime$;
+"""  # noqa: S608 (schema names checked to be plain names)
+
+
+def _pg_restore(dump: Path, target: Database, *, drop_first: bool, schemas: frozenset[str]) -> None:
+    """BEGIN, drop the old tables (when replacing), the dump as SQL, and COMMIT only once
+    pg_restore has written all of it: any failure rolls the whole restore back."""
+    psql_command = [_tool("psql"), "--no-psqlrc", "--quiet", "--no-password", "--set=ON_ERROR_STOP=1", "--file=-"]
+    reader_command = [_tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(dump)]
+    environment = _pg_environment(target)
+    with tempfile.TemporaryFile() as psql_errors, tempfile.TemporaryFile() as reader_errors:
+        psql = subprocess.Popen(  # noqa: S603 (psql found on PATH, arguments of our own)
+            psql_command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=psql_errors, env=environment
+        )
+        reader = subprocess.Popen(  # noqa: S603 (pg_restore found on PATH, arguments of our own)
+            reader_command, stdout=subprocess.PIPE, stderr=reader_errors, env=environment
+        )
+        assert psql.stdin is not None
+        assert reader.stdout is not None
+        with _closing_quietly(psql.stdin) as script:
+            try:
+                script.write(b"BEGIN;\n")
+                if drop_first:
+                    script.write(_drop_objects_sql(schemas).encode())
+                shutil.copyfileobj(reader.stdout, script, 1 << 20)
+                reader.stdout.close()
+                if reader.wait() == 0:
+                    script.write(b"\nCOMMIT;\n")
+                # Otherwise psql reaches the end without COMMIT and the transaction is rolled back.
+            except BrokenPipeError:
+                pass  # psql stopped at an error: rolled back, reported below
+        reader.stdout.close()
+        psql_status, reader_status = psql.wait(), reader.wait()
+        if psql_status != 0 or reader_status != 0:
+            errors = _tail(psql_errors) if psql_status else ""
+            if reader_status:  # when psql stops first, pg_restore only says it could not write to it
+                errors += f"\npg_restore: {_tail(reader_errors)}"
+            hint = " Stop or drain the app servers first." if "lock timeout" in errors else ""
+            raise BackupError(
+                f"The restore into the {target} failed and was rolled back; nothing was changed.{hint}\n"
+                f"{errors.strip()}"
+            )
+    with _pg_connect(target) as db:
+        db.execute("ANALYZE")  # planner statistics, which a restore does not bring
+
+
+@contextmanager
+def _closing_quietly(stream: IO[bytes]) -> Iterator[IO[bytes]]:
+    try:
+        yield stream
+    finally:
+        with suppress(BrokenPipeError):
+            stream.close()
+
+
+def _tail(errors: IO[bytes]) -> str:
+    errors.seek(0)
+    return errors.read()[-4000:].decode(errors="replace").strip()
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
