@@ -2,8 +2,9 @@
 
 Every route of the site must appear in ANONYMOUS below; the test fails when a new route
 is added without deciding its access rule. A signed-in person's differences are in
-SIGNED_IN_DIFFERS; whose report is whose is tested where reports are (another person's report
-is a 404); later roles (clinic owner, moderator) add their own tables.
+SIGNED_IN_DIFFERS; the owner of an object (a review, a visit report) against everyone else in
+OWNED; staff reach the admin only past its two-factor check (moderators are staff with the
+moderation permissions: tests/accounts/test_admin_protection.py).
 """
 
 from __future__ import annotations
@@ -188,3 +189,53 @@ def test_only_staff_reach_the_admin(admin_client: Client, chicago_clinics: dict[
     client = Client()
     client.force_login(person)
     assert client.get("/admin/").status_code == 302
+
+
+# --- the owner of an object, and everyone else --------------------------------------------------
+#
+# Routes about one person's own object: (method, path, what the owner gets). Anyone else signed
+# in gets a 404, as if it did not exist; an anonymous visitor is sent to sign in (302) or gets 401
+# from the API.
+OWNED: dict[str, tuple[str, str, int]] = {
+    "reviews/<int:review_id>/edit/": ("get", "/reviews/{review}/edit/", 200),
+    "reviews/<int:review_id>/delete/": ("post", "/reviews/{review}/delete/", 302),
+    "account/reports/<str:kind>/<int:report_id>/delete/": ("post", "/account/reports/visit/{visit}/delete/", 302),
+    "api/v1/me/visit-reports/<report_id>": ("delete", "/api/v1/me/visit-reports/{visit}", 204),
+}
+
+
+def test_every_owned_route_is_a_route() -> None:
+    assert set(OWNED) <= set(ANONYMOUS)
+
+
+@pytest.mark.parametrize(("route", "expected"), sorted(OWNED.items()))
+def test_only_the_owner_reaches_their_object(
+    chicago_clinics: dict[str, Clinic], route: str, expected: tuple[str, str, int]
+) -> None:
+    from caretime.core.care_time import VisitFacts, VisitKind, WholeTime
+    from caretime.reports.services import record_visit_report
+    from caretime.reviews.models import Review
+
+    method, path, owner_status = expected
+    clinic = chicago_clinics["near"]
+    owner = User.objects.create_user("owner", "owner@example.org")
+    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
+    visit = record_visit_report(
+        account=owner,
+        clinic=clinic,
+        discipline="pt",
+        visited_in=clinic.created_at.date(),
+        facts=VisitFacts(VisitKind.FIRST, 60, 45, 0, 0, WholeTime.YES, False),
+    )
+    review = Review.objects.create(
+        account=owner, clinic=clinic, discipline="pt", stars=4, text="A fair clinic with real one-on-one time.",
+        visited_in=visit.visited_in, connected=False, written_on=visit.received_on,
+    )  # fmt: skip
+    url = path.format(review=review.pk, visit=visit.pk)
+    stranger = User.objects.create_user("stranger", "stranger@example.org")
+    for who, expected_status in ((stranger, 404), (owner, owner_status)):
+        client = Client()
+        client.force_login(who)
+        assert getattr(client, method)(url).status_code == expected_status, who.username
+    anonymous = getattr(Client(), method)(url).status_code
+    assert anonymous in (302, 401, 405)
