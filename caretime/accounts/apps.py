@@ -8,6 +8,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from caretime.accounts import audit, checks  # noqa: F401 - checks registers itself
-
-        audit.connect()
+        from caretime.accounts import checks  # noqa: F401 - checks registers itself

@@ -3,8 +3,9 @@
 The admin writes its own entries for what is added, changed and deleted through it. The
 moderators' decisions (a review published, not recommended or removed; a held report released
 or rejected) are made by admin actions, which the admin does not log; each is already a row of
-its own decision table (``ReviewDecision``, ``ModerationDecision``). ``connect()`` (called when
-the app is ready) adds, for each such row that names a moderator, an entry in the admin log,
+its own decision table (``ReviewDecision``, ``ModerationDecision``). The apps of those tables
+connect ``review_decided`` and ``report_decided`` to them when they are ready (this module
+knows no app above it), adding, for each such row that names a moderator, an entry in the admin log,
 written in the same transaction as the decision, so that every decision, by whatever page or
 command it is made, is in the one log. Nobody can change or delete entries through the admin
 (caretime.accounts.admin).
@@ -20,11 +21,8 @@ from typing import Any
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models.signals import post_save
 
-__all__ = ["connect", "log_moderation"]
-
-_DISPATCH_UID = "caretime.accounts.audit"
+__all__ = ["log_moderation", "report_decided", "review_decided"]
 
 
 def log_moderation(*, moderator_id: int, model: type[models.Model], object_id: int, message: str) -> LogEntry:
@@ -40,16 +38,7 @@ def log_moderation(*, moderator_id: int, model: type[models.Model], object_id: i
     )
 
 
-def connect() -> None:
-    """Log the moderators' decisions from now on (idempotent)."""
-    from caretime.reports.models import ModerationDecision
-    from caretime.reviews.models import ReviewDecision
-
-    post_save.connect(_review_decided, sender=ReviewDecision, dispatch_uid=f"{_DISPATCH_UID}.review")
-    post_save.connect(_report_decided, sender=ModerationDecision, dispatch_uid=f"{_DISPATCH_UID}.report")
-
-
-def _review_decided(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def review_decided(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if not created or raw or instance.moderator_id is None:
         return  # the automatic holds name no moderator; fixtures are not decisions
     was = instance.get_from_state_display() if instance.from_state else "new"
@@ -60,7 +49,7 @@ def _review_decided(sender: Any, instance: Any, created: bool, raw: bool = False
     )
 
 
-def _report_decided(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def report_decided(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if not created or raw:
         return
     field = "report" if instance.report_id is not None else "visit_report"

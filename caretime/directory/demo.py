@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection, transaction
+from django.dispatch import Signal
 
 from caretime.core.disciplines import Discipline
 from caretime.core.geo import Point, distance_miles
@@ -21,9 +22,6 @@ from caretime.core.places import all_zip_rows
 from caretime.directory.models import Clinic, Clinician, ClinicService, InsurancePlan, Organization
 from caretime.directory.search_cache import directory_changed
 from caretime.progress import ProgressCallback
-from caretime.reports.models import CallReport, VisitReport
-from caretime.reviews.models import Review
-from caretime.workplace.models import WorkerReport
 
 BATCH_SIZE = 2_000
 
@@ -268,22 +266,22 @@ def _placements(seed: int, total: int) -> Iterator[_Zip]:
         yield rng.choice(nationwide)
 
 
-def delete_demo_region() -> None:
-    """Remove every demo row (and nothing else).
+# Sent inside the transaction that removes the demo region, before its clinics go, with
+# ``clinics`` (a queryset of them). Reports protect their clinic (``on_delete=PROTECT``), so
+# each kind of report removes its rows about these clinics here: the demo ones, which the demo
+# builders make again, and people's call and worker reports, which keep no sums (``load_demo``
+# lets those reach this point only when told ``--discard-people-reports``). People's visit
+# reports and reviews feed the Care Time sums, so they are deleted through their services
+# (``load_demo`` does so); any still here keep their clinic, and the ProtectedError leaves
+# every row as it was. The apps of the reports connect to it: the directory knows none of them.
+demo_clinics_removing = Signal()
 
-    Reports protect their clinic (``on_delete=PROTECT``), so the demo clinics' reports go
-    first: the demo ones, which the demo builders make again, and people's call and worker
-    reports, which keep no sums (``load_demo`` lets those reach this point only when told
-    ``--discard-people-reports``). People's visit reports and reviews feed the Care Time sums,
-    so they are deleted through their services (``load_demo`` does so); any still here keep
-    their clinic, and the ProtectedError leaves every row as it was.
-    """
+
+def delete_demo_region() -> None:
+    """Remove every demo row (and nothing else)."""
     with transaction.atomic():
         demo_clinics = Clinic.objects.filter(is_demo=True)
-        Review.objects.filter(clinic__in=demo_clinics, is_demo=True).delete()
-        VisitReport.objects.filter(clinic__in=demo_clinics, is_demo=True).delete()
-        CallReport.objects.filter(clinic__in=demo_clinics).delete()
-        WorkerReport.objects.filter(clinic__in=demo_clinics).delete()
+        demo_clinics_removing.send(sender=Clinic, clinics=demo_clinics)
         Clinician.objects.filter(is_demo=True).delete()
         Clinic.insurance_plans.through.objects.filter(clinic__in=demo_clinics).delete()
         ClinicService.objects.filter(clinic__in=demo_clinics).delete()

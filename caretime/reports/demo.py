@@ -17,12 +17,13 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from caretime.core.calls import CallAnswers, Care, FollowUpBy, Visits, contradictions
 from caretime.core.care_time import VisitFacts, VisitKind, WholeTime, visit_contradictions
 from caretime.core.evidence import Standing
 from caretime.directory.demo import CareProfile, care_profile
-from caretime.directory.models import ClinicService
+from caretime.directory.models import Clinic, ClinicService
 from caretime.progress import ProgressCallback
 from caretime.reports.models import CallReport, VisitReport
 from caretime.reports.services import rebuild_care_time
@@ -197,3 +198,10 @@ def build_demo_visit_reports(*, seed: int, today: date, progress: ProgressCallba
     written = _write_in_batches(VisitReport, reports(), "visit reports", progress or _quiet)
     rebuild_care_time()
     return written
+
+
+def forget_demo_clinics(sender: object, clinics: QuerySet[Clinic], **kwargs: object) -> None:
+    """Before the demo region goes (``caretime.directory.demo.demo_clinics_removing``): its demo
+    visit reports, and every call report about it (calls keep no sums)."""
+    VisitReport.objects.filter(clinic__in=clinics, is_demo=True).delete()
+    CallReport.objects.filter(clinic__in=clinics).delete()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class ReviewsConfig(AppConfig):
@@ -6,3 +7,13 @@ class ReviewsConfig(AppConfig):
     label = "reviews"
     verbose_name = "Reviews"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from caretime.accounts.audit import review_decided
+        from caretime.directory.demo import demo_clinics_removing
+        from caretime.reviews.demo import forget_demo_clinics
+        from caretime.reviews.models import ReviewDecision
+
+        # Every moderator's decision on a review goes to the admin log too.
+        post_save.connect(review_decided, sender=ReviewDecision, dispatch_uid="caretime.reviews.audit")
+        demo_clinics_removing.connect(forget_demo_clinics, dispatch_uid="caretime.reviews.demo")

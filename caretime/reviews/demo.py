@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from caretime.core.reviews import ReviewState, Rule
 from caretime.directory.demo import CareProfile
@@ -134,3 +135,8 @@ def build_demo_reviews(*, seed: int, today: date) -> int:
             if rule is not None
         )
     return len(built)
+
+
+def forget_demo_clinics(sender: object, clinics: QuerySet[Clinic], **kwargs: object) -> None:
+    """Before the demo region goes (``caretime.directory.demo.demo_clinics_removing``): its demo reviews."""
+    Review.objects.filter(clinic__in=clinics, is_demo=True).delete()

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from caretime.core.workplace import (
     MAX_PATIENTS_PER_HOUR,
@@ -26,6 +27,7 @@ from caretime.core.workplace import (
     answer_problems,
 )
 from caretime.directory.demo import CareProfile
+from caretime.directory.models import Clinic
 from caretime.progress import ProgressCallback
 from caretime.reports.demo import demo_services, months_before
 from caretime.workplace.models import ANSWER_COLUMNS, WorkerReport, WorkplaceFigures
@@ -115,3 +117,9 @@ def build_demo_worker_reports(*, seed: int, today: date, progress: ProgressCallb
         if progress:
             progress("worker report batches", MONTHS_OF_BATCHES - back, MONTHS_OF_BATCHES)
     return len(written)
+
+
+def forget_demo_clinics(sender: object, clinics: QuerySet[Clinic], **kwargs: object) -> None:
+    """Before the demo region goes (``caretime.directory.demo.demo_clinics_removing``): every
+    worker report about it (they keep no identity, so none can be told apart as a person's)."""
+    WorkerReport.objects.filter(clinic__in=clinics).delete()
