@@ -41,8 +41,7 @@ from psycopg import sql
 from redis import Redis
 
 from caretime.accounts.models import ApiToken
-from caretime.core.care_time import VisitFacts, VisitKind, WholeTime
-from caretime.core.workplace import AideCare, Booking, Role, WorkerAnswers
+from caretime.core.workplace import Role
 from caretime.directory.demo import build_demo_region
 from caretime.directory.models import Clinic
 from caretime.directory.search_cache import GENERATION_KEY
@@ -56,6 +55,8 @@ from caretime.workplace.models import WorkerReport
 from caretime.workplace.services import WorkerSubmission, submit_worker_report
 from tests.answers import ONE_ON_ONE
 from tests.conftest import make_clinic, require
+from tests.reports.test_visit_reports import GOOD_VISIT
+from tests.workplace.conftest import MILL_WORKPLACE
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_DB = 12  # a database of its own on the local Redis, emptied before and after
@@ -73,25 +74,6 @@ APPS_WITH_ROWS = {
     "reviews",
 }
 STALE = "search:answer-cached-before-the-backup"
-GOOD_VISIT = VisitFacts(
-    visit_kind=VisitKind.EARLY_FOLLOW_UP,
-    scheduled_minutes=60,
-    therapist_minutes=50,
-    aide_minutes=5,
-    other_patients=0,
-    whole_time=WholeTime.YES,
-    connected=False,
-)
-WORKPLACE = WorkerAnswers(
-    patients_per_hour_typical=4,
-    patients_per_hour_peak=6,
-    slot_minutes=30,
-    booking=Booking.EVERY_DAY,
-    quota_percent=95,
-    unpaid_documentation_minutes=60,
-    aides_skilled_care=AideCare.OFTEN,
-    would_recommend=False,
-)
 REVIEW_TEXT = "They booked me with two other patients every time and the aide ran most of the session."
 
 
@@ -130,7 +112,7 @@ def file_review(clinic: Clinic, person: User) -> None:
 def file_worker_report(clinic: Clinic, person: User) -> None:
     today = timezone.now().date()
     submission = WorkerSubmission(
-        clinic=clinic, discipline="pt", role=Role.PHYSICAL_THERAPIST, experience_year=today.year, answers=WORKPLACE
+        clinic=clinic, discipline="pt", role=Role.PHYSICAL_THERAPIST, experience_year=today.year, answers=MILL_WORKPLACE
     )
     submit_worker_report(submission, today=today)
 
