@@ -9,10 +9,17 @@ after the other, each measuring its own wall time and peak resident memory:
   Polars reads the file with the importer's filter (therapy taxonomy in any of the
   15 slots, or a deactivation date) and counts the rows it keeps; nothing else.
 - import: ``import_nppes`` into a fresh database (SQLite in the directory, or the
-  PostgreSQL database of DATABASE_URL): the same scan plus row checks, geocoding and writes.
+  PostgreSQL database of --database-url, which must be empty): the same scan plus row
+  checks, geocoding and writes;
+- re-import: the same file again into the database the import filled (every row updated in
+  place), as a monthly full file does.
 
-Prints both, the throughput ratio (scan time / import time; the target is >= 0.5) and the
-projected import time for the real file (about 9 million rows), scaled linearly by rows.
+Order: scan, import, re-import, scan. Prints each, the throughput ratios (scan time / import
+time; the target is >= 0.5), the peak resident memory of each process (target <= 1.5 GB),
+the CPU time of the import process and, on PostgreSQL, of its database server process, the
+load average before and after, and the projected import time for the real file (about
+9 million rows), scaled linearly by rows. The figures are also written to
+bench/out/nppes-import-<database>.json.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from typing import Any
 
 REAL_FILE_ROWS = 9_000_000
 ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
 
 
 def _cpu_seconds() -> float:
@@ -53,6 +61,20 @@ def _django(database_url: str) -> None:
     django.setup()
 
 
+def _server_cpu_seconds() -> float | None:
+    """CPU time of this connection's PostgreSQL server process (on this machine), from /proc;
+    None on SQLite, whose work runs in the import's own process."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def child(phase: str, path: Path, database_url: str) -> dict[str, Any]:
     _django(database_url)
     from django.core.management import call_command
@@ -73,12 +95,17 @@ def child(phase: str, path: Path, database_url: str) -> dict[str, Any]:
     from caretime.datasets.runs import import_nppes
     from caretime.directory.models import Clinic, Clinician
 
+    server_cpu = _server_cpu_seconds()
     started, cpu = time.perf_counter(), _cpu_seconds()
     result = import_nppes(main_path=path)
     seconds = time.perf_counter() - started
+    server_cpu_after = _server_cpu_seconds()
     return {
         "seconds": seconds,
         "cpu_seconds": _cpu_seconds() - cpu,
+        "server_cpu_seconds": server_cpu_after - server_cpu if server_cpu_after and server_cpu is not None else None,
+        "created": sum(result.main.created.values()),
+        "updated": sum(result.main.updated.values()),
         "kept": result.main.read,
         "bad_rows": result.main.bad_row_count,
         "clinics": Clinic.objects.count(),
@@ -129,35 +156,58 @@ def main() -> None:
             leftover.unlink()
         database_url = f"sqlite:///{database}"
 
+    load_before = os.getloadavg()
     scan_before = _run_child("scan", path, database_url)
     imported = _run_child("import", path, database_url)
+    reimported = _run_child("import", path, database_url)
     scan_after = _run_child("scan", path, database_url)
+    load_after = os.getloadavg()
     scan = {
         "seconds": (scan_before["seconds"] + scan_after["seconds"]) / 2,
         "cpu_seconds": (scan_before["cpu_seconds"] + scan_after["cpu_seconds"]) / 2,
         "kept": scan_before["kept"],
         "peak_rss_mb": max(scan_before["peak_rss_mb"], scan_after["peak_rss_mb"]),
     }
-    ratio = scan["seconds"] / imported["seconds"]
-    projected = imported["seconds"] * REAL_FILE_ROWS / rows
     engine = database_url.split(":", 1)[0]
     print(f"file: {path} ({rows:,} rows, {size_gb:.2f} GB); database: {engine}")
-    print(f"scan before the import {scan_before['seconds']:.1f} s, after {scan_after['seconds']:.1f} s")
+    print(f"load average (1, 5, 15 min) before: {_loads(load_before)}, after: {_loads(load_after)}")
+    print(f"scan before the imports {scan_before['seconds']:.1f} s, after {scan_after['seconds']:.1f} s")
     print(
         f"scan   (Polars, same filter): {scan['seconds']:7.1f} s  {rows / scan['seconds']:>10,.0f} rows/s  "
-        f"peak RSS {scan['peak_rss_mb']:,.0f} MB  ({scan['kept']:,} rows kept)"
+        f"CPU {scan['cpu_seconds']:.1f} s  peak RSS {scan['peak_rss_mb']:,.0f} MB  ({scan['kept']:,} rows kept)"
     )
-    print(
-        f"import (scan + checks + writes): {imported['seconds']:7.1f} s  {rows / imported['seconds']:>10,.0f} rows/s  "
-        f"peak RSS {imported['peak_rss_mb']:,.0f} MB  ({imported['clinics']:,} clinics, "
-        f"{imported['clinicians']:,} clinicians, {imported['bad_rows']:,} bad rows)"
-    )
-    print(f"throughput ratio import/scan: {ratio:.2f} (target >= 0.5)")
-    print(
-        f"CPU seconds (user + system, all threads): scan {scan['cpu_seconds']:.1f}, import {imported['cpu_seconds']:.1f}; "
-        f"ratio {scan['cpu_seconds'] / imported['cpu_seconds']:.2f}"
-    )
-    print(f"projected import of the real file ({REAL_FILE_ROWS:,} rows): {projected / 60:.1f} min")
+    for label, run in (("import", imported), ("re-import", reimported)):
+        server = f" + server {run['server_cpu_seconds']:.1f} s" if run["server_cpu_seconds"] is not None else ""
+        print(
+            f"{label:9} (scan + checks + writes): {run['seconds']:7.1f} s  {rows / run['seconds']:>10,.0f} rows/s  "
+            f"CPU {run['cpu_seconds']:.1f} s{server}  peak RSS {run['peak_rss_mb']:,.0f} MB  "
+            f"({run['clinics']:,} clinics, {run['clinicians']:,} clinicians, {run['bad_rows']:,} bad rows; "
+            f"{run['created']:,} created, {run['updated']:,} updated)"
+        )
+        print(
+            f"  throughput ratio {label}/scan: {scan['seconds'] / run['seconds']:.2f} (target >= 0.5); "
+            f"CPU ratio {scan['cpu_seconds'] / run['cpu_seconds']:.2f}; "
+            f"projected for the real file ({REAL_FILE_ROWS:,} rows): {run['seconds'] * REAL_FILE_ROWS / rows / 60:.1f} min"
+        )
+    OUT.mkdir(parents=True, exist_ok=True)
+    record = {
+        "file": str(path),
+        "rows": rows,
+        "database": engine,
+        "load_before": load_before,
+        "load_after": load_after,
+        "scan_before": scan_before,
+        "scan_after": scan_after,
+        "import": imported,
+        "reimport": reimported,
+        "ratio_import": scan["seconds"] / imported["seconds"],
+        "ratio_reimport": scan["seconds"] / reimported["seconds"],
+    }
+    (OUT / f"nppes-import-{engine}.json").write_text(json.dumps(record, indent=2) + "\n")
+
+
+def _loads(loads: tuple[float, float, float]) -> str:
+    return " / ".join(f"{load:.1f}" for load in loads)
 
 
 if __name__ == "__main__":

@@ -252,6 +252,15 @@ if not re.fullmatch(r"(?:[A-Za-z0-9][A-Za-z0-9._~-]*/)+", ADMIN_PATH):
         "letters, digits, '.', '_', '~' or '-', each part ending in '/', with no '/' in front."
     )
 
+# Where manage.py sync_public_data finds each publisher's releases (a page of links; see
+# caretime.datasets.release_files) and where it keeps files while it fetches and imports them.
+NPPES_INDEX_URL = env_str("NPPES_INDEX_URL", "https://download.cms.gov/nppes/NPI_Files.html")
+DOCTORS_CLINICIANS_INDEX_URL = env_str(
+    "DOCTORS_CLINICIANS_INDEX_URL", "https://data.cms.gov/provider-data/api/1/metastore/schemas/dataset/items/mj5m-pzi6"
+)
+MEDICARE_INDEX_URL = env_str("MEDICARE_INDEX_URL", "https://data.cms.gov/data.json")
+PUBLIC_DATA_DIR = Path(env_str("PUBLIC_DATA_DIR", str(BASE_DIR / "public-data")))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

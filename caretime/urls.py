@@ -4,15 +4,15 @@ from django.urls import include, path
 
 from caretime.accounts.staff import protect_admin_urls
 from caretime.api.api import api
-from caretime.billing import views as billing_views
 from caretime.directory import views as directory_views
 from caretime.web import views as web_views
 
 urlpatterns = [
     path("", directory_views.home, name="home"),
+    path("clinics/near-me/", directory_views.search_from_location, name="clinic-search-near-me"),
     path("about/", web_views.about, name="about"),
     path("about/methodology/", web_views.methodology, name="methodology"),
-    path("data/states/", billing_views.state_picture_page, name="billing-states"),
+    path("data/states/", web_views.state_picture_page, name="billing-states"),
     path("", include("caretime.verdicts.urls")),
     path("", include("caretime.workplace.urls")),
     path("", include("caretime.reviews.urls")),

@@ -22,3 +22,12 @@ forwarded_allow_ips = "127.0.0.1"
 accesslog = "-"
 # Drops the sender's address, browser and referrer on the worker-report paths (docs/privacy.md).
 logger_class = "caretime.workplace.request_log.AccessLogger"
+
+
+def post_worker_init(worker: object) -> None:
+    """Each worker builds its index of the directory once the application is loaded, before
+    its first request, so no one's first search waits for it (and importing the application,
+    as the tests do, reads no database)."""
+    from caretime.directory.geo_index import warm_geo_index
+
+    warm_geo_index()

@@ -10,6 +10,7 @@ from django.test import Client
 
 from caretime.core.npi import make_npi
 from caretime.directory import search_cache
+from caretime.directory.geo_index import forget_geo_index
 from caretime.directory.models import Clinic, ClinicService, InsurancePlan, Organization
 from tests.staff import staff_client
 
@@ -43,6 +44,7 @@ def _fresh_directory_generation() -> None:
     test, still under a second old, would file answers under a generation the cache no longer
     holds."""
     search_cache._seen.clear()
+    forget_geo_index()  # built from an earlier test's rows
 
 
 def make_clinic(

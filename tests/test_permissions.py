@@ -26,6 +26,7 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "": ("/", 200),
     "clinics/": ("/clinics/?near=60614", 200),
     "clinics/<int:clinic_id>/": ("/clinics/{clinic}/", 200),
+    "clinics/near-me/": ("/clinics/near-me/", 405),  # the coordinates come only in a POST body
     "about/": ("/about/", 200),
     "api/v1/clinics": ("/api/v1/clinics", 200),
     "api/v1/clinics/<int:clinic_id>": ("/api/v1/clinics/{clinic}", 200),
@@ -33,6 +34,7 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "api/v1/": ("/api/v1/", 404),  # no interactive docs: they would load scripts from elsewhere
     "api/v1/openapi.json": ("/api/v1/openapi.json", 200),
     "api/v1/health": ("/api/v1/health", 200),
+    "api/v1/data-releases": ("/api/v1/data-releases", 200),
     "admin/": ("/admin/", 302),  # every admin page sends strangers to the login form
     # Ask before you book: everything is readable and reportable without an account.
     "clinics/<int:clinic_id>/<str:discipline>/ask/": ("/clinics/{clinic}/pt/ask/", 200),

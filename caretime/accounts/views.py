@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -40,7 +41,11 @@ def create_token(request: HttpRequest) -> HttpResponse:
     except services.TokenLimitReached:
         form.add_error(
             "name",
-            _("You already have %(limit)d tokens. Revoke one you no longer use, then create this one.")
+            ngettext(
+                "You already have %(limit)d token. Revoke it if you no longer use it, then create this one.",
+                "You already have %(limit)d tokens. Revoke one you no longer use, then create this one.",
+                services.MAX_TOKENS_PER_PERSON,
+            )
             % {"limit": services.MAX_TOKENS_PER_PERSON},
         )
         return _account_page(request, form=form, status=400)

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from caretime.api.billing import router as billing_router
 from caretime.api.clinics import router as clinics_router
 from caretime.api.errors import install_error_handlers
+from caretime.api.releases import router as releases_router
 from caretime.api.reports import router as reports_router
 from caretime.api.reviews import router as reviews_router
 from caretime.api.visits import router as visits_router
@@ -28,6 +29,7 @@ api.add_router("/", visits_router)
 api.add_router("/", billing_router)
 api.add_router("/", workplace_router)
 api.add_router("/", reviews_router)
+api.add_router("/", releases_router)
 
 
 @api.get("/health", include_in_schema=False)

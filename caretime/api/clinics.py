@@ -7,8 +7,8 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from caretime.api.errors import ApiError
+from caretime.api.places import resolve_near
 from caretime.api.types import Text
-from caretime.core.places import PlaceNotFound, resolve_place
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic, InsurancePlan
 from caretime.directory.search_cache import cached_answer
@@ -49,7 +49,12 @@ class ClinicListOut(Schema):
 
 
 class ClinicFilters(Schema):
-    near: Text | None = Field(None, max_length=100, description='A ZIP code or "City, ST".')
+    near: Text | None = Field(
+        None,
+        max_length=100,
+        description='A ZIP code, "City, ST", "City ST", "City, State" or a city name. '
+        "A name several states have, or one we do not know, is a 400 listing `candidates`.",
+    )
     radius_miles: int = Field(DEFAULT_RADIUS_MILES, ge=MIN_RADIUS_MILES, le=MAX_RADIUS_MILES)
     discipline: DisciplineCode | None = None
     insurance: Text | None = Field(None, max_length=200, description="An insurance plan slug.")
@@ -83,10 +88,7 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpRes
     """Clinics nearest first when `near` is given, otherwise every clinic by name."""
     place = None
     if filters.near is not None:
-        try:
-            place = resolve_place(filters.near)
-        except PlaceNotFound as problem:
-            raise ApiError(400, "unknown_place", str(problem)) from None
+        place = resolve_near(filters.near, not_found_code="unknown_place")
 
     def answer() -> bytes:
         if filters.insurance and not InsurancePlan.objects.filter(slug=filters.insurance).exists():
@@ -98,6 +100,8 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpRes
             insurance=filters.insurance,
         )
         page = search_clinics(search, page=filters.page, page_size=PAGE_SIZE)
+        if page.page > page.page_count:
+            raise Http404(f"Page {page.page} does not exist: the last page is {page.page_count}.")
         listing = ClinicListOut(
             items=[clinic_out(hit.clinic, hit.distance_miles) for hit in page.hits],
             total=page.total,

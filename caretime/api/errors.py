@@ -18,8 +18,10 @@ class ApiError(Exception):
         *,
         headers: dict[str, str] | None = None,
         fields: list[str] | None = None,
+        details: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
+        self.details = details or {}  # more members of the error object, e.g. "candidates"
         self.status = status
         self.code = code
         self.message = message
@@ -43,6 +45,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
         extra = {"fields": exc.fields} if exc.fields else {}
+        extra.update(exc.details)
         response = api.create_response(request, error_body(exc.code, exc.message, **extra), status=exc.status)
         for name, value in exc.headers.items():
             response[name] = value

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from caretime.accounts.auth import api_user
 from caretime.api.errors import ApiError
+from caretime.api.places import resolve_near
 from caretime.api.types import StrictBody, Text
 from caretime.core.calls import (
     MAX_MINUTES,
@@ -25,15 +26,14 @@ from caretime.core.calls import (
     Visits,
 )
 from caretime.core.calls import contradictions as find_contradictions
-from caretime.core.evidence import month_problem, parse_month
-from caretime.core.places import PlaceNotFound, resolve_place
+from caretime.core.evidence import EvidenceSource, month_problem, parse_month
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Assessment, Bar, SourceTally
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic
 from caretime.directory.selectors import clinic_for_page
 from caretime.reports.ratelimit import RateLimited
 from caretime.reports.services import ReportRefused, submit_call_report
-from caretime.verdicts.selectors import alternatives_for, care_time_for
+from caretime.verdicts.selectors import alternatives_for, care_time_for, verdict_for
 
 router = Router(tags=["ask before you book"])
 
@@ -93,6 +93,9 @@ class TallyOut(Schema):
     source: str
     reports: int
     newest_month: str
+    claims_year: int | None = Field(
+        None, description="Billing only: the year of the newest claims, by which billing evidence is dated."
+    )
 
 
 class ReasonOut(Schema):
@@ -166,7 +169,11 @@ class AlternativesOut(Schema):
 
 
 def _tally(tally: SourceTally) -> TallyOut:
-    return TallyOut(source=tally.source.value, reports=tally.reports, newest_month=f"{tally.newest:%Y-%m}")
+    # Billing is dated on the last day of its claims year only so that it ages; its date is the year.
+    claims_year = tally.newest.year if tally.source == EvidenceSource.BILLING else None
+    return TallyOut(
+        source=tally.source.value, reports=tally.reports, newest_month=f"{tally.newest:%Y-%m}", claims_year=claims_year
+    )
 
 
 def verdict_out(clinic: Clinic, discipline: str, assessment: Assessment, *, under_review: bool) -> VerdictOut:
@@ -289,8 +296,8 @@ def get_verdict(request: HttpRequest, clinic_id: int, query: Query[BarQuery]) ->
     """A therapy the clinic is not listed for is a 400, as for a report."""
     clinic = get_clinic(clinic_id)
     ensure_offered(clinic, query.discipline)
-    care_time = care_time_for(clinic, query.discipline, query.bar(), as_of=timezone.now().date())
-    return verdict_out(clinic, query.discipline, care_time.assessment, under_review=care_time.under_review)
+    assessment, under_review = verdict_for(clinic, query.discipline, query.bar(), as_of=timezone.now().date())
+    return verdict_out(clinic, query.discipline, assessment, under_review=under_review)
 
 
 @router.get(
@@ -306,10 +313,7 @@ def get_alternatives(request: HttpRequest, clinic_id: int, query: Query[Alternat
     ensure_offered(clinic, query.discipline)
     origin = None
     if query.near:
-        try:
-            place = resolve_place(query.near)
-        except PlaceNotFound as problem:
-            raise ApiError(400, "place_not_found", str(problem), fields=["near"]) from problem
+        place = resolve_near(query.near, not_found_code="place_not_found")
         origin = (place.point, place.label)
     found = alternatives_for(
         clinic=clinic,

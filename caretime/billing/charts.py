@@ -12,6 +12,8 @@ from caretime.core.billing import Distribution
 
 LABEL_WIDTH = 44
 PLOT_WIDTH = 520
+# Room right of the plot for half of the last tick's label ("100 %") at the phone's larger text.
+RIGHT_MARGIN = 32
 ROW_HEIGHT = 22
 TOP = 8
 AXIS_HEIGHT = 30
@@ -30,7 +32,9 @@ class Box:
 
     @property
     def label_y(self) -> float:
-        return self.y + 4
+        # Centred on the row (dominant-baseline="central"), so a label stays in its row at any
+        # text size: billing.css makes the text larger on a phone, where the chart is scaled down.
+        return self.y
 
     @property
     def box_y(self) -> float:
@@ -65,7 +69,8 @@ class BoxChart:
 
     @property
     def tick_label_y(self) -> float:
-        return self.axis_y + 16
+        # The top of the label (dominant-baseline="hanging"): it grows down into AXIS_HEIGHT.
+        return self.axis_y + 4
 
 
 def _nice_step(span: float) -> float:
@@ -89,8 +94,10 @@ def box_chart(
     if not drawn_rows:
         return None
     top = max(max(d.high for _, d in drawn_rows), threshold or 0.0)
-    step = _nice_step(top if top > 0 else 1.0)
-    scale_max = step * math.ceil((top if top > 0 else 1.0) / step)
+    # Figures all about 0 (no group therapy anywhere, say) are drawn on a scale up to 1.
+    scale_top = top if top >= 0.01 else 1.0
+    step = _nice_step(scale_top)
+    scale_max = step * math.ceil(scale_top / step)
     left, right = LABEL_WIDTH, LABEL_WIDTH + PLOT_WIDTH
 
     def x(value: float) -> float:
@@ -114,11 +121,11 @@ def box_chart(
     axis_y = TOP + len(boxes) * ROW_HEIGHT + 4
     ticks = []
     value = 0.0
-    while value <= scale_max + 1e-9:
+    while value <= scale_max + step / 2:  # half a step absorbs the sums' rounding
         ticks.append(Tick(x(value), fmt(value)))
         value += step
     return BoxChart(
-        width=right + 16,
+        width=right + RIGHT_MARGIN,
         height=int(axis_y + AXIS_HEIGHT),
         plot_left=left,
         plot_right=right,

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from caretime.core.disciplines import Discipline
 from caretime.directory.models import DisciplineChoices
@@ -16,12 +17,14 @@ class PictureChoice:
 
 
 class StatePictureForm(forms.Form):
-    discipline = forms.ChoiceField(choices=DisciplineChoices.choices, required=False, label="Therapy")
-    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Claims year")
+    discipline = forms.ChoiceField(
+        choices=[(d.value, _(d.label)) for d in DisciplineChoices], required=False, label=_("Therapy")
+    )
+    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Claims year"))
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "Latest")] + [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+        self.fields["year"].choices = [("", _("Latest"))] + [(y, str(y)) for y in years]  # type: ignore[attr-defined]
 
     def choice(self) -> PictureChoice:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -26,6 +26,7 @@ from caretime.billing.medicare_file import (
 )
 from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear, MedicareServiceLine
 from caretime.core import billing as core
+from caretime.core.evidence import evidence_changed
 from caretime.directory.models import Clinic, Clinician
 from caretime.progress import ProgressCallback
 
@@ -326,6 +327,7 @@ def compute_billing_indicators(*, year: int, progress: ProgressCallback | None =
     summary = IndicatorSummary(year=year, clinicians=len(facts))
     summary.clinicians_shown = sum(1 for f in facts if f.indicators.shown)
     with transaction.atomic():
+        before = set(ClinicBillingYear.objects.filter(year=year).values_list("clinic_id", "discipline"))
         ClinicBillingYear.objects.filter(year=year).delete()
         ClinicianBillingYear.objects.filter(year=year).delete()
         ClinicianBillingYear.objects.bulk_create(
@@ -333,6 +335,7 @@ def compute_billing_indicators(*, year: int, progress: ProgressCallback | None =
         )
         clinic_rows = _clinic_rollups(year, [f for f in facts if f.indicators.shown], summary)
         ClinicBillingYear.objects.bulk_create(clinic_rows, batch_size=WRITE_BATCH)
+        evidence_changed(before | {(row.clinic_id, row.discipline) for row in clinic_rows})
     summary.clinics = len({row.clinic_id for row in clinic_rows})
     report("clinics", summary.clinics, summary.clinics)
     return summary

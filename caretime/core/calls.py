@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from caretime.core.evidence import Evidence, EvidenceSource
+from caretime.core.text import gettext_noop
 
 MAX_MINUTES = 240
 MAX_OTHER_PATIENTS = 20
@@ -38,20 +39,20 @@ class FollowUpBy(enum.StrEnum):
 
 
 CARE_LABELS = {
-    Care.ONE_ON_ONE: "One-on-one",
-    Care.SHARED: "Shared with other patients at the same time",
-    Care.NOT_SAID: "They would not say",
+    Care.ONE_ON_ONE: gettext_noop("One-on-one"),
+    Care.SHARED: gettext_noop("Shared with other patients at the same time"),
+    Care.NOT_SAID: gettext_noop("They would not say"),
 }
 VISITS_LABELS = {
-    Visits.EVERY_VISIT: "Every visit, for the whole time",
-    Visits.FIRST_VISIT_ONLY: "Only the first visit",
-    Visits.NOT_SAID: "They would not say",
+    Visits.EVERY_VISIT: gettext_noop("Every visit, for the whole time"),
+    Visits.FIRST_VISIT_ONLY: gettext_noop("Only the first visit"),
+    Visits.NOT_SAID: gettext_noop("They would not say"),
 }
 FOLLOW_UP_LABELS = {
-    FollowUpBy.THERAPIST: "The therapist",
-    FollowUpBy.ASSISTANT: "A therapist assistant (PTA, COTA or SLPA)",
-    FollowUpBy.AIDE: "An aide or technician",
-    FollowUpBy.NOT_SAID: "They would not say",
+    FollowUpBy.THERAPIST: gettext_noop("The therapist"),
+    FollowUpBy.ASSISTANT: gettext_noop("A therapist assistant (PTA, COTA or SLPA)"),
+    FollowUpBy.AIDE: gettext_noop("An aide or technician"),
+    FollowUpBy.NOT_SAID: gettext_noop("They would not say"),
 }
 
 
@@ -80,14 +81,16 @@ def contradictions(answers: CallAnswers) -> list[Contradiction]:
         found.append(
             Contradiction(
                 ("therapist_minutes", "minutes_withheld"),
-                "Minutes with the therapist and “they would not say” disagree: give the minutes or tick the box, not both.",
+                gettext_noop(
+                    "Minutes with the therapist and “they would not say” disagree: give the minutes or tick the box, not both."
+                ),
             )
         )
     if a.therapist_minutes is None and not a.minutes_withheld:
         found.append(
             Contradiction(
                 ("therapist_minutes", "minutes_withheld"),
-                "Enter the minutes with the therapist, or tick “they would not say”.",
+                gettext_noop("Enter the minutes with the therapist, or tick “they would not say”."),
             )
         )
     if (
@@ -114,32 +117,40 @@ def contradictions(answers: CallAnswers) -> list[Contradiction]:
         found.append(
             Contradiction(
                 ("care", "other_patients"),
-                "Shared and other patients disagree: shared care means at least 1 other patient at the same time, "
-                "but 0 was entered. Leave it empty if they did not say how many.",
+                gettext_noop(
+                    "Shared and other patients disagree: shared care means at least 1 other patient at the same time, "
+                    "but 0 was entered. Leave it empty if they did not say how many."
+                ),
             )
         )
     if a.care == Care.NOT_SAID and a.other_patients:
         found.append(
             Contradiction(
                 ("care", "other_patients"),
-                "“They would not say” and other patients disagree: if they named other patients at the same time, "
-                "choose “shared”.",
+                gettext_noop(
+                    "“They would not say” and other patients disagree: if they named other patients at the same time, "
+                    "choose “shared”."
+                ),
             )
         )
     if a.care == Care.ONE_ON_ONE and a.therapist_minutes == 0:
         found.append(
             Contradiction(
                 ("therapist_minutes", "care"),
-                "Minutes with the therapist and one-on-one disagree: one-on-one care with 0 minutes with the "
-                "therapist is not possible.",
+                gettext_noop(
+                    "Minutes with the therapist and one-on-one disagree: one-on-one care with 0 minutes with the "
+                    "therapist is not possible."
+                ),
             )
         )
     if a.visits == Visits.EVERY_VISIT and a.follow_up_by == FollowUpBy.AIDE:
         found.append(
             Contradiction(
                 ("visits", "follow_up_by"),
-                "Every visit and who treats on follow-up visits disagree: if an aide treats on follow-up visits, "
-                "one-on-one care with the therapist is not on every visit.",
+                gettext_noop(
+                    "Every visit and who treats on follow-up visits disagree: if an aide treats on follow-up visits, "
+                    "one-on-one care with the therapist is not on every visit."
+                ),
             )
         )
     return found

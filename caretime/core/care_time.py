@@ -35,7 +35,8 @@ from datetime import date
 from caretime.core.calls import Contradiction
 from caretime.core.evidence import Evidence, EvidenceSource
 from caretime.core.text import gettext_noop
-from caretime.core.verdict import HALF_LIFE_DAYS
+from caretime.core.verdict import EPOCH as EPOCH  # the stored sums of profiles and verdicts age alike
+from caretime.core.verdict import growth as growth
 
 # A patient's report of one visit counts as much as one call: both are one person's account.
 PATIENT_REPORT_WEIGHT = 1.0
@@ -57,8 +58,6 @@ MINUTE_TOP = 120
 MINUTE_BINS = MINUTE_TOP // MINUTE_STEP + 1
 # "3 or more" other patients is the top answer.
 MAX_OTHER_PATIENTS = 3
-# The day stored weights are measured from; any fixed day works (see ``growth``).
-EPOCH = date(2020, 1, 1)
 
 
 class VisitKind(enum.StrEnum):
@@ -197,12 +196,6 @@ def describe_visit(facts: VisitFacts) -> str:
 
 
 # --- the profile's sums ----------------------------------------------------------------------
-
-
-def growth(day: date) -> float:
-    """How much a report of this day is stored as, against one of ``EPOCH``: it doubles every
-    half-life, so that (stored weight / growth(today)) is the report's weight today."""
-    return math.pow(2.0, (day - EPOCH).days / HALF_LIFE_DAYS)
 
 
 def minute_bin(minutes: int) -> int:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import enum
 
+from caretime.core.text import gettext_noop
+
 
 class Discipline(enum.StrEnum):
     PHYSICAL_THERAPY = "pt"
@@ -19,10 +21,11 @@ class Discipline(enum.StrEnum):
         return DISCIPLINE_LABELS[self]
 
 
+# English, marked for the catalogue; pages translate a label where they show it.
 DISCIPLINE_LABELS: dict[Discipline, str] = {
-    Discipline.PHYSICAL_THERAPY: "Physical therapy",
-    Discipline.OCCUPATIONAL_THERAPY: "Occupational therapy",
-    Discipline.SPEECH_LANGUAGE_PATHOLOGY: "Speech-language pathology",
+    Discipline.PHYSICAL_THERAPY: gettext_noop("Physical therapy"),
+    Discipline.OCCUPATIONAL_THERAPY: gettext_noop("Occupational therapy"),
+    Discipline.SPEECH_LANGUAGE_PATHOLOGY: gettext_noop("Speech-language pathology"),
 }
 
 # Exact codes, for clinicians and clinics.

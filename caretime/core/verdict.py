@@ -49,6 +49,10 @@ PREVAIL_RATIO = 2.0
 # The least aged weight that can decide a question: one fresh report is enough, one report
 # more than two years old on its own is not.
 MIN_DECIDING_SUPPORT = 0.25
+# The day weights are grown from (see ``growth``): any fixed day works. Growth doubles each
+# half-life, so a float holds it until about the year 3000; a later maintainer moves the epoch
+# and runs ``rebuild_verdict_sums``.
+EPOCH = date(2020, 1, 1)
 
 
 class Verdict(enum.StrEnum):
@@ -219,9 +223,18 @@ class SourceTally:
     support: float  # aged weight
 
     def describe(self) -> str:
-        singular, plural = _SOURCE_NOUNS[self.source]
-        noun = singular if self.reports == 1 else plural
-        return f"{self.reports} {noun}, {'newest ' if self.reports > 1 else ''}{self.newest:%B %Y}"
+        return _dated(self.source, self.reports, self.newest)
+
+
+def _dated(source: EvidenceSource, reports: int, newest: date) -> str:
+    """E.g. "3 calls, newest November 2026". Billing evidence is dated by its claims year
+    ("1 Medicare billing figure, claims of 2023"), never by a month: it is dated on the last
+    day of that year only so that it ages like a report, and claims are filed years after."""
+    singular, plural = _SOURCE_NOUNS[source]
+    noun = singular if reports == 1 else plural
+    newest_word = "newest " if reports > 1 else ""
+    when = f"claims of {newest.year}" if source == EvidenceSource.BILLING else f"{newest:%B %Y}"
+    return f"{reports} {noun}, {newest_word}{when}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +279,7 @@ class Assessment(_Judged):
     evidence_counts: tuple[tuple[EvidenceSource, int], ...] = ()  # reports per source
     strength: float = 0.0  # total aged weight of all the evidence read
     newest: date | None = None
+    newest_by_source: tuple[tuple[EvidenceSource, date], ...] = ()  # in the order of evidence_counts
     reporters: int = 0  # reports from people (billing data is not a person)
     evidence_against: bool = False  # any evidence on a bad side of the person's bar
 
@@ -294,6 +308,15 @@ class Assessment(_Judged):
             parts.append(f"{count} {singular if count == 1 else plural}")
         return ", ".join(parts)
 
+    @property
+    def dated_evidence_summary(self) -> str:
+        """E.g. "1 call, November 2026; 1 Medicare billing figure, claims of 2023": each source
+        with its own newest date, so that one source's date is never read as another's."""
+        if not self.evidence_counts:
+            return "no reports yet"
+        newest = dict(self.newest_by_source)
+        return "; ".join(_dated(source, count, newest[source]) for source, count in self.evidence_counts)
+
     def leaning(self, question: Question) -> Leaning:
         for result in self.questions:
             if result.question == question:
@@ -312,20 +335,25 @@ def aged_weight(item: Evidence, as_of: date) -> float:
     return max(0.0, item.weight) * max(1, item.reporters) * decay
 
 
+def growth(day: date) -> float:
+    """How much an item of this day weighs against one of ``EPOCH``: it doubles every half-life.
+
+    Every item ages by the same factor, so a sum of ``weight x growth(day)`` ages as a whole:
+    divided once by ``growth(as_of)`` it is the sum of the items' aged weights. The verdict
+    always adds up weights this way, so sums stored per clinic (``grow``) give bit for bit
+    the verdict that the items themselves give.
+    """
+    return math.pow(2.0, (day - EPOCH).days / HALF_LIFE_DAYS)
+
+
 @dataclass
 class _Side:
     items: list[tuple[Evidence, float]] = field(default_factory=list)
+    support: float = 0.0  # aged weight, from the verdict's sums (``_sums``)
+    support_without_billing: float = 0.0
 
     def add(self, item: Evidence, weight: float) -> None:
         self.items.append((item, weight))
-
-    @property
-    def support(self) -> float:
-        return math.fsum(w for _, w in self.items)
-
-    @property
-    def support_without_billing(self) -> float:
-        return math.fsum(w for e, w in self.items if e.source != EvidenceSource.BILLING)
 
     def tallies(self) -> tuple[SourceTally, ...]:
         by_source: dict[EvidenceSource, list[tuple[Evidence, float]]] = {}
@@ -425,14 +453,13 @@ class _Bucket(enum.IntEnum):
     WITHHELD = 8  # the clinic would not say how many minutes
 
 
-def _buckets(item: Evidence, minimum: int) -> list[_Bucket]:
-    """The sides an item supports. The one place that reads an item's facts.
+# The bar's minimum is a whole number of minutes from MIN_BAR_MINUTES to MAX_BAR_MINUTES, so an
+# item's minutes fall into one of a few levels, and the sums kept per level serve every bar.
+MINUTE_LEVELS = MAX_BAR_MINUTES - MIN_BAR_MINUTES + 1
 
-    An exact figure counts for both comparisons of time; time while the therapist also
-    treated others is an upper bound on one-on-one time (it can only show "short"); billing's
-    "at least N minutes" is a lower bound (it can only show "long enough"). "About 30 or
-    less" never meets a bar, even a bar of 30: so at that bar 30 minutes is below it.
-    """
+
+def _facts_buckets(item: Evidence) -> list[_Bucket]:
+    """The sides an item supports whatever the person's minimum (all but MEETS and BELOW)."""
     found: list[_Bucket] = []
     if item.shared is True:
         found.append(_Bucket.SHARED)
@@ -450,19 +477,106 @@ def _buckets(item: Evidence, minimum: int) -> list[_Bucket]:
     upper = item.shared is True
     lower = item.minutes_are_lower_bound
     if upper and lower:
-        return found  # "at least N minutes of shared time" says nothing about one-on-one time
-    meets = minutes > SHORT_MINUTES and minutes >= minimum
-    if not lower:  # exact or upper bound
-        if minutes <= SHORT_MINUTES:
-            found.append(_Bucket.SHORT)
-        if not meets:
-            found.append(_Bucket.BELOW)
-    if not upper:  # exact or lower bound
-        if minutes > SHORT_MINUTES:
-            found.append(_Bucket.NOT_SHORT)
-        if meets:
-            found.append(_Bucket.MEETS)
+        return found
+    if not lower and minutes <= SHORT_MINUTES:
+        found.append(_Bucket.SHORT)
+    if not upper and minutes > SHORT_MINUTES:
+        found.append(_Bucket.NOT_SHORT)
     return found
+
+
+def _minute_levels(item: Evidence) -> tuple[int | None, int | None]:
+    """(meets, below): the item supports MEETS under every minimum up to ``meets``, and BELOW
+    under every minimum above ``below``; None where it supports that side under no minimum.
+
+    An exact figure counts for both; time while the therapist also treated others is an upper
+    bound on one-on-one time (it can only show "below"); billing's "at least N minutes" is a
+    lower bound (it can only show "meets"). A bar is met by more than 30 minutes and at least
+    the minimum: "about 30 or less" never meets a bar, even a bar of 30.
+    """
+    minutes = item.one_on_one_minutes
+    upper = item.shared is True
+    lower = item.minutes_are_lower_bound
+    if minutes is None or (upper and lower):
+        return None, None
+    # The highest minimum these minutes meet; a minimum is whole minutes, so 45.5 meets 45.
+    level = min(MAX_BAR_MINUTES, math.floor(minutes)) if minutes > SHORT_MINUTES else MIN_BAR_MINUTES - 1
+    meets = level if not upper and level >= MIN_BAR_MINUTES else None
+    below = level if not lower and level < MAX_BAR_MINUTES else None
+    return meets, below
+
+
+def _buckets(item: Evidence, minimum: int) -> list[_Bucket]:
+    """The sides an item supports under the person's minimum. The one place that reads an
+    item's facts (through ``_facts_buckets`` and ``_minute_levels``)."""
+    found = _facts_buckets(item)
+    meets, below = _minute_levels(item)
+    if meets is not None and minimum <= meets:
+        found.append(_Bucket.MEETS)
+    if below is not None and minimum > below:
+        found.append(_Bucket.BELOW)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class GrownSums:
+    """What the verdict reads of a clinic's evidence, for any bar and any day: the items'
+    weights x ``growth(day)`` added up per side (``math.fsum``), and the number of people.
+
+    Stored per clinic and therapy (``caretime.verdicts``), they are read back by
+    ``judge_sums`` with the very arithmetic ``quick_verdict`` and ``assess`` use, so the
+    verdict from the stored sums equals the verdict from the items, as long as no item is
+    dated after the day of reading (those count as of that day: see ``newest``).
+    """
+
+    support: tuple[float, ...]  # by _Bucket; MEETS and BELOW are 0 here (they depend on the bar)
+    without_billing: tuple[float, ...]  # the same, billing data left out
+    meets: tuple[float, ...]  # by minutes level, MIN_BAR_MINUTES to MAX_BAR_MINUTES
+    below: tuple[float, ...]  # by minutes level, MIN_BAR_MINUTES - 1 to MAX_BAR_MINUTES - 1
+    total: float  # all the evidence
+    people: int  # see ``_people``
+    newest: date | None  # the newest item's day
+
+
+def _fsum_all(lists: list[list[float]]) -> tuple[float, ...]:
+    return tuple(math.fsum(values) for values in lists)
+
+
+def grow(evidence: Iterable[Evidence], *, as_of: date | None = None) -> GrownSums:
+    """The sums of ``GrownSums`` over the evidence. With ``as_of``, an item dated later counts
+    as of that day (as in ``aged_weight``); without, every item counts as of its own day."""
+    support: list[list[float]] = [[] for _ in _Bucket]
+    without_billing: list[list[float]] = [[] for _ in _Bucket]
+    meets: list[list[float]] = [[] for _ in range(MINUTE_LEVELS)]
+    below: list[list[float]] = [[] for _ in range(MINUTE_LEVELS)]
+    total: list[float] = []
+    counted: list[Evidence] = []
+    for item in evidence:
+        day = item.observed_on if as_of is None else min(item.observed_on, as_of)
+        weight = max(0.0, item.weight) * max(1, item.reporters) * growth(day)
+        if weight <= 0:
+            continue
+        total.append(weight)
+        counted.append(item)
+        billing = item.source == EvidenceSource.BILLING
+        for bucket in _facts_buckets(item):
+            support[bucket].append(weight)
+            if not billing:
+                without_billing[bucket].append(weight)
+        meets_level, below_level = _minute_levels(item)
+        if meets_level is not None:
+            meets[meets_level - MIN_BAR_MINUTES].append(weight)
+        if below_level is not None:
+            below[below_level - MIN_BAR_MINUTES + 1].append(weight)
+    return GrownSums(
+        support=_fsum_all(support),
+        without_billing=_fsum_all(without_billing),
+        meets=_fsum_all(meets),
+        below=_fsum_all(below),
+        total=math.fsum(total),
+        people=_people(counted),
+        newest=max((item.observed_on for item in counted), default=None),
+    )
 
 
 @dataclass(frozen=True)
@@ -475,20 +589,39 @@ class _Sums:
         return self.support[bad] > self.support[good] and self.without_billing[bad] >= MIN_DECIDING_SUPPORT
 
     def settled(self, good: _Bucket, bad: _Bucket) -> bool:
-        """The good answer carries enough weight, and twice that against it."""
-        return self.support[good] >= MIN_DECIDING_SUPPORT and self.support[good] >= PREVAIL_RATIO * self.support[bad]
+        return _prevails(self.support[good], self.support[bad])
 
     def contested(self, bad: _Bucket, good: _Bucket) -> bool:
-        """Both sides have evidence, enough of it to matter, and neither prevails."""
-        b, g = self.support[bad], self.support[good]
         # (A bad answer that outweighs makes Avoid before this is asked, where it can.)
-        return (
-            b > 0
-            and g > 0
-            and max(b, g) >= MIN_DECIDING_SUPPORT
-            and not self.settled(good, bad)
-            and not self.settled(bad, good)
-        )
+        return _contested(self.support[bad], self.support[good])
+
+
+def _prevails(support: float, against: float) -> bool:
+    """One answer carries enough weight, and twice that against it."""
+    return support >= MIN_DECIDING_SUPPORT and support >= PREVAIL_RATIO * against
+
+
+def _contested(one: float, other: float) -> bool:
+    """Both sides have evidence, enough of it to matter, and neither prevails."""
+    return (
+        one > 0
+        and other > 0
+        and max(one, other) >= MIN_DECIDING_SUPPORT
+        and not _prevails(one, other)
+        and not _prevails(other, one)
+    )
+
+
+def _sums(grown: GrownSums, bar: Bar, as_of: date) -> _Sums:
+    """The aged weight on each side under this bar: the grown sums divided by the growth of the
+    day of reading (one division each, the same in every path)."""
+    today = growth(as_of)
+    support = [value / today for value in grown.support]
+    without_billing = [value / today for value in grown.without_billing]
+    minimum = bar.min_one_on_one_minutes
+    support[_Bucket.MEETS] = math.fsum(grown.meets[minimum - MIN_BAR_MINUTES :]) / today
+    support[_Bucket.BELOW] = math.fsum(grown.below[: minimum - MIN_BAR_MINUTES + 1]) / today
+    return _Sums(support, without_billing)
 
 
 def _questions(bar: Bar) -> list[tuple[_Bucket, _Bucket]]:
@@ -551,24 +684,16 @@ NOTHING_KNOWN = QuickVerdict(Status.NOT_ENOUGH_KNOWN, 0.0, 0, False)
 
 def quick_verdict(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> QuickVerdict:
     """The same rule as ``assess`` without the reasons, for ranking many clinics."""
-    support: list[list[float]] = [[] for _ in _Bucket]
-    without_billing: list[list[float]] = [[] for _ in _Bucket]
-    total: list[float] = []
-    counted: list[Evidence] = []
-    minimum = bar.min_one_on_one_minutes
-    for item in evidence:
-        weight = aged_weight(item, as_of)
-        if weight <= 0:
-            continue
-        total.append(weight)
-        counted.append(item)
-        billing = item.source == EvidenceSource.BILLING
-        for bucket in _buckets(item, minimum):
-            support[bucket].append(weight)
-            if not billing:
-                without_billing[bucket].append(weight)
-    sums = _Sums([math.fsum(w) for w in support], [math.fsum(w) for w in without_billing])
-    return QuickVerdict(_decide(sums, bar), math.fsum(total), _people(counted), _evidence_against(sums, bar))
+    return judge_sums(grow(evidence, as_of=as_of), bar, as_of=as_of)
+
+
+def judge_sums(grown: GrownSums, bar: Bar, *, as_of: date) -> QuickVerdict:
+    """The quick verdict from a clinic's grown sums (``grow``). Sums grown without ``as_of``
+    give the verdict of their items only while no item is newer than ``as_of``."""
+    if grown.total <= 0:
+        return NOTHING_KNOWN
+    sums = _sums(grown, bar, as_of)
+    return QuickVerdict(_decide(sums, bar), grown.total / growth(as_of), grown.people, _evidence_against(sums, bar))
 
 
 def _time_question(sides: dict[_Bucket, _Side], bar: Bar) -> tuple[QuestionResult, list[Reason]]:
@@ -614,6 +739,12 @@ def _time_question(sides: dict[_Bucket, _Side], bar: Bar) -> tuple[QuestionResul
                 meets.tallies() if below.support >= meets.support else below.tallies(),
             )
         )
+    if _contested(short.support, not_short.support) and not any(reason.conflicting for reason in reasons):
+        # Reports disagree on "about 30 minutes or less" even where they agree on the person's
+        # minimum (21 and 35 minutes against a minimum of 40): that disagreement is the reason.
+        larger, smaller = (short, not_short) if short.support >= not_short.support else (not_short, short)
+        claims = (short_claim, longer_claim) if larger is short else (longer_claim, short_claim)
+        reasons.append(Reason(Question.TIME, Effect.OPEN, claims[0], larger.tallies(), claims[1], smaller.tallies()))
     if withheld.items:
         reasons.append(
             Reason(
@@ -628,10 +759,17 @@ def _time_question(sides: dict[_Bucket, _Side], bar: Bar) -> tuple[QuestionResul
 
 def assess(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> Assessment:
     """The verdict for one clinic and one discipline from all the evidence about it."""
-    weighted = [(item, aged_weight(item, as_of)) for item in evidence]
+    items = list(evidence)
+    grown = grow(items, as_of=as_of)
+    sums = _sums(grown, bar, as_of)
+    weighted = [(item, aged_weight(item, as_of)) for item in items]
     weighted = [(item, weight) for item, weight in weighted if weight > 0]
 
-    sides = {bucket: _Side() for bucket in _Bucket}  # in _Bucket order
+    # The sides' items name the evidence in the reasons; their weights are the verdict's sums.
+    sides = {
+        bucket: _Side(support=sums.support[bucket], support_without_billing=sums.without_billing[bucket])
+        for bucket in _Bucket
+    }
     for item, weight in weighted:
         for bucket in _buckets(item, bar.min_one_on_one_minutes):
             sides[bucket].add(item, weight)
@@ -657,23 +795,21 @@ def assess(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> Assessment
     reasons[0:0] = time_reasons[:1]
     reasons.extend(time_reasons[1:])
 
-    sums = _Sums(
-        [sides[bucket].support for bucket in _Bucket],
-        [sides[bucket].support_without_billing for bucket in _Bucket],
-    )
-
     counts: dict[EvidenceSource, int] = {}
+    newest_by_source: dict[EvidenceSource, date] = {}
     for item, _ in weighted:
         counts[item.source] = counts.get(item.source, 0) + max(1, item.reporters)
+        newest_by_source[item.source] = max(newest_by_source.get(item.source, item.observed_on), item.observed_on)
     return Assessment(
         status=_decide(sums, bar),
         reasons=tuple(sorted(reasons, key=_reason_order)),
         questions=(time_result, sharing_result, visits_result),
         bar=bar,
         evidence_counts=tuple(sorted(counts.items(), key=lambda kv: _SOURCE_ORDER[kv[0]])),
-        strength=math.fsum(w for _, w in weighted),
+        strength=grown.total / growth(as_of),
         newest=max((item.observed_on for item, _ in weighted), default=None),
-        reporters=_people(item for item, _ in weighted),
+        newest_by_source=tuple(sorted(newest_by_source.items(), key=lambda kv: _SOURCE_ORDER[kv[0]])),
+        reporters=grown.people,
         evidence_against=_evidence_against(sums, bar),
     )
 

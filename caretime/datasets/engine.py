@@ -16,21 +16,10 @@ ROW_INDEX = "__row_index"
 Expressions = Callable[[Any, dict[str, str]], list[Any]]
 
 
-def stream_csv(
-    path: Path,
-    columns: dict[str, str],
-    batch_rows: int,
-    *,
-    keep: Callable[[Any, dict[str, str]], Any] | None = None,
-    outputs: Expressions | None = None,
-    row_type: Any = None,
-) -> Iterator[list[Any]]:
-    """Batches of rows, each with its 0-based index among the data rows (under ROW_INDEX).
-    ``keep`` filters and ``outputs`` shapes rows inside the engine. Rows are dicts (output
-    name -> text or None), or, with ``row_type`` (a named tuple whose fields are the row
-    index and then the outputs, in order), instances of it, which cost less to make."""
-    pl = import_extra("polars")
-    frame = pl.scan_csv(
+def lazy_csv(pl: Any, path: Path) -> Any:
+    """The file as a Polars LazyFrame of text columns, each row with its 0-based index among
+    the data rows (under ROW_INDEX)."""
+    return pl.scan_csv(
         path,
         infer_schema=False,  # every field as text: NPIs and ZIP codes keep their leading zeros
         row_index_name=ROW_INDEX,
@@ -38,16 +27,27 @@ def stream_csv(
         encoding="utf8-lossy",
         quote_char='"',
     )
+
+
+def stream_csv(
+    path: Path,
+    columns: dict[str, str],
+    batch_rows: int,
+    *,
+    keep: Callable[[Any, dict[str, str]], Any] | None = None,
+    outputs: Expressions | None = None,
+) -> Iterator[list[dict[str, Any]]]:
+    """Batches of rows, each with its 0-based index among the data rows (under ROW_INDEX).
+    ``keep`` filters and ``outputs`` shapes rows inside the engine. Rows are dicts (output
+    name -> text or None)."""
+    pl = import_extra("polars")
+    frame = lazy_csv(pl, path)
     if keep is not None:
         frame = frame.filter(keep(pl, columns))
     selected = outputs(pl, columns) if outputs else [pl.col(actual).alias(name) for name, actual in columns.items()]
     frame = frame.select([pl.col(ROW_INDEX), *selected])
     try:
         for batch in frame.collect_batches(chunk_size=batch_rows):
-            if row_type is None:
-                yield batch.to_dicts()
-            else:
-                columns_lists = [batch.get_column(name).to_list() for name in batch.columns]
-                yield list(map(row_type._make, zip(*columns_lists, strict=True)))
+            yield batch.to_dicts()
     except pl.exceptions.PolarsError as error:
         raise WrongFileError(f"{path} could not be read as CSV: {error}") from None

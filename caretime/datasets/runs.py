@@ -58,7 +58,7 @@ def import_nppes(
         ),
     )
     for batch in read_nppes(main_path, batch_rows=batch_rows):
-        save_nppes_batch(rows=batch, run=main)
+        save_nppes_batch(batch=batch, run=main)
         if progress:
             progress("therapy rows", main.summary.read, 0)
     locations = None

@@ -25,17 +25,16 @@ from django.db.models import Q
 from caretime.core.addresses import address_key, normalise_street
 from caretime.datasets.doctors_clinicians import RosterEntry
 from caretime.datasets.nppes import (
+    DISCIPLINE_BITS,
     BadLine,
     Location,
     LocationRow,
-    NppesDeactivation,
-    NppesProvider,
-    NppesRow,
-    PassedOver,
+    NppesBatch,
     SecondaryLocation,
 )
 from caretime.datasets.summary import ImportSummary
 from caretime.directory.models import Clinic, Clinician, ClinicService, ClinicSource, Organization
+from caretime.extras import import_extra
 
 NPPES_CLINIC_SOURCES = (ClinicSource.NPPES, ClinicSource.NPPES_SECONDARY)
 
@@ -159,8 +158,11 @@ def _db_time(run: ImportRun) -> Any:
     return connection.ops.adapt_datetimefield_value(run.started_at)
 
 
+NPPES_KEY_PREFIX = "nppes:"
+
+
 def nppes_clinic_key(npi: str) -> str:
-    return f"nppes:{npi}"
+    return f"{NPPES_KEY_PREFIX}{npi}"
 
 
 def secondary_clinic_key(npi: str, location: Location) -> str:
@@ -267,113 +269,248 @@ def set_services(wanted: dict[int, frozenset[str]], *, new_clinics: Iterable[int
     )
 
 
-def save_nppes_batch(*, rows: Iterable[NppesRow], run: ImportRun) -> None:
-    """Check, count and (unless a dry run) write one batch of the main file."""
+def save_nppes_batch(*, batch: NppesBatch, run: ImportRun) -> None:
+    """Count and (unless a dry run) write one checked batch of the main file."""
     summary = run.summary
-    organizations: dict[str, NppesProvider] = {}
-    individuals: dict[str, NppesProvider] = {}
-    deactivated: set[str] = set()
-    for row in rows:
-        summary.read += 1
-        if isinstance(row, BadLine):
-            summary.bad(row.line, row.reason, row.detail)
-        elif isinstance(row, PassedOver):
-            summary.skipped[row.reason] += 1
-        elif isinstance(row, NppesDeactivation):
-            deactivated.add(row.npi)
-        else:
-            chosen = organizations if row.is_organization else individuals
-            if row.npi in chosen:
-                summary.skipped["NPI listed twice in the file (the later row is used)"] += 1
-            chosen[row.npi] = row
+    summary.read += batch.read
+    for bad in batch.bad:
+        summary.bad(bad.line, bad.reason, bad.detail)
+    summary.skipped.update(batch.passed_over)
+    organizations = _latest(batch.organizations, summary)
+    individuals = _latest(batch.individuals, summary)
     with transaction.atomic():
         _save_organizations(organizations, run)
         _save_clinicians(individuals, run)
-        _deactivate(deactivated, run)
+        _deactivate(set(batch.deactivated), run)
 
 
-def _save_organizations(organizations: dict[str, NppesProvider], run: ImportRun) -> None:
-    if not organizations:
+def _latest(frame: Any, summary: ImportSummary) -> Any:
+    """One row per NPI, the file's later one."""
+    latest = frame.unique(subset="npi", keep="last", maintain_order=True)
+    if latest.height < frame.height:
+        summary.skipped["NPI listed twice in the file (the later row is used)"] += frame.height - latest.height
+    return latest
+
+
+# The main file's rows reach the database through a staging table: PostgreSQL fills it with
+# COPY from the engine's own CSV output, SQLite with executemany over the engine's row tuples,
+# and set-based statements take them on from there. No Python code runs per row.
+_STAGE_TYPES = {
+    "postgresql": {"text": "text", "real": "double precision", "integer": "bigint"},
+    "sqlite": {"text": "TEXT", "real": "REAL", "integer": "INTEGER"},
+}
+
+
+def _stage(name: str, frame: Any, types: dict[str, str]) -> str:
+    """Put a frame's rows (columns ``types``: column -> text, real or integer) into an
+    emptied temporary table; returns the table's quoted name."""
+    quote = connection.ops.quote_name
+    vendor_types = _STAGE_TYPES[connection.vendor]
+    table = quote(name)
+    columns = ", ".join(quote(column) for column in types)
+    definition = ", ".join(f"{quote(column)} {vendor_types[kind]}" for column, kind in types.items())
+    frame = frame.select(list(types))
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({definition})")
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (a name of ours)
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                copy.write(frame.write_csv(include_header=False))
+            return table
+    raw = connection.connection.cursor()
+    try:
+        raw.executemany(f"INSERT INTO {table} VALUES ({', '.join(['?'] * len(types))})", frame.iter_rows())  # noqa: S608
+    finally:
+        raw.close()
+    return table
+
+
+def _cut_column(model: type[models.Model], field: str, frame_column: str | None = None) -> Any:
+    """The frame's column fitted to the model's (see ``cut``), as an engine expression."""
+    pl = import_extra("polars")
+    column = pl.col(frame_column or field)
+    length = _max_length(model, field)
+    return (column.str.slice(0, length) if length else column).alias(field)
+
+
+def _count(sql: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return int(cursor.fetchone()[0])
+
+
+def _upsert_staged(*, existing_sql: str, upsert_sql: str, params: list[Any], dry_run: bool) -> int:
+    """Run an upsert of staged rows (unless a dry run); returns how many of them were
+    already there. PostgreSQL tells it from the upsert itself (a row it inserted
+    has no locking transaction, ``xmax = 0``; one it updated was locked by this one), which
+    saves a join of the staging table with the table; SQLite counts them first."""
+    with connection.cursor() as cursor:
+        if dry_run or connection.vendor != "postgresql":
+            existing = _count(existing_sql)
+            if not dry_run:
+                cursor.execute(upsert_sql, params)
+            return existing
+        cursor.execute(
+            f"WITH written AS ({upsert_sql} RETURNING (xmax = 0) AS created) "  # noqa: S608
+            "SELECT count(*) FILTER (WHERE NOT created) FROM written",
+            params,
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _assignments(columns: list[str]) -> str:
+    quote = connection.ops.quote_name
+    return ", ".join(f"{quote(column)} = EXCLUDED.{quote(column)}" for column in columns)
+
+
+def _save_organizations(organizations: Any, run: ImportRun) -> None:
+    if not organizations.height:
         return
-    existing = primary_keys(Organization, "npi", organizations)
-    keys = {npi: nppes_clinic_key(npi) for npi in organizations}
-    existing_clinics = primary_keys(Clinic, "source_key", keys.values())
-    run.summary.created["organisations"] += len(organizations) - len(existing)
-    run.summary.updated["organisations"] += len(existing)
-    run.summary.created["clinics"] += len(keys) - len(existing_clinics)
-    run.summary.updated["clinics"] += len(existing_clinics)
-    if run.dry_run:
-        return
+    pl = import_extra("polars")
+    quote = connection.ops.quote_name
+    stage = _stage(
+        "nppes_organization_stage",
+        organizations.select(
+            "line",
+            "npi",
+            _cut_column(Organization, "legal_name"),
+            _cut_column(Organization, "doing_business_as"),
+            pl.when(pl.col("doing_business_as") != "")
+            .then(pl.col("doing_business_as"))
+            .otherwise(pl.col("legal_name"))
+            .str.slice(0, _max_length(Clinic, "name"))
+            .alias("name"),
+            _cut_column(Clinic, "address_line1"),
+            _cut_column(Clinic, "address_line2"),
+            _cut_column(Clinic, "city"),
+            pl.col("state").str.slice(0, 2),
+            "zip_code",
+            "latitude",
+            "longitude",
+            _cut_column(Clinic, "phone"),
+            "disciplines",
+        ),
+        {
+            "line": "integer",
+            "npi": "text",
+            "legal_name": "text",
+            "doing_business_as": "text",
+            "name": "text",
+            "address_line1": "text",
+            "address_line2": "text",
+            "city": "text",
+            "state": "text",
+            "zip_code": "text",
+            "latitude": "real",
+            "longitude": "real",
+            "phone": "text",
+            "disciplines": "integer",
+        },
+    )
+    organization, clinic = _table(Organization), _table(Clinic)
+    clinic_key = f"'{NPPES_KEY_PREFIX}' || s.npi"
     now = _db_time(run)
-    organization_ids = upsert_rows(
-        Organization,
-        columns=ORGANIZATION_COLUMNS,
-        rows=[
-            (
-                npi,
-                cut(Organization, "legal_name", row.legal_name),
-                cut(Organization, "doing_business_as", row.doing_business_as),
-                True,
-                False,
-                "",
-                now,
-                now,
-                now,
-            )
-            for npi, row in organizations.items()
-        ],
-        conflict="npi",
-        update=["legal_name", "doing_business_as", "is_active", "last_imported_at", "updated_at"],
+    updated = ["legal_name", "doing_business_as", "is_active", "last_imported_at", "updated_at"]
+    existing = _upsert_staged(
+        existing_sql=f"SELECT count(*) FROM {stage} s JOIN {organization} o ON o.npi = s.npi",  # noqa: S608
+        upsert_sql=f"INSERT INTO {organization} ({', '.join(map(quote, ORGANIZATION_COLUMNS))}) "  # noqa: S608
+        "SELECT s.npi, s.legal_name, s.doing_business_as, %s, %s, '', %s, %s, %s "
+        f"FROM {stage} s WHERE true ORDER BY s.line "
+        f"ON CONFLICT (npi) DO UPDATE SET {_assignments(updated)}",
+        params=[True, False, now, now, now],
+        dry_run=run.dry_run,
     )
-    clinic_ids = upsert_clinics(
-        [
-            clinic_row(
-                key=keys[npi],
-                source=ClinicSource.NPPES,
-                organization_id=organization_ids[npi],
-                name=row.doing_business_as or row.legal_name,
-                location=row.location,
-                is_active=True,
-                now=now,
-            )
-            for npi, row in organizations.items()
-            if row.location is not None
-        ]
+    existing_clinics = _upsert_staged(
+        existing_sql=f"SELECT count(*) FROM {stage} s JOIN {clinic} c ON c.source_key = {clinic_key}",  # noqa: S608
+        upsert_sql=f"INSERT INTO {clinic} ({', '.join(map(quote, CLINIC_COLUMNS))}) "  # noqa: S608
+        f"SELECT %s, {clinic_key}, o.id, s.name, s.address_line1, s.address_line2, s.city, s.state, "
+        "s.zip_code, s.latitude, s.longitude, s.phone, %s, %s, %s, %s, %s "
+        f"FROM {stage} s JOIN {organization} o ON o.npi = s.npi WHERE true ORDER BY s.line "
+        f"ON CONFLICT (source_key) DO UPDATE SET {_assignments(CLINIC_UPDATED_COLUMNS)}",
+        params=[ClinicSource.NPPES.value, True, False, now, now, now],
+        dry_run=run.dry_run,
     )
-    set_services(
-        {clinic_ids[keys[npi]]: row.disciplines for npi, row in organizations.items()},
-        new_clinics=[pk for key, pk in clinic_ids.items() if key not in existing_clinics],
-    )
+    run.summary.created["organisations"] += organizations.height - existing
+    run.summary.updated["organisations"] += existing
+    run.summary.created["clinics"] += organizations.height - existing_clinics
+    run.summary.updated["clinics"] += existing_clinics
+    if not run.dry_run:
+        _set_staged_services(stage, clinic_key, all_new=not existing_clinics)
 
 
-def _save_clinicians(individuals: dict[str, NppesProvider], run: ImportRun) -> None:
-    if not individuals:
+def _set_staged_services(stage: str, clinic_key: str, *, all_new: bool) -> None:
+    """set_services for the staged clinics: each offers exactly the disciplines of its bits.
+    ``all_new``: the clinics were created in this transaction, so they offer nothing yet."""
+    quote = connection.ops.quote_name
+    wanted = quote("nppes_wanted_service")
+    service, clinic = _table(ClinicService), _table(Clinic)
+    bits = " UNION ALL ".join(
+        f"SELECT '{discipline.value}' AS code, {bit} AS bit" for discipline, bit in DISCIPLINE_BITS.items()
+    )
+    offered = (
+        f"SELECT c.id, d.code FROM {stage} s JOIN {clinic} c ON c.source_key = {clinic_key} "  # noqa: S608
+        f"JOIN ({bits}) d ON (s.disciplines & d.bit) <> 0"
+    )
+    with connection.cursor() as cursor:
+        if all_new:  # as on a first import: nothing to compare with
+            cursor.execute(f"INSERT INTO {service} (clinic_id, discipline) {offered}")
+            return
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {wanted} (clinic_id bigint, discipline text, PRIMARY KEY (clinic_id, discipline))"
+        )
+        cursor.execute(f"DELETE FROM {wanted}")  # noqa: S608
+        cursor.execute(f"INSERT INTO {wanted} (clinic_id, discipline) {offered}")
+        cursor.execute(
+            f"DELETE FROM {service} WHERE clinic_id IN (SELECT clinic_id FROM {wanted}) "  # noqa: S608
+            f"AND NOT EXISTS (SELECT 1 FROM {wanted} w WHERE w.clinic_id = {service}.clinic_id "
+            f"AND w.discipline = {service}.discipline)"
+        )
+        cursor.execute(
+            f"INSERT INTO {service} (clinic_id, discipline) SELECT clinic_id, discipline FROM {wanted} "  # noqa: S608
+            "WHERE true ORDER BY clinic_id, discipline ON CONFLICT (clinic_id, discipline) DO NOTHING"
+        )
+
+
+def _save_clinicians(individuals: Any, run: ImportRun) -> None:
+    if not individuals.height:
         return
-    existing = len(primary_keys(Clinician, "npi", individuals))
-    run.summary.created["clinicians"] += len(individuals) - existing
+    quote = connection.ops.quote_name
+    stage = _stage(
+        "nppes_clinician_stage",
+        individuals.select(
+            "line",
+            "npi",
+            _cut_column(Clinician, "first_name"),
+            _cut_column(Clinician, "last_name"),
+            _cut_column(Clinician, "credential"),
+            "discipline",
+        ),
+        {
+            "line": "integer",
+            "npi": "text",
+            "first_name": "text",
+            "last_name": "text",
+            "credential": "text",
+            "discipline": "text",
+        },
+    )
+    clinician = _table(Clinician)
+    updated = ["first_name", "last_name", "credential", "discipline", "is_active", "last_imported_at"]
+    existing = _upsert_staged(
+        existing_sql=f"SELECT count(*) FROM {stage} s JOIN {clinician} c ON c.npi = s.npi",  # noqa: S608
+        upsert_sql=f"INSERT INTO {clinician} ({', '.join(map(quote, CLINICIAN_COLUMNS))}) "  # noqa: S608
+        "SELECT s.npi, s.first_name, s.last_name, s.credential, s.discipline, %s, %s, %s "
+        f"FROM {stage} s WHERE true ORDER BY s.line "
+        f"ON CONFLICT (npi) DO UPDATE SET {_assignments(updated)}",
+        params=[False, True, _db_time(run)],
+        dry_run=run.dry_run,
+    )
+    run.summary.created["clinicians"] += individuals.height - existing
     run.summary.updated["clinicians"] += existing
-    if run.dry_run:
-        return
-    now = _db_time(run)
-    upsert_rows(
-        Clinician,
-        columns=CLINICIAN_COLUMNS,
-        rows=[
-            (
-                npi,
-                cut(Clinician, "first_name", row.first_name),
-                cut(Clinician, "last_name", row.legal_name),
-                cut(Clinician, "credential", row.credential),
-                row.primary_discipline.value,
-                False,
-                True,
-                now,
-            )
-            for npi, row in individuals.items()
-        ],
-        conflict="npi",
-        update=["first_name", "last_name", "credential", "discipline", "is_active", "last_imported_at"],
-    )
 
 
 def _deactivate(npis: set[str], run: ImportRun) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from caretime.core.disciplines import DISCIPLINE_LABELS, Discipline
 from caretime.core.geo import BoundingBox, Point
@@ -112,9 +114,9 @@ class ClinicQuerySet(models.QuerySet["Clinic"]):
 class ClinicSource(models.TextChoices):
     """Where a clinic row came from; imports only ever touch rows of their own source."""
 
-    NPPES = "nppes", "NPPES practice location"
-    NPPES_SECONDARY = "nppes-secondary", "NPPES secondary practice location"
-    DOCTORS_CLINICIANS = "doctors-clinicians", "Medicare Doctors and Clinicians group address"
+    NPPES = "nppes", _("NPPES practice location")
+    NPPES_SECONDARY = "nppes-secondary", _("NPPES secondary practice location")
+    DOCTORS_CLINICIANS = "doctors-clinicians", _("Medicare Doctors and Clinicians group address")
 
 
 class Clinic(models.Model):
@@ -167,7 +169,8 @@ class Clinic(models.Model):
 
     @property
     def discipline_labels(self) -> list[str]:
-        return [DisciplineChoices(code).label for code in self.disciplines]
+        # The labels are English, marked in caretime.core.disciplines; shown translated.
+        return [gettext(DisciplineChoices(code).label) for code in self.disciplines]
 
     @property
     def formatted_phone(self) -> str:

@@ -3,10 +3,12 @@
 Most searches repeat (the same ZIP code, radius and therapy), and ranking thousands of
 clinics in a dense city costs far more than answering from the cache. Every cached
 answer is filed under the directory's current *generation*; anything that changes
-clinics (the demo builder, the importers) calls ``directory_changed()``, which starts a
-new generation, so no answer from before the change is served again (other processes
-notice within GENERATION_RECHECK_SECONDS). Changes made by hand (the admin, SQL) are seen
-at the latest when an answer expires.
+clinics (the demo builder, the importers, a restore, and saving a clinic, a service or a
+clinic's insurance through the ORM) calls ``directory_changed()``, which starts a new
+generation, so no answer from before the change is served again (other processes notice
+within GENERATION_RECHECK_SECONDS). Each process's index of the directory
+(``caretime.directory.geo_index``) is rebuilt for a new generation too. Changes made by hand
+in SQL or with ``QuerySet.update()`` are seen with the next generation.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.db import transaction
 
 GENERATION_KEY = "directory:generation"
 ANSWER_SECONDS = 600
@@ -41,6 +44,15 @@ def directory_generation() -> int:
 
 
 def directory_changed() -> None:
+    _new_generation()
+    # Each process keeps an index of the directory per generation (geo_index). Inside a
+    # transaction, another process could build its index from the rows as they were before
+    # the commit and keep it under the new generation: start one more when the rows commit.
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
     generation = time.time_ns()
     cache.set(GENERATION_KEY, generation, timeout=None)
     _seen.update(generation=generation, read_at=time.monotonic())

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from caretime.core.geo import Point, bounding_box, within_radius
+from caretime.directory.geo_index import geo_index
 from caretime.directory.models import Clinic, ClinicQuerySet, ClinicService, InsurancePlan
 
 PAGE_SIZE = 20
@@ -79,7 +80,18 @@ def _filtered(search: ClinicSearch) -> ClinicQuerySet:
 def clinics_within(
     center: Point, radius_miles: float, *, discipline: str | None = None, insurance: str | None = None
 ) -> list[tuple[float, int]]:
-    """``(miles, clinic id)`` of the active clinics within the radius, nearest first.
+    """``(miles, clinic id)`` of the active clinics within the radius, nearest first, ties by id.
+
+    Answered from this process's index of the directory (``caretime.directory.geo_index``),
+    without a query: the same clinics and the same distances as ``clinics_within_queried``.
+    """
+    return geo_index().within(center, radius_miles, discipline=discipline, insurance=insurance)
+
+
+def clinics_within_queried(
+    center: Point, radius_miles: float, *, discipline: str | None = None, insurance: str | None = None
+) -> list[tuple[float, int]]:
+    """What ``clinics_within`` answers, read from the database: the definition the index keeps to.
 
     The database narrows the rows to a latitude/longitude box through the index; the exact
     great-circle distance of those few rows is then computed here, the same way on every
@@ -105,14 +117,22 @@ def search_clinics(search: ClinicSearch, *, page: int = 1, page_size: int = PAGE
         page_clinics = with_listing_details(clinics.order_by("name", "id"))[offset : offset + page_size]
         return SearchPage([ClinicHit(c, None) for c in page_clinics], total, page, page_size)
 
-    within = clinics_within(
-        search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance
+    index = geo_index()
+    total, page_ids = index.page(
+        search.center,
+        search.radius_miles,
+        offset=offset,
+        limit=page_size,
+        discipline=search.discipline,
+        insurance=search.insurance,
     )
-    page_ids = within[offset : offset + page_size]
-    by_id = with_listing_details(Clinic.objects.all()).in_bulk([clinic_id for _, clinic_id in page_ids])
+    # One query: the clinics with their organisation. Their services and plans come from the
+    # index, of the same directory generation as the ranking.
+    by_id = Clinic.objects.select_related("organization").order_by().in_bulk([clinic_id for _, clinic_id in page_ids])
+    index.add_listing_details(by_id.values())
     # A clinic an import or the demo rebuild removed between the two reads is left out.
     hits = [ClinicHit(by_id[clinic_id], miles) for miles, clinic_id in page_ids if clinic_id in by_id]
-    return SearchPage(hits, len(within), page, page_size)
+    return SearchPage(hits, total, page, page_size)
 
 
 def clinic_for_page(clinic_id: int) -> Clinic | None:

@@ -4,6 +4,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -34,8 +35,8 @@ from caretime.reports.models import (
 from caretime.web.forms import ErrorSummaryForm
 
 
-def _count_field(label: str, maximum: int, *, help_text: str = "") -> forms.IntegerField:
-    message = f"Enter a whole number from 0 to {maximum}."
+def _count_field(label: StrOrPromise, maximum: int, *, help_text: StrOrPromise = "") -> forms.IntegerField:
+    message = format_lazy(_lazy("Enter a whole number from 0 to {maximum}."), maximum=maximum)
     return forms.IntegerField(
         label=label,
         min_value=0,
@@ -47,12 +48,17 @@ def _count_field(label: str, maximum: int, *, help_text: str = "") -> forms.Inte
     )
 
 
-def _choice_field(label: str, choices: Any, what: str) -> forms.ChoiceField:
+def _choice_field(
+    label: StrOrPromise, choices: Any, *, required: StrOrPromise, invalid: StrOrPromise
+) -> forms.ChoiceField:
+    """``required`` says what to choose when nothing was; ``invalid`` when the choice is not
+    one of the list: each a whole sentence, so that a translation never has to fit a phrase
+    into another."""
     return forms.ChoiceField(
         label=label,
         choices=choices,
         widget=forms.RadioSelect,
-        error_messages={"required": f"Choose {what}.", "invalid_choice": f"Choose {what} from the list."},
+        error_messages={"required": required, "invalid_choice": invalid},
     )
 
 
@@ -75,7 +81,7 @@ class ReportForm(ErrorSummaryForm):
         codes = clinic.disciplines or [choice.value for choice in DisciplineChoices]
         field = self.fields["discipline"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(code, DisciplineChoices(code).label) for code in codes]
+        field.choices = [(code, _(DisciplineChoices(code).label)) for code in codes]
 
     def _clean_month(self) -> date:
         month = parse_month(self.cleaned_data[self.month_field])
@@ -91,48 +97,66 @@ class CallReportForm(ReportForm):
     """What the clinic said on the phone. Every answer can be "they would not say"."""
 
     discipline = forms.ChoiceField(
-        label="Therapy you asked about",
+        label=_lazy("Therapy you asked about"),
         error_messages={
-            "required": "Choose the therapy you asked about.",
-            "invalid_choice": "Choose a therapy this clinic offers.",
+            "required": _lazy("Choose the therapy you asked about."),
+            "invalid_choice": _lazy("Choose a therapy this clinic offers."),
         },
     )
     called_in = forms.CharField(
-        label="Month of the call",
+        label=_lazy("Month of the call"),
         max_length=10,
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
-        error_messages={"required": "Enter the month of the call, for example 2026-11."},
+        error_messages={"required": _lazy("Enter the month of the call, for example 2026-11.")},
     )
     therapist_minutes = _count_field(
-        "Minutes with the therapist per visit", MAX_MINUTES, help_text="Only the time with a licensed therapist."
+        _lazy("Minutes with the therapist per visit"),
+        MAX_MINUTES,
+        help_text=_lazy("Only the time with a licensed therapist."),
     )
-    minutes_withheld = forms.BooleanField(label="They would not say how many minutes", required=False)
-    care = _choice_field("One-on-one or shared?", CareChoices.choices, "one-on-one, shared, or “they would not say”")
+    minutes_withheld = forms.BooleanField(label=_lazy("They would not say how many minutes"), required=False)
+    care = _choice_field(
+        _lazy("One-on-one or shared?"),
+        CareChoices.choices,
+        required=_lazy("Choose one-on-one, shared, or “they would not say”."),
+        invalid=_lazy("Choose one-on-one, shared, or “they would not say” from the list."),
+    )
     other_patients = _count_field(
-        "If shared: how many other patients at the same time?",
+        _lazy("If shared: how many other patients at the same time?"),
         MAX_OTHER_PATIENTS,
-        help_text="Leave empty if it is one-on-one or they did not say.",
+        help_text=_lazy("Leave empty if it is one-on-one or they did not say."),
     )
     visits = _choice_field(
-        "One-on-one on every visit, or only the first?",
+        _lazy("One-on-one on every visit, or only the first?"),
         VisitsChoices.choices,
-        "every visit, first visit only, or “they would not say”",
+        required=_lazy("Choose every visit, first visit only, or “they would not say”."),
+        invalid=_lazy("Choose every visit, first visit only, or “they would not say” from the list."),
     )
     follow_up_by = _choice_field(
-        "Who treats you on follow-up visits?", FollowUpChoices.choices, "who treats on follow-up visits"
+        _lazy("Who treats you on follow-up visits?"),
+        FollowUpChoices.choices,
+        required=_lazy("Choose who treats on follow-up visits."),
+        invalid=_lazy("Choose who treats on follow-up visits from the list."),
     )
     visit_length_minutes = _count_field(
-        "Scheduled length of a visit (minutes)",
+        _lazy("Scheduled length of a visit (minutes)"),
         MAX_MINUTES,
-        help_text="Door to door, as booked. Leave empty if not said.",
+        help_text=_lazy("Door to door, as booked. Leave empty if not said."),
     )
     note = forms.CharField(
-        label="Anything else they said (optional)",
+        label=_lazy("Anything else they said (optional)"),
         required=False,
         max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_CHARS}),
-        help_text=f"At most {NOTE_MAX_CHARS:,} characters. Kept private: notes are not published yet. Please name no one.",
-        error_messages={"max_length": f"Keep the note to {NOTE_MAX_CHARS:,} characters or fewer."},
+        help_text=format_lazy(
+            _lazy("At most {limit} characters. Kept private: notes are not published yet. Please name no one."),
+            limit=f"{NOTE_MAX_CHARS:,}",
+        ),
+        error_messages={
+            "max_length": format_lazy(
+                _lazy("Keep the note to {limit} characters or fewer."), limit=f"{NOTE_MAX_CHARS:,}"
+            )
+        },
     )
 
     month_field = "called_in"
@@ -147,8 +171,11 @@ class CallReportForm(ReportForm):
             return data
         for contradiction in contradictions(self._answers(data)):
             for name in contradiction.fields:
-                if name not in self.errors or contradiction.message not in self.errors[name]:
-                    self.add_error(name, contradiction.message)
+                # The messages are marked in caretime.core.calls; one built with the
+                # answers' numbers has no catalogue entry and stays as written.
+                message = _(contradiction.message)
+                if name not in self.errors or message not in self.errors[name]:
+                    self.add_error(name, message)
         return data
 
     @staticmethod
@@ -178,7 +205,8 @@ def _radio_field(label: StrOrPromise, choices: Any, message: StrOrPromise) -> fo
 
 
 def _visit_count_field(label: StrOrPromise, *, required: bool, help_text: StrOrPromise = "") -> forms.IntegerField:
-    message = _("Enter a whole number of minutes from 0 to %(maximum)d.") % {"maximum": MAX_MINUTES}
+    # Lazy: the fields are built once, at import, long before a request names its language.
+    message = format_lazy(_lazy("Enter a whole number of minutes from 0 to {maximum}."), maximum=MAX_MINUTES)
     return forms.IntegerField(
         label=label,
         min_value=0,
@@ -189,7 +217,7 @@ def _visit_count_field(label: StrOrPromise, *, required: bool, help_text: StrOrP
             "min_value": message,
             "max_value": message,
             "invalid": message,
-            "required": _("Enter the minutes one-on-one with the therapist: 0 if there were none."),
+            "required": _lazy("Enter the minutes one-on-one with the therapist: 0 if there were none."),
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
@@ -288,7 +316,7 @@ class ClinicIdsField(forms.Field):
         for item in values:
             text = str(item).strip()
             if not text.isdigit() or len(text) > 12:
-                raise forms.ValidationError(f"{text!r} is not a clinic number.")
+                raise forms.ValidationError(_("%(text)s is not a clinic number."), params={"text": repr(text)})
             ids.append(int(text))
         return ids
 
@@ -296,14 +324,14 @@ class ClinicIdsField(forms.Field):
 class CompareForm(forms.Form):
     clinic = ClinicIdsField(required=False)
     discipline = forms.ChoiceField(
-        choices=DisciplineChoices.choices,
+        choices=[(d.value, _lazy(d.label)) for d in DisciplineChoices],
         required=False,
-        error_messages={"invalid_choice": "Choose physical, occupational or speech therapy."},
+        error_messages={"invalid_choice": _lazy("Choose physical, occupational or speech therapy.")},
     )
     near = forms.CharField(required=False, max_length=100)
 
     def clean_clinic(self) -> list[int]:
         ids: list[int] = list(dict.fromkeys(self.cleaned_data["clinic"]))
         if not 2 <= len(ids) <= 4:
-            raise forms.ValidationError("Choose 2 to 4 clinics to compare.")
+            raise forms.ValidationError(_("Choose 2 to 4 clinics to compare."))
         return ids

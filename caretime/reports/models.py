@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from caretime.core.calls import (
     CARE_LABELS,
@@ -52,29 +53,29 @@ from caretime.directory.models import Clinic, DisciplineChoices
 
 
 class CareChoices(models.TextChoices):
-    ONE_ON_ONE = Care.ONE_ON_ONE.value, CARE_LABELS[Care.ONE_ON_ONE]
-    SHARED = Care.SHARED.value, CARE_LABELS[Care.SHARED]
-    NOT_SAID = Care.NOT_SAID.value, CARE_LABELS[Care.NOT_SAID]
+    ONE_ON_ONE = Care.ONE_ON_ONE.value, _(CARE_LABELS[Care.ONE_ON_ONE])
+    SHARED = Care.SHARED.value, _(CARE_LABELS[Care.SHARED])
+    NOT_SAID = Care.NOT_SAID.value, _(CARE_LABELS[Care.NOT_SAID])
 
 
 class VisitsChoices(models.TextChoices):
-    EVERY_VISIT = Visits.EVERY_VISIT.value, VISITS_LABELS[Visits.EVERY_VISIT]
-    FIRST_VISIT_ONLY = Visits.FIRST_VISIT_ONLY.value, VISITS_LABELS[Visits.FIRST_VISIT_ONLY]
-    NOT_SAID = Visits.NOT_SAID.value, VISITS_LABELS[Visits.NOT_SAID]
+    EVERY_VISIT = Visits.EVERY_VISIT.value, _(VISITS_LABELS[Visits.EVERY_VISIT])
+    FIRST_VISIT_ONLY = Visits.FIRST_VISIT_ONLY.value, _(VISITS_LABELS[Visits.FIRST_VISIT_ONLY])
+    NOT_SAID = Visits.NOT_SAID.value, _(VISITS_LABELS[Visits.NOT_SAID])
 
 
 class FollowUpChoices(models.TextChoices):
-    THERAPIST = FollowUpBy.THERAPIST.value, FOLLOW_UP_LABELS[FollowUpBy.THERAPIST]
-    ASSISTANT = FollowUpBy.ASSISTANT.value, FOLLOW_UP_LABELS[FollowUpBy.ASSISTANT]
-    AIDE = FollowUpBy.AIDE.value, FOLLOW_UP_LABELS[FollowUpBy.AIDE]
-    NOT_SAID = FollowUpBy.NOT_SAID.value, FOLLOW_UP_LABELS[FollowUpBy.NOT_SAID]
+    THERAPIST = FollowUpBy.THERAPIST.value, _(FOLLOW_UP_LABELS[FollowUpBy.THERAPIST])
+    ASSISTANT = FollowUpBy.ASSISTANT.value, _(FOLLOW_UP_LABELS[FollowUpBy.ASSISTANT])
+    AIDE = FollowUpBy.AIDE.value, _(FOLLOW_UP_LABELS[FollowUpBy.AIDE])
+    NOT_SAID = FollowUpBy.NOT_SAID.value, _(FOLLOW_UP_LABELS[FollowUpBy.NOT_SAID])
 
 
 class StandingChoices(models.TextChoices):
-    COUNTED = Standing.COUNTED.value, "Counted"
-    REPEAT = Standing.REPEAT.value, "Not counted: a repeat from the same person or connection"
-    HELD = Standing.HELD.value, "Held for review: arrived during a burst"
-    REJECTED = Standing.REJECTED.value, "Rejected by a moderator"
+    COUNTED = Standing.COUNTED.value, _("Counted")
+    REPEAT = Standing.REPEAT.value, _("Not counted: a repeat from the same person or connection")
+    HELD = Standing.HELD.value, _("Held for review: arrived during a burst")
+    REJECTED = Standing.REJECTED.value, _("Rejected by a moderator")
 
 
 # The columns the verdict reads, in the order of ``answers_from_row``; selectors fetch
@@ -178,15 +179,15 @@ class CallReport(models.Model):
 
 
 class VisitKindChoices(models.TextChoices):
-    FIRST = VisitKind.FIRST.value, VISIT_KIND_LABELS[VisitKind.FIRST]
-    EARLY_FOLLOW_UP = VisitKind.EARLY_FOLLOW_UP.value, VISIT_KIND_LABELS[VisitKind.EARLY_FOLLOW_UP]
-    LATER_FOLLOW_UP = VisitKind.LATER_FOLLOW_UP.value, VISIT_KIND_LABELS[VisitKind.LATER_FOLLOW_UP]
+    FIRST = VisitKind.FIRST.value, _(VISIT_KIND_LABELS[VisitKind.FIRST])
+    EARLY_FOLLOW_UP = VisitKind.EARLY_FOLLOW_UP.value, _(VISIT_KIND_LABELS[VisitKind.EARLY_FOLLOW_UP])
+    LATER_FOLLOW_UP = VisitKind.LATER_FOLLOW_UP.value, _(VISIT_KIND_LABELS[VisitKind.LATER_FOLLOW_UP])
 
 
 class WholeTimeChoices(models.TextChoices):
-    YES = WholeTime.YES.value, WHOLE_TIME_LABELS[WholeTime.YES]
-    NO = WholeTime.NO.value, WHOLE_TIME_LABELS[WholeTime.NO]
-    NOT_SURE = WholeTime.NOT_SURE.value, WHOLE_TIME_LABELS[WholeTime.NOT_SURE]
+    YES = WholeTime.YES.value, _(WHOLE_TIME_LABELS[WholeTime.YES])
+    NO = WholeTime.NO.value, _(WHOLE_TIME_LABELS[WholeTime.NO])
+    NOT_SURE = WholeTime.NOT_SURE.value, _(WHOLE_TIME_LABELS[WholeTime.NOT_SURE])
 
 
 OTHER_PATIENTS_CHOICES = list(OTHER_PATIENTS_LABELS.items())
@@ -449,8 +450,8 @@ class ModerationDecision(models.Model):
     when, and the rule that held it."""
 
     class Decision(models.TextChoices):
-        RELEASED = "released", "Released: counted from now on"
-        REJECTED = "rejected", "Rejected: never counted"
+        RELEASED = "released", _("Released: counted from now on")
+        REJECTED = "rejected", _("Rejected: never counted")
 
     report = models.ForeignKey(CallReport, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions")
     visit_report = models.ForeignKey(

@@ -13,6 +13,7 @@ with SECRET_KEY; it is never written anywhere.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import ngettext
 
 from caretime.reports.models import ConnectionArrival
 
@@ -35,22 +37,36 @@ class Limit:
     name: str
     allowed: int
     window: timedelta
-    message: str
+    # The refusal, from the limit and how long to wait: worded when a report is refused, so
+    # in the language of that request, and as one sentence with its numbers in place.
+    refusal: Callable[[int, str], str]
+
+    def message(self, wait: str) -> str:
+        return self.refusal(self.allowed, wait)
 
 
-HOURLY = Limit(
-    "hour",
-    REPORTS_PER_HOUR,
-    timedelta(seconds=HOUR),
-    f"You have sent {REPORTS_PER_HOUR} reports in the last hour, the most we take from one connection.",
-)
-PER_CLINIC_DAILY = Limit(
-    "clinic-day",
-    REPORTS_PER_CLINIC_PER_DAY,
-    timedelta(seconds=DAY),
-    f"You have sent {REPORTS_PER_CLINIC_PER_DAY} reports about this clinic in the last 24 hours, the most we "
-    "take from one connection for one clinic.",
-)
+def _hourly_refusal(count: int, wait: str) -> str:
+    return ngettext(
+        "You have sent %(count)d report in the last hour, the most we take from one connection. "
+        "Please try again in %(wait)s.",
+        "You have sent %(count)d reports in the last hour, the most we take from one connection. "
+        "Please try again in %(wait)s.",
+        count,
+    ) % {"count": count, "wait": wait}
+
+
+def _clinic_daily_refusal(count: int, wait: str) -> str:
+    return ngettext(
+        "You have sent %(count)d report about this clinic in the last 24 hours, the most we take from one "
+        "connection for one clinic. Please try again in %(wait)s.",
+        "You have sent %(count)d reports about this clinic in the last 24 hours, the most we take from one "
+        "connection for one clinic. Please try again in %(wait)s.",
+        count,
+    ) % {"count": count, "wait": wait}
+
+
+HOURLY = Limit("hour", REPORTS_PER_HOUR, timedelta(seconds=HOUR), _hourly_refusal)
+PER_CLINIC_DAILY = Limit("clinic-day", REPORTS_PER_CLINIC_PER_DAY, timedelta(seconds=DAY), _clinic_daily_refusal)
 LONGEST_WINDOW = max(HOURLY.window, PER_CLINIC_DAILY.window)
 
 
@@ -113,7 +129,7 @@ def take_report_slot(*, request: HttpRequest, clinic_id: int, now: datetime | No
             frees_at = arrivals[len(arrivals) - limit.allowed] + limit.window
             wait = max(1, int((frees_at - moment).total_seconds() + 0.999))
             if refused is None or wait > refused.retry_after_seconds:
-                refused = RateLimited(wait, f"{limit.message} Please try again in {duration(wait)}.")
+                refused = RateLimited(wait, limit.message(duration(wait)))
         if refused is None:
             ConnectionArrival.objects.bulk_create(ConnectionArrival(key=key, arrived_at=moment) for _, key in windows)
     return refused
@@ -128,8 +144,11 @@ def _lock(key: str) -> None:
 
 
 def duration(seconds: int) -> str:
+    """How long to wait, in words of the request's language: "90 seconds", "50 minutes", "3 hours"."""
     if seconds < 120:
-        return f"{seconds} seconds"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
     if seconds < 2 * HOUR:
-        return f"{round(seconds / 60)} minutes"
-    return f"{round(seconds / HOUR)} hours"
+        minutes = round(seconds / 60)
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    hours = round(seconds / HOUR)
+    return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}

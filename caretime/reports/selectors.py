@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import F, Q, QuerySet
+from django.utils import translation
 
+from caretime.core import wording
 from caretime.core.calls import CARE_LABELS, FOLLOW_UP_LABELS, VISITS_LABELS, Care, FollowUpBy, Visits, call_evidence
 from caretime.core.care_time import CareTimeProfile, CareTimeSums, care_time_profile
 from caretime.core.evidence import COUNTING, Evidence, Standing
 from caretime.core.geo import BoundingBox
+from caretime.core.verdict import DEFAULT_BAR_MINUTES, SHORT_MINUTES
 from caretime.directory.models import in_box
 from caretime.reports.models import (
     EVIDENCE_COLUMNS,
@@ -178,8 +181,16 @@ class CallSpread:
 
     @property
     def minutes_bands(self) -> tuple[tuple[str, int], ...]:
-        bands = Counter("30 or less" if m <= 30 else "31 to 44" if m < 45 else "45 or more" for m in self.minutes)
-        return tuple((label, bands[label]) for label in ("30 or less", "31 to 44", "45 or more") if bands[label])
+        """Fewer than ``MIN_FIGURE_REPORTS`` answers are shown as counts per group of minutes, each
+        group named in full words ("30 minutes or less"), in the order of the groups."""
+        short, default_bar = SHORT_MINUTES, DEFAULT_BAR_MINUTES
+        bands = Counter(0 if m <= short else 1 if m < default_bar else 2 for m in self.minutes)
+        labels = (
+            wording.minutes_or_less(short, translation=translation),
+            wording.minutes_range(short + 1, default_bar - 1, translation=translation),
+            wording.minutes_or_more(default_bar, translation=translation),
+        )
+        return tuple((label, bands[index]) for index, label in enumerate(labels) if bands[index])
 
     @property
     def visit_length_figures(self) -> tuple[int, float, int] | None:

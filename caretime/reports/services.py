@@ -19,6 +19,7 @@ from django.db.models.functions import Greatest
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import ngettext
 
 from caretime.core.calls import NOTE_MAX_CHARS, CallAnswers, Contradiction, contradictions
 from caretime.core.care_time import (
@@ -39,6 +40,7 @@ from caretime.core.evidence import (
     CLINIC_REPORTS_PER_DAY,
     REPEAT_WINDOW_DAYS,
     Standing,
+    evidence_changed,
     month_problem,
     standing_on_arrival,
 )
@@ -110,8 +112,14 @@ def _over_the_clinic_limit(arrivals: list[datetime], now: datetime) -> RateLimit
     wait = max(1, int((frees_at - now).total_seconds() + 0.999))
     return RateLimited(
         wait,
-        f"This clinic has had {CLINIC_REPORTS_PER_DAY} reports in the last 24 hours, the most we take about "
-        f"one clinic from everyone together. Please try again in {duration(wait)}.",
+        ngettext(
+            "This clinic has had %(count)d report in the last 24 hours, the most we take about one clinic from "
+            "everyone together. Please try again in %(wait)s.",
+            "This clinic has had %(count)d reports in the last 24 hours, the most we take about one clinic from "
+            "everyone together. Please try again in %(wait)s.",
+            CLINIC_REPORTS_PER_DAY,
+        )
+        % {"count": CLINIC_REPORTS_PER_DAY, "wait": duration(wait)},
     )
 
 
@@ -210,6 +218,7 @@ def record_call_report(
             account=account,
         )
         report.save()
+        evidence_changed([(clinic.pk, discipline)])
     return report
 
 
@@ -228,8 +237,14 @@ def _account_limit(account: Account | None, today: date) -> RateLimited | None:
     wait = max(1, wait)
     return RateLimited(
         wait,
-        f"You have sent {ACCOUNT_REPORTS_PER_DAY} reports today, the most we take from one account in a day. "
-        f"Please try again in {duration(wait)}.",
+        ngettext(
+            "You have sent %(count)d report today, the most we take from one account in a day. "
+            "Please try again in %(wait)s.",
+            "You have sent %(count)d reports today, the most we take from one account in a day. "
+            "Please try again in %(wait)s.",
+            ACCOUNT_REPORTS_PER_DAY,
+        )
+        % {"count": ACCOUNT_REPORTS_PER_DAY, "wait": duration(wait)},
     )
 
 
@@ -340,6 +355,7 @@ def record_visit_report(
             _update_care_time(report, add=True)
         elif report.connected:
             _count_connected(report, 1)
+        evidence_changed([(clinic.pk, discipline)])
     return report
 
 
@@ -382,10 +398,13 @@ def delete_visit_report(report: VisitReport) -> None:
         elif current.connected:
             _count_connected(current, -1)
         current.delete()
+        evidence_changed([(report.clinic_id, report.discipline)])
 
 
 def delete_call_report(report: CallReport) -> None:
-    report.delete()
+    with transaction.atomic():
+        report.delete()
+        evidence_changed([(report.clinic_id, report.discipline)])
 
 
 def _count_connected(report: VisitReport, step: int) -> None:
@@ -565,6 +584,7 @@ def decide_held_reports(
             held.save(update_fields=["standing"])
             if isinstance(held, VisitReport) and held.counts:
                 _update_care_time(held, add=True)
+            evidence_changed([(held.clinic_id, held.discipline)])
             ModerationDecision.objects.create(
                 report=held if isinstance(held, CallReport) else None,
                 visit_report=held if isinstance(held, VisitReport) else None,

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from caretime.core.care_time import VisitFacts
 from caretime.core.evidence import month_problem
@@ -110,8 +111,12 @@ def _account_limit(account: User, now: datetime) -> RateLimited | None:
     wait = max(1, int((tomorrow - now).total_seconds()))
     return RateLimited(
         wait,
-        _(
-            "You have written %(count)d reviews today, the most we take from one account in a day. Please try again in %(wait)s."
+        ngettext(
+            "You have written %(count)d review today, the most we take from one account in a day. "
+            "Please try again in %(wait)s.",
+            "You have written %(count)d reviews today, the most we take from one account in a day. "
+            "Please try again in %(wait)s.",
+            ACCOUNT_REVIEWS_PER_DAY,
         )
         % {"count": ACCOUNT_REVIEWS_PER_DAY, "wait": duration(wait)},
     )

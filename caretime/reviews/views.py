@@ -60,7 +60,7 @@ def _form_page(
     context: dict[str, Any] = {
         "clinic": clinic,
         "discipline": discipline,
-        "discipline_label": DisciplineChoices(discipline).label,
+        "discipline_label": _(DisciplineChoices(discipline).label),
         "review": review,
         "can_send": can_send,
         "signed_in": user is not None,

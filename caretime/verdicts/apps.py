@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class VerdictsConfig(AppConfig):
@@ -8,3 +11,30 @@ class VerdictsConfig(AppConfig):
 
     name = "caretime.verdicts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The sources say when their evidence changed; the stored sums follow in the same
+        # transaction (caretime.verdicts.sums).
+        from caretime.core.evidence import listen_for_evidence_changes
+        from caretime.verdicts.sums import refresh_verdict_sums
+
+        listen_for_evidence_changes(refresh_verdict_sums)
+        post_migrate.connect(_fill_missing_sums, sender=self)
+
+
+def _fill_missing_sums(**kwargs: Any) -> None:
+    """A database upgraded to the release that brought the stored sums has clinics and no
+    sums yet: fill them once every migration has run. Not a data migration: it runs the
+    evidence path of the code as it is, which expects the newest tables."""
+    from caretime.directory.models import Clinic
+    from caretime.verdicts.models import VerdictSums
+    from caretime.verdicts.sums import rebuild_verdict_sums
+
+    migrated = kwargs.get("apps")  # the state migrate left (a partial migrate may stop short); none after flush
+    try:
+        if migrated is not None:
+            migrated.get_model("verdicts", "VerdictSums")
+    except LookupError:
+        return
+    if kwargs.get("using", "default") == "default" and not VerdictSums.objects.exists() and Clinic.objects.exists():
+        rebuild_verdict_sums()

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest
 from django.utils.http import urlencode
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from caretime.core.places import Place, PlaceNotFound, resolve_place
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Bar
@@ -74,27 +76,30 @@ def search_radius(request: HttpRequest) -> float:
     return float(DEFAULT_RADIUS_MILES)
 
 
+_MINIMUM_MESSAGE = format_lazy(
+    _("Choose a minimum from {minimum} to {maximum} minutes."), minimum=MIN_BAR_MINUTES, maximum=MAX_BAR_MINUTES
+)
+_EVERY_VISIT_MESSAGE = _("Choose whether one-on-one care on every visit is required.")
+
+
 class BarForm(forms.Form):
     min_minutes = forms.IntegerField(
-        label="Minimum one-on-one minutes",
+        label=_("Minimum one-on-one minutes"),
         min_value=MIN_BAR_MINUTES,
         max_value=MAX_BAR_MINUTES,
         initial=DEFAULT_BAR_MINUTES,
         error_messages={
-            "min_value": f"Choose a minimum from {MIN_BAR_MINUTES} to {MAX_BAR_MINUTES} minutes.",
-            "max_value": f"Choose a minimum from {MIN_BAR_MINUTES} to {MAX_BAR_MINUTES} minutes.",
-            "invalid": "The minimum is a whole number of minutes.",
-            "required": f"Choose a minimum from {MIN_BAR_MINUTES} to {MAX_BAR_MINUTES} minutes.",
+            "min_value": _MINIMUM_MESSAGE,
+            "max_value": _MINIMUM_MESSAGE,
+            "invalid": _("The minimum is a whole number of minutes."),
+            "required": _MINIMUM_MESSAGE,
         },
         widget=forms.NumberInput(attrs={"step": 5}),
     )
     every_visit = forms.ChoiceField(
-        label="One-on-one on every visit",
-        choices=[("yes", "Required"), ("no", "Not required")],
-        error_messages={
-            "invalid_choice": "Choose whether one-on-one care on every visit is required.",
-            "required": "Choose whether one-on-one care on every visit is required.",
-        },
+        label=_("One-on-one on every visit"),
+        choices=[("yes", _("Required")), ("no", _("Not required"))],
+        error_messages={"invalid_choice": _EVERY_VISIT_MESSAGE, "required": _EVERY_VISIT_MESSAGE},
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 

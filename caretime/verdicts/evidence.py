@@ -1,7 +1,9 @@
 """The one evidence path: every source's evidence about clinics, for one therapy or all.
 
 Every page, API endpoint, sort, alternatives list and compare table gets its evidence here
-and nowhere else, so two of them can never disagree about the same clinic. Each source keeps
+and nowhere else, so two of them can never disagree about the same clinic. (Sorting by
+verdict and alternatives read the verdict's stored sums, ``caretime.verdicts.sums``: a cache
+computed from this path whenever a source says its evidence changed.) Each source keeps
 its own rules of what counts (e.g. only counted call reports, the latest billing year); this
 module only gathers. A new source (reviews with facts) joins by adding its two readers to
 ``_SOURCES``.

@@ -2,8 +2,10 @@
 
 Every function reads its evidence through ``caretime.verdicts.evidence`` and judges it with
 ``caretime.core.verdict``, in a fixed number of queries whatever the number of clinics or
-reports. Ranking many clinics uses ``quick_verdict`` (the same rule without the reasons);
-full assessments are made only for the clinics shown.
+reports. Ranking many clinics reads one row of stored sums per clinic and therapy
+(``caretime.verdicts.sums``, a cache of the same evidence) and judges it with
+``judge_sums`` (the same rule without the reasons); full assessments, from the evidence
+itself, are made only for the clinics shown.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ from caretime.directory.selectors import (
     with_listing_details,
 )
 from caretime.reports.selectors import CallSpread, care_time_profiles, care_time_profiles_in_box, stated_answers
-from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics, evidence_in_box
+from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics
+from caretime.verdicts.sums import Found, grown_sums_for, judged
 from caretime.workplace.selectors import Workplace, workplaces
 
 
@@ -69,10 +72,18 @@ class OnlyOneOnOne:
 
 
 class Judge:
-    """Verdicts for many clinics under one bar, from evidence gathered once."""
+    """Verdicts for many clinics under one bar, from evidence gathered once; with ``grown``
+    (stored sums, ``grown_sums_for``), quick verdicts come from those instead of the evidence."""
 
-    def __init__(self, evidence: dict[EvidenceKey, list[Evidence]], bar: Bar, as_of: date) -> None:
+    def __init__(
+        self,
+        evidence: dict[EvidenceKey, list[Evidence]],
+        bar: Bar,
+        as_of: date,
+        grown: dict[EvidenceKey, Found] | None = None,
+    ) -> None:
         self.evidence = evidence
+        self.grown = grown
         self.bar = bar
         self.as_of = as_of
         self.nothing = assess([], bar, as_of=as_of)
@@ -89,6 +100,13 @@ class Judge:
 
     def quick(self, clinic_id: int, discipline: str) -> QuickVerdict:
         key = (clinic_id, discipline)
+        if self.grown is not None:
+            grown = self.grown.get(key)
+            if grown is None:
+                return NOTHING_KNOWN
+            if key not in self._quick:
+                self._quick[key] = judged(grown, self.bar, self.as_of)
+            return self._quick[key]
         if key not in self.evidence:
             return NOTHING_KNOWN
         if key not in self._quick:
@@ -172,6 +190,14 @@ def care_times(clinic_ids: Sequence[int], discipline: str, bar: Bar, *, as_of: d
     """One therapy's care time at several clinics (compare, or one clinic's verdict page)."""
     found = _care_times([(clinic_id, discipline) for clinic_id in clinic_ids], discipline, bar, as_of)
     return dict(zip(clinic_ids, found, strict=True))
+
+
+def verdict_for(clinic: Clinic, discipline: str, bar: Bar, *, as_of: date) -> tuple[Assessment, bool]:
+    """One therapy's verdict at a clinic, and whether reports about it wait for a moderator:
+    what the verdict API answers, without the stated answers, profile and workplace figures of
+    the clinic's page (the same assessment, from the same evidence)."""
+    evidence = evidence_for_clinics([clinic.pk], discipline).get((clinic.pk, discipline), [])
+    return assess(evidence, bar, as_of=as_of), clinic.pk in stated_answers([clinic.pk], discipline).under_review
 
 
 def care_time_for(clinic: Clinic, discipline: str, bar: Bar, *, as_of: date) -> DisciplineCareTime:
@@ -268,8 +294,8 @@ def search_with_verdicts(
     Time profile.
 
     Nearest first without a filter, the plain search runs unchanged and only the shown page is
-    judged. Otherwise every clinic in the radius is judged from evidence fetched by the search
-    box, filtered, then ranked: by verdict (best first, settled before early signals), by
+    judged. Otherwise every clinic in the radius is judged from its stored sums, filtered, then
+    ranked: by verdict (best first, settled before early signals), by
     Care Time (most typical one-on-one minutes first, clinics without figures last) or by
     distance; by distance within a rank.
     """
@@ -279,8 +305,8 @@ def search_with_verdicts(
         search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance
     )
     box = bounding_box(search.center, search.radius_miles)
-    evidence = evidence_in_box(box, search.discipline)
-    judge = Judge(evidence, bar, as_of)
+    grown = grown_sums_for([cid for _, cid in within], search.discipline, as_of=as_of)
+    judge = Judge({}, bar, as_of, grown)
     offered: dict[int, list[str]] = {}  # without a therapy, a clinic ranks by its best one
     if not search.discipline:
         for clinic_id, code in ClinicService.objects.filter(in_box(box, via="clinic__")).values_list(
@@ -292,12 +318,14 @@ def search_with_verdicts(
         return [search.discipline] if search.discipline else offered.get(clinic_id, [])
 
     def best(clinic_id: int, by: Judge) -> QuickVerdict:
+        if search.discipline:  # the common case, and the loop that runs for every clinic in the radius
+            return by.quick(clinic_id, search.discipline)
         return max(
             (by.quick(clinic_id, code) for code in codes(clinic_id)), key=lambda q: q.sort_rank, default=NOTHING_KNOWN
         )
 
     if only is not None:
-        strict = Judge(evidence, only.bar, as_of)
+        strict = Judge({}, only.bar, as_of, grown)
         within = [(miles, cid) for miles, cid in within if only.keeps(best(cid, strict))]
     profiles: dict[EvidenceKey, CareTimeProfile] = {}
     if sort == Sort.CARE_TIME:
@@ -322,6 +350,7 @@ def search_with_verdicts(
     shown = ranked[offset : offset + page_size]
     shown_ids = [cid for _, _, cid in shown]
     by_id = with_listing_details(Clinic.objects.all()).in_bulk(shown_ids)
+    judge.evidence = evidence_for_clinics(shown_ids, search.discipline)  # the reasons of the page
     if sort != Sort.CARE_TIME:
         profiles = care_time_profiles(shown_ids, search.discipline, as_of=as_of)
     hits = [
@@ -372,7 +401,7 @@ def alternatives_for(
     nothing at all speaks against them."""
     center, place_label = origin if origin else (clinic.point, "")
     within = [(m, cid) for m, cid in clinics_within(center, radius_miles, discipline=discipline) if cid != clinic.pk]
-    judge = Judge(evidence_in_box(bounding_box(center, radius_miles), discipline), bar, as_of)
+    judge = Judge({}, bar, as_of, grown_sums_for([cid for _, cid in within], discipline, as_of=as_of))
     quick = {cid: judge.quick(cid, discipline) for _, cid in within}
     meeting = [(m, cid) for m, cid in within if quick[cid].status == Status.MEETS_BAR]
     meeting.sort(key=lambda mc: (-quick[mc[1]].sort_rank, mc[0], mc[1]))
@@ -383,6 +412,7 @@ def alternatives_for(
     ]
     picked = (meeting + (clean if include_unknown else []))[:limit]
     by_id = with_listing_details(Clinic.objects.all()).in_bulk([cid for _, cid in picked])
+    judge.evidence = evidence_for_clinics([cid for _, cid in picked], discipline)
     items = tuple(Alternative(by_id[cid], miles, judge(cid, discipline)) for miles, cid in picked if cid in by_id)
     return Alternatives(items, radius_miles, discipline, place_label, include_unknown, len(clean))
 

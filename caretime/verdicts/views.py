@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +19,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caretime.billing.selectors import CAVEATS, clinic_billing
 from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
 from caretime.core.evidence import Standing
+from caretime.core.geo import distance_miles
 from caretime.core.places import PlaceNotFound, describe_location, resolve_place
 from caretime.core.verdict import MAX_BAR_MINUTES, MIN_BAR_MINUTES, Verdict
+from caretime.datasets.freshness import data_freshness, missing_from
+from caretime.directory.coverage import nothing_found
 from caretime.directory.forms import ClinicSearchForm
-from caretime.directory.models import DisciplineChoices
+from caretime.directory.models import Clinic, DisciplineChoices
 from caretime.directory.selectors import clinic_for_page
 from caretime.directory.views import clinic_and_discipline
 from caretime.reports.forms import CallReportForm, CompareForm
-from caretime.reports.letters import letters_for, sms_link
+from caretime.reports.letters import (
+    LETTER_MAX_CHARS,
+    MAILTO_MAX_CHARS,
+    LetterTextForm,
+    letters_for,
+    sms_link,
+    sms_start,
+    too_long_for_mailto,
+)
 from caretime.reports.ratelimit import RateLimited
 from caretime.reports.script import call_script
 from caretime.reports.services import ReportRefused, submit_call_report
@@ -69,6 +80,10 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
     bar = bar_from_session(request)
     remember_search(request, search.radius_miles, form.cleaned_data["near"])
     results = search_with_verdicts(search, bar=bar, sort=sort, as_of=timezone.now().date(), page=page_number, only=only)
+    if page_number > results.page_count:
+        # "Page 99 of 4" with an empty list helps no one: a 404 that links to the last page.
+        context = {"form": form, "page_error": True, "last_page": results.page_count}
+        return render(request, "verdicts/results.html", {**context, "query": _query_without_page(request)}, status=404)
     return render(
         request,
         "verdicts/results.html",
@@ -76,6 +91,7 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "place": form.place,
             "results": results,
+            "no_results": None if results.total else nothing_found(search),
             "query": _query_without_page(request),
             "sort_query": _query_without_page(request, also="sort"),
             "filter_fields": _kept_fields(request, drop=("page", "only_minutes", "include_unknown")),
@@ -92,12 +108,16 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
         raise Http404("No clinic with that number.")
     bar = bar_from_session(request)
     reviews = clinic_reviews(clinic)
+    freshness = data_freshness()
     return render(
         request,
         "verdicts/clinic.html",
         {
             "clinic": clinic,
+            "freshness": freshness,
+            "missing_from": missing_from(clinic, freshness),
             "place_description": describe_location(clinic.point, clinic.city, clinic.state, clinic.zip_code),
+            "from_search": _from_search(request, clinic),
             "care_times": clinic_care_time(clinic, bar, as_of=timezone.now().date()),
             "bar_form": BarForm.for_bar(bar, request.get_full_path()),
             "script": call_script(bar),
@@ -165,7 +185,7 @@ def ask_before_booking(request: HttpRequest, clinic_id: int, discipline: str) ->
         {
             "clinic": clinic,
             "discipline": discipline,
-            "discipline_label": DisciplineChoices(discipline).label,
+            "discipline_label": _(DisciplineChoices(discipline).label),
             "script": call_script(bar),
             "form": form,
             "care_time": care_time_for(clinic, discipline, bar, as_of=today),
@@ -204,10 +224,11 @@ def clinic_verdict(request: HttpRequest, clinic_id: int, discipline: str) -> Htt
         {
             "clinic": clinic,
             "discipline": discipline,
-            "discipline_label": DisciplineChoices(discipline).label,
+            "discipline_label": _(DisciplineChoices(discipline).label),
             "care_time": care_time,
             "alternatives": alternatives,
             "origin_query": _origin_query(request),
+            "from_search": _from_search(request, clinic),
             "not_interested": letters["not-interested"],
             "not_interested_sms": sms_link(clinic, letters["not-interested"]),
             "script": call_script(bar),
@@ -216,29 +237,46 @@ def clinic_verdict(request: HttpRequest, clinic_id: int, discipline: str) -> Htt
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def clinic_letters(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
-    """Messages and request letters as plain text to copy, send or print."""
+    """Messages and request letters as text to edit, copy, send or print. ``?print=<letter>``
+    is the print view: by GET the letter as written, by POST the letter as the person edited
+    it (a form post, so that what they wrote about themselves never lands in a URL or a log)."""
     clinic = clinic_and_discipline(clinic_id, discipline)
     bar = bar_from_session(request)
     care_time = care_time_for(clinic, discipline, bar, as_of=timezone.now().date())
     letters = letters_for(clinic, discipline, care_time.assessment)
     chosen = request.GET.get("print")
+    errors: dict[str, LetterTextForm] = {}
     if chosen is not None:
         if chosen not in letters:
             raise Http404("No such letter.")
-        return render(request, "verdicts/letter_print.html", {"clinic": clinic, "letter": letters[chosen]})
+        letter = letters[chosen]
+        if request.method == "GET":
+            return render(request, "verdicts/letter_print.html", {"clinic": clinic, "letter": letter})
+        form = LetterTextForm(request.POST)
+        if form.is_valid():
+            edited = letter.edited(form.cleaned_data["text"])
+            return render(request, "verdicts/letter_print.html", {"clinic": clinic, "letter": edited})
+        errors[chosen] = form
+        letters[chosen] = letter.edited(request.POST.get("text", "").replace("\x00", "")[: LETTER_MAX_CHARS * 2])
+    elif request.method == "POST":
+        return HttpResponseNotAllowed(["GET"])
     return render(
         request,
         "verdicts/letters.html",
         {
             "clinic": clinic,
             "discipline": discipline,
-            "discipline_label": DisciplineChoices(discipline).label,
+            "discipline_label": _(DisciplineChoices(discipline).label),
             "care_time": care_time,
-            "letters": list(letters.values()),
+            "letters": [(letter, errors.get(letter.key)) for letter in letters.values()],
             "sms": sms_link(clinic, letters["not-interested"]),
+            "sms_start": sms_start(clinic),
+            "mailto_max_chars": MAILTO_MAX_CHARS,
+            "too_long_for_mailto": too_long_for_mailto(),
         },
+        status=400 if errors else 200,
     )
 
 
@@ -277,7 +315,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         form.cleaned_data["clinic"], discipline=discipline, bar=bar, as_of=timezone.now().date(), center=center
     )
     if len(compared) < 2:
-        form.add_error("clinic", "Some of those clinics do not exist; choose 2 to 4 clinics from a search.")
+        form.add_error("clinic", _("Some of those clinics do not exist; choose 2 to 4 clinics from a search."))
         return render(request, "verdicts/compare.html", {"form": form}, status=400)
     return render(
         request,
@@ -286,12 +324,18 @@ def compare(request: HttpRequest) -> HttpResponse:
             "form": form,
             "compared": compared,
             "discipline": discipline,
-            "discipline_label": DisciplineChoices(discipline).label,
+            "discipline_label": _(DisciplineChoices(discipline).label),
             "place_label": place_label,
             "bar_form": BarForm.for_bar(bar, request.get_full_path()),
             "disciplines": DisciplineChoices.choices,
         },
     )
+
+
+def _from_search(request: HttpRequest, clinic: Clinic) -> tuple[float, str] | None:
+    """How far the clinic is from the place the person searched from, and that place's name."""
+    place = search_place(request)
+    return (distance_miles(place.point, clinic.point), place.label) if place else None
 
 
 def _origin_query(request: HttpRequest) -> str:

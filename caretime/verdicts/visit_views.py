@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caretime.accounts.auth import has_verified_email
@@ -46,7 +47,7 @@ def visit_timer(request: HttpRequest, clinic_id: int, discipline: str) -> HttpRe
         {
             "clinic": clinic,
             "discipline": discipline,
-            "discipline_label": DisciplineChoices(discipline).label,
+            "discipline_label": _(DisciplineChoices(discipline).label),
             "report_url": reverse("visit-report", args=[clinic.pk, discipline]),
         },
     )
@@ -58,9 +59,12 @@ def _recorded_message(report: VisitReport) -> str:
             "Thank you. Your report is stored and shown as from someone connected to the clinic; it counts in no score."
         )
     if report.standing == Standing.REPEAT:
-        return _(
+        return ngettext(
+            "Thank you. You have already reported %(count)d visit to this clinic in that month, the most that "
+            "counts; this one is stored and kept on your reports page, but not counted.",
             "Thank you. You have already reported %(count)d visits to this clinic in that month, the most that "
-            "count; this one is stored and kept on your reports page, but not counted."
+            "count; this one is stored and kept on your reports page, but not counted.",
+            VISITS_PER_REPORTER_PER_MONTH,
         ) % {"count": VISITS_PER_REPORTER_PER_MONTH}
     if report.standing == Standing.HELD:
         return _(
@@ -121,7 +125,7 @@ def visit_report(request: HttpRequest, clinic_id: int, discipline: str) -> HttpR
         {
             "clinic": clinic,
             "discipline": discipline,
-            "discipline_label": DisciplineChoices(discipline).label,
+            "discipline_label": _(DisciplineChoices(discipline).label),
             "form": form,
             "can_send": can_send,
             "signed_in": user is not None,

@@ -4,6 +4,7 @@ the method a patient reads is the very text the project keeps up to date."""
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.text import slugify
@@ -22,3 +23,21 @@ def methodology_html() -> str:
         if token.type == "heading_open":
             token.attrSet("id", slugify(tokens[index + 1].content))
     return str(parser.renderer.render(tokens, parser.options, {}))
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str
+
+
+@functools.cache
+def methodology_sections() -> tuple[Section, ...]:
+    """The document's main sections (its level-2 headings), for the page's table of contents;
+    anchors as ``methodology_html`` writes them."""
+    tokens = MarkdownIt("js-default").parse(METHODOLOGY.read_text(encoding="utf-8"))
+    return tuple(
+        Section(slugify(tokens[index + 1].content), tokens[index + 1].content)
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.tag == "h2"
+    )

@@ -20,7 +20,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-PERMISSIONS_POLICY = "geolocation=(), camera=(), microphone=(), payment=(), interest-cohort=()"
+# Geolocation for our own pages only: "Use my location" on the search form (docs/privacy.md).
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), interest-cohort=()"
 
 
 class ContentSecurityPolicyMiddleware:

@@ -4,16 +4,53 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from caretime.web.methodology import methodology_html
+from caretime.billing.charts import box_chart
+from caretime.billing.forms import StatePictureForm
+from caretime.billing.selectors import CAVEATS, MIN_CLINICIANS_PER_STATE, billing_years, state_picture
+from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
+from caretime.datasets.freshness import data_freshness
+from caretime.web.methodology import methodology_html, methodology_sections
 
 
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/about.html")
+    return render(request, "web/about.html", {"freshness": data_freshness()})
+
+
+def state_picture_page(request: HttpRequest) -> HttpResponse:
+    """The billing figures by state, with the Medicare release they come from (which is why
+    this page of billing figures is served here, above both the billing and the data apps)."""
+    form = StatePictureForm(request.GET or None, years=billing_years())
+    if request.GET and not form.is_valid():
+        return render(request, "billing/states.html", {"form": form, "caveats": CAVEATS}, status=400)
+    choice = form.choice()
+    picture = state_picture(choice.discipline, choice.year)
+    context = {
+        "form": form,
+        "picture": picture,
+        "picture_release": data_freshness().billing_of(picture.year) if picture.year else None,
+        "caveats": CAVEATS,
+        "min_clinicians": MIN_CLINICIANS_PER_STATE,
+        "threshold_percent": round(GROUP_SHARE_NOT_ONE_ON_ONE * 100),
+        "units_chart": box_chart(picture.states, lambda r: r.units_per_visit, fmt=lambda v: f"{v:.1f}"),
+        "group_chart": box_chart(
+            picture.states,
+            lambda r: r.group_share,
+            fmt=lambda v: f"{v * 100:.0f} %",
+            threshold=GROUP_SHARE_NOT_ONE_ON_ONE,
+        ),
+    }
+    return render(request, "billing/states.html", context)
 
 
 def methodology(request: HttpRequest) -> HttpResponse:
     # The document is ours and rendered with raw HTML turned off.
-    return render(request, "web/methodology.html", {"document": mark_safe(methodology_html())})
+    # The contents list goes after the document's title: the page starts with its one h1.
+    title, end, body = methodology_html().partition("</h1>")
+    return render(
+        request,
+        "web/methodology.html",
+        {"title": mark_safe(title + end), "document": mark_safe(body), "sections": methodology_sections()},
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

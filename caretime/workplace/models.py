@@ -18,6 +18,7 @@ import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from caretime.core.workplace import (
     AIDE_CARE_LABELS,
@@ -36,22 +37,22 @@ from caretime.directory.models import Clinic, DisciplineChoices
 
 
 class RoleGroupChoices(models.TextChoices):
-    THERAPIST = RoleGroup.THERAPIST.value, "Therapist"
-    ASSISTANT = RoleGroup.ASSISTANT.value, "Assistant"
-    SUPPORT = RoleGroup.SUPPORT.value, "Aide, technician or front desk"
+    THERAPIST = RoleGroup.THERAPIST.value, _("Therapist")
+    ASSISTANT = RoleGroup.ASSISTANT.value, _("Assistant")
+    SUPPORT = RoleGroup.SUPPORT.value, _("Aide, technician or front desk")
 
 
 class BookingChoices(models.TextChoices):
-    NEVER = Booking.NEVER.value, BOOKING_LABELS[Booking.NEVER]
-    SOME_DAYS = Booking.SOME_DAYS.value, BOOKING_LABELS[Booking.SOME_DAYS]
-    MOST_DAYS = Booking.MOST_DAYS.value, BOOKING_LABELS[Booking.MOST_DAYS]
-    EVERY_DAY = Booking.EVERY_DAY.value, BOOKING_LABELS[Booking.EVERY_DAY]
+    NEVER = Booking.NEVER.value, _(BOOKING_LABELS[Booking.NEVER])
+    SOME_DAYS = Booking.SOME_DAYS.value, _(BOOKING_LABELS[Booking.SOME_DAYS])
+    MOST_DAYS = Booking.MOST_DAYS.value, _(BOOKING_LABELS[Booking.MOST_DAYS])
+    EVERY_DAY = Booking.EVERY_DAY.value, _(BOOKING_LABELS[Booking.EVERY_DAY])
 
 
 class AideCareChoices(models.TextChoices):
-    NO = AideCare.NO.value, AIDE_CARE_LABELS[AideCare.NO]
-    SOMETIMES = AideCare.SOMETIMES.value, AIDE_CARE_LABELS[AideCare.SOMETIMES]
-    OFTEN = AideCare.OFTEN.value, AIDE_CARE_LABELS[AideCare.OFTEN]
+    NO = AideCare.NO.value, _(AIDE_CARE_LABELS[AideCare.NO])
+    SOMETIMES = AideCare.SOMETIMES.value, _(AIDE_CARE_LABELS[AideCare.SOMETIMES])
+    OFTEN = AideCare.OFTEN.value, _(AIDE_CARE_LABELS[AideCare.OFTEN])
 
 
 PATIENTS_PER_HOUR = [MinValueValidator(1), MaxValueValidator(MAX_PATIENTS_PER_HOUR)]

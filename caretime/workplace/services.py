@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from caretime.core.evidence import evidence_changed
 from caretime.core.npi import npi_problem
 from caretime.core.refusal import Refused
 from caretime.core.workplace import (
@@ -190,6 +191,7 @@ def publish_worker_reports(*, today: date) -> BatchResult:
         WorkerReport.objects.bulk_create(publication_order(batch))
         for population in chosen:
             _refresh_figures(population, month)
+        evidence_changed((clinic_id, discipline) for clinic_id, discipline, _ in chosen)
     return BatchResult(
         month=month,
         published=len(batch),

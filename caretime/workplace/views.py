@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from caretime.core.workplace import MIN_REPORTERS
@@ -38,9 +39,12 @@ def worker_report(request: HttpRequest, clinic_id: int, discipline: str) -> Http
             if unverified and over_browser_cap(request, today):
                 form.add_error(
                     None,
-                    _(
+                    ngettext(
+                        "This browser has sent %(count)d report without an NPI this year, the most we take. "
+                        "Add your NPI to send this one as a verified clinician.",
                         "This browser has sent %(count)d reports without an NPI this year, the most we take. "
-                        "Add your NPI to send this one as a verified clinician."
+                        "Add your NPI to send this one as a verified clinician.",
+                        UNVERIFIED_PER_BROWSER_PER_YEAR,
                     )
                     % {"count": UNVERIFIED_PER_BROWSER_PER_YEAR},
                 )
@@ -65,10 +69,14 @@ def worker_report(request: HttpRequest, clinic_id: int, discipline: str) -> Http
                     # see caretime.workplace.services.Received.
                     messages.success(
                         request,
-                        _(
+                        ngettext(
+                            "Thank you. Your report is received. It is published in the batch after this month, "
+                            "once at least %(min)d report about this clinic is waiting, in a random order and "
+                            "only as ranges. Nothing that identifies you is kept.",
                             "Thank you. Your report is received. It is published in the batch after this month, "
                             "once at least %(min)d reports about this clinic are waiting, in a random order and "
-                            "only as ranges. Nothing that identifies you is kept."
+                            "only as ranges. Nothing that identifies you is kept.",
+                            MIN_REPORTERS,
                         )
                         % {"min": MIN_REPORTERS},
                     )
@@ -82,7 +90,7 @@ def worker_report(request: HttpRequest, clinic_id: int, discipline: str) -> Http
         {
             "clinic": clinic,
             "discipline": discipline,
-            "discipline_label": DisciplineChoices(discipline).label,
+            "discipline_label": _(DisciplineChoices(discipline).label),
             "form": form,
             "workplace": workplaces([clinic.pk], discipline).get((clinic.pk, discipline)),
             "min_reporters": MIN_REPORTERS,

@@ -27,7 +27,7 @@ def test_city_and_state_in_any_case() -> None:
         ("", "Type a 5-digit ZIP code"),
         ("00000", "We don't know the ZIP code 00000"),
         ("123", "A ZIP code has 5 digits"),
-        ("Austin TX", "separated by a comma"),
+        ("Austin, Nowhere", '"Nowhere" is not a US state'),
         ("Austin, QQ", '"QQ" is not a US state'),
         ("Gotham, NJ", "We don't know a city called Gotham in NJ"),
     ],

@@ -74,6 +74,12 @@ def test_doctors_clinicians_files_use_each_header_style(tmp_path: Path) -> None:
 def test_every_import_command_is_documented() -> None:
     commands = sorted(p.stem for p in (ROOT / "caretime/datasets/management/commands").glob("[!_]*.py"))
     documented = (ROOT / "docs/data-import.md").read_text(encoding="utf-8")
-    assert commands == ["generate_doctors_clinicians", "generate_nppes", "import_doctors_clinicians", "import_nppes"]
+    assert commands == [
+        "generate_doctors_clinicians",
+        "generate_nppes",
+        "import_doctors_clinicians",
+        "import_nppes",
+        "sync_public_data",
+    ]
     for command in commands:
         assert f"manage.py {command}" in documented

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from caretime.directory.models import Clinic
+from tests.api import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +46,8 @@ def test_without_near_every_clinic_is_listed_by_name_and_paginated(
     assert [item["name"] for item in body["items"]] == ["Evanston Rehab", "Lincoln Park PT", "Loop Speech Center"]
     assert body["items"][0]["distance_miles"] is None
     assert (body["page"], body["page_count"], body["page_size"]) == (1, 1, 20)
-    beyond = get_json(client, "/api/v1/clinics", {"page": 2})
-    assert beyond["items"] == []
-    assert beyond["total"] == 3
+    # A page past the last is not an empty page: it does not exist.
+    assert_error(client.get("/api/v1/clinics", {"page": 2}), 404, "not_found", "the last page is 1")
 
 
 def test_one_clinic(client: Client, chicago_clinics: dict[str, Clinic]) -> None:

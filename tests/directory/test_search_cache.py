@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from caretime.directory.demo import build_demo_region
 from caretime.directory.models import Clinic, InsurancePlan
-from caretime.directory.search_cache import directory_changed
+from caretime.directory.search_cache import directory_changed, directory_generation
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +55,14 @@ def test_refused_searches_are_not_cached(client: Client, chicago_clinics: dict[s
     answered = client.get("/api/v1/clinics", query)
     assert answered.status_code == 200
     assert answered.json()["total"] == 0
+
+
+def test_a_change_inside_a_transaction_starts_another_generation_when_it_commits(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Another process may rebuild its index from the rows as they were before the commit,
+    under the generation started inside the transaction: it must not keep it."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        directory_changed()
+        inside = directory_generation()
+    assert directory_generation() != inside

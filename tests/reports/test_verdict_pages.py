@@ -144,11 +144,12 @@ def test_stated_answers_show_figures_only_from_three_calls(client: Client, db: N
     add_call(clinic, MIDDLING)
     add_call(clinic, MIDDLING)
     page = verdict_page(client, clinic)
-    assert "31 to 44 on 2 calls" in page
-    assert "median" not in page
+    assert "31 to 44 minutes on 2 calls" in page
+    assert "Minutes with the therapist: 40" not in page  # no figure yet, only the groups
     add_call(clinic, MIDDLING)
     page = verdict_page(client, clinic)
-    assert "Minutes with the therapist: 40 to 40, median 40 (3 answers)" in page
+    # A range whose ends meet is one figure, never "40 to 40".
+    assert "Minutes with the therapist: 40 minutes, median 40 (3 answers)" in page
 
 
 def test_compare_puts_clinics_side_by_side(client: Client, lincoln_park: dict[str, Clinic]) -> None:

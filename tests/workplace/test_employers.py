@@ -131,7 +131,7 @@ def test_no_figures_nearby_is_said_plainly(client: Client, db: None) -> None:
 
 def test_an_unknown_place_is_refused_and_kept(client: Client, db: None) -> None:
     page = search(client, status=400, near="Nowhere, ZZ", discipline="pt")
-    assert "&quot;ZZ&quot; is not a US state abbreviation. Use two letters, like TX." in page
+    assert "&quot;ZZ&quot; is not a US state. Use its two letters, like TX, or its name, like Texas." in page
     assert 'value="Nowhere, ZZ"' in page
     assert 'aria-invalid="true"' in page
     assert '<a href="#id_near">ZIP code or city</a>' in page

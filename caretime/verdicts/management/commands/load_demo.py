@@ -15,6 +15,7 @@ from caretime.reports.services import delete_visit_report
 from caretime.reviews.demo import build_demo_reviews
 from caretime.reviews.models import Review
 from caretime.reviews.services import delete_review
+from caretime.verdicts.sums import rebuild_verdict_sums
 from caretime.workplace.demo import build_demo_worker_reports
 from caretime.workplace.models import WorkerReport
 
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             if not Review.objects.filter(is_demo=True).exists():
                 reviews = build_demo_reviews(seed=seed, today=today)
                 self.stdout.write(f"Added {reviews} demo reviews to the demo region already loaded.")
+            rebuild_verdict_sums()  # the demo builders write reports in bulk, past the services
             self.stdout.write("A demo region is already loaded; run load_demo without --if-missing to rebuild it.")
             return
         # Rebuilding replaces the demo clinics, and with them every report about them: never
@@ -92,3 +94,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo Medicare billing {billing.year}: {billing.clinicians} clinicians, {billing.clinics} clinics."
         )
+        # The demo builders write reports in bulk, past the services that keep the sums.
+        sums = rebuild_verdict_sums()
+        self.stdout.write(f"Verdict sums: {sums} clinic therapies with evidence.")

@@ -1,0 +1,125 @@
+"""Rebuilding every stored verdict sum against a plain SQL aggregate over the same reports, in one run.
+
+    .venv/bin/python bench/verdict_sums.py --database sqlite
+    .venv/bin/python bench/verdict_sums.py --database postgres
+    .venv/bin/python bench/verdict_sums.py --database sqlite --skip-build   # reuse the last build
+
+The build (skipped with --skip-build) is the one of ``bench/verdict_search.py`` (and of
+``bench/search.py``): a fresh database of its own with the demo region's 100,000 clinics and
+1,000,000 demo call reports spread over their therapies, then ``rebuild_verdict_sums``.
+
+Then, in this process, with production settings (DEBUG off, so no query log), rounds in ABBA
+order of
+
+- the plain aggregate: ``SELECT clinic_id, discipline, count(*), max(called_in),
+  sum(therapist_minutes) FROM reports_callreport WHERE standing = 'counted' GROUP BY
+  clinic_id, discipline``, every row fetched;
+- ``rebuild_verdict_sums()``: every source's evidence of every clinic read through the one
+  evidence path, grown into sums (``caretime.core.verdict.grow``) and written in one
+  transaction.
+
+The ratio of the medians is the figure that counts (target: within 2x). Written to
+bench/out/verdict-sums-<database>.json. See docs/performance.md, "Rebuilding the verdict sums".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from verdict_search import BuildOptions, build_database, database_url, setup_django
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PLAIN_AGGREGATE = (
+    "SELECT clinic_id, discipline, count(*), max(called_in), sum(therapist_minutes) FROM reports_callreport"
+    " WHERE standing = 'counted' GROUP BY clinic_id, discipline"
+)
+RATIO_TARGET = 2.0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    BuildOptions.add_to(parser)
+    parser.add_argument("--rounds", type=int, default=4, help="rebuilds (and plain aggregates) timed (default 4)")
+    return parser.parse_args(argv)
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    options = BuildOptions.of(args)
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not args.skip_build:
+        print(f"build: {build_database(options):.0f} s")
+    setup_django(database_url(options))
+    from django.db import connection
+
+    from caretime.reports.models import CallReport
+    from caretime.verdicts.models import VerdictSums
+    from caretime.verdicts.sums import rebuild_verdict_sums
+
+    reports = CallReport.objects.count()
+    print(f"{reports:,} call reports, {VerdictSums.objects.count():,} stored sums; load average {os.getloadavg()}")
+    aggregate: list[float] = []
+    rebuild: list[float] = []
+    rows = groups = 0
+
+    def plain() -> None:
+        nonlocal groups
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(PLAIN_AGGREGATE)
+            groups = len(cursor.fetchall())
+        aggregate.append(time.perf_counter() - started)
+
+    def ours() -> None:
+        nonlocal rows
+        started = time.perf_counter()
+        rows = rebuild_verdict_sums()
+        rebuild.append(time.perf_counter() - started)
+
+    load_before = os.getloadavg()[0]
+    for number in range(args.rounds):
+        # ABBA: a drift in the machine's load falls on both alike.
+        for step in (plain, ours) if number % 2 == 0 else (ours, plain):
+            step()
+        print(f"  round {number + 1}: plain aggregate {aggregate[-1]:.2f} s, rebuild {rebuild[-1]:.2f} s", flush=True)
+    load_after = os.getloadavg()[0]
+    ratio = statistics.median(rebuild) / statistics.median(aggregate)
+    print(
+        f"\n{args.database}: plain aggregate median {statistics.median(aggregate):.2f} s ({groups:,} groups), "
+        f"rebuild_verdict_sums median {statistics.median(rebuild):.2f} s ({rows:,} rows), ratio {ratio:.2f} "
+        f"({'met' if ratio <= RATIO_TARGET else 'NOT met'}: target <= {RATIO_TARGET}); peak RSS {peak_rss_mb():.0f} MB; "
+        f"load average before/after {load_before:.1f} / {load_after:.1f}"
+    )
+    record = {
+        "database": args.database,
+        "call_reports": reports,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "aggregate_seconds": aggregate,
+        "rebuild_seconds": rebuild,
+        "ratio": ratio,
+        "groups": groups,
+        "rows": rows,
+        "peak_rss_mb": peak_rss_mb(),
+        "load_average": {"before": load_before, "after": load_after},
+    }
+    (OUT / f"verdict-sums-{args.database}.json").write_text(json.dumps(record, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from caretime.datasets.sync import SOURCES, Locations, SyncError, plan_lines, sync_public_data
+from caretime.progress import progress_reporter
+
+
+def _sources(text: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in SOURCES]
+    if unknown or not chosen:
+        raise CommandError(f"--only takes a comma-separated list of {', '.join(SOURCES)}; not {', '.join(unknown)}.")
+    return chosen
+
+
+class Command(BaseCommand):
+    help = (
+        "Find the newest release of the NPPES registry (monthly full file and weekly updates), the CMS Doctors "
+        "and Clinicians national file and the Medicare Physician & Other Practitioners file; fetch (resuming "
+        "an interrupted download), check (size, archive, published checksum, columns) and import those not "
+        "imported yet, in that order; record each release. Run it monthly (see docs/operations.md)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--only",
+            default=",".join(SOURCES),
+            help=f"Which sources, comma-separated: {', '.join(SOURCES)} (default all).",
+        )
+        parser.add_argument("--year", type=int, help="Medicare claims year (default: the newest listed).")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would be fetched and imported; do nothing."
+        )
+        parser.add_argument(
+            "--source-url",
+            help="A mirror: one page listing the files under their publishers' names (e.g. a directory listing), "
+            "used for every source instead of the configured publishers' locations.",
+        )
+
+    def handle(
+        self, *args: Any, only: str, year: int | None, dry_run: bool, source_url: str | None, **options: Any
+    ) -> None:
+        sources = _sources(only)
+        if year is not None and not 2010 <= year <= 2100:
+            raise CommandError(f"--year {year} is not a plausible claims year.")
+        try:
+            with progress_reporter(self.stdout, "Public data") as progress:
+                result = sync_public_data(
+                    locations=Locations.configured(source_url),
+                    only=sources,
+                    year=year,
+                    dry_run=dry_run,
+                    progress=progress,
+                    say=self.stdout.write,
+                )
+        except SyncError as error:
+            raise CommandError(str(error)) from None
+        if dry_run:
+            if result.planned:
+                self.stdout.write("Dry run: nothing was fetched or written. A sync would import:")
+                self.stdout.write("\n".join(plan_lines(result.planned)))
+            else:
+                self.stdout.write("Dry run: nothing new to import.")
+            return
+        if not result.imported:
+            self.stdout.write("Nothing new to import: every release listed is imported already.")
+            return
+        self.stdout.write("Imported: " + "; ".join(str(release.label) for release in result.imported) + ".")

@@ -1,0 +1,131 @@
+"""Keeping the verdict's stored sums (``VerdictSums``) in step with the evidence, and reading them.
+
+Whenever a source changes what counts about a clinic and therapy (a report filed, deleted or
+released by a moderator, worker figures published, a billing year imported) it calls
+``caretime.core.evidence.evidence_changed`` inside its transaction, and
+``refresh_verdict_sums`` recomputes those rows from the one evidence path, in that same
+transaction. Recomputing (rather than adding and subtracting) keeps the stored sums exactly
+what ``grow`` makes of the reports, whatever the order of writes, so a verdict from them
+equals a verdict from the reports bit for bit (``tests/verdicts/test_stored_sums.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
+
+from caretime.core.verdict import Bar, GrownSums, QuickVerdict, grow, judge_sums
+from caretime.directory.models import Clinic
+from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics
+from caretime.verdicts.models import VerdictSums, decode, encode
+
+# Clinics whose evidence is read in one go: one query per source, an id list this long.
+_CHUNK = 2000
+
+
+def _rows(keys: Iterable[EvidenceKey]) -> list[VerdictSums]:
+    """Fresh rows for the keys, from their evidence; keys without evidence get none."""
+    keys = list(keys)
+    evidence = evidence_for_clinics(sorted({clinic_id for clinic_id, _ in keys}))
+    rows = []
+    for clinic_id, discipline in keys:
+        grown = grow(evidence.get((clinic_id, discipline), []))
+        if grown.newest is None:
+            continue
+        rows.append(
+            VerdictSums(
+                clinic_id=clinic_id, discipline=discipline, sums=encode(grown), people=grown.people, newest=grown.newest
+            )
+        )
+    return rows
+
+
+def refresh_verdict_sums(keys: Sequence[EvidenceKey]) -> None:
+    """Recompute the stored sums of these (clinic id, therapy) pairs from their evidence."""
+    with transaction.atomic():
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            by_discipline: dict[str, list[int]] = {}
+            for clinic_id, discipline in chunk:
+                by_discipline.setdefault(discipline, []).append(clinic_id)
+            for discipline, clinic_ids in by_discipline.items():
+                VerdictSums.objects.filter(discipline=discipline, clinic_id__in=clinic_ids).delete()
+            VerdictSums.objects.bulk_create(_rows(chunk))
+
+
+def rebuild_verdict_sums() -> int:
+    """Recompute every clinic's stored sums from the evidence (after a bulk load, an import
+    or a restore); pages read the old rows until the new ones replace them in one
+    transaction. Returns the number of rows written."""
+    clinic_ids = list(Clinic.objects.order_by("pk").values_list("pk", flat=True))
+    rows: list[VerdictSums] = []
+    for start in range(0, len(clinic_ids), _CHUNK):
+        chunk = clinic_ids[start : start + _CHUNK]
+        evidence = evidence_for_clinics(chunk)
+        rows.extend(_rows(evidence))
+    with transaction.atomic():
+        VerdictSums.objects.all().delete()
+        VerdictSums.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+# What ``grown_sums_for`` finds per clinic and therapy: the stored row as read (its JSON text
+# and people), or sums grown from the evidence where a row cannot serve.
+StoredRow = tuple[str, int]
+Found = StoredRow | GrownSums
+
+
+def grown_sums_for(clinic_ids: Sequence[int], discipline: str | None, *, as_of: date) -> dict[EvidenceKey, Found]:
+    """The sums of these clinics' evidence, fit to judge on ``as_of`` (with ``judged``): one
+    stored row per clinic and therapy, no report read. A row with an item dated after
+    ``as_of`` (billing of a year not yet over) would count that item at its own date, where
+    the rule counts it as of that day, so those few clinics are grown from their evidence."""
+    if not clinic_ids:
+        return {}
+    rows = VerdictSums.objects.filter(clinic_id__in=_id_list(clinic_ids))
+    if discipline:
+        rows = rows.filter(discipline=discipline)
+    # Compared in the database: turning thousands of stored days into dates costs more.
+    rows = rows.annotate(later=RawSQL("newest > %s", (as_of,), output_field=IntegerField()))
+    found: dict[EvidenceKey, Found] = {}
+    later: list[int] = []
+    for clinic_id, code, text, people, is_later in rows.values_list(
+        "clinic_id", "discipline", "sums", "people", "later"
+    ):
+        if is_later:
+            later.append(clinic_id)
+        else:
+            found[(clinic_id, code)] = (text, people)
+    if later:
+        for key, items in evidence_for_clinics(later, discipline).items():
+            found[key] = grow(items, as_of=as_of)
+    return found
+
+
+def _id_list(clinic_ids: Sequence[int]) -> RawSQL:
+    """The ids as one query parameter: a radius holds thousands of clinics, and Django spends
+    far longer preparing thousands of parameters, one by one, than the database spends on them."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(clinic_ids),))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(clinic_ids)),))
+
+
+def judged(found: Found, bar: Bar, as_of: date) -> QuickVerdict:
+    """The quick verdict of found sums under the bar, on ``as_of``."""
+    if isinstance(found, GrownSums):
+        return judge_sums(found, bar, as_of=as_of)
+    return _judged_row(*found, bar, as_of)
+
+
+# The verdict of stored sums is a pure function of the row's text, the bar and the day, and
+# the clinics of a metro come up in search after search: each worker keeps the last verdicts
+# it worked out (about 10 MB at most), so a row it judged before costs a dictionary lookup.
+@functools.lru_cache(maxsize=50_000)
+def _judged_row(text: str, people: int, bar: Bar, as_of: date) -> QuickVerdict:
+    return judge_sums(decode(text, people, None), bar, as_of=as_of)  # the newest day plays no part
