@@ -231,9 +231,12 @@ def name_key(text: str) -> str:
 
 def _row_point(row: dict[str, Any]) -> Point | None:
     try:
-        return Point(float(row["lat"]), float(row["long"]))
+        point = Point(float(row["lat"]), float(row["long"]))
     except (TypeError, ValueError):
         return None
+    # About fifty ZIP codes of the data set have no location and carry 0, 0 (off Africa):
+    # averaged into a city they would move Los Angeles by 70 miles.
+    return None if point.latitude == 0 and point.longitude == 0 else point
 
 
 @functools.cache
@@ -370,9 +373,11 @@ def _city_with_or_without_state(cleaned: str) -> Place:
             return _city_in_state(city_text, state)
         first_split = first_split or (city_text, state)
     key = name_key(cleaned)
-    if key in _city_index():
-        return _bare_city(cleaned)
     state = _state_code(cleaned)
+    # A state's name is read as the state where a town elsewhere bears it ("Indiana": not
+    # Indiana, PA, unasked); a city of that name in that state is the city ("New York").
+    if key in _city_index() and (state is None or state in _city_index()[key]):
+        return _bare_city(cleaned) if state is None else _city_in_state(cleaned, state)
     if state is not None:
         biggest = max(
             (

@@ -37,6 +37,11 @@ class _HeldReportsAdmin(_ReportAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Rejecting is how a moderator takes a report out. A plain delete would skip the
+        # services, and with them the verdict and Care Time sums kept from the reports.
+        return False
+
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.has_perm("reports.view_callreport")
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 
+from caretime.core.evidence import Evidence
 from caretime.core.verdict import Bar, GrownSums, QuickVerdict, grow, judge_sums
 from caretime.directory.models import Clinic
 from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics
@@ -29,13 +30,11 @@ from caretime.verdicts.models import VerdictSums, decode, encode
 _CHUNK = 2000
 
 
-def _rows(keys: Iterable[EvidenceKey]) -> list[VerdictSums]:
-    """Fresh rows for the keys, from their evidence; keys without evidence get none."""
-    keys = list(keys)
-    evidence = evidence_for_clinics(sorted({clinic_id for clinic_id, _ in keys}))
+def _rows(evidence: Mapping[EvidenceKey, list[Evidence]]) -> list[VerdictSums]:
+    """Fresh rows from each key's evidence; keys without evidence get none."""
     rows = []
-    for clinic_id, discipline in keys:
-        grown = grow(evidence.get((clinic_id, discipline), []))
+    for (clinic_id, discipline), items in evidence.items():
+        grown = grow(items)
         if grown.newest is None:
             continue
         rows.append(
@@ -51,25 +50,34 @@ def refresh_verdict_sums(keys: Sequence[EvidenceKey]) -> None:
     with transaction.atomic():
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
+            clinic_ids = sorted({clinic_id for clinic_id, _ in chunk})
+            # Reports lock their clinic as they arrive; a bulk refresh (a billing year computed)
+            # takes the same locks, so it waits for a report being filed and then reads the
+            # evidence with it, instead of colliding with that report's fresh row.
+            list(Clinic.objects.select_for_update().filter(pk__in=clinic_ids).order_by("pk").values_list("pk"))
+            evidence = evidence_for_clinics(clinic_ids)
             by_discipline: dict[str, list[int]] = {}
             for clinic_id, discipline in chunk:
                 by_discipline.setdefault(discipline, []).append(clinic_id)
-            for discipline, clinic_ids in by_discipline.items():
-                VerdictSums.objects.filter(discipline=discipline, clinic_id__in=clinic_ids).delete()
-            VerdictSums.objects.bulk_create(_rows(chunk))
+            for discipline, ids in by_discipline.items():
+                VerdictSums.objects.filter(discipline=discipline, clinic_id__in=ids).delete()
+            VerdictSums.objects.bulk_create(_rows({key: evidence.get(key, []) for key in chunk}))
 
 
 def rebuild_verdict_sums() -> int:
     """Recompute every clinic's stored sums from the evidence (after a bulk load, an import
-    or a restore); pages read the old rows until the new ones replace them in one
-    transaction. Returns the number of rows written."""
-    clinic_ids = list(Clinic.objects.order_by("pk").values_list("pk", flat=True))
-    rows: list[VerdictSums] = []
-    for start in range(0, len(clinic_ids), _CHUNK):
-        chunk = clinic_ids[start : start + _CHUNK]
-        evidence = evidence_for_clinics(chunk)
-        rows.extend(_rows(evidence))
+    or a restore), in one transaction: pages read the old rows until it commits. On
+    PostgreSQL the table is locked against writes first, so a report filed meanwhile waits
+    and then refreshes its own rows, rather than being overwritten by a read made before it.
+    Returns the number of rows written."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {VerdictSums._meta.db_table} IN EXCLUSIVE MODE")
+        clinic_ids = list(Clinic.objects.order_by("pk").values_list("pk", flat=True))
+        rows: list[VerdictSums] = []
+        for start in range(0, len(clinic_ids), _CHUNK):
+            rows.extend(_rows(evidence_for_clinics(clinic_ids[start : start + _CHUNK])))
         VerdictSums.objects.all().delete()
         VerdictSums.objects.bulk_create(rows, batch_size=5000)
     return len(rows)

@@ -22,6 +22,7 @@ from caretime.core.places import (
     Unclear,
     _city_index,
     _delivery_areas_by_latitude,
+    _state_code,
     name_key,
     place_from_location,
     resolve_place,
@@ -198,6 +199,14 @@ def test_a_bare_name_is_found_or_offered_never_guessed(city: tuple[str, str]) ->
     name, state = city
     states = _city_index()[name_key(name)]
     found = _outcome(lambda: resolve_place(name))
+    named_state = _state_code(name)
+    if named_state is not None and named_state not in states:  # "Indiana" is the state, not Indiana, PA
+        assert isinstance(found, PlaceNotFound)
+        return
+    if named_state is not None:  # "New York": the city of that name in that state
+        assert isinstance(found, Place)
+        assert found.label == f"{name}, {named_state}"
+        return
     if isinstance(found, PlaceUnclear):
         assert found.reason is Unclear.SEVERAL
         assert len(states) > 1
@@ -272,3 +281,20 @@ def test_any_coordinates_give_a_place_or_a_message(latitude: float, longitude: f
         assert str(found)
     else:
         assert found.zip_code is not None
+
+
+def test_zip_codes_without_a_location_move_no_city() -> None:
+    """The data set puts about fifty ZIP codes at 0, 0: none of them is a place, and none is
+    averaged into a city (they moved Los Angeles by 70 miles)."""
+    downtown_los_angeles = Point(34.05, -118.25)
+    assert distance_miles(resolve_place("Los Angeles, CA").point, downtown_los_angeles) < 10
+    assert distance_miles(resolve_place("Indianapolis").point, Point(39.77, -86.16)) < 10
+    with pytest.raises(PlaceNotFound):
+        resolve_place("77352")  # Livingston, TX: listed, but at 0, 0
+
+
+@pytest.mark.parametrize(("text", "example"), [("Indiana", "Indianapolis, IN"), ("Michigan", "Detroit, MI")])
+def test_a_state_named_alone_asks_for_a_city_even_where_a_town_has_its_name(text: str, example: str) -> None:
+    with pytest.raises(PlaceNotFound) as refused:
+        resolve_place(text)  # Indiana, PA and Michigan, ND exist: never chosen unasked
+    assert example in str(refused.value)

@@ -27,6 +27,12 @@ def test_moderators_read_but_never_edit_call_reports(admin_client: Client, linco
     page = admin_client.get(f"/admin/reports/callreport/{report.pk}/change/")
     assert page.status_code == 200  # a read-only view
     assert 'name="_save"' not in page.content.decode()
+    # Nor delete one: rejecting goes through the services, which keep the verdict sums.
+    assert admin_client.post(f"/admin/reports/callreport/{report.pk}/delete/", {"post": "yes"}).status_code == 403
+    admin_client.post(
+        "/admin/reports/callreport/", {"action": "delete_selected", "_selected_action": [report.pk], "post": "yes"}
+    )
+    assert lincoln_park["mill"].call_reports.filter(pk=report.pk).exists()
 
 
 def test_strangers_are_sent_to_the_login(client: Client, lincoln_park: dict[str, Clinic]) -> None:
