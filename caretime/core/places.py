@@ -107,7 +107,6 @@ MAX_LOCATION_TO_ZIP_MILES = 30.0
 _ZIP = re.compile(r"^(\d{5})(?:-?\d{4})?$")
 # A ZIP code at the end of an address-like text: "Chicago, IL 60614".
 _TRAILING_ZIP = re.compile(r"[\s,]+(\d{5})(?:-\d{4})?$")
-_ALLOWED = re.compile(r"^[A-Za-z0-9 .,'\-]+$")
 # Spellings that differ only in these words are the same place ("St. Louis" is listed as
 # "Saint Louis", "Ft Mitchell" as written): names are compared in the short form.
 _WORD_FORMS = {"saint": "st", "fort": "ft", "mount": "mt"}

@@ -136,7 +136,11 @@ def _fetch(url: str, part: Path, validator_file: Path, name: str, progress: Prog
     with response:
         described = _described(response)
         if response.status == 206:
-            total = _range_total(response.headers.get("Content-Range", ""))
+            content_range = response.headers.get("Content-Range", "")
+            if _range_start(content_range) != have:  # not the rest of what we have: start again
+                part.unlink(missing_ok=True)
+                return False
+            total = _range_total(content_range)
             mode = "ab"
         else:  # 200: the server sent the whole file (no range support, or the file changed)
             have, total, mode = 0, described.size, "wb"
@@ -155,6 +159,12 @@ def _fetch(url: str, part: Path, validator_file: Path, name: str, progress: Prog
         part.unlink()
         raise DownloadError(f"{name}: received {done:,} bytes, more than the {total:,} announced.")
     return done == total
+
+
+def _range_start(content_range: str) -> int | None:
+    # "bytes 100-199/200"
+    start = content_range.removeprefix("bytes ").partition("-")[0]
+    return int(start) if start.isdigit() else None
 
 
 def _range_total(content_range: str) -> int | None:

@@ -169,4 +169,7 @@ def main_member_end(name: str) -> dt.date | None:
     if not match:
         return None
     end = match.group(2)
-    return dt.date(int(end[:4]), int(end[4:6]), int(end[6:]))
+    try:
+        return dt.date(int(end[:4]), int(end[4:6]), int(end[6:]))
+    except ValueError:  # a name with an impossible date is no main file we know
+        return None

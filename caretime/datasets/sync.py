@@ -221,9 +221,11 @@ def _plan_doctors_clinicians(found: list[Candidate], notes: list[str]) -> list[P
         remote = web.remote_file(candidate.url)
     except web.DownloadError as error:
         raise SyncError(str(error)) from None
-    # Its name never changes, so the server's date and size tell one release from the next.
+    # Its name never changes, so the server's validator (ETag, else Last-Modified) and the size
+    # tell one release from the next; never the day of the sync, or a server that sends
+    # neither would have the whole national file imported again every day.
     released_on = remote.last_modified or timezone.now().date()
-    key = f"{candidate.file_name}@{released_on.isoformat()}:{remote.size}"
+    key = f"{candidate.file_name}@{remote.validator}:{remote.size}"
     if _recorded(key):
         notes.append(f"Doctors and Clinicians: the release of {released_on.isoformat()} is already imported.")
         return []

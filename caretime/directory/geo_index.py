@@ -6,7 +6,7 @@ The index is built from the database once per directory *generation*
 new generation when they change clinics, and so does saving a clinic, a service or a
 clinic's insurance through the ORM (the receivers at the end of this module). Other processes
 notice a new generation within ``GENERATION_RECHECK_SECONDS`` and rebuild their index on
-their next search; the web server builds it as each worker starts (``caretime/wsgi.py``).
+their next search; gunicorn builds it as each worker starts (``deploy/gunicorn.conf.py``).
 Rows deleted or changed with ``QuerySet.update()`` outside those paths are seen with the
 next generation.
 
@@ -305,7 +305,7 @@ def forget_geo_index() -> None:
 
 
 def warm_geo_index() -> None:
-    """Build the index now; the web server calls this as each worker starts, so no one's
+    """Build the index now; gunicorn calls this as each worker starts, so no one's
     first search waits for it. A database not ready yet (not migrated, say) only logs: the
     first search builds the index then."""
     try:
@@ -326,4 +326,5 @@ def _directory_saved(**kwargs: Any) -> None:
 
 post_save.connect(_directory_saved, sender=Clinic, dispatch_uid="geo_index_clinic_saved")
 post_save.connect(_directory_saved, sender=ClinicService, dispatch_uid="geo_index_service_saved")
+post_save.connect(_directory_saved, sender=InsurancePlan, dispatch_uid="geo_index_plan_saved")
 m2m_changed.connect(_directory_saved, sender=Clinic.insurance_plans.through, dispatch_uid="geo_index_plans_changed")

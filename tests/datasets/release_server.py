@@ -31,6 +31,7 @@ class Mirror:
     requests: list[tuple[str, str, str]] = field(default_factory=list)  # method, path, Range header
     # file name -> bytes sent before hanging up, one count per download of it, in turn
     cuts: dict[str, list[int]] = field(default_factory=dict)
+    dated: bool = True  # whether files carry Last-Modified (some servers send no validator)
 
     def file_requests(self, name: str) -> list[tuple[str, str, str]]:
         return [request for request in self.requests if request[1] == f"/{name}"]
@@ -79,7 +80,8 @@ def _handler(mirror: Mirror) -> type[BaseHTTPRequestHandler]:
             else:
                 self.send_response(HTTPStatus.OK)
             self.send_header("Content-Length", str(len(data) - start))
-            self.send_header("Last-Modified", modified)
+            if mirror.dated:
+                self.send_header("Last-Modified", modified)
             self.send_header("Accept-Ranges", "bytes")
             self.end_headers()
             if not body:

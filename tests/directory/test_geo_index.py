@@ -159,6 +159,11 @@ def test_the_index_follows_changes_saved_in_this_process(chicago_clinics: dict[s
     assert _page_names(discipline="pt") == ["Loop Speech Center"]
     chicago_clinics["mid"].insurance_plans.add(InsurancePlan.objects.get(slug="cigna"))
     assert _page_names(insurance="cigna") == ["Loop Speech Center"]
+    # a plan renamed: searching by its new slug finds its clinics
+    plan = InsurancePlan.objects.get(slug="cigna")
+    plan.slug = "cigna-healthcare"
+    plan.save()
+    assert _page_names(insurance="cigna-healthcare") == ["Loop Speech Center"]
 
 
 def test_the_api_follows_a_change_written_in_bulk_once_the_generation_changes(
