@@ -13,8 +13,7 @@ from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear
 from caretime.core import billing as core
 from caretime.core.disciplines import Discipline
 from caretime.core.evidence import Evidence, EvidenceSource
-from caretime.core.geo import BoundingBox
-from caretime.directory.models import Clinic, in_box
+from caretime.directory.models import Clinic
 
 # Percentiles among fewer peers than this say little; the comparison is then left out.
 MIN_PEERS_FOR_COMPARISON = 5
@@ -207,11 +206,6 @@ def billing_evidence_for_clinics(
     """Billing evidence of a few clinics (a page of results), in one query."""
     rows = ClinicBillingYear.objects.filter(clinic_id__in=list(clinic_ids))
     return _latest_evidence(rows, discipline)
-
-
-def billing_evidence_in_box(box: BoundingBox, discipline: str | None = None) -> dict[EvidenceKey, list[Evidence]]:
-    """Billing evidence of the clinics inside a search box, in one query (no id list)."""
-    return _latest_evidence(ClinicBillingYear.objects.filter(in_box(box, via="clinic__")), discipline)
 
 
 def _latest_evidence(rows: QuerySet[ClinicBillingYear], discipline: str | None) -> dict[EvidenceKey, list[Evidence]]:

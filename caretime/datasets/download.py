@@ -191,11 +191,25 @@ def archive_members(path: Path) -> list[str]:
         raise DownloadError(f"{path.name} is not a readable zip archive ({error}).") from None
 
 
+# Room left on the disk after an extracted member, for the database and everything else.
+DISK_TO_SPARE = 1 << 30
+
+
 def extract_member(archive_path: Path, member: str, target: Path) -> Path:
-    """Copy one member out of the archive, in chunks (zipfile checks its CRC at the end)."""
+    """Copy one member out of the archive, in chunks (zipfile checks its CRC at the end, and
+    stops at the size the archive declares, which is checked against the free disk first:
+    a damaged or hostile archive cannot fill the disk)."""
     try:
-        with zipfile.ZipFile(archive_path) as archive, archive.open(member) as source, target.open("wb") as out:
-            shutil.copyfileobj(source, out, CHUNK_BYTES)
+        with zipfile.ZipFile(archive_path) as archive:
+            declared = archive.getinfo(member).file_size
+            free = shutil.disk_usage(target.parent).free
+            if declared + DISK_TO_SPARE > free:
+                raise DownloadError(
+                    f"{archive_path.name}: {member} unpacks to {declared:,} bytes, and {target.parent} has "
+                    f"{free:,} free; free more space (1 GB more than that) and run the sync again."
+                )
+            with archive.open(member) as source, target.open("wb") as out:
+                shutil.copyfileobj(source, out, CHUNK_BYTES)
     except (zipfile.BadZipFile, EOFError) as error:
         target.unlink(missing_ok=True)
         raise DownloadError(f"{archive_path.name}: {member} cannot be extracted ({error}).") from None

@@ -78,10 +78,6 @@ def call_evidence_for_clinics(
     return _call_evidence_of(_counted(discipline).filter(clinic_id__in=list(clinic_ids)))
 
 
-def call_evidence_in_box(box: BoundingBox, discipline: str | None = None) -> dict[EvidenceKey, list[Evidence]]:
-    return _call_evidence_of(_counted(discipline).filter(in_box(box, via="clinic__")))
-
-
 def _counted_visits(discipline: str | None) -> QuerySet[VisitReport]:
     reports = VisitReport.objects.filter(standing__in=[s.value for s in COUNTING], connected=False)
     return reports.filter(discipline=discipline) if discipline else reports
@@ -104,10 +100,6 @@ def visit_evidence_for_clinics(
     if not clinic_ids:
         return {}
     return _visit_evidence_of(_counted_visits(discipline).filter(clinic_id__in=list(clinic_ids)))
-
-
-def visit_evidence_in_box(box: BoundingBox, discipline: str | None = None) -> dict[EvidenceKey, list[Evidence]]:
-    return _visit_evidence_of(_counted_visits(discipline).filter(in_box(box, via="clinic__")))
 
 
 def _profiles(rows: QuerySet[ClinicCareTime], as_of: date) -> dict[EvidenceKey, CareTimeProfile]:

@@ -5,7 +5,7 @@ and nowhere else, so two of them can never disagree about the same clinic. (Sort
 verdict and alternatives read the verdict's stored sums, ``caretime.verdicts.sums``: a cache
 computed from this path whenever a source says its evidence changed.) Each source keeps
 its own rules of what counts (e.g. only counted call reports, the latest billing year); this
-module only gathers. A new source (reviews with facts) joins by adding its two readers to
+module only gathers. A new source (reviews with facts) joins by adding its reader to
 ``_SOURCES``.
 """
 
@@ -13,27 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from caretime.billing.selectors import billing_evidence_for_clinics, billing_evidence_in_box
+from caretime.billing.selectors import billing_evidence_for_clinics
 from caretime.core.evidence import Evidence
-from caretime.core.geo import BoundingBox
-from caretime.reports.selectors import (
-    call_evidence_for_clinics,
-    call_evidence_in_box,
-    visit_evidence_for_clinics,
-    visit_evidence_in_box,
-)
-from caretime.workplace.selectors import worker_evidence_for_clinics, worker_evidence_in_box
+from caretime.reports.selectors import call_evidence_for_clinics, visit_evidence_for_clinics
+from caretime.workplace.selectors import worker_evidence_for_clinics
 
 EvidenceKey = tuple[int, str]  # (clinic id, discipline code)
 Found = dict[EvidenceKey, list[Evidence]]
 
-_SOURCES: tuple[
-    tuple[Callable[[Sequence[int], str | None], Found], Callable[[BoundingBox, str | None], Found]], ...
-] = (
-    (call_evidence_for_clinics, call_evidence_in_box),
-    (visit_evidence_for_clinics, visit_evidence_in_box),
-    (worker_evidence_for_clinics, worker_evidence_in_box),
-    (billing_evidence_for_clinics, billing_evidence_in_box),
+_SOURCES: tuple[Callable[[Sequence[int], str | None], Found], ...] = (
+    call_evidence_for_clinics,
+    visit_evidence_for_clinics,
+    worker_evidence_for_clinics,
+    billing_evidence_for_clinics,
 )
 
 
@@ -49,9 +41,4 @@ def evidence_for_clinics(clinic_ids: Sequence[int], discipline: str | None = Non
     """All evidence about a few clinics (a page of results, a clinic page): one query a source."""
     if not clinic_ids:
         return {}
-    return _merged([for_clinics(clinic_ids, discipline) for for_clinics, _ in _SOURCES])
-
-
-def evidence_in_box(box: BoundingBox, discipline: str | None = None) -> Found:
-    """All evidence about the clinics inside a search box: one query a source, no id list."""
-    return _merged([in_box(box, discipline) for _, in_box in _SOURCES])
+    return _merged([for_clinics(clinic_ids, discipline) for for_clinics in _SOURCES])

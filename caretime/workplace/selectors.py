@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from caretime.core.evidence import Evidence
-from caretime.core.geo import BoundingBox, Point, bounding_box, distance_miles
+from caretime.core.geo import Point, bounding_box, distance_miles
 from caretime.core.workplace import EmployerSort, WorkplaceFigures, employer_rank, workplace_evidence
 from caretime.directory.models import Clinic, in_box
 from caretime.workplace.models import WorkplaceFigures as FiguresRow
@@ -70,10 +70,6 @@ def worker_evidence_for_clinics(
     if not clinic_ids:
         return {}
     return _evidence_of(_rows(discipline).filter(clinic_id__in=list(clinic_ids)))
-
-
-def worker_evidence_in_box(box: BoundingBox, discipline: str | None = None) -> dict[EvidenceKey, list[Evidence]]:
-    return _evidence_of(_rows(discipline).filter(in_box(box, via="clinic__")))
 
 
 @dataclass(frozen=True)

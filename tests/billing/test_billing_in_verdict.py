@@ -83,10 +83,9 @@ def test_billing_counts_at_its_documented_weight(group_heavy_clinic: Clinic) -> 
     assessment = care_time_for(group_heavy_clinic, "pt", Bar(), as_of=today).assessment
     assert assessment.evidence_counts == ((EvidenceSource.BILLING, 1),)
     assert assessment.strength == pytest.approx(documented, rel=1e-9)
-    # the same weight is read on the path that ranks many clinics
-    from caretime.core.geo import bounding_box
-    from caretime.verdicts.evidence import evidence_in_box
+    # the same weight is read on the path that ranks many clinics: the stored verdict sums
     from caretime.verdicts.selectors import Judge
+    from caretime.verdicts.sums import grown_sums_for
 
-    judge = Judge(evidence_in_box(bounding_box(group_heavy_clinic.point, 1), "pt"), Bar(), today)
+    judge = Judge({}, Bar(), today, grown_sums_for([group_heavy_clinic.pk], "pt", as_of=today))
     assert judge.quick(group_heavy_clinic.pk, "pt").strength == pytest.approx(documented, rel=1e-9)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import zipfile
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from caretime.datasets import download
 from caretime.datasets.release_files import (
     FileKind,
     candidate_for,
@@ -146,3 +151,19 @@ def test_member_names_and_checksum_lists() -> None:
         "DAC_NationalDownloadableFile.csv": digest,
         "other.zip": digest,
     }
+
+
+def test_a_member_that_would_not_fit_on_the_disk_is_not_extracted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = tmp_path / "release.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("npidata_pfile_20050523-20261109.csv", "NPI\n1234567893\n")
+    target = tmp_path / "npidata.csv"
+    # As if the disk had less room left than the member and the margin kept beside it.
+    monkeypatch.setattr(download, "DISK_TO_SPARE", shutil.disk_usage(tmp_path).free)
+    with pytest.raises(download.DownloadError, match="free more space"):
+        download.extract_member(archive, "npidata_pfile_20050523-20261109.csv", target)
+    assert not target.exists()
+    monkeypatch.setattr(download, "DISK_TO_SPARE", 0)
+    assert download.extract_member(archive, "npidata_pfile_20050523-20261109.csv", target).read_text().startswith("NPI")
