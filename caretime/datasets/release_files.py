@@ -157,6 +157,20 @@ def weeklies_after(found: list[Candidate], day: dt.date) -> list[Candidate]:
     return [by_end[day] for day in sorted(by_end)]
 
 
+def without_gap(weeklies: list[Candidate], day: dt.date) -> tuple[list[Candidate], dt.date | None]:
+    """The weekly updates (oldest first) that follow on from ``day`` with no day missing, and
+    the first missing day when one is: an update applied over a gap would leave the
+    directory without the changes of the missing week, unnoticed."""
+    following: list[Candidate] = []
+    expected = day + dt.timedelta(days=1)
+    for weekly in weeklies:
+        if weekly.starts_on is not None and weekly.starts_on > expected:
+            return following, expected
+        following.append(weekly)
+        expected = weekly.released_on + dt.timedelta(days=1)
+    return following, None
+
+
 def newest_medicare(found: list[Candidate], year: int | None) -> Candidate | None:
     """The newest file of the claims year asked for, or of the newest claims year."""
     files = [c for c in found if c.kind == FileKind.MEDICARE and (year is None or c.claims_year == year)]

@@ -41,6 +41,7 @@ from caretime.datasets.release_files import (
     newest_medicare,
     parse_checksums,
     weeklies_after,
+    without_gap,
 )
 from caretime.extras import ExtraMissingError
 from caretime.progress import ProgressCallback
@@ -203,7 +204,15 @@ def _plan_nppes(found: list[Candidate], notes: list[str]) -> list[Planned]:
                 notes.append("NPPES: weekly updates are applied only on top of an imported full file.")
             return planned
         since = latest.covers_through
-    for weekly in weeklies_after(found, since):
+    weeklies = weeklies_after(found, since)
+    if not planned:  # on top of what is imported, nothing may be missing in between
+        weeklies, missing = without_gap(weeklies, since)
+        if missing is not None:
+            notes.append(
+                f"NPPES: no weekly update offered covers {missing.isoformat()}, so the updates after it "
+                "are not applied; the next monthly full file brings the directory up to date."
+            )
+    for weekly in weeklies:
         if _recorded(weekly.file_name):
             continue
         planned.append(Planned(weekly, weekly.file_name, weekly.released_on))

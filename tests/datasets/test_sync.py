@@ -259,6 +259,33 @@ def test_a_weekly_update_older_than_the_full_file_is_passed_over(mirror: Mirror,
     assert kinds() == [ReleaseKind.NPPES_FULL]
 
 
+def test_weekly_updates_after_a_missing_week_wait_for_the_next_full_file(mirror: Mirror, tmp_path: Path) -> None:
+    release_server.nppes_full(mirror.root, tmp_path / "work", month="November", year=2026, last_day="20261109")
+    sync(mirror, "--only", "nppes")
+    release_server.nppes_weekly(
+        mirror.root,
+        tmp_path / "work",
+        first=dt.date(2026, 11, 10),
+        last=dt.date(2026, 11, 16),
+        rows=[organization_row(199999991, "FIRST WEEK REHAB LLC")],
+    )
+    # The week of 17 to 23 November is no longer offered.
+    release_server.nppes_weekly(
+        mirror.root,
+        tmp_path / "work",
+        first=dt.date(2026, 11, 24),
+        last=dt.date(2026, 11, 30),
+        rows=[organization_row(199999992, "THIRD WEEK REHAB LLC")],
+    )
+
+    output = sync(mirror, "--only", "nppes")
+
+    assert "no weekly update offered covers 2026-11-17" in output
+    assert Organization.objects.filter(legal_name="FIRST WEEK REHAB LLC").exists()
+    assert not Organization.objects.filter(legal_name="THIRD WEEK REHAB LLC").exists()
+    assert DataRelease.objects.get(kind=ReleaseKind.NPPES_WEEKLY).covers_through == dt.date(2026, 11, 16)
+
+
 def test_a_corrected_medicare_file_replaces_its_year(mirror: Mirror, tmp_path: Path) -> None:
     first = release_server.medicare(mirror.root, version=10, rows=400)
     sync(mirror, "--only", "medicare")
