@@ -199,20 +199,16 @@ class ServiceLine:
     place_of_service: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ClinicianIndicators:
-    npi: str
-    provider_type: str
-    state: str
-    visits: float  # at least: the largest beneficiary-day count among the clinician's codes
-    visits_high: float  # at most: the beneficiary-day counts of all its codes added up
-    beneficiaries: int  # at least: the largest beneficiary count among its codes
-    services: float  # every service of every code
+class _Ratios:
+    """The ratios a clinician's and a clinic's totals share, derived from their fields."""
+
+    __slots__ = ()
+    visits: float
+    visits_high: float
+    beneficiaries: int
     timed_units: float
+    services: float
     group_services: float
-    group_days: float  # beneficiary-days of group codes: visits with a group session
-    timed_units_per_visit_by_code: dict[str, float]
-    possibly_suppressed: bool  # rows under 11 beneficiaries, absent from the file, may change it
 
     @property
     def timed_units_per_visit(self) -> float:
@@ -232,6 +228,22 @@ class ClinicianIndicators:
     @property
     def visits_per_beneficiary(self) -> float:
         return self.visits / self.beneficiaries if self.beneficiaries > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicianIndicators(_Ratios):
+    npi: str
+    provider_type: str
+    state: str
+    visits: float  # at least: the largest beneficiary-day count among the clinician's codes
+    visits_high: float  # at most: the beneficiary-day counts of all its codes added up
+    beneficiaries: int  # at least: the largest beneficiary count among its codes
+    services: float  # every service of every code
+    timed_units: float
+    group_services: float
+    group_days: float  # beneficiary-days of group codes: visits with a group session
+    timed_units_per_visit_by_code: dict[str, float]
+    possibly_suppressed: bool  # rows under 11 beneficiaries, absent from the file, may change it
 
     @property
     def shown(self) -> bool:
@@ -358,7 +370,7 @@ def _getter(name: str) -> Callable[[ClinicianIndicators], float]:
 
 
 @dataclass(frozen=True, slots=True)
-class ClinicIndicators:
+class ClinicIndicators(_Ratios):
     clinicians: int  # clinicians behind the figures (each with at least 11 beneficiaries)
     shared_clinicians: int  # of them, clinicians counted here in part (on several clinics' rosters)
     visits: float  # at least, each clinician's share added up
@@ -369,22 +381,6 @@ class ClinicIndicators:
     group_services: float
     group_days: float
     possibly_suppressed: bool
-
-    @property
-    def timed_units_per_visit(self) -> float:
-        return self.timed_units / self.visits
-
-    @property
-    def timed_units_per_visit_low(self) -> float:
-        return self.timed_units / self.visits_high
-
-    @property
-    def group_share(self) -> float:
-        return self.group_services / self.services if self.services > 0 else 0.0
-
-    @property
-    def visits_per_beneficiary(self) -> float:
-        return self.visits / self.beneficiaries if self.beneficiaries > 0 else 0.0
 
 
 def roster_shares(rosters: dict[str, list[int]]) -> dict[tuple[str, int], float]:
