@@ -35,6 +35,17 @@ from caretime.reports.models import (
 from caretime.web.forms import ErrorSummaryForm
 
 
+def month_input(label: StrOrPromise, required: StrOrPromise) -> forms.CharField:
+    """A month typed as YYYY-MM (a month picker where the browser has one); read and checked
+    by ``ReportForm._clean_month``."""
+    return forms.CharField(
+        label=label,
+        max_length=10,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
+        error_messages={"required": required},
+    )
+
+
 def _count_field(label: StrOrPromise, maximum: int, *, help_text: StrOrPromise = "") -> forms.IntegerField:
     message = format_lazy(_lazy("Enter a whole number from 0 to {maximum}."), maximum=maximum)
     return forms.IntegerField(
@@ -103,12 +114,7 @@ class CallReportForm(ReportForm):
             "invalid_choice": _lazy("Choose a therapy this clinic offers."),
         },
     )
-    called_in = forms.CharField(
-        label=_lazy("Month of the call"),
-        max_length=10,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
-        error_messages={"required": _lazy("Enter the month of the call, for example 2026-11.")},
-    )
+    called_in = month_input(_lazy("Month of the call"), _lazy("Enter the month of the call, for example 2026-11."))
     therapist_minutes = _count_field(
         _lazy("Minutes with the therapist per visit"),
         MAX_MINUTES,
@@ -236,12 +242,7 @@ class VisitReportForm(ReportForm):
             "invalid_choice": _lazy("Choose a therapy this clinic offers."),
         },
     )
-    visited_in = forms.CharField(
-        label=_lazy("Month of the visit"),
-        max_length=10,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
-        error_messages={"required": _lazy("Enter the month of the visit, for example 2026-11.")},
-    )
+    visited_in = month_input(_lazy("Month of the visit"), _lazy("Enter the month of the visit, for example 2026-11."))
     visit_kind = _radio_field(
         _lazy("Which visit was it?"), VisitKindChoices.choices, _lazy("Choose which visit it was.")
     )

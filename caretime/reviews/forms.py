@@ -17,8 +17,7 @@ from caretime.core.reviews import (
     review_visit_facts,
     text_problem,
 )
-from caretime.directory.models import Clinic
-from caretime.reports.forms import ReportForm
+from caretime.reports.forms import ReportForm, month_input
 from caretime.reviews.models import SUB_RATINGS
 from caretime.reviews.services import Draft
 
@@ -76,11 +75,8 @@ class ReviewForm(ReportForm):
             "max_length": _("Keep the review to 3,000 characters or fewer."),
         },
     )
-    visited_in = forms.CharField(
-        label=_("Month of your last visit"),
-        max_length=10,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
-        error_messages={"required": _("Enter the month of your last visit, for example 2026-11.")},
+    visited_in = month_input(
+        _("Month of your last visit"), _("Enter the month of your last visit, for example 2026-11.")
     )
     connected = _yes_no(
         _("Are you connected to this clinic (staff, family of staff, owner)?"),
@@ -110,9 +106,6 @@ class ReviewForm(ReportForm):
         required=False,
         unsure=_("Not sure"),
     )
-
-    def __init__(self, *args: Any, clinic: Clinic, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, clinic=clinic, today=today, **kwargs)
 
     def clean_visited_in(self) -> date:
         return self._clean_month()
