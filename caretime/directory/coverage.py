@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Avg, Count
 
-from caretime.core.geo import Point, bounding_box, distance_miles
+from caretime.core.geo import Point, distance_miles
 from caretime.core.places import STATE_NAMES
 from caretime.directory.forms import MAX_RADIUS_MILES
 from caretime.directory.models import Clinic
@@ -52,7 +52,7 @@ def nothing_found(search: ClinicSearch) -> NothingFound:
     wider = clinics_within(search.center, MAX_RADIUS_MILES, discipline=search.discipline, insurance=search.insurance)
     if wider:
         return NothingFound(wider_clinics=len(wider), outside=False, areas=[])
-    outside = not has_clinics_within(search.center, MAX_RADIUS_MILES)
+    outside = not clinics_within(search.center, MAX_RADIUS_MILES)  # no active clinic of any therapy
     return NothingFound(wider_clinics=0, outside=outside, areas=covered_areas() if outside else [])
 
 
@@ -65,15 +65,6 @@ def covered_areas() -> list[CoveredArea]:
         stored = [(area.label, area.clinics, area.search) for area in _areas()]
         cache.set(key, stored, timeout=ANSWER_SECONDS)
     return [CoveredArea(label, clinics, search) for label, clinics, search in stored]
-
-
-def has_clinics_within(center: Point, radius_miles: float) -> bool:
-    """Whether any active clinic, of any therapy, is within the radius."""
-    box = Clinic.objects.active().in_box(bounding_box(center, radius_miles))
-    return any(
-        distance_miles(center, Point(latitude, longitude)) <= radius_miles
-        for latitude, longitude in box.values_list("latitude", "longitude").iterator()
-    )
 
 
 def _areas() -> list[CoveredArea]:
