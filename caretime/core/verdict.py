@@ -26,6 +26,7 @@ Sums use ``math.fsum`` so that the result never depends on the order of the evid
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -542,6 +543,15 @@ def _fsum_all(lists: list[list[float]]) -> tuple[float, ...]:
     return tuple(math.fsum(values) for values in lists)
 
 
+# What ``grow`` reads of an item counted as of a day. Many reports say the same thing in the
+# same month (their items are equal), and a rebuild of every clinic's stored sums grows a
+# million of them: each worker remembers the last items it read.
+@functools.lru_cache(maxsize=65_536)
+def _grown_terms(item: Evidence, day: date) -> tuple[float, tuple[_Bucket, ...], int | None, int | None]:
+    weight = max(0.0, item.weight) * max(1, item.reporters) * growth(day)
+    return (weight, tuple(_facts_buckets(item)), *_minute_levels(item))
+
+
 def grow(evidence: Iterable[Evidence], *, as_of: date | None = None) -> GrownSums:
     """The sums of ``GrownSums`` over the evidence. With ``as_of``, an item dated later counts
     as of that day (as in ``aged_weight``); without, every item counts as of its own day."""
@@ -553,17 +563,16 @@ def grow(evidence: Iterable[Evidence], *, as_of: date | None = None) -> GrownSum
     counted: list[Evidence] = []
     for item in evidence:
         day = item.observed_on if as_of is None else min(item.observed_on, as_of)
-        weight = max(0.0, item.weight) * max(1, item.reporters) * growth(day)
+        weight, buckets, meets_level, below_level = _grown_terms(item, day)
         if weight <= 0:
             continue
         total.append(weight)
         counted.append(item)
         billing = item.source == EvidenceSource.BILLING
-        for bucket in _facts_buckets(item):
+        for bucket in buckets:
             support[bucket].append(weight)
             if not billing:
                 without_billing[bucket].append(weight)
-        meets_level, below_level = _minute_levels(item)
         if meets_level is not None:
             meets[meets_level - MIN_BAR_MINUTES].append(weight)
         if below_level is not None:

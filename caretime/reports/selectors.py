@@ -67,7 +67,19 @@ def _call_evidence(row: tuple[object, ...]) -> Evidence:
 
 def _call_evidence_of(reports: QuerySet[CallReport]) -> dict[EvidenceKey, list[Evidence]]:
     rows = reports.values_list("clinic_id", "discipline", "account_id", *EVIDENCE_COLUMNS)
-    return {key: [_call_evidence(row) for row in found] for key, found in _rows_by_key(rows).items()}
+    # Calls that got the same answers in the same month make equal items (anonymous ones, or
+    # one account's): each is made once, and the verdict rule remembers what it read of it
+    # (``caretime.core.verdict``), which most of a rebuild of the stored sums is.
+    made: dict[tuple[object, ...], Evidence] = {}
+    found: dict[EvidenceKey, list[Evidence]] = {}
+    for key, columns in _rows_by_key(rows).items():
+        items = found[key] = []
+        for row in columns:
+            item = made.get(row)
+            if item is None:
+                item = made[row] = _call_evidence(row)
+            items.append(item)
+    return found
 
 
 def call_evidence_for_clinics(
