@@ -545,8 +545,9 @@ def _fsum_all(lists: list[list[float]]) -> tuple[float, ...]:
 
 # What ``grow`` reads of an item counted as of a day. Many reports say the same thing in the
 # same month (their items are equal), and a rebuild of every clinic's stored sums grows a
-# million of them: each worker remembers the last items it read.
-@functools.lru_cache(maxsize=65_536)
+# million of them: each process remembers the last few thousand it read (about 2 MB at most;
+# a million demo call reports make under a thousand different items).
+@functools.lru_cache(maxsize=4096)
 def _grown_terms(item: Evidence, day: date) -> tuple[float, tuple[_Bucket, ...], int | None, int | None]:
     weight = max(0.0, item.weight) * max(1, item.reporters) * growth(day)
     return (weight, tuple(_facts_buckets(item)), *_minute_levels(item))
