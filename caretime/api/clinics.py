@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -61,26 +62,28 @@ class ClinicFilters(Schema):
     page: int = Field(1, ge=1, le=10_000)
 
 
-def clinic_out(clinic: Clinic, distance: float | None = None) -> ClinicOut:
-    return ClinicOut(
-        id=clinic.pk,
-        name=clinic.name,
-        organization=clinic.organization.display_name,
-        organization_npi=clinic.organization.npi,
-        address_line1=clinic.address_line1,
-        address_line2=clinic.address_line2,
-        city=clinic.city,
-        state=clinic.state,
-        zip_code=clinic.zip_code,
-        latitude=clinic.latitude,
-        longitude=clinic.longitude,
-        phone=clinic.phone,
-        disciplines=clinic.disciplines,
-        insurance=[plan.name for plan in clinic.insurance_plans.all()],
-        is_demo=clinic.is_demo,
-        distance_miles=round(distance, 2) if distance is not None else None,
-        url=reverse("clinic-detail", args=[clinic.pk]),
-    )
+def clinic_out(clinic: Clinic, distance: float | None = None) -> dict[str, object]:
+    """One clinic as ``ClinicOut`` shows it, as plain values: a page of results is written
+    straight to JSON, since validating 20 schema objects cost more than finding them."""
+    return {
+        "id": clinic.pk,
+        "name": clinic.name,
+        "organization": clinic.organization.display_name,
+        "organization_npi": clinic.organization.npi,
+        "address_line1": clinic.address_line1,
+        "address_line2": clinic.address_line2,
+        "city": clinic.city,
+        "state": clinic.state,
+        "zip_code": clinic.zip_code,
+        "latitude": clinic.latitude,
+        "longitude": clinic.longitude,
+        "phone": clinic.phone,
+        "disciplines": clinic.disciplines,
+        "insurance": [plan.name for plan in clinic.insurance_plans.all()],
+        "is_demo": clinic.is_demo,
+        "distance_miles": round(distance, 2) if distance is not None else None,
+        "url": reverse("clinic-detail", args=[clinic.pk]),
+    }
 
 
 @router.get("/clinics", response=ClinicListOut, summary="Search or list clinics")
@@ -102,15 +105,15 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpRes
         page = search_clinics(search, page=filters.page, page_size=PAGE_SIZE)
         if page.page > page.page_count:
             raise Http404(f"Page {page.page} does not exist: the last page is {page.page_count}.")
-        listing = ClinicListOut(
-            items=[clinic_out(hit.clinic, hit.distance_miles) for hit in page.hits],
-            total=page.total,
-            page=page.page,
-            page_size=page.page_size,
-            page_count=page.page_count,
-            near=place.label if place else None,
-        )
-        return listing.model_dump_json().encode()
+        listing = {  # ClinicListOut, byte for byte as the schema writes it (tests/directory/test_api.py)
+            "items": [clinic_out(hit.clinic, hit.distance_miles) for hit in page.hits],
+            "total": page.total,
+            "page": page.page,
+            "page_size": page.page_size,
+            "page_count": page.page_count,
+            "near": place.label if place else None,
+        }
+        return json.dumps(listing, ensure_ascii=False, separators=(",", ":")).encode()
 
     # Only successful answers are cached (a refused one raises), keyed on the resolved
     # place so that "60614" and "60614-0001" share one entry.

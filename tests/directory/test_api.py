@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from caretime.api.clinics import ClinicListOut
 from caretime.directory.models import Clinic
 from tests.api import assert_error
 
@@ -32,6 +33,19 @@ def test_search_near_a_zip_is_nearest_first(client: Client, chicago_clinics: dic
     assert first["is_demo"] is False
     assert first["url"] == f"/clinics/{first['id']}/"
     assert 0 < first["distance_miles"] < body["items"][1]["distance_miles"]
+
+
+def test_a_page_of_results_is_exactly_what_its_published_schema_writes(
+    client: Client, chicago_clinics: dict[str, Clinic]
+) -> None:
+    # The page is written from plain values; a client generated from the OpenAPI document
+    # must read every field, in the schema's order and with the schema's numbers.
+    chicago_clinics["mid"].organization.doing_business_as = "Café Señor Rehab"
+    chicago_clinics["mid"].organization.save()
+    for params in ({"near": "60614", "radius_miles": "25"}, {}):
+        content = client.get("/api/v1/clinics", params).content
+        assert ClinicListOut.model_validate_json(content).model_dump_json().encode() == content
+    assert "Café Señor Rehab".encode() in content
 
 
 def test_filters_by_discipline_and_insurance(client: Client, chicago_clinics: dict[str, Clinic]) -> None:
