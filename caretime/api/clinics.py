@@ -126,4 +126,4 @@ def get_clinic(request: HttpRequest, clinic_id: int) -> ClinicOut:
     clinic = clinic_for_page(clinic_id)
     if clinic is None:
         raise Http404(f"No clinic has the id {clinic_id}.")
-    return clinic_out(clinic)
+    return ClinicOut.model_validate(clinic_out(clinic))
