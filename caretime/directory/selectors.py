@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -126,13 +127,19 @@ def search_clinics(search: ClinicSearch, *, page: int = 1, page_size: int = PAGE
         discipline=search.discipline,
         insurance=search.insurance,
     )
-    # One query: the clinics with their organisation. Their services and plans come from the
-    # index, of the same directory generation as the ranking.
-    by_id = Clinic.objects.select_related("organization").order_by().in_bulk([clinic_id for _, clinic_id in page_ids])
-    index.add_listing_details(by_id.values())
+    by_id = clinics_for_listing([clinic_id for _, clinic_id in page_ids])
     # A clinic an import or the demo rebuild removed between the two reads is left out.
     hits = [ClinicHit(by_id[clinic_id], miles) for miles, clinic_id in page_ids if clinic_id in by_id]
     return SearchPage(hits, total, page, page_size)
+
+
+def clinics_for_listing(clinic_ids: Sequence[int]) -> dict[int, Clinic]:
+    """The clinics of a page of results, by id, as ``with_listing_details`` gives them: one
+    query for the clinics with their organisation; their services and plans come from the
+    index of the directory, of the same generation as the ranking that chose them."""
+    by_id = Clinic.objects.select_related("organization").order_by().in_bulk(list(clinic_ids))
+    geo_index().add_listing_details(by_id.values())
+    return by_id
 
 
 def clinic_for_page(clinic_id: int) -> Clinic | None:

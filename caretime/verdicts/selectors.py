@@ -36,6 +36,7 @@ from caretime.directory.selectors import (
     PAGE_SIZE,
     ClinicSearch,
     PageNumbers,
+    clinics_for_listing,
     clinics_within,
     search_clinics,
     with_listing_details,
@@ -349,7 +350,7 @@ def search_with_verdicts(
     offset = (page - 1) * page_size
     shown = ranked[offset : offset + page_size]
     shown_ids = [cid for _, _, cid in shown]
-    by_id = with_listing_details(Clinic.objects.all()).in_bulk(shown_ids)
+    by_id = clinics_for_listing(shown_ids)
     judge.evidence = evidence_for_clinics(shown_ids, search.discipline)  # the reasons of the page
     if sort != Sort.CARE_TIME:
         profiles = care_time_profiles(shown_ids, search.discipline, as_of=as_of)
@@ -411,7 +412,7 @@ def alternatives_for(
         if quick[cid].status == Status.NOT_ENOUGH_KNOWN and not quick[cid].evidence_against
     ]
     picked = (meeting + (clean if include_unknown else []))[:limit]
-    by_id = with_listing_details(Clinic.objects.all()).in_bulk([cid for _, cid in picked])
+    by_id = clinics_for_listing([cid for _, cid in picked])
     judge.evidence = evidence_for_clinics([cid for _, cid in picked], discipline)
     items = tuple(Alternative(by_id[cid], miles, judge(cid, discipline)) for miles, cid in picked if cid in by_id)
     return Alternatives(items, radius_miles, discipline, place_label, include_unknown, len(clean))
