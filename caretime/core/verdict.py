@@ -539,8 +539,13 @@ class GrownSums:
     newest: date | None  # the newest item's day
 
 
-def _fsum_all(lists: list[list[float]]) -> tuple[float, ...]:
-    return tuple(math.fsum(values) for values in lists)
+def _fsum_all(lists: dict[int, list[float]], size: int) -> tuple[float, ...]:
+    """The sums by index of the lists that have values, 0.0 elsewhere (most minutes levels
+    of a clinic are empty, and a rebuild adds up millions of them)."""
+    sums = [0.0] * size
+    for index, values in lists.items():
+        sums[index] = math.fsum(values)
+    return tuple(sums)
 
 
 # What ``grow`` reads of an item counted as of a day. Many reports say the same thing in the
@@ -556,10 +561,10 @@ def _grown_terms(item: Evidence, day: date) -> tuple[float, tuple[_Bucket, ...],
 def grow(evidence: Iterable[Evidence], *, as_of: date | None = None) -> GrownSums:
     """The sums of ``GrownSums`` over the evidence. With ``as_of``, an item dated later counts
     as of that day (as in ``aged_weight``); without, every item counts as of its own day."""
-    support: list[list[float]] = [[] for _ in _Bucket]
-    without_billing: list[list[float]] = [[] for _ in _Bucket]
-    meets: list[list[float]] = [[] for _ in range(MINUTE_LEVELS)]
-    below: list[list[float]] = [[] for _ in range(MINUTE_LEVELS)]
+    support: dict[int, list[float]] = {}
+    without_billing: dict[int, list[float]] = {}
+    meets: dict[int, list[float]] = {}
+    below: dict[int, list[float]] = {}
     total: list[float] = []
     counted: list[Evidence] = []
     for item in evidence:
@@ -571,18 +576,18 @@ def grow(evidence: Iterable[Evidence], *, as_of: date | None = None) -> GrownSum
         counted.append(item)
         billing = item.source == EvidenceSource.BILLING
         for bucket in buckets:
-            support[bucket].append(weight)
+            support.setdefault(bucket, []).append(weight)
             if not billing:
-                without_billing[bucket].append(weight)
+                without_billing.setdefault(bucket, []).append(weight)
         if meets_level is not None:
-            meets[meets_level - MIN_BAR_MINUTES].append(weight)
+            meets.setdefault(meets_level - MIN_BAR_MINUTES, []).append(weight)
         if below_level is not None:
-            below[below_level - MIN_BAR_MINUTES + 1].append(weight)
+            below.setdefault(below_level - MIN_BAR_MINUTES + 1, []).append(weight)
     return GrownSums(
-        support=_fsum_all(support),
-        without_billing=_fsum_all(without_billing),
-        meets=_fsum_all(meets),
-        below=_fsum_all(below),
+        support=_fsum_all(support, len(_Bucket)),
+        without_billing=_fsum_all(without_billing, len(_Bucket)),
+        meets=_fsum_all(meets, MINUTE_LEVELS),
+        below=_fsum_all(below, MINUTE_LEVELS),
         total=math.fsum(total),
         people=_people(counted),
         newest=max((item.observed_on for item in counted), default=None),
