@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,6 +203,19 @@ class GeoIndex:
     def _row(self, clinic_id: int) -> int | None:
         row = int(_rows_of(self.ids_by_id, self.rows_by_id, np.array([clinic_id], dtype=np.int64))[0])
         return row if row >= 0 else None
+
+    def offered(self, clinic_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The therapies each clinic offers, in the listing's order (``disciplines_of`` for many
+        clinics at once); a clinic not in the index offers none."""
+        rows = _rows_of(self.ids_by_id, self.rows_by_id, np.asarray(clinic_ids, dtype=np.int64))
+        found: dict[int, list[str]] = {int(clinic_id): [] for clinic_id in clinic_ids}
+        listed = rows >= 0
+        for code in DISCIPLINES:
+            offering = np.zeros(len(rows), dtype=np.bool_)
+            offering[listed] = self.offers[code][rows[listed]]
+            for clinic_id in np.asarray(clinic_ids, dtype=np.int64)[offering].tolist():
+                found[clinic_id].append(code)
+        return found
 
     def disciplines_of(self, clinic_id: int) -> list[str]:
         """The therapies the clinic offers, in the listing's order; none for an inactive clinic."""

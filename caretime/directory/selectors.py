@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from caretime.core.geo import Point, bounding_box, within_radius
-from caretime.directory.geo_index import geo_index
+from caretime.directory.geo_index import GeoIndex, geo_index
 from caretime.directory.models import Clinic, ClinicQuerySet, ClinicService, InsurancePlan
 
 PAGE_SIZE = 20
@@ -127,18 +127,18 @@ def search_clinics(search: ClinicSearch, *, page: int = 1, page_size: int = PAGE
         discipline=search.discipline,
         insurance=search.insurance,
     )
-    by_id = clinics_for_listing([clinic_id for _, clinic_id in page_ids])
+    by_id = clinics_for_listing([clinic_id for _, clinic_id in page_ids], index)
     # A clinic an import or the demo rebuild removed between the two reads is left out.
     hits = [ClinicHit(by_id[clinic_id], miles) for miles, clinic_id in page_ids if clinic_id in by_id]
     return SearchPage(hits, total, page, page_size)
 
 
-def clinics_for_listing(clinic_ids: Sequence[int]) -> dict[int, Clinic]:
+def clinics_for_listing(clinic_ids: Sequence[int], index: GeoIndex) -> dict[int, Clinic]:
     """The clinics of a page of results, by id, as ``with_listing_details`` gives them: one
-    query for the clinics with their organisation; their services and plans come from the
-    index of the directory, of the same generation as the ranking that chose them."""
+    query for the clinics with their organisation; their services and plans come from
+    ``index``, the index that ranked them (a newer one may no longer list them)."""
     by_id = Clinic.objects.select_related("organization").order_by().in_bulk(list(clinic_ids))
-    geo_index().add_listing_details(by_id.values())
+    index.add_listing_details(by_id.values())
     return by_id
 
 

@@ -31,13 +31,13 @@ from caretime.core.verdict import (
     quick_verdict,
     stated_versus_reported,
 )
-from caretime.directory.models import Clinic, ClinicService, DisciplineChoices, in_box
+from caretime.directory.geo_index import geo_index
+from caretime.directory.models import Clinic, DisciplineChoices
 from caretime.directory.selectors import (
     PAGE_SIZE,
     ClinicSearch,
     PageNumbers,
     clinics_for_listing,
-    clinics_within,
     search_clinics,
     with_listing_details,
 )
@@ -302,18 +302,12 @@ def search_with_verdicts(
     """
     if search.center is None or (sort == Sort.DISTANCE and only is None):
         return _nearest_page(search, bar=bar, as_of=as_of, page=page, page_size=page_size)
-    within = clinics_within(
-        search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance
-    )
-    box = bounding_box(search.center, search.radius_miles)
+    index = geo_index()  # one index ranks, lists and tells the therapies of every clinic shown
+    within = index.within(search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance)
     grown = grown_sums_for([cid for _, cid in within], search.discipline, as_of=as_of)
     judge = Judge({}, bar, as_of, grown)
-    offered: dict[int, list[str]] = {}  # without a therapy, a clinic ranks by its best one
-    if not search.discipline:
-        for clinic_id, code in ClinicService.objects.filter(in_box(box, via="clinic__")).values_list(
-            "clinic_id", "discipline"
-        ):
-            offered.setdefault(clinic_id, []).append(code)
+    # Without a therapy, a clinic ranks by its best one.
+    offered = {} if search.discipline else index.offered([cid for _, cid in within])
 
     def codes(clinic_id: int) -> list[str]:
         return [search.discipline] if search.discipline else offered.get(clinic_id, [])
@@ -330,7 +324,9 @@ def search_with_verdicts(
         within = [(miles, cid) for miles, cid in within if only.keeps(best(cid, strict))]
     profiles: dict[EvidenceKey, CareTimeProfile] = {}
     if sort == Sort.CARE_TIME:
-        profiles = care_time_profiles_in_box(box, search.discipline, as_of=as_of)
+        profiles = care_time_profiles_in_box(
+            bounding_box(search.center, search.radius_miles), search.discipline, as_of=as_of
+        )
 
     def typical(clinic_id: int) -> int:
         """The most typical one-on-one minutes among the clinic's therapies; -1 without figures."""
@@ -350,7 +346,7 @@ def search_with_verdicts(
     offset = (page - 1) * page_size
     shown = ranked[offset : offset + page_size]
     shown_ids = [cid for _, _, cid in shown]
-    by_id = clinics_for_listing(shown_ids)
+    by_id = clinics_for_listing(shown_ids, index)
     judge.evidence = evidence_for_clinics(shown_ids, search.discipline)  # the reasons of the page
     if sort != Sort.CARE_TIME:
         profiles = care_time_profiles(shown_ids, search.discipline, as_of=as_of)
@@ -401,7 +397,8 @@ def alternatives_for(
     With ``include_unknown``, then the nearest clinics of which not enough is known and
     nothing at all speaks against them."""
     center, place_label = origin if origin else (clinic.point, "")
-    within = [(m, cid) for m, cid in clinics_within(center, radius_miles, discipline=discipline) if cid != clinic.pk]
+    index = geo_index()
+    within = [(m, cid) for m, cid in index.within(center, radius_miles, discipline=discipline) if cid != clinic.pk]
     judge = Judge({}, bar, as_of, grown_sums_for([cid for _, cid in within], discipline, as_of=as_of))
     quick = {cid: judge.quick(cid, discipline) for _, cid in within}
     meeting = [(m, cid) for m, cid in within if quick[cid].status == Status.MEETS_BAR]
@@ -412,7 +409,7 @@ def alternatives_for(
         if quick[cid].status == Status.NOT_ENOUGH_KNOWN and not quick[cid].evidence_against
     ]
     picked = (meeting + (clean if include_unknown else []))[:limit]
-    by_id = clinics_for_listing([cid for _, cid in picked])
+    by_id = clinics_for_listing([cid for _, cid in picked], index)
     judge.evidence = evidence_for_clinics([cid for _, cid in picked], discipline)
     items = tuple(Alternative(by_id[cid], miles, judge(cid, discipline)) for miles, cid in picked if cid in by_id)
     return Alternatives(items, radius_miles, discipline, place_label, include_unknown, len(clean))

@@ -102,6 +102,12 @@ def test_the_index_finds_what_the_database_finds(
         expected = clinics_within_queried(point, radius, discipline=discipline, insurance=insurance)
         assert clinics_within(point, radius, discipline=discipline, insurance=insurance) == expected
         index = geo_index()
+        # What each clinic offers, as the verdict sort without a therapy reads it: an
+        # inactive clinic is not listed, so it offers nothing.
+        assert index.offered([clinic.pk for clinic in clinics]) == {
+            clinic.pk: [code for code in ("pt", "ot", "slp") if code in codes and active]
+            for clinic, (_, codes, _, active) in zip(clinics, rows, strict=True)
+        }
         for offset in range(0, len(expected) + page_size, page_size):
             total, page = index.page(
                 point, radius, offset=offset, limit=page_size, discipline=discipline, insurance=insurance
