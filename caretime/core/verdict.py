@@ -548,14 +548,13 @@ def _fsum_all(lists: dict[int, list[float]], size: int) -> tuple[float, ...]:
     return tuple(sums)
 
 
-# What ``grow`` reads of an item counted as of a day. Many reports say the same thing in the
-# same month (their items are equal), and a rebuild of every clinic's stored sums grows a
-# million of them: each process remembers the last few thousand it read (about 2 MB at most;
-# a million demo call reports make under a thousand different items).
+# What ``grow`` reads of an item's facts. Many reports say the same thing (their items are
+# equal), and a rebuild of every clinic's stored sums grows a million of them: each process
+# remembers the last few thousand it read (about 2 MB at most; a million demo call reports
+# make under a thousand different items).
 @functools.lru_cache(maxsize=4096)
-def _grown_terms(item: Evidence, day: date) -> tuple[float, tuple[_Bucket, ...], int | None, int | None]:
-    weight = max(0.0, item.weight) * max(1, item.reporters) * growth(day)
-    return (weight, tuple(_facts_buckets(item)), *_minute_levels(item))
+def _read_facts(item: Evidence) -> tuple[tuple[_Bucket, ...], int | None, int | None]:
+    return (tuple(_facts_buckets(item)), *_minute_levels(item))
 
 
 def grow(evidence: Iterable[Evidence], *, as_of: date | None = None) -> GrownSums:
@@ -569,9 +568,10 @@ def grow(evidence: Iterable[Evidence], *, as_of: date | None = None) -> GrownSum
     counted: list[Evidence] = []
     for item in evidence:
         day = item.observed_on if as_of is None else min(item.observed_on, as_of)
-        weight, buckets, meets_level, below_level = _grown_terms(item, day)
+        weight = max(0.0, item.weight) * max(1, item.reporters) * growth(day)
         if weight <= 0:
             continue
+        buckets, meets_level, below_level = _read_facts(item)
         total.append(weight)
         counted.append(item)
         billing = item.source == EvidenceSource.BILLING
