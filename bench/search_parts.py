@@ -8,9 +8,9 @@ production settings (DEBUG off), each part is called again and again, alternatin
 trivial view ``GET /api/v1/health`` through ``django.test.Client``, and the medians of its
 wall time and of this process's CPU time are printed (for PostgreSQL the database server's
 own CPU is not counted). The first-time searches are the HTTP benchmark's: central Chicago ZIP
-codes x radii x pages, never asked twice, so no answer comes from the cache. The last rows
-are the floor of a first-time API search that reads its page from the database: one query of
-the page's 20 clinics as plain rows, written as JSON.
+codes x radii x pages, never asked twice, so no answer comes from the cache. The "floor" row
+is the least a first-time API search that reads its page from the database adds to the trivial
+view: one query of the page's 20 clinics as plain rows, written as JSON.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from caretime.api.clinics import clinic_out
+    from caretime.api.clinics import page_json
     from caretime.core.places import resolve_place
     from caretime.core.verdict import Bar
     from caretime.directory.geo_index import geo_index
@@ -98,11 +98,13 @@ def main(argv: list[str] | None = None) -> None:
         return get
 
     options = argparse.Namespace(radius_miles=args.radius_miles, discipline=args.discipline)
-    centres = itertools.cycle([resolve_place(z).point for z in search.FIRST_TIME_ZIPS])
+    centres = [resolve_place(zip_code).point for zip_code in search.FIRST_TIME_ZIPS]
     searches = itertools.cycle(
-        ClinicSearch(center=next(centres), radius_miles=float(radius), discipline=args.discipline)
-        for radius in range(args.radius_miles - 10, args.radius_miles + 11)
-        for _ in search.FIRST_TIME_ZIPS
+        [
+            ClinicSearch(center, float(radius), args.discipline)
+            for radius in range(args.radius_miles - 10, args.radius_miles + 11)
+            for center in centres
+        ]
     )
     query = ClinicSearch(resolve_place(args.near).point, float(args.radius_miles), args.discipline)
     first_page = search_clinics(query)
@@ -111,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     _, ranked = index.page(query.center, query.radius_miles, offset=0, limit=200, discipline=args.discipline)
     nearest = [clinic_id for _, clinic_id in ranked]
     clinics = itertools.cycle(Clinic.objects.in_bulk(nearest).values())
-    answer = json.dumps({"items": [clinic_out(hit.clinic, hit.distance_miles) for hit in first_page.hits]}).encode()
+    answer = page_json(first_page, args.near)
 
     def ranking() -> object:
         s = next(searches)
@@ -129,10 +131,7 @@ def main(argv: list[str] | None = None) -> None:
         ("request: first-time API search", request(search.first_time_searches(options))),
         ("ranking: one page from the index", ranking),
         ("the page's 20 clinics (search_clinics, ranking included)", lambda: search_clinics(next(searches))),
-        (
-            "the page as JSON (clinic_out, json.dumps)",
-            lambda: [clinic_out(h.clinic, h.distance_miles) for h in first_page.hits],
-        ),
+        ("the page as JSON (page_json)", lambda: page_json(first_page, args.near)),
         ("storing the answer in the shared cache", lambda: cache.set(f"bench-parts:{next(counter)}", answer, 60)),
         ("floor: one query of 20 clinics as plain rows, as JSON", floor),
         ("request: results page, nearest first", request(search.first_time_searches(options, "/clinics/"))),
@@ -151,11 +150,11 @@ def main(argv: list[str] | None = None) -> None:
         ("request: clinic page", request(f"/clinics/{clinic.pk}/" for clinic in clinics)),
         (
             "request: verdict API",
-            request(f"/api/v1/clinics/{clinic.pk}/verdict?{urlencode({'discipline': 'pt'})}" for clinic in clinics),
+            request(f"/api/v1/clinics/{c.pk}/verdict?{urlencode({'discipline': args.discipline})}" for c in clinics),
         ),
         (
             "verdict_for (the verdict API's reads and rule)",
-            lambda: verdict_for(next(clinics), "pt", Bar(), as_of=today),
+            lambda: verdict_for(next(clinics), args.discipline, Bar(), as_of=today),
         ),
     ]
     trivial = request(itertools.repeat("/api/v1/health"))

@@ -13,7 +13,7 @@ from caretime.api.types import Text
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic, InsurancePlan
 from caretime.directory.search_cache import cached_answer
-from caretime.directory.selectors import PAGE_SIZE, ClinicSearch, clinic_for_page, search_clinics
+from caretime.directory.selectors import PAGE_SIZE, ClinicSearch, SearchPage, clinic_for_page, search_clinics
 
 router = Router(tags=["clinics"])
 
@@ -86,6 +86,20 @@ def clinic_out(clinic: Clinic, distance: float | None = None) -> dict[str, objec
     }
 
 
+def page_json(page: SearchPage, near: str | None) -> bytes:
+    """The page as ``ClinicListOut``, byte for byte as the schema writes it (held to it by
+    tests/directory/test_api.py)."""
+    listing = {
+        "items": [clinic_out(hit.clinic, hit.distance_miles) for hit in page.hits],
+        "total": page.total,
+        "page": page.page,
+        "page_size": page.page_size,
+        "page_count": page.page_count,
+        "near": near,
+    }
+    return json.dumps(listing, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
 @router.get("/clinics", response=ClinicListOut, summary="Search or list clinics")
 def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpResponse:
     """Clinics nearest first when `near` is given, otherwise every clinic by name."""
@@ -105,15 +119,7 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpRes
         page = search_clinics(search, page=filters.page, page_size=PAGE_SIZE)
         if page.page > page.page_count:
             raise Http404(f"Page {page.page} does not exist: the last page is {page.page_count}.")
-        listing = {  # ClinicListOut, byte for byte as the schema writes it (tests/directory/test_api.py)
-            "items": [clinic_out(hit.clinic, hit.distance_miles) for hit in page.hits],
-            "total": page.total,
-            "page": page.page,
-            "page_size": page.page_size,
-            "page_count": page.page_count,
-            "near": place.label if place else None,
-        }
-        return json.dumps(listing, ensure_ascii=False, separators=(",", ":")).encode()
+        return page_json(page, place.label if place else None)
 
     # Only successful answers are cached (a refused one raises), keyed on the resolved
     # place so that "60614" and "60614-0001" share one entry.
