@@ -3,13 +3,15 @@ themselves, for any reports, dates and bars, and every way evidence changes keep
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -30,6 +32,7 @@ from caretime.reports.services import (
 )
 from caretime.reviews.models import Review
 from caretime.reviews.services import Draft, delete_review, edit_review, submit_review
+from caretime.verdicts import sums
 from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.models import VerdictSums, decode, encode
 from caretime.verdicts.sums import grown_sums_for, judged
@@ -258,6 +261,70 @@ def test_the_rebuild_command_recomputes_sums_of_reports_written_in_bulk(clinic: 
     out = StringIO()
     call_command("rebuild_verdict_sums", stdout=out)
     assert "Rebuilt the verdict sums of 2 clinic therapies" in out.getvalue()
+    assert_sums_are_current()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the in-memory SQLite test database cannot hold concurrent writers; the PostgreSQL pass runs this",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_report_filed_during_a_rebuild_waits_only_for_its_own_clinic(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = make_clinic("First PT", latitude=41.92, longitude=-87.65)
+    second = make_clinic("Second PT", latitude=41.93, longitude=-87.66)
+    today = timezone.now().date()
+    CallReport.objects.bulk_create(
+        CallReport.from_answers(answers, clinic=where, discipline="pt", called_in=today, received_on=today)
+        for where, answers in ((first, MILL), (second, ONE_ON_ONE))
+    )
+    VerdictSums.objects.all().delete()
+    monkeypatch.setattr(sums, "_CHUNK", 1)  # a chunk of clinics per transaction: one clinic here
+    second_locked, release = threading.Event(), threading.Event()
+
+    def hold_the_second_clinic() -> None:  # as a report being filed about it holds it
+        try:
+            with transaction.atomic():
+                list(Clinic.objects.select_for_update().filter(pk=second.pk).values_list("pk"))
+                second_locked.set()
+                release.wait(timeout=60)
+        finally:
+            connections.close_all()
+
+    def rebuild() -> None:
+        try:
+            sums.rebuild_verdict_sums()
+        finally:
+            connections.close_all()
+
+    holder, rebuilding = threading.Thread(target=hold_the_second_clinic), threading.Thread(target=rebuild)
+    holder.start()
+    assert second_locked.wait(timeout=30)
+    rebuilding.start()
+    try:
+        # The rebuild waits for the second clinic; the first clinic's sums are written already,
+        # and a report about the first clinic is filed without waiting for the rest.
+        for _ in range(300):
+            if VerdictSums.objects.filter(clinic=first).exists():
+                break
+            time.sleep(0.1)
+        assert VerdictSums.objects.filter(clinic=first).exists()
+
+        def file_a_report() -> None:
+            try:
+                record_call_report(clinic=first, discipline="pt", called_in=today, answers=MIDDLING)
+            finally:
+                connections.close_all()
+
+        filed = threading.Thread(target=file_a_report)
+        filed.start()
+        filed.join(timeout=30)
+        assert not filed.is_alive()
+        assert rebuilding.is_alive()
+    finally:
+        release.set()
+        holder.join()
+        rebuilding.join()
+    assert CallReport.objects.filter(clinic=first).count() == 2
     assert_sums_are_current()
 
 

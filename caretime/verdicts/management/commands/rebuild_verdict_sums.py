@@ -13,8 +13,8 @@ from caretime.verdicts.sums import rebuild_verdict_sums
 class Command(BaseCommand):
     help = (
         "Recompute the verdict sums of every clinic and therapy from the evidence (after restoring a backup, "
-        "writing reports in bulk or moving the epoch). Pages keep reading the old sums until the new ones "
-        "replace them in one transaction."
+        "writing reports in bulk or moving the epoch), 2,000 clinics at a time, each chunk in a transaction of its "
+        "own: a report filed meanwhile waits for its own clinic's chunk at most."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
