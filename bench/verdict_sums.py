@@ -14,9 +14,12 @@ order of
 - the plain aggregate: ``SELECT clinic_id, discipline, count(*), max(called_in),
   sum(therapist_minutes) FROM reports_callreport WHERE standing = 'counted' GROUP BY
   clinic_id, discipline``, every row fetched;
+- reading the reports: the same counted call reports' columns that the evidence is made of
+  (``EVIDENCE_COLUMNS`` with clinic, therapy and account), every row fetched through the
+  database driver and nothing else done with them: the least any rebuild in Python costs;
 - ``rebuild_verdict_sums()``: every source's evidence of every clinic read through the one
-  evidence path, grown into sums (``caretime.core.verdict.grow``) and written in one
-  transaction.
+  evidence path, grown into sums (``caretime.core.verdict.grow``) and written, 2,000 clinics
+  per transaction.
 
 The ratio of the medians is the figure that counts (target: within 2x). Written to
 bench/out/verdict-sums-<database>.json. See docs/performance.md, "Rebuilding the verdict sums".
@@ -66,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     setup_django(database_url(options))
     from django.db import connection
 
-    from caretime.reports.models import CallReport
+    from caretime.reports.models import EVIDENCE_COLUMNS, CallReport
     from caretime.verdicts.models import VerdictSums
     from caretime.verdicts.sums import rebuild_verdict_sums
 
@@ -74,7 +77,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{reports:,} call reports, {VerdictSums.objects.count():,} stored sums; load average {os.getloadavg()}")
     aggregate: list[float] = []
     rebuild: list[float] = []
+    reading: list[float] = []
     rows = groups = 0
+    columns = ", ".join(("clinic_id", "discipline", "account_id", *EVIDENCE_COLUMNS))
+    read_query = f"SELECT {columns} FROM reports_callreport WHERE standing = 'counted'"
 
     def plain() -> None:
         nonlocal groups
@@ -83,6 +89,13 @@ def main(argv: list[str] | None = None) -> None:
             cursor.execute(PLAIN_AGGREGATE)
             groups = len(cursor.fetchall())
         aggregate.append(time.perf_counter() - started)
+
+    def read() -> None:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(read_query)
+            cursor.fetchall()
+        reading.append(time.perf_counter() - started)
 
     def ours() -> None:
         nonlocal rows
@@ -93,9 +106,13 @@ def main(argv: list[str] | None = None) -> None:
     load_before = os.getloadavg()[0]
     for number in range(args.rounds):
         # ABBA: a drift in the machine's load falls on both alike.
-        for step in (plain, ours) if number % 2 == 0 else (ours, plain):
+        for step in (plain, read, ours) if number % 2 == 0 else (ours, read, plain):
             step()
-        print(f"  round {number + 1}: plain aggregate {aggregate[-1]:.2f} s, rebuild {rebuild[-1]:.2f} s", flush=True)
+        print(
+            f"  round {number + 1}: plain aggregate {aggregate[-1]:.2f} s, reading the reports {reading[-1]:.2f} s, "
+            f"rebuild {rebuild[-1]:.2f} s",
+            flush=True,
+        )
     load_after = os.getloadavg()[0]
     ratio = statistics.median(rebuild) / statistics.median(aggregate)
     print(
@@ -104,6 +121,8 @@ def main(argv: list[str] | None = None) -> None:
         f"({'met' if ratio <= RATIO_TARGET else 'NOT met'}: target <= {RATIO_TARGET}); peak RSS {peak_rss_mb():.0f} MB; "
         f"load average before/after {load_before:.1f} / {load_after:.1f}"
     )
+    floor = statistics.median(reading) / statistics.median(aggregate)
+    print(f"reading the reports alone: median {statistics.median(reading):.2f} s, ratio {floor:.2f} to the aggregate")
     record = {
         "database": args.database,
         "call_reports": reports,
@@ -111,6 +130,7 @@ def main(argv: list[str] | None = None) -> None:
         "cpus": os.cpu_count(),
         "aggregate_seconds": aggregate,
         "rebuild_seconds": rebuild,
+        "reading_seconds": reading,
         "ratio": ratio,
         "groups": groups,
         "rows": rows,
