@@ -46,12 +46,8 @@ def _rows(evidence: Mapping[EvidenceKey, list[Evidence]]) -> list[VerdictSums]:
 
 
 def _replace_rows(clinic_ids: list[int], keys: Sequence[EvidenceKey] | None) -> int:
-    """Within the caller's transaction, replace the stored rows of ``keys`` (None: of every
-    therapy) of these clinics with fresh ones from their evidence; returns the rows written."""
-    # Reports lock their clinic as they arrive; a refresh takes the same locks, so it waits
-    # for a report being filed and then reads the evidence with it, instead of colliding
-    # with that report's fresh row.
-    list(Clinic.objects.select_for_update().filter(pk__in=clinic_ids).order_by("pk").values_list("pk"))
+    """Within the caller's transaction and locks, replace the stored rows of ``keys`` (None: of
+    every therapy) of these clinics with fresh ones from their evidence; returns the rows written."""
     evidence = evidence_for_clinics(clinic_ids)
     if keys is None:
         VerdictSums.objects.filter(clinic_id__in=clinic_ids).delete()
@@ -72,20 +68,30 @@ def refresh_verdict_sums(keys: Sequence[EvidenceKey]) -> None:
     with transaction.atomic():
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
-            _replace_rows(sorted({clinic_id for clinic_id, _ in chunk}), chunk)
+            clinic_ids = sorted({clinic_id for clinic_id, _ in chunk})
+            # Reports lock their clinic as they arrive; a bulk refresh (a billing year computed)
+            # takes the same locks, so it waits for a report being filed and then reads the
+            # evidence with it, instead of colliding with that report's fresh row.
+            list(Clinic.objects.select_for_update().filter(pk__in=clinic_ids).order_by("pk").values_list("pk"))
+            _replace_rows(clinic_ids, chunk)
 
 
 def rebuild_verdict_sums() -> int:
     """Recompute every clinic's stored sums from the evidence (after a bulk load, an import
-    or a restore), a chunk of clinics at a time, each in a transaction of its own under the
-    clinic locks reports take. A report filed meanwhile waits at most for its own clinic's
-    chunk, never for the whole rebuild (over a minute at 3,000,000 reports), and every row
-    is, whenever it is read, what its clinic's evidence gave when it was written. Returns
-    the number of rows written."""
+    or a restore), 2,000 clinics at a time, each chunk in a transaction of its own. Returns
+    the number of rows written.
+
+    On PostgreSQL each chunk locks the table against writes first, so a report being filed
+    finishes first and is read with the chunk, and one filed meanwhile waits for that chunk
+    (a fraction of a second), then refreshes its own rows; never for the whole rebuild (over
+    a minute at 3,000,000 reports)."""
     clinic_ids = list(Clinic.objects.order_by("pk").values_list("pk", flat=True))
     written = 0
     for start in range(0, len(clinic_ids), _CHUNK):
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"LOCK TABLE {VerdictSums._meta.db_table} IN EXCLUSIVE MODE")
             written += _replace_rows(clinic_ids[start : start + _CHUNK], None)
     return written
 
