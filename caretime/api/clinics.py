@@ -64,7 +64,8 @@ class ClinicFilters(Schema):
 
 def clinic_out(clinic: Clinic, distance: float | None = None) -> dict[str, object]:
     """One clinic as ``ClinicOut`` shows it, as plain values: a page of results is written
-    straight to JSON, since validating 20 schema objects cost more than finding them."""
+    straight to JSON (``page_json``) without building and validating 20 schema objects,
+    which cost twice as much."""
     return {
         "id": clinic.pk,
         "name": clinic.name,

@@ -207,13 +207,14 @@ class GeoIndex:
     def offered(self, clinic_ids: Sequence[int]) -> dict[int, list[str]]:
         """The therapies each clinic offers, in the listing's order (``disciplines_of`` for many
         clinics at once); a clinic not in the index offers none."""
-        rows = _rows_of(self.ids_by_id, self.rows_by_id, np.asarray(clinic_ids, dtype=np.int64))
-        found: dict[int, list[str]] = {int(clinic_id): [] for clinic_id in clinic_ids}
+        ids = np.asarray(clinic_ids, dtype=np.int64)
+        rows = _rows_of(self.ids_by_id, self.rows_by_id, ids)
         listed = rows >= 0
+        found: dict[int, list[str]] = {clinic_id: [] for clinic_id in ids.tolist()}
         for code in DISCIPLINES:
-            offering = np.zeros(len(rows), dtype=np.bool_)
+            offering = np.zeros(len(ids), dtype=np.bool_)
             offering[listed] = self.offers[code][rows[listed]]
-            for clinic_id in np.asarray(clinic_ids, dtype=np.int64)[offering].tolist():
+            for clinic_id in ids[offering].tolist():
                 found[clinic_id].append(code)
         return found
 

@@ -4,6 +4,7 @@ themselves, for any reports, dates and bars, and every way evidence changes keep
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from io import StringIO
@@ -32,7 +33,7 @@ from caretime.reports.services import (
 from caretime.reviews.models import Review
 from caretime.reviews.services import Draft, delete_review, edit_review, submit_review
 from caretime.verdicts import sums
-from caretime.verdicts.evidence import evidence_for_clinics
+from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics
 from caretime.verdicts.models import VerdictSums, decode, encode
 from caretime.verdicts.sums import grown_sums_for, judged
 from tests.answers import MIDDLING, MILL, ONE_ON_ONE
@@ -285,10 +286,10 @@ def test_a_report_filed_during_a_rebuild_does_not_wait_for_the_whole_rebuild(mon
         between_chunks.set()
         resume.wait(timeout=60)
 
-    def replace_and_pause(clinic_ids: list[int], keys: object) -> int:
+    def replace_and_pause(clinic_ids: list[int], keys: Sequence[EvidenceKey] | None) -> int:
         if not between_chunks.is_set():
             transaction.on_commit(pause_once_the_first_chunk_is_committed)
-        return replace_rows(clinic_ids, None)
+        return replace_rows(clinic_ids, keys)
 
     monkeypatch.setattr(sums, "_replace_rows", replace_and_pause)
 

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = (
         "Recompute the verdict sums of every clinic and therapy from the evidence (after restoring a backup, "
         "writing reports in bulk or moving the epoch), 2,000 clinics at a time, each chunk in a transaction of its "
-        "own: a report filed meanwhile waits for its own clinic's chunk at most."
+        "own: a report filed meanwhile waits for the chunk under way at most."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
