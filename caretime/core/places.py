@@ -220,6 +220,12 @@ def all_zip_rows() -> list[dict[str, Any]]:
     return rows
 
 
+def _typeable(text: str) -> bool:
+    """Letters, digits, spaces and . , ' - only: what a place is typed with, and so what every
+    place offered as a choice must be named with."""
+    return all(char.isalnum() or char in " .,'-" for char in text)
+
+
 def name_key(text: str) -> str:
     """A city or state name as compared: lower case, without dots, apostrophes or hyphens,
     single spaces, and "saint"/"fort"/"mount" in their short forms."""
@@ -259,6 +265,8 @@ def _city_index() -> dict[str, dict[str, _City]]:
         if point is None or row["state"] not in US_STATES:
             continue
         for name in dict.fromkeys([row["city"], *row.get("acceptable_cities", [])]):
+            if not _typeable(name):  # a firm's own ZIP name ("At&t"): offered, it could not be searched
+                continue
             city = index[name_key(name)].setdefault(row["state"], _City())
             city.spellings[name] += 1
             city.points.append(point)
@@ -312,7 +320,7 @@ def resolve_place(text: str) -> Place:
         return _zip_place(zip_match.group(1))
     if cleaned.replace("-", "").replace(" ", "").isdigit():
         raise PlaceNotFound(MESSAGE_SHORT_ZIP)
-    if not all(char.isalnum() or char in " .,'-" for char in cleaned) or not any(c.isalpha() for c in cleaned):
+    if not _typeable(cleaned) or not any(c.isalpha() for c in cleaned):
         raise PlaceNotFound(MESSAGE_CHARACTERS)
     trailing_zip = _TRAILING_ZIP.search(cleaned)
     if trailing_zip:
