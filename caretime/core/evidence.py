@@ -58,6 +58,13 @@ class Evidence:
     # as one person. Empty: the item stands for ``reporters`` people of its own.
     person: str = ""
 
+    def __post_init__(self) -> None:
+        # The verdict rule reads these as True, False or None (``is True``) and remembers what
+        # it read of equal items (``verdict._read_facts``): 1 equals True, and would pass for it.
+        for value in (self.shared, self.every_visit):
+            if value is not None and type(value) is not bool:
+                raise TypeError(f"Evidence.shared and Evidence.every_visit are True, False or None, not {value!r}")
+
 
 # --- which reports count --------------------------------------------------------------------
 #

@@ -392,3 +392,15 @@ def test_each_status_has_the_reasons_that_explain_it(items: list[Evidence], bar:
         assert result.evidence_against
     if result.status == Status.MILL_SIGNS:
         assert result.evidence_against
+
+
+def test_an_item_says_yes_or_no_only_as_a_bool() -> None:
+    # The rule reads True by identity and remembers what it read of equal items; an item
+    # with 1 for True would share that memory with a real True and be read differently.
+    day = date(2026, 1, 1)
+    with pytest.raises(TypeError, match="True, False or None"):
+        Evidence(source=EvidenceSource.CALL, observed_on=day, shared=1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="True, False or None"):
+        Evidence(source=EvidenceSource.CALL, observed_on=day, every_visit=0)  # type: ignore[arg-type]
+    item = Evidence(source=EvidenceSource.CALL, observed_on=day, shared=True, every_visit=False)
+    assert (item.shared, item.every_visit) == (True, False)
