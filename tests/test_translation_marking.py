@@ -247,6 +247,7 @@ def clinic(db: None) -> Clinic:
 @pytest.mark.usefixtures("spanish")
 def test_a_therapy_label_from_the_core_is_translated_on_the_clinic_page(client: Client, clinic: Clinic) -> None:
     page = client.get(reverse("clinic-detail", args=[clinic.pk])).content.decode()
+    assert '<html lang="es">' in page  # screen readers speak the page in the language it is in
     assert "Terapia ofrecida" in page
     assert "<li>Fisioterapia</li>" in page
     assert "Physical therapy" not in page
