@@ -479,9 +479,8 @@ def build_data(clinics: int, call_reports: int, seed: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from caretime.core.calls import contradictions
     from caretime.directory.demo import build_demo_region
-    from caretime.reports.demo import OLDEST_DEMO_CALL_MONTHS, demo_answers, demo_services, months_before
+    from caretime.reports.demo import demo_call_report, demo_services
     from caretime.reports.models import CallReport
 
     summary = build_demo_region(seed=seed, clinics=clinics)
@@ -497,18 +496,7 @@ def build_data(clinics: int, call_reports: int, seed: int) -> None:
         clinic_id, discipline, _, profile = (
             called[rng.randrange(len(called))] if number >= len(called) else called[number]
         )
-        answers = demo_answers(profile, rng)
-        assert not contradictions(answers), answers
-        pending.append(
-            CallReport.from_answers(
-                answers,
-                clinic_id=clinic_id,
-                discipline=discipline,
-                called_in=months_before(today, rng.randint(0, OLDEST_DEMO_CALL_MONTHS)),
-                is_demo=True,
-                received_on=today,
-            )
-        )
+        pending.append(demo_call_report(clinic_id, discipline, profile, rng, today))
         if len(pending) >= 5_000 or number == call_reports - 1:
             with transaction.atomic():
                 CallReport.objects.bulk_create(pending)

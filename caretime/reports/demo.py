@@ -112,6 +112,23 @@ def _write_in_batches(
     return written
 
 
+def demo_call_report(
+    clinic_id: int, discipline: str, profile: CareProfile, rng: random.Random, today: date
+) -> CallReport:
+    """One demo call about a clinic's therapy, answered as its care profile answers, made in
+    the last three years (the benchmarks build their reports with it too)."""
+    answers = demo_answers(profile, rng)
+    assert not contradictions(answers), answers
+    return CallReport.from_answers(
+        answers,
+        clinic_id=clinic_id,
+        discipline=discipline,
+        called_in=months_before(today, rng.randint(0, OLDEST_DEMO_CALL_MONTHS)),
+        is_demo=True,
+        received_on=today,
+    )
+
+
 def build_demo_call_reports(*, seed: int, today: date, progress: ProgressCallback | None = None) -> int:
     """Replace the demo call reports; returns how many were written."""
     CallReport.objects.filter(is_demo=True).delete()
@@ -128,16 +145,7 @@ def build_demo_call_reports(*, seed: int, today: date, progress: ProgressCallbac
             if silent:
                 continue
             for _ in range(rng.randint(1, 3)):
-                answers = demo_answers(profile, rng)
-                assert not contradictions(answers), answers
-                yield CallReport.from_answers(
-                    answers,
-                    clinic_id=clinic_id,
-                    discipline=discipline,
-                    called_in=months_before(today, rng.randint(0, OLDEST_DEMO_CALL_MONTHS)),
-                    is_demo=True,
-                    received_on=today,
-                )
+                yield demo_call_report(clinic_id, discipline, profile, rng, today)
 
     return _write_in_batches(CallReport, reports(), "call reports", progress or _quiet)
 
