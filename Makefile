@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint types migrations-check deploy-check demo clean
+.PHONY: run test check lint layers types migrations-check deploy-check demo clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 1; }
@@ -26,12 +26,16 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-## Lint, format check, types, migrations: what CI runs besides the tests
-check: lint types migrations-check
+## Lint, format check, the layers of the code, types, migrations: what CI runs besides the tests
+check: lint layers types migrations-check
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## The import contract in pyproject.toml: no import runs up a layer or between the sources
+layers: $(STAMP)
+	$(BIN)/lint-imports
 
 types: $(STAMP)
 	DEBUG=true $(BIN)/mypy caretime tests $(wildcard bench/*.py)

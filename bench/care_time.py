@@ -469,12 +469,9 @@ def measure_updates(args: argparse.Namespace) -> Updates:
 
     from caretime.directory.models import Clinic
     from caretime.reports.models import ReportArrival, VisitReport
-    from caretime.reports.services import (
-        ClinicReportLimit,
-        DuplicateReport,
-        ReportRefused,
-        record_visit_report,
-    )
+    from caretime.reports.services import DuplicateReport, ReportRefused
+    from caretime.shared.limits import ClinicReportLimit
+    from caretime.verdicts.actions import record_visit_report
 
     rng = random.Random(f"{args.seed}:updates")
     profiles = clinic_profiles(args.seed)

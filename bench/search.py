@@ -480,8 +480,9 @@ def build_data(clinics: int, call_reports: int, seed: int) -> None:
     from django.utils import timezone
 
     from caretime.directory.demo import build_demo_region
-    from caretime.reports.demo import demo_call_report, demo_services
+    from caretime.reports.demo import demo_call_report
     from caretime.reports.models import CallReport
+    from caretime.shared.demo import demo_services
 
     summary = build_demo_region(seed=seed, clinics=clinics)
     today = timezone.now().date()
@@ -505,8 +506,8 @@ def build_data(clinics: int, call_reports: int, seed: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {connection.ops.quote_name(CallReport._meta.db_table)}")
     print(f"{summary.clinics:,} clinics, {written:,} call reports")
-    if "rebuild_verdict_sums" in get_commands():  # the stored verdict sums, where the code has them
-        call_command("rebuild_verdict_sums")
+    if "rebuild_derived" in get_commands():  # the derived tables, where the code has the command
+        call_command("rebuild_derived")
 
 
 def call_reports(args: argparse.Namespace) -> int:

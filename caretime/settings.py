@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",  # two-factor sign-in (an authenticator app), required of staff: caretime.accounts.staff
     "caretime.directory",
+    "caretime.shared",
     "caretime.billing",
     "caretime.reports",
     "caretime.workplace",

@@ -46,9 +46,9 @@ from caretime.directory.demo import build_demo_region
 from caretime.directory.models import Clinic
 from caretime.directory.search_cache import GENERATION_KEY
 from caretime.reports.models import CallReport, VisitReport
-from caretime.reports.services import record_call_report, record_visit_report
 from caretime.reviews.models import Review
-from caretime.reviews.services import Draft, submit_review
+from caretime.reviews.services import Draft
+from caretime.verdicts.actions import record_call_report, record_visit_report, submit_review
 from caretime.web import backups
 from caretime.web.backups import BackupError, Database, backup, restore
 from caretime.workplace.models import WorkerReport

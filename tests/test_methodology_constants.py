@@ -51,8 +51,8 @@ from caretime.core.workplace import (
     slot_band,
     unpaid_documentation_band,
 )
-from caretime.reports.ratelimit import REPORTS_PER_CLINIC_PER_DAY, REPORTS_PER_HOUR
 from caretime.reports.services import ACCOUNT_REPORTS_PER_DAY
+from caretime.shared.limits import REPORTS_PER_CLINIC_PER_DAY, REPORTS_PER_HOUR
 from caretime.workplace.services import UNVERIFIED_PER_BROWSER_PER_YEAR, UNVERIFIED_PER_CLINIC_PER_MONTH
 
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"

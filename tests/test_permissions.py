@@ -215,8 +215,8 @@ def test_only_the_owner_reaches_their_object(
     chicago_clinics: dict[str, Clinic], route: str, expected: tuple[str, str, int]
 ) -> None:
     from caretime.core.care_time import VisitFacts, VisitKind, WholeTime
-    from caretime.reports.services import record_visit_report
     from caretime.reviews.models import Review
+    from caretime.verdicts.actions import record_visit_report
 
     method, path, owner_status = expected
     clinic = chicago_clinics["near"]

@@ -24,7 +24,7 @@ from django.db import connection
 
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
-from caretime.reports.ratelimit import REPORTS_PER_CLINIC_PER_DAY
+from caretime.shared.limits import REPORTS_PER_CLINIC_PER_DAY
 from tests.conftest import make_clinic, require
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -31,8 +31,9 @@ from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic
 from caretime.directory.selectors import clinic_for_page
-from caretime.reports.ratelimit import RateLimited
-from caretime.reports.services import ReportRefused, submit_call_report
+from caretime.reports.services import ReportRefused
+from caretime.shared.limits import RateLimited
+from caretime.verdicts.actions import submit_call_report
 from caretime.verdicts.selectors import alternatives_for, care_time_for, verdict_for
 
 router = Router(tags=["ask before you book"])
@@ -214,7 +215,7 @@ def get_clinic(clinic_id: int) -> Clinic:
 
 
 def ensure_offered(clinic: Clinic, discipline: str) -> None:
-    if clinic.disciplines and discipline not in clinic.disciplines:
+    if not clinic.offers(discipline):
         offered = ", ".join(clinic.disciplines)
         raise ApiError(
             400,

@@ -32,11 +32,11 @@ from caretime.core.reviews import (
     ReviewState,
     review_visit_facts,
 )
-from caretime.reports.ratelimit import RateLimited
-from caretime.reports.services import ClinicReportLimit
 from caretime.reviews.models import SUB_RATINGS, Review
 from caretime.reviews.selectors import clinic_reviews
-from caretime.reviews.services import Draft, ReviewRefused, screen_for, submit_review
+from caretime.reviews.services import Draft, ReviewRefused, screen_for
+from caretime.shared.limits import ClinicReportLimit, RateLimited
+from caretime.verdicts.actions import submit_review
 
 router = Router(tags=["reviews"])
 signed_in = TokenOrSessionAuth()

@@ -32,9 +32,10 @@ from caretime.core.care_time import MAX_OTHER_PATIENTS, RANGE_SHARE, CareTimePro
 from caretime.core.care_time import visit_contradictions as find_contradictions
 from caretime.core.verdict import Bar
 from caretime.reports.models import VisitReport
-from caretime.reports.ratelimit import RateLimited
 from caretime.reports.selectors import care_time_profiles
-from caretime.reports.services import DuplicateReport, ReportRefused, delete_visit_report, submit_visit_report
+from caretime.reports.services import DuplicateReport, ReportRefused
+from caretime.shared.limits import RateLimited
+from caretime.verdicts.actions import delete_visit_report, submit_visit_report
 from caretime.verdicts.selectors import care_time_for
 
 router = Router(tags=["after the visit"])

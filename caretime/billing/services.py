@@ -26,7 +26,6 @@ from caretime.billing.medicare_file import (
 )
 from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear, MedicareServiceLine
 from caretime.core import billing as core
-from caretime.core.evidence import evidence_changed
 from caretime.directory.models import Clinic, Clinician
 from caretime.progress import ProgressCallback
 
@@ -272,6 +271,8 @@ class IndicatorSummary:
     linked_by_roster: int = 0
     linked_by_address: int = 0
     unlinked_clinicians: int = 0
+    # (clinic id, therapy) pairs whose billing evidence this computation changed (before or after)
+    changed: frozenset[tuple[int, str]] = frozenset()
 
 
 @dataclass
@@ -335,7 +336,7 @@ def compute_billing_indicators(*, year: int, progress: ProgressCallback | None =
         )
         clinic_rows = _clinic_rollups(year, [f for f in facts if f.indicators.shown], summary)
         ClinicBillingYear.objects.bulk_create(clinic_rows, batch_size=WRITE_BATCH)
-        evidence_changed(before | {(row.clinic_id, row.discipline) for row in clinic_rows})
+        summary.changed = frozenset(before | {(row.clinic_id, row.discipline) for row in clinic_rows})
     summary.clinics = len({row.clinic_id for row in clinic_rows})
     report("clinics", summary.clinics, summary.clinics)
     return summary

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -149,28 +148,3 @@ def month_problem(month: date, today: date, *, of: str = "call") -> str | None:
     if months_back > OLDEST_REPORT_MONTHS:
         return too_old.format(years=OLDEST_REPORT_MONTHS // 12)
     return None
-
-
-# --- telling the verdict's stored sums that evidence changed ----------------------------------
-#
-# Each source writes its own reports; the verdict's stored sums (caretime.verdicts) sit above
-# them and are refreshed from the one evidence path. A source names the (clinic id, therapy)
-# pairs it changed, inside its writing transaction; the verdicts app listens (connected when
-# it is ready), so no source imports the app above it.
-
-EvidenceKeys = Iterable[tuple[int, str]]
-_listeners: list[Callable[[list[tuple[int, str]]], None]] = []
-
-
-def listen_for_evidence_changes(listener: Callable[[list[tuple[int, str]]], None]) -> None:
-    if listener not in _listeners:
-        _listeners.append(listener)
-
-
-def evidence_changed(keys: EvidenceKeys) -> None:
-    """Call inside the transaction that changed what counts about these (clinic id, therapy)."""
-    changed = sorted(set(keys))
-    if not changed:
-        return
-    for listener in _listeners:
-        listener(changed)

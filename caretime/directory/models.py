@@ -167,6 +167,12 @@ class Clinic(models.Model):
         codes = {service.discipline for service in self.services.all()}
         return [choice.value for choice in DisciplineChoices if choice.value in codes]
 
+    def offers(self, discipline: str) -> bool:
+        """Whether the clinic takes reports and pages about this therapy: one it is listed for,
+        or any therapy when the directory lists none for it (we then know too little to refuse)."""
+        disciplines = self.disciplines
+        return not disciplines or discipline in disciplines
+
     @property
     def discipline_labels(self) -> list[str]:
         # The labels are English, marked in caretime.core.disciplines; shown translated.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -8,8 +8,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from caretime.directory.forms import ClinicSearchForm, LocationForm
-from caretime.directory.models import Clinic, DisciplineChoices
-from caretime.directory.selectors import clinic_for_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,16 +35,3 @@ def search_from_location(request: HttpRequest) -> HttpResponse:
     response = redirect(f"{reverse('clinic-search')}?{form.search_query()}")
     response.status_code = 303  # "see other": the browser asks for the search with GET
     return response
-
-
-def clinic_and_discipline(clinic_id: int, discipline: str) -> Clinic:
-    """The clinic of a page about one of its therapies, or a 404 that says which part is wrong:
-    every page and form about a clinic and therapy checks the pair here."""
-    if discipline not in DisciplineChoices.values:
-        raise Http404("No such therapy.")
-    clinic = clinic_for_page(clinic_id)
-    if clinic is None:
-        raise Http404("No clinic with that number.")
-    if clinic.disciplines and discipline not in clinic.disciplines:
-        raise Http404("This clinic is not listed for that therapy.")
-    return clinic

@@ -22,20 +22,14 @@ from django.db.models import QuerySet
 from caretime.core.calls import CallAnswers, Care, FollowUpBy, Visits, contradictions
 from caretime.core.care_time import VisitFacts, VisitKind, WholeTime, visit_contradictions
 from caretime.core.evidence import Standing
-from caretime.directory.demo import CareProfile, care_profile
-from caretime.directory.models import Clinic, ClinicService
+from caretime.directory.demo import CareProfile
+from caretime.directory.models import Clinic
 from caretime.progress import ProgressCallback
 from caretime.reports.models import CallReport, VisitReport
-from caretime.reports.services import rebuild_care_time
+from caretime.shared.demo import BATCH_SIZE, demo_services, months_before
 
-BATCH_SIZE = 5_000
 SHARE_WITHOUT_CALLS = 0.2
 OLDEST_DEMO_CALL_MONTHS = 18
-
-
-def months_before(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def demo_answers(profile: CareProfile, rng: random.Random) -> CallAnswers:
@@ -72,28 +66,6 @@ def demo_answers(profile: CareProfile, rng: random.Random) -> CallAnswers:
         follow_up_by=rng.choice([FollowUpBy.THERAPIST, FollowUpBy.ASSISTANT, FollowUpBy.NOT_SAID]),
         visit_length_minutes=rng.choice([45, 60]),
     )
-
-
-def demo_services(seed: int) -> Iterator[tuple[int, str, int, CareProfile]]:
-    """(clinic id, therapy, clinic index, care profile) for every therapy of every demo clinic.
-
-    The clinic index is its place in the demo region's build order (ascending id), the
-    same index ``care_profile`` was drawn for.
-    """
-    services = (
-        ClinicService.objects.filter(clinic__is_demo=True)
-        .order_by("clinic_id", "discipline")
-        .values_list("clinic_id", "discipline")
-    )
-    index = -1
-    last_clinic: int | None = None
-    profile = CareProfile.AVERAGE
-    for clinic_id, discipline in services.iterator(chunk_size=BATCH_SIZE):
-        if clinic_id != last_clinic:
-            index += 1
-            last_clinic = clinic_id
-            profile = care_profile(seed, index)
-        yield clinic_id, discipline, index, profile
 
 
 def _write_in_batches(
@@ -203,9 +175,9 @@ def build_demo_visit_reports(*, seed: int, today: date, progress: ProgressCallba
                     standing=Standing.COUNTED.value,
                 )
 
-    written = _write_in_batches(VisitReport, reports(), "visit reports", progress or _quiet)
-    rebuild_care_time()
-    return written
+    # Written in bulk, past the services: the caller rebuilds the derived tables afterwards
+    # (caretime.verdicts.demo).
+    return _write_in_batches(VisitReport, reports(), "visit reports", progress or _quiet)
 
 
 def forget_demo_clinics(sender: object, clinics: QuerySet[Clinic], **kwargs: object) -> None:

@@ -22,8 +22,7 @@ from caretime.core.calls import (
     contradictions,
 )
 from caretime.core.care_time import VisitFacts, VisitKind, WholeTime, visit_contradictions
-from caretime.core.evidence import month_problem, parse_month
-from caretime.directory.models import Clinic, DisciplineChoices
+from caretime.directory.models import DisciplineChoices
 from caretime.reports.models import (
     OTHER_PATIENTS_CHOICES,
     CareChoices,
@@ -32,18 +31,7 @@ from caretime.reports.models import (
     VisitsChoices,
     WholeTimeChoices,
 )
-from caretime.web.forms import ErrorSummaryForm
-
-
-def month_input(label: StrOrPromise, required: StrOrPromise) -> forms.CharField:
-    """A month typed as YYYY-MM (a month picker where the browser has one); read and checked
-    by ``ReportForm._clean_month``."""
-    return forms.CharField(
-        label=label,
-        max_length=10,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
-        error_messages={"required": required},
-    )
+from caretime.shared.forms import ReportForm, month_input
 
 
 def _count_field(label: StrOrPromise, maximum: int, *, help_text: StrOrPromise = "") -> forms.IntegerField:
@@ -71,37 +59,6 @@ def _choice_field(
         widget=forms.RadioSelect,
         error_messages={"required": required, "invalid_choice": invalid},
     )
-
-
-_UNREADABLE_MONTH = {
-    "call": _lazy("Enter the month of the call as year-month, for example %(example)s."),
-    "visit": _lazy("Enter the month of the visit as year-month, for example %(example)s."),
-}
-
-
-class ReportForm(ErrorSummaryForm):
-    """What the call and visit report forms share: the therapy choices of the clinic, the
-    month of what is reported, and one summary of the errors at the top."""
-
-    month_field = ""  # the field holding the month of the call or the visit
-    month_of = ""  # "call" or "visit", for the month's messages
-
-    def __init__(self, *args: Any, clinic: Clinic, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-        codes = clinic.disciplines or [choice.value for choice in DisciplineChoices]
-        field = self.fields["discipline"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(code, _(DisciplineChoices(code).label)) for code in codes]
-
-    def _clean_month(self) -> date:
-        month = parse_month(self.cleaned_data[self.month_field])
-        if month is None:
-            raise forms.ValidationError(_UNREADABLE_MONTH[self.month_of] % {"example": f"{self.today:%Y-%m}"})
-        problem = month_problem(month, self.today, of=self.month_of)
-        if problem:
-            raise forms.ValidationError(_(problem))
-        return month
 
 
 class CallReportForm(ReportForm):

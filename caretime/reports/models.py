@@ -411,24 +411,6 @@ class ReportArrival(models.Model):
         return f"Report about clinic {self.clinic_id} at {self.arrived_at:%Y-%m-%d %H:%M}"
 
 
-class ConnectionArrival(models.Model):
-    """A report sent from a connection, for the per-connection limits: a keyed hash (of the
-    connection, or of the connection and a clinic) and the time. Not linked to the report;
-    rows are deleted once older than the longest window (a day) as new reports arrive."""
-
-    key = models.CharField(max_length=32)
-    arrived_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["key", "arrived_at"], name="connarrival_key_time"),
-            models.Index(fields=["arrived_at"], name="connarrival_time"),
-        ]
-
-    def __str__(self) -> str:
-        return f"A report from a connection at {self.arrived_at:%Y-%m-%d %H:%M}"
-
-
 class ReporterSighting(models.Model):
     """A connection (a keyed hash of its address, never the address) that reported a clinic,
     and the day it first did within the repeat window. Not linked to the report."""

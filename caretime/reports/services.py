@@ -1,6 +1,7 @@
 """Writes for reports: storing call and visit reports under the rules of which reports count,
-keeping the Care Time sums in step with the visit reports that count, and a moderator's
-decision on held reports.
+the Care Time sums of the visit reports that count (``keep_care_time``, called by the derived
+tables' one mechanism, ``caretime.verdicts.actions``), and a moderator's decision on held
+reports.
 
 Both kinds of report share the clinic-wide limits (``_arrive``): reports about one clinic
 from everyone together, and the burst rule. Nothing here reads whether a report is
@@ -40,7 +41,6 @@ from caretime.core.evidence import (
     CLINIC_REPORTS_PER_DAY,
     REPEAT_WINDOW_DAYS,
     Standing,
-    evidence_changed,
     month_problem,
     standing_on_arrival,
 )
@@ -57,7 +57,14 @@ from caretime.reports.models import (
     VisitReport,
     facts_from_row,
 )
-from caretime.reports.ratelimit import RateLimited, duration, reporter_key, take_report_slot
+from caretime.shared.limits import (
+    AccountReportLimit,
+    ClinicReportLimit,
+    RateLimited,
+    duration,
+    reporter_key,
+    take_report_slot,
+)
 
 BURST_RULE = f"burst: more than {BURST_REPORTS_PER_HOUR} reports about one clinic within an hour"
 # Reports one account may file in 24 hours, calls and visits together: a patient reports a
@@ -77,19 +84,6 @@ class ContradictoryAnswers(ValueError):
 
 class ReportRefused(ValueError):
     """A report that cannot be taken as given (a month out of range, a therapy not offered)."""
-
-
-class ClinicReportLimit(Exception):
-    """The clinic has had as many reports in 24 hours as it takes from everyone together."""
-
-    def __init__(self, refused: RateLimited) -> None:
-        super().__init__(refused.message)
-        self.refused = refused
-
-
-class AccountReportLimit(ClinicReportLimit):
-    """The account has sent as many reports today as it may, found under the account's lock
-    (a limit refused like the clinic's, wherever that one is handled)."""
 
 
 def first_of_month(day: date) -> date:
@@ -201,7 +195,7 @@ def record_call_report(
     problem = month_problem(first_of_month(called_in), today)
     if problem:
         raise ReportRefused(problem)
-    if clinic.disciplines and discipline not in clinic.disciplines:
+    if not clinic.offers(discipline):
         raise ReportRefused(f"This clinic is listed for {', '.join(clinic.disciplines)}, not {discipline}.")
     with transaction.atomic():
         key = account_key(account, clinic.pk) if account is not None else reporter_key
@@ -218,7 +212,6 @@ def record_call_report(
             account=account,
         )
         report.save()
-        evidence_changed([(clinic.pk, discipline)])
     return report
 
 
@@ -326,7 +319,7 @@ def record_visit_report(
     problem = month_problem(month, today, of="visit")
     if problem:
         raise ReportRefused(problem)
-    if clinic.disciplines and discipline not in clinic.disciplines:
+    if not clinic.offers(discipline):
         raise ReportRefused(f"This clinic is listed for {', '.join(clinic.disciplines)}, not {discipline}.")
     if account is None and not is_demo:
         raise ReportRefused("Sign in with a verified e-mail address to report a visit.")
@@ -351,11 +344,6 @@ def record_visit_report(
             standing=standing.value,
         )
         report.save()
-        if report.counts:
-            _update_care_time(report, add=True)
-        elif report.connected:
-            _count_connected(report, 1)
-        evidence_changed([(clinic.pk, discipline)])
     return report
 
 
@@ -386,25 +374,30 @@ def submit_visit_report(
         return limit.refused
 
 
-def delete_visit_report(report: VisitReport) -> None:
-    """Delete a report and take it out of the sums it was part of."""
+def delete_visit_report(report: VisitReport) -> VisitReport | None:
+    """Delete a report; returns it as it was (None when it was gone already), for the derived
+    tables to take it out of their sums (``caretime.verdicts.actions``)."""
     with transaction.atomic():
         Clinic.objects.select_for_update().filter(pk=report.clinic_id).first()
         current = VisitReport.objects.filter(pk=report.pk).first()
         if current is None:
-            return
-        if current.counts:
-            _update_care_time(current, add=False)
-        elif current.connected:
-            _count_connected(current, -1)
+            return None
         current.delete()
-        evidence_changed([(report.clinic_id, report.discipline)])
+    return current
 
 
 def delete_call_report(report: CallReport) -> None:
-    with transaction.atomic():
-        report.delete()
-        evidence_changed([(report.clinic_id, report.discipline)])
+    report.delete()
+
+
+def keep_care_time(report: VisitReport, *, step: int) -> None:
+    """Add a visit report that was filed or released (``step`` 1) to the Care Time sums, or take
+    one that was deleted (-1) out of them: inside the caller's transaction with the clinic
+    locked. A report that counts nowhere changes nothing but the count of connected reports."""
+    if report.counts:
+        _update_care_time(report, add=step > 0)
+    elif report.connected:
+        _count_connected(report, step)
 
 
 def _count_connected(report: VisitReport, step: int) -> None:
@@ -434,7 +427,9 @@ def _update_care_time(report: VisitReport, *, add: bool) -> None:
     )
     others = VisitReport.objects.filter(
         clinic_id=report.clinic_id, discipline=report.discipline, standing=Standing.COUNTED.value, connected=False
-    ).exclude(pk=report.pk)
+    )
+    if report.pk is not None:  # a deleted report has none, and is no longer among the others
+        others = others.exclude(pk=report.pk)
     # A person counts once however many of their visits count; reports without an account
     # (demo ones) stand for themselves.
     first_of_person = report.account_id is None or not others.filter(account_id=report.account_id).exists()
@@ -568,12 +563,12 @@ def decide_held_reports(
     release: bool,
     moderator_id: int,
     now: datetime | None = None,
-) -> int:
+) -> list[CallReport | VisitReport]:
     """Release (count from now on) or reject held reports, logging each decision. Reports that
-    are not held are left alone; a released visit report joins its clinic's Care Time sums.
-    Returns how many were decided."""
+    are not held are left alone. Returns the reports decided, as they are now, for the derived
+    tables to follow (``caretime.verdicts.actions``)."""
     moment = now or timezone.now()
-    decided = 0
+    decided: list[CallReport | VisitReport] = []
     with transaction.atomic():
         for report in reports:
             Clinic.objects.select_for_update().filter(pk=report.clinic_id).first()
@@ -582,9 +577,6 @@ def decide_held_reports(
                 continue
             held.standing = (Standing.COUNTED if release else Standing.REJECTED).value
             held.save(update_fields=["standing"])
-            if isinstance(held, VisitReport) and held.counts:
-                _update_care_time(held, add=True)
-            evidence_changed([(held.clinic_id, held.discipline)])
             ModerationDecision.objects.create(
                 report=held if isinstance(held, CallReport) else None,
                 visit_report=held if isinstance(held, VisitReport) else None,
@@ -593,5 +585,5 @@ def decide_held_reports(
                 moderator_id=moderator_id,
                 decided_at=moment,
             )
-            decided += 1
+            decided.append(held)
     return decided

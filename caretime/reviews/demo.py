@@ -17,9 +17,9 @@ from django.db.models import QuerySet
 from caretime.core.reviews import ReviewState, Rule
 from caretime.directory.demo import CareProfile
 from caretime.directory.models import Clinic
-from caretime.reports.demo import demo_services, months_before
 from caretime.reviews.models import Review, ReviewDecision
 from caretime.reviews.services import screen_for
+from caretime.shared.demo import demo_services, months_before
 
 SHARE_WITHOUT_REVIEWS = 0.5
 CONNECTED_SHARE = 0.05

@@ -17,9 +17,9 @@ from caretime.core.reviews import (
     review_visit_facts,
     text_problem,
 )
-from caretime.reports.forms import ReportForm, month_input
 from caretime.reviews.models import SUB_RATINGS
 from caretime.reviews.services import Draft
+from caretime.shared.forms import ReportForm, month_input
 
 _STARS = [(str(n), str(n)) for n in range(MAX_STARS, MIN_STARS - 1, -1)]
 _SUB = [("", _("Not saying"))] + [(str(n), str(n)) for n in range(MAX_STARS, MIN_STARS - 1, -1)]

@@ -24,7 +24,6 @@ from caretime.core.reviews import (
     Rule,
 )
 from caretime.directory.models import Clinic, DisciplineChoices
-from caretime.reports.models import VisitReport
 
 STARS = [MinValueValidator(MIN_STARS), MaxValueValidator(MAX_STARS)]
 
@@ -68,8 +67,9 @@ class Review(models.Model):
     connected = models.BooleanField(help_text="Staff, family or owner of the clinic: shown as such, never counted.")
     state = models.CharField(max_length=16, choices=STATE_CHOICES, default=ReviewState.PENDING.value)
     hold_reason = models.CharField(max_length=20, choices=HOLD_CHOICES, blank=True, default="")
+    # Named, not imported: the reports source stands beside this one, not below it.
     visit_report = models.OneToOneField(
-        VisitReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="review"
+        "reports.VisitReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="review"
     )
     written_on = models.DateField()
     edited_on = models.DateField(null=True, blank=True)

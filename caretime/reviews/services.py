@@ -8,7 +8,6 @@ as written is kept aside and the review cannot be published until it is screened
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -39,9 +38,8 @@ from caretime.core.reviews import (
     text_problem,
 )
 from caretime.directory.models import Clinic
-from caretime.reports.ratelimit import RateLimited, duration, take_report_slot
-from caretime.reports.services import AccountReportLimit, DuplicateReport, delete_visit_report, record_visit_report
 from caretime.reviews.models import SUB_RATINGS, Review, ReviewArrival, ReviewDecision, ReviewFlag, ReviewFreeze
+from caretime.shared.limits import AccountReportLimit, RateLimited, duration, take_report_slot
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +61,9 @@ class Draft:
     visited_in: date  # the first of the month
     connected: bool
     sub_ratings: tuple[tuple[str, int | None], ...] = ()  # (field name, 1-5 or None)
-    facts: VisitFacts | None = None  # the visits' facts, filed as a visit report of the same person
+    # The visits' facts, filed as a visit report of the same person by the action that stores
+    # the review (caretime.verdicts.actions), since a visit report is another source's.
+    facts: VisitFacts | None = None
 
 
 def roster(clinic: Clinic) -> list[RosterPerson]:
@@ -96,7 +96,7 @@ def problems_of(draft: Draft, clinic: Clinic, today: date) -> dict[str, str]:
     month = month_problem(draft.visited_in, today, of="visit")
     if month:
         problems["visited_in"] = _(month)
-    if clinic.disciplines and draft.discipline not in clinic.disciplines:
+    if not clinic.offers(draft.discipline):
         problems["discipline"] = _("Choose a therapy this clinic offers.")
     if draft.facts is not None and draft.facts.connected != draft.connected:
         problems["connected"] = _("Say once whether you are connected to the clinic.")
@@ -177,25 +177,6 @@ def _apply(review: Review, draft: Draft, screened: Screened | None) -> None:
     review.connected = draft.connected
 
 
-def _file_facts(review: Review, draft: Draft, account: User, clinic: Clinic, now: datetime) -> None:
-    """The visits' facts as the person's visit report, replacing the review's earlier one."""
-    if review.visit_report is not None:
-        delete_visit_report(review.visit_report)
-        review.visit_report = None
-    if draft.facts is None:
-        return
-    # The person may already have reported these very facts: that report then counts, once.
-    with contextlib.suppress(DuplicateReport):
-        review.visit_report = record_visit_report(
-            account=account,
-            clinic=clinic,
-            discipline=draft.discipline,
-            visited_in=draft.visited_in,
-            facts=draft.facts,
-            now=now,
-        )
-
-
 def submit_review(*, request: HttpRequest, account: User, clinic: Clinic, draft: Draft) -> Review | RateLimited:
     """A new review: checked, limited, screened and stored ``PENDING`` with its hold reason.
     Raises ``ReviewRefused``; returns how long to wait when a limit refuses it."""
@@ -225,7 +206,6 @@ def submit_review(*, request: HttpRequest, account: User, clinic: Clinic, draft:
         review.hold_reason = hold_reason(
             Arrival(screened=screened is not None, near_duplicate=near, clinic_frozen=frozen)
         )
-        _file_facts(review, draft, account, clinic, now)
         try:
             with transaction.atomic():
                 review.save()
@@ -241,7 +221,6 @@ def edit_review(review: Review, draft: Draft) -> Review:
     """The author's new version: screened again, and back to ``PENDING`` for a moderator (an
     edit of a published review is a new text, judged by the same rules)."""
     now = timezone.now()
-    assert review.account is not None
     problems = problems_of(draft, review.clinic, now.date())
     if problems:
         raise ReviewRefused(problems)
@@ -257,18 +236,15 @@ def edit_review(review: Review, draft: Draft) -> Review:
         review.state = ReviewState.PENDING.value
         review.published_on = None
         review.edited_on = now.date()
-        _file_facts(review, draft, review.account, review.clinic, now)
         review.save()
         _log(review, to=ReviewState.PENDING, now=now, was=was)
     return review
 
 
 def delete_review(review: Review) -> None:
-    """The author deletes their review, and the visit report its facts were filed as."""
-    with transaction.atomic():
-        if review.visit_report is not None:
-            delete_visit_report(review.visit_report)
-        review.delete()
+    """The author deletes their review (the visit report its facts were filed as goes with it in
+    ``caretime.verdicts.actions.delete_review``)."""
+    review.delete()
 
 
 class CannotPublish(ValueError):

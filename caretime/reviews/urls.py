@@ -3,10 +3,7 @@ from django.urls import path
 from caretime.reviews import views
 
 urlpatterns = [
-    path("clinics/<int:clinic_id>/<str:discipline>/review/", views.write_review, name="write-review"),
     path("clinics/<int:clinic_id>/reviews/not-recommended/", views.not_recommended, name="not-recommended-reviews"),
-    path("reviews/<int:review_id>/edit/", views.edit_review_page, name="edit-review"),
-    path("reviews/<int:review_id>/delete/", views.delete_review_page, name="delete-review"),
     path("reviews/<int:review_id>/flag/", views.flag, name="flag-review"),
     path("about/review-policy/", views.policy, name="review-policy"),
 ]

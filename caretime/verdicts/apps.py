@@ -13,12 +13,6 @@ class VerdictsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The sources say when their evidence changed; the stored sums follow in the same
-        # transaction (caretime.verdicts.sums).
-        from caretime.core.evidence import listen_for_evidence_changes
-        from caretime.verdicts.sums import refresh_verdict_sums
-
-        listen_for_evidence_changes(refresh_verdict_sums)
         post_migrate.connect(_fill_missing_sums, sender=self)
 
 

@@ -1,10 +1,9 @@
 """Keeping the verdict's stored sums (``VerdictSums``) in step with the evidence, and reading them.
 
-Whenever a source changes what counts about a clinic and therapy (a report filed, deleted or
-released by a moderator, worker figures published, a billing year imported) it calls
-``caretime.core.evidence.evidence_changed`` inside its transaction, and
-``refresh_verdict_sums`` recomputes those rows from the one evidence path, in that same
-transaction. Recomputing (rather than adding and subtracting) keeps the stored sums exactly
+Whenever a write changes what counts about a clinic and therapy (a report filed, deleted or
+released by a moderator, worker figures published, a billing year computed), its action calls
+``caretime.verdicts.derived.keep_derived`` inside its transaction, and ``refresh_verdict_sums``
+recomputes those rows from the one evidence path, in that same transaction. Recomputing (rather than adding and subtracting) keeps the stored sums exactly
 what ``grow`` makes of the reports, whatever the order of writes, so a verdict from them
 equals a verdict from the reports bit for bit (``tests/verdicts/test_stored_sums.py``).
 """

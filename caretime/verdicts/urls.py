@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caretime.verdicts import views, visit_views
+from caretime.verdicts import review_pages, views, visit_views
 
 urlpatterns = [
     path("clinics/", views.clinic_search, name="clinic-search"),
@@ -12,6 +12,9 @@ urlpatterns = [
     path("clinics/<int:clinic_id>/<str:discipline>/visit-report/", visit_views.visit_report, name="visit-report"),
     path("account/reports/", visit_views.my_reports, name="my-reports"),
     path("account/reports/<str:kind>/<int:report_id>/delete/", visit_views.delete_my_report, name="delete-my-report"),
+    path("clinics/<int:clinic_id>/<str:discipline>/review/", review_pages.write_review, name="write-review"),
+    path("reviews/<int:review_id>/edit/", review_pages.edit_review_page, name="edit-review"),
+    path("reviews/<int:review_id>/delete/", review_pages.delete_review_page, name="delete-review"),
     path("compare/", views.compare, name="compare"),
     path("your-bar/", views.set_bar, name="set-bar"),
 ]

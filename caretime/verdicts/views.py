@@ -26,8 +26,7 @@ from caretime.datasets.freshness import data_freshness, missing_from
 from caretime.directory.coverage import nothing_found
 from caretime.directory.forms import ClinicSearchForm
 from caretime.directory.models import Clinic, DisciplineChoices
-from caretime.directory.selectors import clinic_for_page
-from caretime.directory.views import clinic_and_discipline
+from caretime.directory.shortcuts import clinic_and_discipline, clinic_or_404
 from caretime.reports.forms import CallReportForm, CompareForm
 from caretime.reports.letters import (
     LETTER_MAX_CHARS,
@@ -38,11 +37,12 @@ from caretime.reports.letters import (
     sms_start,
     too_long_for_mailto,
 )
-from caretime.reports.ratelimit import RateLimited
 from caretime.reports.script import call_script
-from caretime.reports.services import ReportRefused, submit_call_report
+from caretime.reports.services import ReportRefused
 from caretime.reviews.forms import FlagForm
 from caretime.reviews.selectors import clinic_reviews, json_ld
+from caretime.shared.limits import RateLimited
+from caretime.verdicts.actions import submit_call_report
 from caretime.verdicts.bar import (
     BarForm,
     bar_from_session,
@@ -103,9 +103,7 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
 
 
 def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
-    clinic = clinic_for_page(clinic_id)
-    if clinic is None:
-        raise Http404("No clinic with that number.")
+    clinic = clinic_or_404(clinic_id)
     bar = bar_from_session(request)
     reviews = clinic_reviews(clinic)
     freshness = data_freshness()

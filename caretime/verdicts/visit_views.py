@@ -20,18 +20,13 @@ from caretime.accounts.auth import has_verified_email
 from caretime.core.care_time import VISITS_PER_REPORTER_PER_MONTH
 from caretime.core.evidence import Standing
 from caretime.directory.models import DisciplineChoices
-from caretime.directory.views import clinic_and_discipline
+from caretime.directory.shortcuts import clinic_and_discipline
 from caretime.reports.forms import VisitReportForm
 from caretime.reports.models import CallReport, VisitReport
-from caretime.reports.ratelimit import RateLimited
-from caretime.reports.services import (
-    DuplicateReport,
-    ReportRefused,
-    delete_call_report,
-    delete_visit_report,
-    submit_visit_report,
-)
+from caretime.reports.services import DuplicateReport, ReportRefused
 from caretime.reviews.models import Review
+from caretime.shared.limits import RateLimited
+from caretime.verdicts.actions import delete_call_report, delete_visit_report, submit_visit_report
 from caretime.verdicts.bar import bar_from_session
 from caretime.verdicts.selectors import care_time_for
 

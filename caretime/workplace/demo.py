@@ -29,7 +29,7 @@ from caretime.core.workplace import (
 from caretime.directory.demo import CareProfile
 from caretime.directory.models import Clinic
 from caretime.progress import ProgressCallback
-from caretime.reports.demo import demo_services, months_before
+from caretime.shared.demo import demo_services, months_before
 from caretime.workplace.models import ANSWER_COLUMNS, WorkerReport, WorkplaceFigures
 from caretime.workplace.services import publish_worker_reports
 

@@ -21,7 +21,7 @@ from caretime.core.disciplines import Discipline
 from caretime.core.places import Place
 from caretime.core.workplace import EmployerSort
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES, PlaceForm
-from caretime.web.forms import ErrorSummaryForm
+from caretime.shared.forms import ErrorSummaryForm
 from caretime.workplace.selectors import employers_near
 
 TEMPLATE = "workplace/employers.html"

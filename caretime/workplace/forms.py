@@ -19,7 +19,7 @@ from caretime.core.workplace import (
     answer_problems,
     experience_years,
 )
-from caretime.web.forms import ErrorSummaryForm
+from caretime.shared.forms import ErrorSummaryForm
 from caretime.workplace.models import ANSWER_COLUMNS, AideCareChoices, BookingChoices
 
 _PATIENTS = [(n, str(n)) for n in range(1, MAX_PATIENTS_PER_HOUR)] + [(MAX_PATIENTS_PER_HOUR, _("8 or more"))]

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from caretime.core.evidence import evidence_changed
 from caretime.core.npi import npi_problem
 from caretime.core.refusal import Refused
 from caretime.core.workplace import (
@@ -91,7 +90,7 @@ def check_submission(submission: WorkerSubmission, *, today: date) -> dict[str, 
     year_problem = experience_year_problem(submission.experience_year, today)
     if year_problem:
         problems["experience_year"] = _(year_problem)
-    if submission.discipline not in submission.clinic.disciplines and submission.clinic.disciplines:
+    if not submission.clinic.offers(submission.discipline):
         problems["discipline"] = _("This clinic is not listed for that therapy.")
     required = ROLE_DISCIPLINES.get(submission.role)
     if required is not None and required.value != submission.discipline:
@@ -165,6 +164,7 @@ class BatchResult:
     published: int
     populations: int
     waiting: int  # reports that stay for a later batch (too few in their population)
+    changed: frozenset[tuple[int, str]] = frozenset()  # (clinic id, therapy) pairs whose figures changed
 
 
 PopulationKey = tuple[int, str, bool]  # (clinic id, discipline, verified)
@@ -191,12 +191,12 @@ def publish_worker_reports(*, today: date) -> BatchResult:
         WorkerReport.objects.bulk_create(publication_order(batch))
         for population in chosen:
             _refresh_figures(population, month)
-        evidence_changed((clinic_id, discipline) for clinic_id, discipline, _ in chosen)
     return BatchResult(
         month=month,
         published=len(batch),
         populations=len(chosen),
         waiting=len(waiting) - len(batch),
+        changed=frozenset((clinic_id, discipline) for clinic_id, discipline, _ in chosen),
     )
 
 

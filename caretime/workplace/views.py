@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from caretime.core.workplace import MIN_REPORTERS
 from caretime.directory.models import DisciplineChoices
-from caretime.directory.views import clinic_and_discipline
+from caretime.directory.shortcuts import clinic_and_discipline
 from caretime.workplace.browser import count_unverified, over_browser_cap
 from caretime.workplace.forms import WorkerReportForm
 from caretime.workplace.selectors import workplaces

@@ -29,9 +29,9 @@ from caretime.accounts.staff import STAFF_MFA_MAX_AGE
 from caretime.core.care_time import VisitFacts, VisitKind, WholeTime
 from caretime.core.evidence import BURST_REPORTS_PER_HOUR
 from caretime.reports.models import VisitReport
-from caretime.reports.services import record_visit_report
 from caretime.reviews.models import Review
-from caretime.reviews.services import Draft, submit_review
+from caretime.reviews.services import Draft
+from caretime.verdicts.actions import record_visit_report, submit_review
 from tests.accounts.conftest import code_in_last_mail, signed_in_email
 from tests.conftest import make_clinic
 from tests.staff import give_authenticator, staff_client, totp_code, unused_recovery_code

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from caretime.billing.services import compute_billing_indicators
 from caretime.directory.models import Clinic
+from caretime.verdicts.actions import compute_billing_indicators
 from tests.answers import MILL
 from tests.billing.test_clinic_billing import YEAR, add_therapist
 from tests.conftest import make_clinic

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from caretime.billing.services import compute_billing_indicators
 from caretime.core.evidence import EvidenceSource
 from caretime.directory.models import Clinic
+from caretime.verdicts.actions import compute_billing_indicators
 from tests.answers import MILL, ONE_ON_ONE
 from tests.billing.test_clinic_billing import YEAR, add_therapist
 from tests.conftest import make_clinic

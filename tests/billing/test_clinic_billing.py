@@ -9,11 +9,11 @@ from django.test import Client
 
 from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear, MedicareServiceLine
 from caretime.billing.selectors import CAVEATS, billing_evidence
-from caretime.billing.services import compute_billing_indicators
 from caretime.core.billing import BILLING_EVIDENCE_WEIGHT
 from caretime.core.evidence import EvidenceSource
 from caretime.core.npi import make_npi
 from caretime.directory.models import Clinic, Clinician
+from caretime.verdicts.actions import compute_billing_indicators
 from tests.conftest import make_clinic
 
 pytestmark = pytest.mark.django_db

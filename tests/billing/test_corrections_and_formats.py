@@ -18,9 +18,10 @@ from caretime.billing import services
 from caretime.billing.engine import file_indicators
 from caretime.billing.medicare_file import WrongFile, detect_layout, read_batches, read_header
 from caretime.billing.models import ClinicianBillingYear, MedicareServiceLine
-from caretime.billing.services import SKIP_DUPLICATE, compute_billing_indicators, import_medicare_file
+from caretime.billing.services import SKIP_DUPLICATE, import_medicare_file
 from caretime.core.npi import make_npi
 from caretime.directory.models import Clinician
+from caretime.verdicts.actions import compute_billing_indicators
 from tests.billing.conftest import OT_NPI, PT_NPI, ROWS, write_file
 from tests.conftest import make_clinic
 

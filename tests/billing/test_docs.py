@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.core.management import load_command_class
+from django.core.management import get_commands, load_command_class
 
 from caretime.core import billing as core
 
@@ -16,7 +16,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 def test_every_billing_command_and_option_is_documented(command: str) -> None:
     guide = (DOCS / "data-import.md").read_text()
     assert f"manage.py {command}" in guide
-    parser = load_command_class("caretime.billing", command).create_parser("manage.py", command)
+    parser = load_command_class(get_commands()[command], command).create_parser("manage.py", command)
     own = {"--year", "--dry-run", "--skip-indicators", "--replace-year", "--demo", "--rows", "--seed", "--legacy-headers", "--malformed-share",
            "--match-directory"}  # fmt: skip
     for action in parser._actions:

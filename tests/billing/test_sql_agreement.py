@@ -14,8 +14,9 @@ import pytest
 from caretime.billing.engine import file_indicators, file_plain_group_by
 from caretime.billing.generate import write_medicare_file
 from caretime.billing.models import ClinicianBillingYear
-from caretime.billing.services import compute_billing_indicators, import_medicare_file
+from caretime.billing.services import import_medicare_file
 from caretime.core import billing as core
+from caretime.verdicts.actions import compute_billing_indicators
 from tests.billing.conftest import PT_NPI
 
 FIELDS = ("visits", "visits_high", "beneficiaries", "services", "timed_units", "group_services",

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from caretime.billing.services import compute_billing_indicators
 from caretime.directory.models import Clinic
+from caretime.verdicts.actions import compute_billing_indicators
 from tests.billing.test_clinic_billing import YEAR, add_therapist
 from tests.conftest import make_clinic
 

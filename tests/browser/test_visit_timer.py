@@ -22,7 +22,7 @@ from django.test import Client
 from caretime.core.care_time import VisitFacts, VisitKind, WholeTime
 from caretime.directory.models import Clinic
 from caretime.reports.models import VisitReport
-from caretime.reports.services import record_visit_report
+from caretime.verdicts.actions import record_visit_report
 from tests.conftest import make_clinic
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from caretime.core.calls import CallAnswers
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
-from caretime.reports.services import record_call_report
+from caretime.verdicts.actions import record_call_report
 from tests.answers import MIDDLING, MILL, ONE_ON_ONE
 from tests.conftest import make_clinic
 

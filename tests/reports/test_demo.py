@@ -15,7 +15,7 @@ from caretime.directory.demo import build_demo_region
 from caretime.directory.models import Clinic, ClinicService
 from caretime.reports.demo import build_demo_call_reports
 from caretime.reports.models import CallReport
-from caretime.reports.services import record_call_report
+from caretime.verdicts.actions import record_call_report
 from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.selectors import Judge
 from tests.answers import ONE_ON_ONE

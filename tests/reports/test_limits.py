@@ -20,7 +20,8 @@ from caretime.core.calls import CallAnswers, Care, FollowUpBy, Visits
 from caretime.core.evidence import BURST_REPORTS_PER_HOUR, CLINIC_REPORTS_PER_DAY, REPEAT_WINDOW_DAYS, Standing
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport, ModerationDecision, ReportArrival, ReporterSighting
-from caretime.reports.services import ClinicReportLimit, record_call_report
+from caretime.shared.limits import ClinicReportLimit
+from caretime.verdicts.actions import record_call_report
 from tests.answers import MILL, ONE_ON_ONE
 from tests.conftest import make_clinic
 

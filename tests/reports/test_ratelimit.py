@@ -17,15 +17,18 @@ from django.utils import timezone
 
 from caretime.core.care_time import VisitFacts, VisitKind, WholeTime
 from caretime.directory.models import Clinic
-from caretime.reports.models import ConnectionArrival, VisitReport
-from caretime.reports.ratelimit import (
+from caretime.reports.models import VisitReport
+from caretime.reports.services import ACCOUNT_REPORTS_PER_DAY
+from caretime.shared.limits import (
     REPORTS_PER_CLINIC_PER_DAY,
     REPORTS_PER_HOUR,
+    ClinicReportLimit,
     client_address,
     client_key,
     take_report_slot,
 )
-from caretime.reports.services import ACCOUNT_REPORTS_PER_DAY, ClinicReportLimit, record_visit_report
+from caretime.shared.models import ConnectionArrival
+from caretime.verdicts.actions import record_visit_report
 from tests.conftest import make_clinic
 
 START = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)

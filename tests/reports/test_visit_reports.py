@@ -24,16 +24,9 @@ from caretime.core.care_time import VISITS_PER_REPORTER_PER_MONTH, VisitFacts, V
 from caretime.core.evidence import BURST_REPORTS_PER_HOUR, Standing
 from caretime.directory.models import Clinic
 from caretime.reports.models import ClinicCareTime, ModerationDecision, RegionCareTime, VisitReport
-from caretime.reports.services import (
-    ACCOUNT_REPORTS_PER_DAY,
-    ClinicReportLimit,
-    DuplicateReport,
-    decide_held_reports,
-    delete_visit_report,
-    rebuild_care_time,
-    record_call_report,
-    record_visit_report,
-)
+from caretime.reports.services import ACCOUNT_REPORTS_PER_DAY, DuplicateReport, rebuild_care_time
+from caretime.shared.limits import ClinicReportLimit
+from caretime.verdicts.actions import decide_held_reports, delete_visit_report, record_call_report, record_visit_report
 from tests.answers import ONE_ON_ONE
 from tests.conftest import make_clinic
 

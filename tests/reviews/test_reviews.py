@@ -22,7 +22,8 @@ from caretime.core.reviews import BURST_REVIEWS_PER_DAY, HoldReason, ReviewState
 from caretime.directory.models import Clinic, Clinician
 from caretime.reports.models import VisitReport
 from caretime.reviews.models import Review, ReviewDecision, ReviewFlag, ReviewFreeze
-from caretime.reviews.services import CannotPublish, Draft, ReviewRefused, moderate, submit_review
+from caretime.reviews.services import CannotPublish, Draft, ReviewRefused, moderate
+from caretime.verdicts.actions import submit_review
 from tests.conftest import make_clinic
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from caretime.core.verdict import Bar
 from caretime.directory.geo_index import geo_index
 from caretime.directory.models import Clinic
 from caretime.directory.selectors import ClinicSearch
-from caretime.reports.services import record_call_report, record_visit_report
+from caretime.verdicts.actions import record_call_report, record_visit_report
 from caretime.verdicts.selectors import OnlyOneOnOne, Sort, search_with_verdicts
 from tests.answers import ONE_ON_ONE
 from tests.conftest import make_clinic

@@ -23,16 +23,19 @@ from caretime.core.evidence import Evidence, EvidenceSource, Standing
 from caretime.core.verdict import Bar, assess, grow, judge_sums, quick_verdict
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport, VisitReport
-from caretime.reports.services import (
+from caretime.reviews.models import Review
+from caretime.reviews.services import Draft
+from caretime.verdicts import sums
+from caretime.verdicts.actions import (
     decide_held_reports,
     delete_call_report,
+    delete_review,
     delete_visit_report,
+    edit_review,
     record_call_report,
     record_visit_report,
+    submit_review,
 )
-from caretime.reviews.models import Review
-from caretime.reviews.services import Draft, delete_review, edit_review, submit_review
-from caretime.verdicts import sums
 from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics
 from caretime.verdicts.models import VerdictSums, decode, encode
 from caretime.verdicts.sums import grown_sums_for, judged
@@ -259,8 +262,8 @@ def test_the_rebuild_command_recomputes_sums_of_reports_written_in_bulk(clinic: 
     )
     VerdictSums.objects.create(clinic=other, discipline="ot", sums="[0.0,[],[],[],[]]", people=0, newest=today)
     out = StringIO()
-    call_command("rebuild_verdict_sums", stdout=out)
-    assert "Rebuilt the verdict sums of 2 clinic therapies" in out.getvalue()
+    call_command("rebuild_derived", stdout=out)
+    assert "Verdict sums: 2 clinic therapies with evidence." in out.getvalue()
     assert_sums_are_current()
 
 
@@ -344,7 +347,7 @@ def test_the_demo_build_leaves_every_sum_current(db: None) -> None:
 
 def test_billing_dated_after_today_is_judged_as_of_today(clinic: Clinic) -> None:
     from caretime.billing.models import ClinicBillingYear
-    from caretime.core.evidence import evidence_changed
+    from caretime.verdicts.derived import Changed, keep_derived
 
     year = timezone.now().year
     with transaction.atomic():
@@ -353,7 +356,7 @@ def test_billing_dated_after_today_is_judged_as_of_today(clinic: Clinic) -> None
             timed_units_per_visit=4.5, group_share=0.4, visits_per_beneficiary=9,
             linked_by=ClinicBillingYear.LinkedBy.ROSTER,
         )  # fmt: skip
-        evidence_changed([(clinic.pk, "pt")])
+        keep_derived(Changed.of_evidence([(clinic.pk, "pt")]))
     assert VerdictSums.objects.get().newest == date(year, 12, 31)
     for as_of in (timezone.now().date(), date(year, 12, 31), date(year + 1, 6, 1)):
         verdict_everywhere(clinic, Bar(), as_of)

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from caretime.core.workplace import ROLE_GROUPS, AideCare, Booking, Role, WorkerAnswers
 from caretime.directory.models import Clinic
+from caretime.verdicts.actions import publish_worker_reports
 from caretime.workplace.models import ANSWER_COLUMNS, WorkerReport
-from caretime.workplace.services import BatchResult, publish_worker_reports
+from caretime.workplace.services import BatchResult
 
 # How a patient mill books (domain, section 3: 4-5 an hour at times, quotas pushed to 90-95 %).
 MILL_WORKPLACE = WorkerAnswers(

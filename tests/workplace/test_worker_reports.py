@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from caretime.core.npi import make_npi
 from caretime.core.workplace import MIN_REPORTERS, Role
 from caretime.directory.models import Clinic, Clinician
+from caretime.verdicts.actions import publish_worker_reports
 from caretime.workplace.models import WorkerReport, WorkplaceFigures
 from caretime.workplace.services import (
     UNVERIFIED_PER_CLINIC_PER_MONTH,
@@ -25,7 +26,6 @@ from caretime.workplace.services import (
     WorkerReportRefused,
     WorkerSubmission,
     npi_key,
-    publish_worker_reports,
     submit_worker_report,
 )
 from tests.conftest import make_clinic

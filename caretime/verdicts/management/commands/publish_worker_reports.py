@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from caretime.core.workplace import MIN_REPORTERS
-from caretime.workplace.services import publish_worker_reports
+from caretime.verdicts.actions import publish_worker_reports
 
 
 class Command(BaseCommand):

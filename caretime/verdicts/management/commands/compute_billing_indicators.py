@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from caretime.billing.models import MedicareServiceLine
-from caretime.billing.services import compute_billing_indicators
 from caretime.progress import progress_reporter
+from caretime.verdicts.actions import compute_billing_indicators
 
 
 class Command(BaseCommand):

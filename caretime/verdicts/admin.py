@@ -1,8 +1,12 @@
+"""Moderating held call and visit reports. Registered here, above the reports source, because a
+decision changes the derived tables, which only the actions keep (``caretime.verdicts.actions``)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -10,7 +14,8 @@ from django.utils.translation import ngettext
 
 from caretime.core.evidence import Standing
 from caretime.reports.models import CallReport, ModerationDecision, VisitReport
-from caretime.reports.services import BURST_RULE, decide_held_reports
+from caretime.reports.services import BURST_RULE
+from caretime.verdicts.actions import decide_held_reports
 
 if TYPE_CHECKING:
     _ReportAdmin = admin.ModelAdmin[Any]
@@ -50,8 +55,10 @@ class _HeldReportsAdmin(_ReportAdmin):
         return BURST_RULE if report.standing == Standing.HELD else ""
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[Any], *, release: bool) -> None:
-        assert request.user.pk is not None
-        decided = decide_held_reports(reports=queryset, release=release, moderator_id=request.user.pk)
+        moderator_id = request.user.pk
+        if moderator_id is None:  # only a signed-in moderator reaches an admin action
+            raise PermissionDenied
+        decided = decide_held_reports(reports=queryset, release=release, moderator_id=moderator_id)
         skipped = queryset.count() - decided
         text = (
             ngettext("%(count)d held report released.", "%(count)d held reports released.", decided)

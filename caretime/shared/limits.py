@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
-from caretime.reports.models import ConnectionArrival
+from caretime.shared.models import ConnectionArrival
 
 REPORTS_PER_HOUR = 10
 REPORTS_PER_CLINIC_PER_DAY = 3
@@ -76,6 +76,19 @@ class RateLimited:
     message: str
 
 
+class ClinicReportLimit(Exception):
+    """The clinic has had as many reports in 24 hours as it takes from everyone together."""
+
+    def __init__(self, refused: RateLimited) -> None:
+        super().__init__(refused.message)
+        self.refused = refused
+
+
+class AccountReportLimit(ClinicReportLimit):
+    """The account has sent as many reports today as it may, found under the account's lock
+    (a limit refused like the clinic's, wherever that one is handled)."""
+
+
 def client_address(request: HttpRequest) -> str:
     """The client's address; behind ``TRUSTED_PROXY_HOPS`` proxies, read from X-Forwarded-For."""
     hops: int = settings.TRUSTED_PROXY_HOPS
@@ -101,7 +114,7 @@ def client_key(address: str) -> str:
             address = str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     except ValueError:
         pass  # not an address (a test client, a unix socket): hash what we have
-    return salted_hmac("caretime.reports.ratelimit", address).hexdigest()[:32]
+    return salted_hmac("caretime.shared.limits", address).hexdigest()[:32]
 
 
 def take_report_slot(*, request: HttpRequest, clinic_id: int, now: datetime | None = None) -> RateLimited | None:

@@ -6,9 +6,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caretime.billing.medicare_file import WrongFile, year_from_filename
-from caretime.billing.services import SKIP_BAD, ImportSummary, compute_billing_indicators, import_medicare_file
+from caretime.billing.services import SKIP_BAD, ImportSummary, import_medicare_file
 from caretime.extras import ExtraMissingError
 from caretime.progress import progress_reporter
+from caretime.verdicts.actions import compute_billing_indicators
 
 BAD_ROWS_PRINTED = 50
 

@@ -1,0 +1,169 @@
+"""Every write that changes evidence, as one action: the source's service writes, then the
+derived tables follow (``caretime.verdicts.derived.keep_derived``), in one transaction. Pages,
+the API, the admin, commands and the demo write evidence through these functions only, so no
+derived table can be left behind by a write (and a review's visit facts, another source's
+report, are filed here, where both sources are in reach).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest
+
+from caretime.billing import services as billing_services
+from caretime.billing.services import IndicatorSummary
+from caretime.directory.models import Clinic
+from caretime.progress import ProgressCallback
+from caretime.reports import services as report_services
+from caretime.reports.models import CallReport, VisitReport
+from caretime.reviews import services as review_services
+from caretime.reviews.models import Review
+from caretime.reviews.services import Draft
+from caretime.shared.limits import RateLimited
+from caretime.verdicts.derived import Changed, keep_derived
+from caretime.workplace import services as workplace_services
+from caretime.workplace.services import BatchResult
+
+# --- calls and visits -------------------------------------------------------------------
+
+
+def _filed(report: CallReport | VisitReport) -> Changed:
+    if isinstance(report, VisitReport):
+        return Changed(visits_filed=(report,))
+    return Changed.of_evidence([(report.clinic_id, report.discipline)])
+
+
+def submit_call_report(**kwargs: Any) -> CallReport | RateLimited:
+    """A call report someone sent (``reports.services.submit_call_report``'s arguments)."""
+    with transaction.atomic():
+        sent = report_services.submit_call_report(**kwargs)
+        if isinstance(sent, CallReport):
+            keep_derived(_filed(sent))
+    return sent
+
+
+def record_call_report(**kwargs: Any) -> CallReport:
+    """A call report stored past the limits (``reports.services.record_call_report``)."""
+    with transaction.atomic():
+        report = report_services.record_call_report(**kwargs)
+        keep_derived(_filed(report))
+    return report
+
+
+def submit_visit_report(**kwargs: Any) -> VisitReport | RateLimited:
+    """A visit report someone sent (``reports.services.submit_visit_report``'s arguments)."""
+    with transaction.atomic():
+        sent = report_services.submit_visit_report(**kwargs)
+        if isinstance(sent, VisitReport):
+            keep_derived(_filed(sent))
+    return sent
+
+
+def record_visit_report(**kwargs: Any) -> VisitReport:
+    """A visit report stored past the limits (``reports.services.record_visit_report``)."""
+    with transaction.atomic():
+        report = report_services.record_visit_report(**kwargs)
+        keep_derived(_filed(report))
+    return report
+
+
+def delete_visit_report(report: VisitReport) -> None:
+    with transaction.atomic():
+        deleted = report_services.delete_visit_report(report)
+        if deleted is not None:
+            keep_derived(Changed(visits_withdrawn=(deleted,)))
+
+
+def delete_call_report(report: CallReport) -> None:
+    with transaction.atomic():
+        report_services.delete_call_report(report)
+        keep_derived(Changed.of_evidence([(report.clinic_id, report.discipline)]))
+
+
+def decide_held_reports(
+    *, reports: Iterable[CallReport | VisitReport], release: bool, moderator_id: int, now: datetime | None = None
+) -> int:
+    """A moderator releases or rejects held reports; returns how many were decided."""
+    with transaction.atomic():
+        decided = report_services.decide_held_reports(
+            reports=reports, release=release, moderator_id=moderator_id, now=now
+        )
+        released = tuple(report for report in decided if isinstance(report, VisitReport))
+        keep_derived(
+            Changed(
+                evidence=frozenset((report.clinic_id, report.discipline) for report in decided),
+                visits_filed=released if release else (),
+            )
+        )
+    return len(decided)
+
+
+# --- reviews, whose visit facts are filed as the person's visit report -----------------------
+
+
+def _file_facts(review: Review, draft: Draft) -> None:
+    """The visits' facts as the author's visit report, replacing the review's earlier one."""
+    if review.visit_report is not None:
+        delete_visit_report(review.visit_report)
+        review.visit_report = None
+    if draft.facts is not None:
+        # The person may already have reported these very facts: that report then counts, once.
+        with contextlib.suppress(report_services.DuplicateReport):
+            review.visit_report = record_visit_report(
+                account=review.account,
+                clinic=review.clinic,
+                discipline=draft.discipline,
+                visited_in=draft.visited_in,
+                facts=draft.facts,
+            )
+    review.save(update_fields=["visit_report"])
+
+
+def submit_review(*, request: HttpRequest, account: User, clinic: Clinic, draft: Draft) -> Review | RateLimited:
+    """A new review (``reviews.services.submit_review``), with its visit facts filed."""
+    with transaction.atomic():
+        sent = review_services.submit_review(request=request, account=account, clinic=clinic, draft=draft)
+        if isinstance(sent, Review):
+            _file_facts(sent, draft)
+    return sent
+
+
+def edit_review(review: Review, draft: Draft) -> Review:
+    """The author's new version (``reviews.services.edit_review``), with its visit facts filed again."""
+    with transaction.atomic():
+        edited = review_services.edit_review(review, draft)
+        _file_facts(edited, draft)
+    return edited
+
+
+def delete_review(review: Review) -> None:
+    """The author deletes their review, and the visit report its facts were filed as."""
+    with transaction.atomic():
+        if review.visit_report is not None:
+            delete_visit_report(review.visit_report)
+        review_services.delete_review(review)
+
+
+# --- published figures --------------------------------------------------------------------
+
+
+def publish_worker_reports(*, today: date) -> BatchResult:
+    """The monthly batch of clinicians' reports (``workplace.services.publish_worker_reports``)."""
+    with transaction.atomic():
+        result = workplace_services.publish_worker_reports(today=today)
+        keep_derived(Changed.of_evidence(result.changed))
+    return result
+
+
+def compute_billing_indicators(*, year: int, progress: ProgressCallback | None = None) -> IndicatorSummary:
+    """A claims year's billing indicators (``billing.services.compute_billing_indicators``)."""
+    with transaction.atomic():
+        summary = billing_services.compute_billing_indicators(year=year, progress=progress)
+        keep_derived(Changed.of_evidence(summary.changed))
+    return summary
