@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 from collections import Counter
+from importlib import resources
 
 import pytest
 from hypothesis import given, settings
@@ -34,6 +35,7 @@ from caretime.core.redaction import (
     RosterPerson,
     Screened,
     screen,
+    words,
 )
 from tests.core.redaction_eval import CASES, JOHNSON, KELLY, LAKESIDE, LEE, MARTIN, evaluate, expected_spans
 
@@ -239,11 +241,42 @@ def test_screening_needs_neither_django_nor_the_network(monkeypatch: pytest.Monk
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("screening opened a socket")
 
+    words.entries.cache_clear()
     redaction.first_names.cache_clear()
     redaction.last_names.cache_clear()
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     assert screen("My therapist Kayla Brooks was great.").text == "My therapist was great."
+
+
+def test_the_word_lists_are_the_package_s_own_files_not_faker() -> None:
+    # Faker made unimportable: the census names are read from the package's data files.
+    code = """
+import sys
+sys.modules["faker"] = None
+from caretime.core.redaction import first_names, last_names, screen
+assert screen("Thanks to Brittany for the help.").text == "Thanks to a staff member for the help."
+assert screen("I worked with Tamika Reynolds.").text == "I worked with a staff member."
+assert (len(first_names("en_US")), len(first_names("wide")), len(last_names())) == (687, 2112, 1000)
+assert not [name for name in sys.modules if name.startswith("faker.")]
+"""
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_every_word_list_is_one_entry_a_line_and_has_its_source() -> None:
+    data = resources.files("caretime.core.redaction") / "data"
+    sources = (data / "SOURCES.md").read_text(encoding="utf-8")
+    lists = [item for item in data.iterdir() if item.name.endswith(".txt")]
+    assert len(lists) == 19
+    for item in lists:
+        lines = item.read_text(encoding="utf-8").split("\n")
+        assert lines[-1] == "", f"{item.name} ends without a line break"
+        entries = lines[:-1]
+        assert entries, item.name
+        assert all(entry and entry == entry.strip() for entry in entries), f"{item.name} has a blank or padded line"
+        assert len(set(entries)) == len(entries), f"{item.name} repeats an entry"
+        assert f"`{item.name}`" in sources, f"{item.name} is not in SOURCES.md"
+    assert "Copyright (c) 2012 Daniele Faraglia" in sources
 
 
 # --- any text -----------------------------------------------------------------------------
