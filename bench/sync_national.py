@@ -94,6 +94,7 @@ def child(url: str, database_url: str, work_dir: Path) -> dict[str, Any]:
     from django.core.management import call_command
 
     from caretime.datasets.sync import Locations, sync_public_data
+    from caretime.verdicts.management.commands.sync_public_data import medicare_steps
 
     call_command("migrate", verbosity=0)
     started = time.monotonic()
@@ -102,7 +103,7 @@ def child(url: str, database_url: str, work_dir: Path) -> dict[str, Any]:
     def say(line: str) -> None:
         steps.append((time.monotonic() - started, line))
 
-    result = sync_public_data(locations=Locations.configured(url), say=say)
+    result = sync_public_data(locations=Locations.configured(url), medicare=medicare_steps(), say=say)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "wall_s": time.monotonic() - started,

@@ -6,6 +6,10 @@ The order is the directory (NPPES full file, then its weekly updates), then the 
 Medicare claims (whose indicators roll clinicians up to those clinics). Every file is
 fetched and checked (size, archive, checksum when one is published, header) before any is
 imported, so a changed format stops the sync before it writes anything.
+
+Medicare claims belong to a layer above this one, so the sync imports nothing of theirs: the
+caller passes the Medicare steps in (``MedicareSteps``); the ``sync_public_data`` command,
+in ``caretime.verdicts``, builds them.
 """
 
 from __future__ import annotations
@@ -14,16 +18,14 @@ import contextlib
 import datetime as dt
 import fcntl
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils import timezone
 
-from caretime.billing.medicare_file import WrongFile, detect_layout
-from caretime.billing.medicare_file import read_header as read_medicare_header
 from caretime.datasets import download as web
 from caretime.datasets.doctors_clinicians import doctors_clinicians_columns
 from caretime.datasets.formats import WrongFileError
@@ -52,6 +54,61 @@ SOURCES = ("nppes", "clinicians", "medicare")
 class SyncError(RuntimeError):
     """The sync stopped; the message says why and what to do. Nothing after the failing
     step was imported."""
+
+
+class MedicareImported(Protocol):
+    """What a Medicare import tells the sync, which records it with the release."""
+
+    @property
+    def read(self) -> int: ...
+    @property
+    def imported(self) -> int: ...
+    @property
+    def updated(self) -> int: ...
+    @property
+    def removed(self) -> int: ...
+    @property
+    def skipped(self) -> Mapping[str, int]: ...
+
+
+class IndicatorsComputed(Protocol):
+    """What computing a claims year's billing indicators tells the sync, which says it."""
+
+    @property
+    def clinicians(self) -> int: ...
+    @property
+    def clinics(self) -> int: ...
+
+
+class ImportMedicareFile(Protocol):
+    def __call__(
+        self, *, path: Path, year: int, replace_year: bool, progress: ProgressCallback | None
+    ) -> MedicareImported: ...
+
+
+class ComputeIndicators(Protocol):
+    def __call__(self, *, year: int, progress: ProgressCallback | None) -> IndicatorsComputed: ...
+
+
+@dataclass(frozen=True)
+class MedicareSteps:
+    """The Medicare claims steps of a sync, passed in by its caller (claims and their
+    indicators live in a layer above the public-data import, which imports nothing of theirs)."""
+
+    check_columns: Callable[[Path], None]
+    """Read a fetched Medicare file's header; raise ``WrongFileError`` (its message saying why)
+    when it is not a file the import reads. Called before anything is imported."""
+
+    import_file: ImportMedicareFile
+    """Import one claims year's file (``replace_year``: the file replaces the stored year) and
+    return its counts; raise ``WrongFileError`` when the file turns out unreadable."""
+
+    compute_indicators: ComputeIndicators
+    """Compute (replace) one claims year's billing indicators from its imported rows."""
+
+    claims_years: Callable[[], set[int]]
+    """The claims years whose rows are imported, whose indicators are computed anew when the
+    directory or the rosters change."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +165,7 @@ Say = Callable[[str], None]
 def sync_public_data(
     *,
     locations: Locations,
+    medicare: MedicareSteps,
     only: tuple[str, ...] = SOURCES,
     year: int | None = None,
     dry_run: bool = False,
@@ -116,6 +174,9 @@ def sync_public_data(
     say: Say = lambda line: None,
 ) -> SyncResult:
     """Import every newer release of the chosen sources; releases already recorded are skipped.
+
+    ``medicare`` carries out the Medicare claims steps, needed even when Medicare is not among
+    the sources: a changed directory or roster has the imported claims years' indicators computed anew.
 
     Raises SyncError before importing anything when a release cannot be fetched or checked.
     """
@@ -132,9 +193,9 @@ def sync_public_data(
         checksums = _published_checksums(pages)
         for item in planned:
             say(f"Fetching {item.candidate.file_name} ({item.label}) ...")
-            _fetch_and_check(item, work_dir, checksums, progress)
+            _fetch_and_check(item, work_dir, checksums, medicare, progress)
             say(f"Checked {item.candidate.file_name}: {item.size:,} bytes, SHA-256 {item.sha256}.")
-        imported = _import_all(planned, progress, say, notes)
+        imported = _import_all(planned, medicare, progress, say, notes)
         for item in planned:
             _clean_up(item)
     return SyncResult(planned, imported, notes)
@@ -295,7 +356,11 @@ def _published_checksums(pages: dict[str, str]) -> dict[str, str]:
 
 
 def _fetch_and_check(
-    item: Planned, work_dir: Path, checksums: dict[str, str], progress: ProgressCallback | None
+    item: Planned,
+    work_dir: Path,
+    checksums: dict[str, str],
+    medicare: MedicareSteps,
+    progress: ProgressCallback | None,
 ) -> None:
     name = item.candidate.file_name
     try:
@@ -317,10 +382,10 @@ def _fetch_and_check(
         elif item.kind == FileKind.DOCTORS_CLINICIANS:
             doctors_clinicians_columns(path)
         else:
-            detect_layout(read_medicare_header(path))
+            medicare.check_columns(path)
     except web.DownloadError as error:
         raise SyncError(f"{error} Nothing was imported.") from None
-    except (WrongFileError, WrongFile) as error:
+    except WrongFileError as error:
         raise SyncError(
             f"{name} is not in the format caretime reads: {error} The publisher may have changed the file; "
             "nothing was imported (see docs/operations.md, 'When a publisher changes a format')."
@@ -369,11 +434,8 @@ def _clean_up(item: Planned) -> None:
 
 
 def _import_all(
-    planned: list[Planned], progress: ProgressCallback | None, say: Say, notes: list[str]
+    planned: list[Planned], medicare: MedicareSteps, progress: ProgressCallback | None, say: Say, notes: list[str]
 ) -> list[DataRelease]:
-    from caretime.billing.models import MedicareServiceLine
-    from caretime.billing.services import compute_billing_indicators
-
     imported: list[DataRelease] = []
     nppes_through: dt.date | None = None
     indicator_years: set[int] = set()
@@ -385,8 +447,8 @@ def _import_all(
             continue
         say(f"Importing {item.label} ...")
         try:
-            rows_read, counts = _import_one(item, progress)
-        except (WrongFileError, WrongFile, ExtraMissingError) as error:
+            rows_read, counts = _import_one(item, medicare, progress)
+        except (WrongFileError, ExtraMissingError) as error:
             raise SyncError(f"{item.candidate.file_name}: {error}") from None
         release = _record(item, rows_read, counts)
         imported.append(release)
@@ -400,18 +462,19 @@ def _import_all(
             directory_changed = True
     if directory_changed:
         # Indicators link clinicians to clinics through the directory and rosters.
-        indicator_years |= set(MedicareServiceLine.objects.values_list("year", flat=True).distinct())
+        indicator_years |= medicare.claims_years()
     for claims_year in sorted(indicator_years):
         say(f"Computing the billing indicators of {claims_year} ...")
-        indicators = compute_billing_indicators(year=claims_year, progress=progress)
+        indicators = medicare.compute_indicators(year=claims_year, progress=progress)
         say(
             f"Billing indicators of {claims_year}: {indicators.clinicians:,} clinicians, {indicators.clinics:,} clinics."
         )
     return imported
 
 
-def _import_one(item: Planned, progress: ProgressCallback | None) -> tuple[int, dict[str, Any]]:
-    from caretime.billing.services import import_medicare_file
+def _import_one(
+    item: Planned, medicare: MedicareSteps, progress: ProgressCallback | None
+) -> tuple[int, dict[str, Any]]:
     from caretime.datasets.runs import import_doctors_clinicians, import_nppes
 
     assert item.path is not None
@@ -431,14 +494,14 @@ def _import_one(item: Planned, progress: ProgressCallback | None) -> tuple[int, 
         summary = import_doctors_clinicians(path=item.path, progress=progress)
         return summary.read, _counts(summary)
     assert item.candidate.claims_year is not None
-    medicare = import_medicare_file(
+    claims = medicare.import_file(
         path=item.path, year=item.candidate.claims_year, replace_year=item.replace_year, progress=progress
     )
-    return medicare.read, {
-        "imported": medicare.imported,
-        "updated": medicare.updated,
-        "removed": medicare.removed,
-        "skipped": dict(medicare.skipped),
+    return claims.read, {
+        "imported": claims.imported,
+        "updated": claims.updated,
+        "removed": claims.removed,
+        "skipped": dict(claims.skipped),
     }
 
 

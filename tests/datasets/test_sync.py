@@ -3,10 +3,12 @@ like the real ones, served over HTTP with Range requests."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management.base import CommandError
@@ -14,8 +16,11 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from caretime.billing.models import MedicareServiceLine
+from caretime.datasets.formats import WrongFileError
 from caretime.datasets.models import DataRelease, ReleaseKind
+from caretime.datasets.sync import IndicatorsComputed, Locations, MedicareImported, sync_public_data
 from caretime.directory.models import Clinic, ClinicSource, Organization
+from caretime.verdicts.management.commands.sync_public_data import medicare_steps
 from tests.datasets import release_server
 from tests.datasets.helpers import organization_row, run_command
 from tests.datasets.release_server import Mirror
@@ -298,6 +303,48 @@ def test_a_corrected_medicare_file_replaces_its_year(mirror: Mirror, tmp_path: P
     assert "replaces the claims year" not in output  # that is the dry run's wording
     assert 0 < MedicareServiceLine.objects.filter(year=2024).count() < before
     assert DataRelease.objects.filter(kind=ReleaseKind.MEDICARE).count() == 2
+
+
+def test_the_sync_runs_the_medicare_steps_its_caller_passes_in(mirror: Mirror) -> None:
+    release_server.medicare(mirror.root)
+    steps = medicare_steps()
+    calls: list[str] = []
+
+    def check_columns(path: Path) -> None:
+        calls.append(f"check {path.name}")
+        steps.check_columns(path)
+
+    def import_file(**options: Any) -> MedicareImported:
+        calls.append(f"import {options['year']}")
+        return steps.import_file(**options)
+
+    def compute_indicators(**options: Any) -> IndicatorsComputed:
+        calls.append(f"indicators {options['year']}")
+        return steps.compute_indicators(**options)
+
+    result = sync_public_data(
+        locations=Locations.configured(mirror.url),
+        only=("medicare",),
+        medicare=dataclasses.replace(
+            steps, check_columns=check_columns, import_file=import_file, compute_indicators=compute_indicators
+        ),
+    )
+
+    name = "MUP_PHY_R26_P05_V10_D24_Prov_Svc.csv"
+    assert calls == [f"check {name}", "import 2024", "indicators 2024"]
+    assert [release.file_name for release in result.imported] == [name]
+    assert steps.claims_years() == {2024}
+
+
+def test_the_commands_medicare_steps_refuse_a_wrong_file_with_the_syncs_error(tmp_path: Path) -> None:
+    wrong = tmp_path / "MUP_PHY_R26_P05_V10_D24_Prov_Svc.csv"
+    wrong.write_text("NPI,Name\n1234567893,Somebody\n")
+
+    with pytest.raises(WrongFileError):
+        medicare_steps().check_columns(wrong)
+    with pytest.raises(WrongFileError):
+        medicare_steps().import_file(path=wrong, year=2024, replace_year=False, progress=None)
+    assert not MedicareServiceLine.objects.exists()
 
 
 def test_a_dry_run_says_what_it_would_do_and_writes_nothing(mirror: Mirror, tmp_path: Path) -> None:

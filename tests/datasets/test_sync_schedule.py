@@ -30,7 +30,7 @@ def test_the_timer_starts_the_service_monthly_and_catches_up_after_downtime() ->
     assert service["Service"]["Type"] == "oneshot"
     command = service["Service"]["ExecStart"].split()
     assert command[1:] == ["-m", "django", "sync_public_data"]
-    assert get_commands()["sync_public_data"] == "caretime.datasets"
+    assert get_commands()["sync_public_data"] == "caretime.verdicts"
 
 
 def test_the_cron_line_runs_the_same_command_monthly() -> None:

@@ -1,11 +1,52 @@
+"""``manage.py sync_public_data``: the public-data sync (``caretime.datasets.sync``), with the
+Medicare claims steps of the billing app passed in (the datasets layer imports nothing of billing).
+"""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from caretime.datasets.sync import SOURCES, Locations, SyncError, plan_lines, sync_public_data
-from caretime.progress import progress_reporter
+from caretime.billing.medicare_file import WrongFile, detect_layout, read_header
+from caretime.billing.models import MedicareServiceLine
+from caretime.billing.services import ImportSummary, compute_billing_indicators, import_medicare_file
+from caretime.datasets.formats import WrongFileError
+from caretime.datasets.sync import SOURCES, Locations, MedicareSteps, SyncError, plan_lines, sync_public_data
+from caretime.progress import ProgressCallback, progress_reporter
+
+
+def medicare_steps() -> MedicareSteps:
+    """The Medicare claims steps of the sync, from the billing app."""
+    return MedicareSteps(
+        check_columns=_check_columns,
+        import_file=_import_file,
+        # Computing billing indicators changes the evidence behind verdicts.
+        compute_indicators=compute_billing_indicators,
+        claims_years=lambda: set(MedicareServiceLine.objects.values_list("year", flat=True).distinct()),
+    )
+
+
+@contextmanager
+def _wrong_file_for_the_sync() -> Iterator[None]:
+    """Billing's WrongFile becomes the sync's WrongFileError, with the same message."""
+    try:
+        yield
+    except WrongFile as error:
+        raise WrongFileError(str(error)) from error
+
+
+def _check_columns(path: Path) -> None:
+    with _wrong_file_for_the_sync():
+        detect_layout(read_header(path))
+
+
+def _import_file(*, path: Path, year: int, replace_year: bool, progress: ProgressCallback | None) -> ImportSummary:
+    with _wrong_file_for_the_sync():
+        return import_medicare_file(path=path, year=year, replace_year=replace_year, progress=progress)
 
 
 def _sources(text: str) -> tuple[str, ...]:
@@ -50,6 +91,7 @@ class Command(BaseCommand):
             with progress_reporter(self.stdout, "Public data") as progress:
                 result = sync_public_data(
                     locations=Locations.configured(source_url),
+                    medicare=medicare_steps(),
                     only=sources,
                     year=year,
                     dry_run=dry_run,
