@@ -13,10 +13,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from caretime.billing.medicare_file import WrongFile, detect_layout, read_header
 from caretime.billing.models import MedicareServiceLine
-from caretime.billing.services import ImportSummary, compute_billing_indicators, import_medicare_file
+from caretime.billing.services import ImportSummary, import_medicare_file
 from caretime.datasets.formats import WrongFileError
 from caretime.datasets.sync import SOURCES, Locations, MedicareSteps, SyncError, plan_lines, sync_public_data
 from caretime.progress import ProgressCallback, progress_reporter
+from caretime.verdicts.actions import compute_billing_indicators
 
 
 def medicare_steps() -> MedicareSteps:
@@ -24,7 +25,7 @@ def medicare_steps() -> MedicareSteps:
     return MedicareSteps(
         check_columns=_check_columns,
         import_file=_import_file,
-        # Computing billing indicators changes the evidence behind verdicts.
+        # The action: the indicators are evidence, so the derived tables follow them.
         compute_indicators=compute_billing_indicators,
         claims_years=lambda: set(MedicareServiceLine.objects.values_list("year", flat=True).distinct()),
     )
