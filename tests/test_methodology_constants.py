@@ -28,7 +28,6 @@ from caretime.core.care_time import (
 )
 from caretime.core.evidence import (
     BURST_REPORTS_PER_HOUR,
-    CLINIC_REPORTS_PER_DAY,
     OLDEST_REPORT_MONTHS,
     REPEAT_WINDOW_DAYS,
 )
@@ -51,9 +50,15 @@ from caretime.core.workplace import (
     slot_band,
     unpaid_documentation_band,
 )
-from caretime.reports.services import ACCOUNT_REPORTS_PER_DAY
-from caretime.shared.limits import REPORTS_PER_CLINIC_PER_DAY, REPORTS_PER_HOUR
-from caretime.workplace.services import UNVERIFIED_PER_BROWSER_PER_YEAR, UNVERIFIED_PER_CLINIC_PER_MONTH
+from caretime.shared.limits import (
+    ACCOUNT_REPORTS_PER_DAY,
+    ACCOUNT_REVIEWS_PER_DAY,
+    BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR,
+    CLINIC_REPORTS_FROM_EVERYONE_PER_DAY,
+    CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH,
+    CONNECTION_REPORTS_PER_CLINIC_PER_DAY,
+    CONNECTION_REPORTS_PER_HOUR,
+)
 
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
 # Line breaks in the page do not matter.
@@ -97,13 +102,13 @@ def test_every_constant_is_stated_as_the_code_has_it() -> None:
         f"{days} days after {end_of_year.day} {end_of_year:%B} {end_of_year.year}",
         f"{BILLING_EVIDENCE_WEIGHT} × 0.5^({days} / {HALF_LIFE_DAYS}) ≈ {weight:.4f}",
         f"if it was in the last {OLDEST_REPORT_MONTHS} months",
-        f"at most {CLINIC_REPORTS_PER_DAY} reports (calls and visit reports together) about one clinic in any 24 hours",
-        f"when the oldest of those {CLINIC_REPORTS_PER_DAY} reports is 24 hours old",
+        f"at most {CLINIC_REPORTS_FROM_EVERYONE_PER_DAY.allowed} reports (calls and visit reports together) about one clinic in any 24 hours",
+        f"when the oldest of those {CLINIC_REPORTS_FROM_EVERYONE_PER_DAY.allowed} reports is 24 hours old",
         f"within {REPEAT_WINDOW_DAYS} days of its first one",
         f"already received {BURST_REPORTS_PER_HOUR} reports in the past hour",
-        f"at most {REPORTS_PER_HOUR} reports from one connection in any hour, and "
-        f"{REPORTS_PER_CLINIC_PER_DAY} about one clinic in any 24 hours",
-        f"One account sends at most {ACCOUNT_REPORTS_PER_DAY} reports",
+        f"at most {CONNECTION_REPORTS_PER_HOUR.allowed} reports from one connection in any hour, and "
+        f"{CONNECTION_REPORTS_PER_CLINIC_PER_DAY.allowed} about one clinic in any 24 hours",
+        f"One account sends at most {ACCOUNT_REPORTS_PER_DAY.allowed} reports",
         f"at most {VISITS_PER_REPORTER_PER_MONTH} a month count",
         f"as if {PRIOR_WEIGHT:g} more reports had said",
         f"fewer than {REGION_MIN_WEIGHT:g} reports' worth",
@@ -129,7 +134,7 @@ def test_every_status_label_and_next_step_is_quoted(status: Status) -> None:
 def test_the_workplace_rules_and_ranges_are_stated_as_the_code_has_them() -> None:
     expected = [
         f"only when at least {WORKER_MIN_REPORTERS} of its reports are waiting",
-        f"capped at {UNVERIFIED_PER_BROWSER_PER_YEAR} a year per browser and {UNVERIFIED_PER_CLINIC_PER_MONTH} a month",
+        f"capped at {BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed} a year per browser and {CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH.allowed} a month",
         f"A typical hour of {SHARED_PATIENTS_PER_HOUR} or more patients",
     ]
     # Every range a page can show is in the table (sampled across each measure's scale).
@@ -150,14 +155,13 @@ def test_the_review_rules_are_stated_as_the_code_has_them() -> None:
         MIN_TEXT_CHARS,
         NEAR_DUPLICATE_SCORE,
     )
-    from caretime.reviews.services import ACCOUNT_REVIEWS_PER_DAY
 
     expected = [
         f"a text of {MIN_TEXT_CHARS} to {MAX_TEXT_CHARS:,} characters",
         f"When more than {BURST_REVIEWS_PER_DAY} reviews of one clinic arrive within 24 hours",
         f"freeze for {FREEZE_HOURS} hours",
         f"similarity of {NEAR_DUPLICATE_SCORE} out of 100 or more",
-        f"at most {ACCOUNT_REVIEWS_PER_DAY} reviews a day",
+        f"at most {ACCOUNT_REVIEWS_PER_DAY.allowed} reviews a day",
         f"shown from {MIN_REVIEWS_FOR_AVERAGE} published reviews",
     ]
     assert [phrase for phrase in expected if phrase not in TEXT] == []

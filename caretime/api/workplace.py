@@ -32,11 +32,13 @@ from caretime.core.workplace import (
     WorkplaceFigures,
 )
 from caretime.directory.models import Clinic, DisciplineChoices
-from caretime.workplace.browser import count_unverified, over_browser_cap
+from caretime.shared.limits import (
+    BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR,
+    CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH,
+)
+from caretime.workplace.browser import browser_cap, count_unverified
 from caretime.workplace.selectors import Workplace, workplaces
 from caretime.workplace.services import (
-    UNVERIFIED_PER_BROWSER_PER_YEAR,
-    UNVERIFIED_PER_CLINIC_PER_MONTH,
     WorkerReportRefused,
     WorkerSubmission,
     submit_worker_report,
@@ -102,7 +104,7 @@ class WorkerReportIn(StrictBody):
         "registry as a clinician of this therapy. Only a keyed hash of NPI, clinic and year is kept, to take one "
         "verified report per person, clinic and year. Leave it empty (aides and the front desk always do) for "
         f"an unverified report: those are counted apart, never used for the verdict, and at most "
-        f"{UNVERIFIED_PER_BROWSER_PER_YEAR} a year are taken from one client (kept in a cookie).",
+        f"{BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed} a year are taken from one client (kept in a cookie).",
     )
 
     def submission(self, clinic: Clinic) -> WorkerSubmission:
@@ -172,8 +174,8 @@ CREATE_DESCRIPTION = (
     f"{MIN_REPORTERS - 1} others, and then only as ranges.\n\n"
     "Every problem with the answers is a 400 (code report_refused) naming each field and what to fix; an "
     "unknown clinic is a 404. Reports without an NPI are limited to "
-    f"{UNVERIFIED_PER_BROWSER_PER_YEAR} a year per client (a signed cookie: keep cookies between requests) "
-    f"and {UNVERIFIED_PER_CLINIC_PER_MONTH} a month per clinic and therapy (429, code rate_limited, with "
+    f"{BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed} a year per client (a signed cookie: keep cookies between requests) "
+    f"and {CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH.allowed} a month per clinic and therapy (429, code rate_limited, with "
     "Retry-After); a report with an NPI is still taken. A second verified report from one NPI about the same "
     "clinic and year gets the same answer as the first but replaces nothing: whether someone already "
     "reported is never told."
@@ -215,11 +217,11 @@ def create_worker_report(
     clinic = get_clinic(report.clinic_id)
     today = timezone.now().date()
     submission = report.submission(clinic)
-    if not submission.npi and over_browser_cap(request, today):
+    if not submission.npi and browser_cap(request, today) is not None:
         raise ApiError(
             429,
             "rate_limited",
-            f"We take at most {UNVERIFIED_PER_BROWSER_PER_YEAR} reports without an NPI a year from one browser "
+            f"We take at most {BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed} reports without an NPI a year from one browser "
             "or program, and this one has sent them. A report with your NPI is still taken.",
             headers={"Retry-After": str(_seconds_until(date(today.year + 1, 1, 1)))},
         )

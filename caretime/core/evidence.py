@@ -71,15 +71,12 @@ class Evidence:
 # with facts and worker reports as they arrive). The services apply them when a report is
 # stored, whatever the form or API endpoint it came through, and the evidence readers count
 # only reports whose standing is in ``COUNTING``. None of them ever reads a report's answers:
-# whether a report is favourable never decides whether it counts.
+# whether a report is favourable never decides whether it counts. (How many reports are taken
+# at all is a limit, not a rule of what counts: ``caretime.shared.limits``.)
 
 # Older answers say little about how a clinic books today (the verdict halves their weight
 # every year); three years is the furthest back a report is taken.
 OLDEST_REPORT_MONTHS = 36
-# From all callers together, one clinic takes at most this many reports in 24 hours; past it
-# the API and the form answer 429 with Retry-After. A real clinic is asked about a few times
-# a month at most; more in one day is a campaign, not information.
-CLINIC_REPORTS_PER_DAY = 10
 # More reports than this about one clinic within one hour are held for a moderator: stored,
 # not counted, until released. People call a clinic one at a time; a burst is the signature
 # of one person or group trying to move a verdict.

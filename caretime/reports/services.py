@@ -10,7 +10,7 @@ favourable."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -20,7 +20,6 @@ from django.db.models.functions import Greatest
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import ngettext
 
 from caretime.core.calls import NOTE_MAX_CHARS, CallAnswers, Contradiction, contradictions
 from caretime.core.care_time import (
@@ -38,7 +37,6 @@ from caretime.core.care_time import (
 from caretime.core.care_time import visit_contradictions as find_visit_contradictions
 from caretime.core.evidence import (
     BURST_REPORTS_PER_HOUR,
-    CLINIC_REPORTS_PER_DAY,
     REPEAT_WINDOW_DAYS,
     Standing,
     month_problem,
@@ -58,18 +56,17 @@ from caretime.reports.models import (
     facts_from_row,
 )
 from caretime.shared.limits import (
+    ACCOUNT_REPORTS_PER_DAY,
+    CLINIC_REPORTS_FROM_EVERYONE_PER_DAY,
     AccountReportLimit,
     ClinicReportLimit,
     RateLimited,
-    duration,
+    admit,
     reporter_key,
     take_report_slot,
 )
 
 BURST_RULE = f"burst: more than {BURST_REPORTS_PER_HOUR} reports about one clinic within an hour"
-# Reports one account may file in 24 hours, calls and visits together: a patient reports a
-# visit or two, a caller a few clinics; more is a script.
-ACCOUNT_REPORTS_PER_DAY = 10
 _DAY = timedelta(days=1)
 _HOUR = timedelta(hours=1)
 
@@ -91,36 +88,17 @@ def first_of_month(day: date) -> date:
 
 
 def _arrivals_today(clinic_id: int, now: datetime) -> list[datetime]:
-    return sorted(
-        ReportArrival.objects.filter(clinic_id=clinic_id, arrived_at__gt=now - _DAY).values_list(
-            "arrived_at", flat=True
-        )
-    )
-
-
-def _over_the_clinic_limit(arrivals: list[datetime], now: datetime) -> RateLimited | None:
-    if len(arrivals) < CLINIC_REPORTS_PER_DAY:
-        return None
-    # The window slides: a slot opens when the arrival that keeps it full is a day old.
-    frees_at = arrivals[len(arrivals) - CLINIC_REPORTS_PER_DAY] + _DAY
-    wait = max(1, int((frees_at - now).total_seconds() + 0.999))
-    return RateLimited(
-        wait,
-        ngettext(
-            "This clinic has had %(count)d report in the last 24 hours, the most we take about one clinic from "
-            "everyone together. Please try again in %(wait)s.",
-            "This clinic has had %(count)d reports in the last 24 hours, the most we take about one clinic from "
-            "everyone together. Please try again in %(wait)s.",
-            CLINIC_REPORTS_PER_DAY,
-        )
-        % {"count": CLINIC_REPORTS_PER_DAY, "wait": duration(wait)},
+    return list(
+        ReportArrival.objects.filter(
+            clinic_id=clinic_id, arrived_at__gt=CLINIC_REPORTS_FROM_EVERYONE_PER_DAY.since(now)
+        ).values_list("arrived_at", flat=True)
     )
 
 
 def clinic_report_limit(clinic_id: int, *, now: datetime | None = None) -> RateLimited | None:
     """Whether the clinic-wide limit refuses a report now (a read; the write checks again)."""
     moment = now or timezone.now()
-    return _over_the_clinic_limit(_arrivals_today(clinic_id, moment), moment)
+    return admit(CLINIC_REPORTS_FROM_EVERYONE_PER_DAY, _arrivals_today(clinic_id, moment), moment)
 
 
 def account_key(account: Account, clinic_id: int) -> str:
@@ -139,12 +117,12 @@ def _arrive(clinic: Clinic, moment: datetime, *, repeat: bool, account: Account 
         # One writer per account at a time too: two reports of one account about two clinics,
         # sent together, would otherwise both pass a count made before either was stored.
         Account.objects.select_for_update().filter(pk=account.pk).first()
-        full = _account_limit(account, moment.date())
+        full = _account_limit(account, moment)
         if full is not None:
             raise AccountReportLimit(full)
     ReportArrival.objects.filter(arrived_at__lte=moment - _DAY).delete()
     arrivals = _arrivals_today(clinic.pk, moment)
-    refused = _over_the_clinic_limit(arrivals, moment)
+    refused = admit(CLINIC_REPORTS_FROM_EVERYONE_PER_DAY, arrivals, moment)
     if refused is not None:
         raise ClinicReportLimit(refused)
     ReportArrival.objects.create(clinic=clinic, arrived_at=moment.replace(second=0, microsecond=0))
@@ -215,30 +193,17 @@ def record_call_report(
     return report
 
 
-def _account_limit(account: Account | None, today: date) -> RateLimited | None:
+def _account_limit(account: Account | None, now: datetime) -> RateLimited | None:
     """The account's own daily limit, counted from the stored reports (exact under the account's
     lock, see ``_arrive``)."""
     if account is None:
         return None
+    today = now.date()
     filed = (
         CallReport.objects.filter(account=account, received_on=today).count()
         + VisitReport.objects.filter(account=account, received_on=today).count()
     )
-    if filed < ACCOUNT_REPORTS_PER_DAY:
-        return None
-    wait = int((datetime.combine(today + _DAY, datetime.min.time(), tzinfo=UTC) - timezone.now()).total_seconds())
-    wait = max(1, wait)
-    return RateLimited(
-        wait,
-        ngettext(
-            "You have sent %(count)d report today, the most we take from one account in a day. "
-            "Please try again in %(wait)s.",
-            "You have sent %(count)d reports today, the most we take from one account in a day. "
-            "Please try again in %(wait)s.",
-            ACCOUNT_REPORTS_PER_DAY,
-        )
-        % {"count": ACCOUNT_REPORTS_PER_DAY, "wait": duration(wait)},
-    )
+    return admit(ACCOUNT_REPORTS_PER_DAY, filed, now)
 
 
 def _limits(request: HttpRequest, clinic: Clinic, account: Account | None) -> RateLimited | None:
@@ -247,7 +212,7 @@ def _limits(request: HttpRequest, clinic: Clinic, account: Account | None) -> Ra
     the connection's."""
     return (
         clinic_report_limit(clinic.pk)
-        or _account_limit(account, timezone.now().date())
+        or _account_limit(account, timezone.now())
         or take_report_slot(request=request, clinic_id=clinic.pk)
     )
 

@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from caretime.core.care_time import VisitFacts
 from caretime.core.evidence import month_problem
@@ -39,12 +38,9 @@ from caretime.core.reviews import (
 )
 from caretime.directory.models import Clinic
 from caretime.reviews.models import SUB_RATINGS, Review, ReviewArrival, ReviewDecision, ReviewFlag, ReviewFreeze
-from caretime.shared.limits import AccountReportLimit, RateLimited, duration, take_report_slot
+from caretime.shared.limits import ACCOUNT_REVIEWS_PER_DAY, AccountReportLimit, RateLimited, admit, take_report_slot
 
 log = logging.getLogger(__name__)
-
-# Reviews one account may write in a day: a person reviews the clinic they went to, not ten.
-ACCOUNT_REVIEWS_PER_DAY = 3
 
 
 class ReviewRefused(Refused):
@@ -104,22 +100,7 @@ def problems_of(draft: Draft, clinic: Clinic, today: date) -> dict[str, str]:
 
 
 def _account_limit(account: User, now: datetime) -> RateLimited | None:
-    written = Review.objects.filter(account=account, written_on=now.date()).count()
-    if written < ACCOUNT_REVIEWS_PER_DAY:
-        return None
-    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
-    wait = max(1, int((tomorrow - now).total_seconds()))
-    return RateLimited(
-        wait,
-        ngettext(
-            "You have written %(count)d review today, the most we take from one account in a day. "
-            "Please try again in %(wait)s.",
-            "You have written %(count)d reviews today, the most we take from one account in a day. "
-            "Please try again in %(wait)s.",
-            ACCOUNT_REVIEWS_PER_DAY,
-        )
-        % {"count": ACCOUNT_REVIEWS_PER_DAY, "wait": duration(wait)},
-    )
+    return admit(ACCOUNT_REVIEWS_PER_DAY, Review.objects.filter(account=account, written_on=now.date()).count(), now)
 
 
 def _near_duplicate(text: str, *, other_than: Review | None, today: date) -> bool:

@@ -1,51 +1,91 @@
-"""Rate limits on report submissions from one connection, exact and sliding.
+"""Every limit on what people send, in one table of named windows, and one function that admits
+or refuses (``admit``).
 
-Each report a connection sends is logged as an arrival under a keyed hash (``ConnectionArrival``:
-the hash and the time, nothing else), and a limit counts the arrivals within the window
-before now: 10 in any hour, 3 about one clinic in any 24 hours. The rows live in the
-database, so no other traffic can evict them (a cache culls its oldest entries when full), and
-the count and the new row are written under a lock on the connection's keys, so concurrent
-requests from one connection, to any app process, can never together pass a limit. A refused
-request logs nothing. The client's address is only ever seen as a keyed hash that changes
-with SECRET_KEY; it is never written anywhere.
+A window says whose limit it is (one connection, one account, one clinic from everyone, one
+browser), what it counts, how many it allows and over how long: a sliding span (the last hour,
+the last 24 hours) or a calendar period (today, this month, this year, UTC) where only the day
+or month of each arrival is stored. When a window is full, the wait is until the arrival that
+keeps it full leaves a sliding window, or until the next period begins.
+
+The connection's windows count arrivals logged under keyed hashes (``ConnectionArrival``: the
+hash and the time, nothing else). The rows live in the database, so no other traffic can evict
+them (a cache culls its oldest entries when full), and the count and the new row are written
+under a lock on the connection's keys, so concurrent requests from one connection, to any app
+process, can never together pass a limit. A refused request logs nothing. The client's address
+is only ever seen as a keyed hash that changes with SECRET_KEY; it is never written anywhere.
 """
 
 from __future__ import annotations
 
+import enum
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from caretime.shared.models import ConnectionArrival
 
-REPORTS_PER_HOUR = 10
-REPORTS_PER_CLINIC_PER_DAY = 3
 HOUR = 3600
 DAY = 86_400
 
 
+class Period(enum.Enum):
+    """A calendar period (UTC): the window of a limit counted by the day or month stored."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+    def start(self, now: datetime) -> datetime:
+        day = now.astimezone(UTC).date()
+        if self is Period.MONTH:
+            day = day.replace(day=1)
+        elif self is Period.YEAR:
+            day = day.replace(month=1, day=1)
+        return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+    def next_start(self, now: datetime) -> datetime:
+        day = now.astimezone(UTC).date()
+        if self is Period.DAY:
+            start = day + timedelta(days=1)
+        elif self is Period.MONTH:
+            start = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        else:
+            start = day.replace(year=day.year + 1, month=1, day=1)
+        return datetime.combine(start, datetime.min.time(), tzinfo=UTC)
+
+
 @dataclass(frozen=True)
-class Limit:
-    name: str
+class Window:
+    """A limit: at most ``allowed`` arrivals of ``what`` from ``who`` within a sliding ``span``
+    or within one calendar ``period``. ``refusal`` words the refusal from the number allowed
+    and the wait, in the request's language, as one sentence with its numbers in place."""
+
+    who: str
+    what: str
     allowed: int
-    window: timedelta
-    # The refusal, from the limit and how long to wait: worded when a report is refused, so
-    # in the language of that request, and as one sentence with its numbers in place.
     refusal: Callable[[int, str], str]
+    span: timedelta | None = None
+    period: Period | None = None
 
     def message(self, wait: str) -> str:
         return self.refusal(self.allowed, wait)
 
+    def since(self, now: datetime) -> datetime:
+        """Where the window begins: arrivals after this count."""
+        if self.period is not None:
+            return self.period.start(now)
+        return now - (self.span or timedelta(0))
 
-def _hourly_refusal(count: int, wait: str) -> str:
+
+def _connection_hour(count: int, wait: str) -> str:
     return ngettext(
         "You have sent %(count)d report in the last hour, the most we take from one connection. "
         "Please try again in %(wait)s.",
@@ -55,7 +95,7 @@ def _hourly_refusal(count: int, wait: str) -> str:
     ) % {"count": count, "wait": wait}
 
 
-def _clinic_daily_refusal(count: int, wait: str) -> str:
+def _connection_clinic_day(count: int, wait: str) -> str:
     return ngettext(
         "You have sent %(count)d report about this clinic in the last 24 hours, the most we take from one "
         "connection for one clinic. Please try again in %(wait)s.",
@@ -65,15 +105,124 @@ def _clinic_daily_refusal(count: int, wait: str) -> str:
     ) % {"count": count, "wait": wait}
 
 
-HOURLY = Limit("hour", REPORTS_PER_HOUR, timedelta(seconds=HOUR), _hourly_refusal)
-PER_CLINIC_DAILY = Limit("clinic-day", REPORTS_PER_CLINIC_PER_DAY, timedelta(seconds=DAY), _clinic_daily_refusal)
-LONGEST_WINDOW = max(HOURLY.window, PER_CLINIC_DAILY.window)
+def _clinic_day(count: int, wait: str) -> str:
+    return ngettext(
+        "This clinic has had %(count)d report in the last 24 hours, the most we take about one clinic from "
+        "everyone together. Please try again in %(wait)s.",
+        "This clinic has had %(count)d reports in the last 24 hours, the most we take about one clinic from "
+        "everyone together. Please try again in %(wait)s.",
+        count,
+    ) % {"count": count, "wait": wait}
+
+
+def _account_reports_day(count: int, wait: str) -> str:
+    return ngettext(
+        "You have sent %(count)d report today, the most we take from one account in a day. "
+        "Please try again in %(wait)s.",
+        "You have sent %(count)d reports today, the most we take from one account in a day. "
+        "Please try again in %(wait)s.",
+        count,
+    ) % {"count": count, "wait": wait}
+
+
+def _account_reviews_day(count: int, wait: str) -> str:
+    return ngettext(
+        "You have written %(count)d review today, the most we take from one account in a day. "
+        "Please try again in %(wait)s.",
+        "You have written %(count)d reviews today, the most we take from one account in a day. "
+        "Please try again in %(wait)s.",
+        count,
+    ) % {"count": count, "wait": wait}
+
+
+def _clinic_worker_reports_month(count: int, wait: str) -> str:
+    return gettext(
+        "This clinic has had many reports without an NPI this month, so we are not taking more "
+        "until next month. A report with an NPI is still taken."
+    )
+
+
+def _browser_worker_reports_year(count: int, wait: str) -> str:
+    return ngettext(
+        "This browser has sent %(count)d report without an NPI this year, the most we take. "
+        "Add your NPI to send this one as a verified clinician.",
+        "This browser has sent %(count)d reports without an NPI this year, the most we take. "
+        "Add your NPI to send this one as a verified clinician.",
+        count,
+    ) % {"count": count}
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+# Reports of any kind, reviews and flags from one connection: a person reports a few clinics;
+# more in an hour is a script.
+CONNECTION_REPORTS_PER_HOUR = Window(
+    "one connection", "reports, reviews and flags", 10, _connection_hour, span=timedelta(seconds=HOUR)
+)
+# The same connection about one clinic: asking a clinic again the same day adds no news.
+CONNECTION_REPORTS_PER_CLINIC_PER_DAY = Window(
+    "one connection", "reports about one clinic", 3, _connection_clinic_day, span=timedelta(seconds=DAY)
+)
+# Calls and visit reports about one clinic from everyone together: a real clinic is asked about a
+# few times a month at most; more in one day is a campaign, not information.
+CLINIC_REPORTS_FROM_EVERYONE_PER_DAY = Window(
+    "everyone together", "calls and visit reports about one clinic", 10, _clinic_day, span=timedelta(seconds=DAY)
+)
+# One account's calls and visits together in a day (only the day a report arrived is stored): a
+# patient reports a visit or two, a caller a few clinics; more is a script.
+ACCOUNT_REPORTS_PER_DAY = Window("one account", "calls and visit reports", 10, _account_reports_day, period=Period.DAY)
+# A person reviews the clinic they went to, not ten.
+ACCOUNT_REVIEWS_PER_DAY = Window("one account", "reviews", 3, _account_reviews_day, period=Period.DAY)
+# Clinicians' reports without an NPI about one clinic and therapy in a month (they prove nothing
+# about who sends them; only the month they arrived is stored).
+CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH = Window(
+    "everyone together",
+    "clinicians' reports without an NPI about one clinic and therapy",
+    20,
+    _clinic_worker_reports_month,
+    period=Period.MONTH,
+)
+# The same from one browser in a year (a signed cookie holds the count).
+BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR = Window(
+    "one browser", "clinicians' reports without an NPI", 3, _browser_worker_reports_year, period=Period.YEAR
+)
+
+LIMITS = (
+    CONNECTION_REPORTS_PER_HOUR,
+    CONNECTION_REPORTS_PER_CLINIC_PER_DAY,
+    CLINIC_REPORTS_FROM_EVERYONE_PER_DAY,
+    ACCOUNT_REPORTS_PER_DAY,
+    ACCOUNT_REVIEWS_PER_DAY,
+    CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH,
+    BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR,
+)
+# The connection's arrival rows are kept as long as the longest of its windows needs them.
+_CONNECTION_ROWS_KEPT = timedelta(seconds=DAY)
 
 
 @dataclass(frozen=True)
 class RateLimited:
     retry_after_seconds: int
     message: str
+
+
+def admit(window: Window, arrivals: Sequence[datetime] | int, now: datetime) -> RateLimited | None:
+    """None when one more arrival fits the window, else how long to wait and why.
+
+    ``arrivals`` are the times of the arrivals within a sliding window, or, for a calendar
+    period, how many arrived in it (only the count matters: the period ends for all at once)."""
+    count = arrivals if isinstance(arrivals, int) else len(arrivals)
+    if count < window.allowed:
+        return None
+    if window.period is not None:
+        frees_at = window.period.next_start(now)
+    else:
+        if isinstance(arrivals, int) or window.span is None:
+            raise TypeError("a sliding window needs the arrival times")
+        # The window slides: a slot opens when the arrival that keeps it full leaves it.
+        frees_at = sorted(arrivals)[count - window.allowed] + window.span
+    wait = max(1, int((frees_at - now).total_seconds() + 0.999))
+    return RateLimited(wait, window.message(duration(wait)))
 
 
 class ClinicReportLimit(Exception):
@@ -114,7 +263,8 @@ def client_key(address: str) -> str:
             address = str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     except ValueError:
         pass  # not an address (a test client, a unix socket): hash what we have
-    return salted_hmac("caretime.shared.limits", address).hexdigest()[:32]
+    # The salt it had when it lived in the reports app: the same address gives the same hash.
+    return salted_hmac("caretime.reports.ratelimit", address).hexdigest()[:32]
 
 
 def take_report_slot(*, request: HttpRequest, clinic_id: int, now: datetime | None = None) -> RateLimited | None:
@@ -122,27 +272,22 @@ def take_report_slot(*, request: HttpRequest, clinic_id: int, now: datetime | No
     moment = now or timezone.now()
     client = client_key(client_address(request))
     windows = [
-        (HOURLY, salted_hmac("caretime.reports.limit.hour", client).hexdigest()[:32]),
-        (PER_CLINIC_DAILY, salted_hmac("caretime.reports.limit.clinic", f"{client}:{clinic_id}").hexdigest()[:32]),
+        (CONNECTION_REPORTS_PER_HOUR, salted_hmac("caretime.reports.limit.hour", client).hexdigest()[:32]),
+        (
+            CONNECTION_REPORTS_PER_CLINIC_PER_DAY,
+            salted_hmac("caretime.reports.limit.clinic", f"{client}:{clinic_id}").hexdigest()[:32],
+        ),
     ]
     with transaction.atomic():
         for _, key in sorted(windows, key=lambda window: window[1]):  # always in one order: no deadlock
             _lock(key)
-        ConnectionArrival.objects.filter(arrived_at__lte=moment - LONGEST_WINDOW).delete()
+        ConnectionArrival.objects.filter(arrived_at__lte=moment - _CONNECTION_ROWS_KEPT).delete()
         refused: RateLimited | None = None
-        for limit, key in windows:
-            arrivals = sorted(
-                ConnectionArrival.objects.filter(key=key, arrived_at__gt=moment - limit.window).values_list(
-                    "arrived_at", flat=True
-                )
-            )
-            if len(arrivals) < limit.allowed:
-                continue
-            # The window slides: a slot opens when the arrival that keeps it full leaves it.
-            frees_at = arrivals[len(arrivals) - limit.allowed] + limit.window
-            wait = max(1, int((frees_at - moment).total_seconds() + 0.999))
-            if refused is None or wait > refused.retry_after_seconds:
-                refused = RateLimited(wait, limit.message(duration(wait)))
+        for window, key in windows:
+            arrivals = ConnectionArrival.objects.filter(key=key, arrived_at__gt=window.since(moment))
+            full = admit(window, list(arrivals.values_list("arrived_at", flat=True)), moment)
+            if full is not None and (refused is None or full.retry_after_seconds > refused.retry_after_seconds):
+                refused = full
         if refused is None:
             ConnectionArrival.objects.bulk_create(ConnectionArrival(key=key, arrived_at=moment) for _, key in windows)
     return refused

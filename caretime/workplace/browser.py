@@ -9,13 +9,13 @@ verified ones, and never become evidence for the verdict.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
-from caretime.workplace.services import UNVERIFIED_PER_BROWSER_PER_YEAR
+from caretime.shared.limits import BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR, RateLimited, admit
 
 COOKIE = "caretime_unverified_reports"
 _SALT = "caretime.workplace.unverified"
@@ -36,8 +36,10 @@ def unverified_sent(request: HttpRequest, today: date) -> int:
     return int(count)
 
 
-def over_browser_cap(request: HttpRequest, today: date) -> bool:
-    return unverified_sent(request, today) >= UNVERIFIED_PER_BROWSER_PER_YEAR
+def browser_cap(request: HttpRequest, today: date) -> RateLimited | None:
+    """None while this browser may send a report without an NPI this year, else the refusal."""
+    now = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+    return admit(BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR, unverified_sent(request, today), now)
 
 
 def count_unverified(request: HttpRequest, response: HttpResponse, today: date) -> None:

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -31,13 +31,8 @@ from caretime.core.workplace import (
     workplace_figures,
 )
 from caretime.directory.models import Clinic, Clinician, DisciplineChoices
+from caretime.shared.limits import CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH, admit
 from caretime.workplace.models import ANSWER_COLUMNS, WorkerReport, WorkplaceFigures, answers_from_row
-
-# Unverified reports need no proof, so their number is bounded without knowing who sends them:
-# per clinic and therapy in a month (a campaign shows as a refusal, not as figures) and per
-# browser in a year (a cookie, see ``caretime.workplace.browser``).
-UNVERIFIED_PER_CLINIC_PER_MONTH = 20
-UNVERIFIED_PER_BROWSER_PER_YEAR = 3
 
 
 class WorkerReportRefused(Refused):
@@ -133,18 +128,19 @@ def submit_worker_report(submission: WorkerSubmission, *, today: date) -> Receiv
     with transaction.atomic():
         # Lock the clinic so that concurrent unverified reports cannot overrun the monthly cap.
         Clinic.objects.select_for_update().filter(pk=submission.clinic.pk).exists()
-        if key is None and _unverified_this_month(submission.clinic.pk, submission.discipline, month) >= (
-            UNVERIFIED_PER_CLINIC_PER_MONTH
-        ):
-            raise WorkerReportRefused(
-                {
-                    "": _(
-                        "This clinic has had many reports without an NPI this month, so we are not taking more "
-                        "until next month. A report with an NPI is still taken."
-                    )
-                },
-                status=429,
+        # Unverified reports need no proof, so their number is bounded without knowing who sends
+        # them: a campaign shows as a refusal, not as figures.
+        full = (
+            admit(
+                CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH,
+                _unverified_this_month(submission.clinic.pk, submission.discipline, month),
+                datetime.combine(today, datetime.min.time(), tzinfo=UTC),
             )
+            if key is None
+            else None
+        )
+        if full is not None:
+            raise WorkerReportRefused({"": full.message}, status=429)
         try:
             with transaction.atomic():
                 report.save(force_insert=True)

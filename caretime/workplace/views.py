@@ -15,11 +15,10 @@ from django.views.decorators.http import require_http_methods
 from caretime.core.workplace import MIN_REPORTERS
 from caretime.directory.models import DisciplineChoices
 from caretime.directory.shortcuts import clinic_and_discipline
-from caretime.workplace.browser import count_unverified, over_browser_cap
+from caretime.workplace.browser import browser_cap, count_unverified
 from caretime.workplace.forms import WorkerReportForm
 from caretime.workplace.selectors import workplaces
 from caretime.workplace.services import (
-    UNVERIFIED_PER_BROWSER_PER_YEAR,
     WorkerReportRefused,
     WorkerSubmission,
     submit_worker_report,
@@ -36,18 +35,9 @@ def worker_report(request: HttpRequest, clinic_id: int, discipline: str) -> Http
         status = 400
         if form.is_valid():
             unverified = not form.cleaned_data["npi"]
-            if unverified and over_browser_cap(request, today):
-                form.add_error(
-                    None,
-                    ngettext(
-                        "This browser has sent %(count)d report without an NPI this year, the most we take. "
-                        "Add your NPI to send this one as a verified clinician.",
-                        "This browser has sent %(count)d reports without an NPI this year, the most we take. "
-                        "Add your NPI to send this one as a verified clinician.",
-                        UNVERIFIED_PER_BROWSER_PER_YEAR,
-                    )
-                    % {"count": UNVERIFIED_PER_BROWSER_PER_YEAR},
-                )
+            capped = browser_cap(request, today) if unverified else None
+            if capped is not None:
+                form.add_error(None, capped.message)
                 status = 429
             else:
                 submission = WorkerSubmission(

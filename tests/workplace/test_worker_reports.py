@@ -21,7 +21,6 @@ from caretime.directory.models import Clinic, Clinician
 from caretime.verdicts.actions import publish_worker_reports
 from caretime.workplace.models import WorkerReport, WorkplaceFigures
 from caretime.workplace.services import (
-    UNVERIFIED_PER_CLINIC_PER_MONTH,
     Received,
     WorkerReportRefused,
     WorkerSubmission,
@@ -209,14 +208,12 @@ def test_a_browser_sends_at_most_three_reports_without_an_npi_a_year(client: Cli
 
 
 def test_a_clinic_takes_a_bounded_number_of_unverified_reports_a_month(clinic: Clinic) -> None:
-    file_reports(
-        clinic, MILL_WORKPLACE, UNVERIFIED_PER_CLINIC_PER_MONTH, verified=False, received_in=today().replace(day=1)
-    )
+    file_reports(clinic, MILL_WORKPLACE, 20, verified=False, received_in=today().replace(day=1))
     submission = WorkerSubmission(clinic, "pt", Role.AIDE, today().year, MILL_WORKPLACE)
     with pytest.raises(WorkerReportRefused) as refused:
         submit_worker_report(submission, today=today())
     assert refused.value.status == 429
-    assert WorkerReport.objects.count() == UNVERIFIED_PER_CLINIC_PER_MONTH
+    assert WorkerReport.objects.count() == 20
 
 
 # --- request logs --------------------------------------------------------------------------
