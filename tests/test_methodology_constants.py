@@ -17,7 +17,7 @@ from caretime.core.billing import BILLING_EVIDENCE_WEIGHT
 from caretime.core.calls import CALL_WEIGHT
 from caretime.core.care_time import (
     EPOCH,
-    MIN_REPORTERS,
+    MIN_PATIENT_REPORTERS,
     MINUTE_STEP,
     MINUTE_TOP,
     PATIENT_REPORT_WEIGHT,
@@ -41,8 +41,8 @@ from caretime.core.verdict import (
     SHORT_MINUTES,
     Status,
 )
-from caretime.core.workplace import MIN_REPORTERS as WORKER_MIN_REPORTERS
 from caretime.core.workplace import (
+    MIN_CLINICIAN_REPORTS,
     SHARED_PATIENTS_PER_HOUR,
     patients_per_hour_band,
     quota_band,
@@ -112,8 +112,8 @@ def test_every_constant_is_stated_as_the_code_has_it() -> None:
         f"at most {VISITS_PER_REPORTER_PER_MONTH} a month count",
         f"as if {PRIOR_WEIGHT:g} more reports had said",
         f"fewer than {REGION_MIN_WEIGHT:g} reports' worth",
-        f"Nothing numeric from fewer than {MIN_REPORTERS} people",
-        f"Until {MIN_REPORTERS} different people",
+        f"Nothing numeric from fewer than {MIN_PATIENT_REPORTERS} people",
+        f"Until {MIN_PATIENT_REPORTERS} different people",
         f"holding **{_words(SHARE_WORDS, RANGE_SHARE)} reported visits**",
         f"counted in steps of {MINUTE_STEP}",
         f'"{MINUTE_TOP} or more"',
@@ -133,7 +133,7 @@ def test_every_status_label_and_next_step_is_quoted(status: Status) -> None:
 
 def test_the_workplace_rules_and_ranges_are_stated_as_the_code_has_them() -> None:
     expected = [
-        f"only when at least {WORKER_MIN_REPORTERS} of its reports are waiting",
+        f"only when at least {MIN_CLINICIAN_REPORTS} of its reports are waiting",
         f"capped at {BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed} a year per browser and {CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH.allowed} a month",
         f"A typical hour of {SHARED_PATIENTS_PER_HOUR} or more patients",
     ]

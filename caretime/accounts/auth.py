@@ -41,7 +41,7 @@ def api_user(request: HttpRequest) -> User | None:
     secret = _bearer_secret(request)
     if secret is not None:
         return _token_user(secret)
-    user = _session_user(request)
+    user = signed_in_user(request)
     if user is not None and not _passes_csrf(request):
         return None
     return user
@@ -67,7 +67,7 @@ class TokenOrSessionAuth(HttpBearer):
         secret = _bearer_secret(request)
         if secret is not None:
             return self.authenticate(request, secret)
-        user = _session_user(request)
+        user = signed_in_user(request)
         if user is not None and not _passes_csrf(request):
             raise HttpError(403, gettext("The CSRF check failed: reload the page and try again."))
         return user
@@ -92,7 +92,8 @@ def _token_user(secret: str) -> User | None:
     return token.user
 
 
-def _session_user(request: HttpRequest) -> User | None:
+def signed_in_user(request: HttpRequest) -> User | None:
+    """The person signed in to this session, or None."""
     # Requests that never went through AuthenticationMiddleware (tests, scripts) have no user.
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

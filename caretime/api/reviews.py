@@ -195,7 +195,8 @@ class PreviewOut(Schema):
 
 def _person(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
+    if not isinstance(user, User):  # the operation's auth lets no one else through
+        raise ApiError(401, "unauthenticated", "Log in first.")
     if not has_verified_email(user):
         raise ApiError(403, "email_not_verified", "Verify your e-mail address before you write a review.")
     return user

@@ -127,7 +127,8 @@ class CareTimeOut(Schema):
 
 def _person(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
+    if not isinstance(user, User):  # the operation's auth lets no one else through
+        raise ApiError(401, "unauthenticated", "Log in first.")
     if not has_verified_email(user):
         raise ApiError(403, "email_not_verified", "Verify your e-mail address before you report a visit.")
     return user

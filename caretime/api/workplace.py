@@ -22,7 +22,7 @@ from caretime.core.workplace import (
     MAX_PATIENTS_PER_HOUR,
     MAX_SLOT_MINUTES,
     MAX_UNPAID_DOCUMENTATION_MINUTES,
-    MIN_REPORTERS,
+    MIN_CLINICIAN_REPORTS,
     MIN_SLOT_MINUTES,
     OLDEST_EXPERIENCE_YEARS,
     AideCare,
@@ -54,8 +54,8 @@ AideCareCode = Literal["no", "sometimes", "often"]
 NOT_ENOUGH_YET = "Not enough reports yet to show without risk to those who wrote them."
 PUBLISHED = (
     "Reports are published in the monthly batch after the month they arrive in, once "
-    f"{MIN_REPORTERS} or more reports about this clinic and therapy are waiting (reports with an NPI and "
-    f"reports without one are counted apart); figures never show fewer than {MIN_REPORTERS} reports, "
+    f"{MIN_CLINICIAN_REPORTS} or more reports about this clinic and therapy are waiting (reports with an NPI and "
+    f"reports without one are counted apart); figures never show fewer than {MIN_CLINICIAN_REPORTS} reports, "
     "and only as ranges."
 )
 
@@ -138,7 +138,9 @@ class PopulationOut(Schema):
         description="True: clinicians whose NPI of this therapy is in the national registry; false: everyone else. "
         "The two are counted apart; only verified figures are evidence for the verdict."
     )
-    reporters: int = Field(description=f"Published reports behind the figures; never fewer than {MIN_REPORTERS}.")
+    reporters: int = Field(
+        description=f"Published reports behind the figures; never fewer than {MIN_CLINICIAN_REPORTS}."
+    )
     first_published: str = Field(description="Month of the first batch that published reports here, YYYY-MM.")
     last_published: str = Field(description="Month of the latest batch that published reports here, YYYY-MM.")
     patients_per_hour_typical: str = Field(description='Median, as a band: "3-4 patients" per therapist per hour.')
@@ -171,7 +173,7 @@ CREATE_DESCRIPTION = (
     "For therapists, assistants, aides and front-desk staff. No account and no token: the report keeps no "
     "account, address, browser or time, only the answers, the clinic and therapy, the year, the month it "
     f"arrived and the role group. It shows nowhere until a monthly batch publishes it with at least "
-    f"{MIN_REPORTERS - 1} others, and then only as ranges.\n\n"
+    f"{MIN_CLINICIAN_REPORTS - 1} others, and then only as ranges.\n\n"
     "Every problem with the answers is a 400 (code report_refused) naming each field and what to fix; an "
     "unknown clinic is a 404. Reports without an NPI are limited to "
     f"{BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed} a year per client (a signed cookie: keep cookies between requests) "
@@ -274,7 +276,7 @@ def get_workplace(request: HttpRequest, clinic_id: int) -> WorkplaceOut:
     return WorkplaceOut(
         clinic_id=clinic.pk,
         is_demo=clinic.is_demo,
-        min_reporters=MIN_REPORTERS,
+        min_reporters=MIN_CLINICIAN_REPORTS,
         disciplines=entries,
         methodology_url=reverse("methodology") + "#what-clinicians-report",
     )

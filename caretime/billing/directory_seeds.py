@@ -24,7 +24,8 @@ def directory_therapists(*, limit: int, seed: int) -> list[TherapistSeed]:
     }
     seeds = []
     for person, clinic in therapists_with_clinics(limit):
-        assert person.npi is not None
+        if person.npi is None:
+            raise ValueError("person.npi is missing")
         if clinic.pk in demo_index:
             profile = BookingProfile(care_profile(seed, demo_index[clinic.pk]).value)
         else:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,7 @@ class StatePictureForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("Latest"))] + [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = [("", _("Latest"))] + [(y, str(y)) for y in years]
 
     def choice(self) -> PictureChoice:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -126,7 +126,8 @@ def detect_layout(header: list[str]) -> FileLayout:
         present = sum(1 for f in REQUIRED_FIELDS if headers[f].lower() in written)
         if best is None or present > best[0]:
             best = (present, style)
-    assert best is not None
+    if best is None:
+        raise ValueError("best is missing")
     style = best[1]
     headers = HEADERS[style]
     missing = [headers[f] for f in REQUIRED_FIELDS if headers[f].lower() not in written]

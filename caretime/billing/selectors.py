@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear
 from caretime.core import billing as core
 from caretime.core.disciplines import Discipline
-from caretime.core.evidence import Evidence, EvidenceSource
+from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
 from caretime.directory.models import Clinic
 
 # Percentiles among fewer peers than this say little; the comparison is then left out.
@@ -185,9 +185,6 @@ def clinic_billing(clinic_id: int) -> list[ClinicBilling]:
         return []
     latest = rows[0].year
     return [_describe(row) for row in rows if row.year == latest]
-
-
-EvidenceKey = tuple[int, str]  # (clinic id, discipline code)
 
 
 def claims_observed_on(year: int) -> date:

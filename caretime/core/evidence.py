@@ -37,6 +37,10 @@ _SOURCE_LABELS = {
 }
 
 
+# Which clinic and therapy a piece of evidence is about: (clinic id, therapy code).
+EvidenceKey = tuple[int, str]
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     source: EvidenceSource

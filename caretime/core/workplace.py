@@ -8,8 +8,8 @@ and no consumer-review law protects them, so their safety comes from how figures
 
 - Reports are grouped by *population*: one clinic, one therapy, and verified clinicians apart
   from everyone else. Populations never overlap, so no two figures can be subtracted.
-- A population's figures appear only when at least ``MIN_REPORTERS`` reports stand behind
-  them, and grow only in steps of at least ``MIN_REPORTERS``: a monthly batch publishes a
+- A population's figures appear only when at least ``MIN_CLINICIAN_REPORTS`` reports stand behind
+  them, and grow only in steps of at least ``MIN_CLINICIAN_REPORTS``: a monthly batch publishes a
   population's waiting reports only when there are that many of them. Two successive
   figures of one population therefore differ by at least that many people, never by one.
 - Every figure is a median or a share, shown as a band ("3-4 patients per hour"), never as
@@ -32,7 +32,7 @@ from caretime.core.evidence import Evidence, EvidenceSource
 from caretime.core.text import gettext_noop
 
 # No figure from fewer worker reports than this (domain rule: 5 for workers, 3 for patients).
-MIN_REPORTERS = 5
+MIN_CLINICIAN_REPORTS = 5
 # A report tells about one of the last few years, as calls and visits do (36 months).
 OLDEST_EXPERIENCE_YEARS = 2  # this year and the two before it
 MAX_PATIENTS_PER_HOUR = 8
@@ -188,9 +188,9 @@ Population = TypeVar("Population")
 
 def populations_to_publish(waiting: Mapping[Population, int]) -> set[Population]:
     """The populations whose waiting reports a batch publishes: those with at least
-    ``MIN_REPORTERS`` of them. Fewer wait for a later batch, so that a figure never changes
+    ``MIN_CLINICIAN_REPORTS`` of them. Fewer wait for a later batch, so that a figure never changes
     by the answers of fewer than that many people."""
-    return {population for population, count in waiting.items() if count >= MIN_REPORTERS}
+    return {population for population, count in waiting.items() if count >= MIN_CLINICIAN_REPORTS}
 
 
 T = TypeVar("T")
@@ -383,8 +383,8 @@ def workplace_figures(
     last_published: date,
 ) -> WorkplaceFigures:
     """The figures of one population from its published reports, as (experience year, answers)."""
-    if len(reports) < MIN_REPORTERS:
-        raise ValueError(f"a workplace figure needs at least {MIN_REPORTERS} reports")
+    if len(reports) < MIN_CLINICIAN_REPORTS:
+        raise ValueError(f"a workplace figure needs at least {MIN_CLINICIAN_REPORTS} reports")
     answers = [a for _, a in reports]
     return WorkplaceFigures(
         reporters=len(answers),
@@ -408,7 +408,7 @@ def workplace_evidence(figures: WorkplaceFigures) -> Evidence | None:
     supports "not one-on-one" (3 or more patients per therapist per hour, or double-booking on
     most days), or "one-on-one" (1 an hour and never double-booked). Unverified reports and
     anything in between tell it nothing."""
-    if not figures.verified or figures.reporters < MIN_REPORTERS:
+    if not figures.verified or figures.reporters < MIN_CLINICIAN_REPORTS:
         return None
     dense = figures.typical_per_hour >= SHARED_PATIENTS_PER_HOUR or figures.booking_rank >= BOOKING_ORDER.index(
         Booking.MOST_DAYS

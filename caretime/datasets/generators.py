@@ -453,7 +453,8 @@ def write_nppes_files(
                 bad += bool(row.bad_kind)
                 if side:
                     for address in row.secondary_locations:
-                        assert row.provider is not None
+                        if row.provider is None:
+                            raise ValueError("row.provider is missing")
                         side.writerow(_location_fields(row.provider.npi, address, side_rng))
                         secondary += 1
                 if progress and (done % 10_000 == 0 or done == rows):

@@ -584,7 +584,8 @@ def _provider_values(provider: NppesProvider) -> tuple[Any, ...]:
             provider.primary_discipline.value,
         )
     location = provider.location
-    assert location is not None
+    if location is None:
+        raise ValueError("location is missing")
     return (
         provider.line,
         provider.npi,

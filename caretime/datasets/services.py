@@ -570,7 +570,8 @@ def save_secondary_locations_batch(*, rows: list[LocationRow], run: ImportRun) -
         if isinstance(checked, BadLine):
             summary.bad(checked.line, checked.reason, checked.detail)
             continue
-        assert isinstance(checked, SecondaryLocation)
+        if not isinstance(checked, SecondaryLocation):
+            raise TypeError(f"expected a SecondaryLocation, got {checked!r}")
         organization_id, primary_clinic_id, name, line1, zip_code, is_active = primary
         location = checked.location
         if address_key(location.line1, location.zip_code) == address_key(line1, zip_code):

@@ -375,7 +375,8 @@ def _fetch_and_check(
             )
         if item.candidate.is_archive:
             _extract_nppes(item, path, work_dir)
-            assert item.main is not None
+            if item.main is None:
+                raise ValueError("item.main is missing")
             nppes_columns(item.main)
             if item.locations is not None:
                 location_columns(item.locations)
@@ -456,7 +457,8 @@ def _import_all(
         if item.kind in (FileKind.NPPES_FULL, FileKind.NPPES_WEEKLY):
             nppes_through = item.covers_through or nppes_through
         if item.kind == FileKind.MEDICARE:
-            assert item.candidate.claims_year is not None
+            if item.candidate.claims_year is None:
+                raise ValueError("item.candidate.claims_year is missing")
             indicator_years.add(item.candidate.claims_year)
         else:
             directory_changed = True
@@ -477,9 +479,11 @@ def _import_one(
 ) -> tuple[int, dict[str, Any]]:
     from caretime.datasets.runs import import_doctors_clinicians, import_nppes
 
-    assert item.path is not None
+    if item.path is None:
+        raise ValueError("item.path is missing")
     if item.kind in (FileKind.NPPES_FULL, FileKind.NPPES_WEEKLY):
-        assert item.main is not None
+        if item.main is None:
+            raise ValueError("item.main is missing")
         result = import_nppes(
             main_path=item.main,
             locations_path=item.locations,
@@ -493,7 +497,8 @@ def _import_one(
     if item.kind == FileKind.DOCTORS_CLINICIANS:
         summary = import_doctors_clinicians(path=item.path, progress=progress)
         return summary.read, _counts(summary)
-    assert item.candidate.claims_year is not None
+    if item.candidate.claims_year is None:
+        raise ValueError("item.candidate.claims_year is missing")
     claims = medicare.import_file(
         path=item.path, year=item.candidate.claims_year, replace_year=item.replace_year, progress=progress
     )

@@ -48,7 +48,8 @@ class NothingFound:
 def nothing_found(search: ClinicSearch) -> NothingFound:
     """For a search without results: is a wider search worth offering, or is the place
     outside the loaded data (then the covered areas are named)?"""
-    assert search.center is not None
+    if search.center is None:
+        raise ValueError("search.center is missing")
     wider = clinics_within(search.center, MAX_RADIUS_MILES, discipline=search.discipline, insurance=search.insurance)
     if wider:
         return NothingFound(wider_clinics=len(wider), outside=False, areas=[])

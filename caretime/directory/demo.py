@@ -317,7 +317,8 @@ def build_demo_region(*, seed: int = 1, clinics: int = 300, progress: ProgressCa
                 is_demo=True,
             )
             chain_plans = rng.sample(plans, k=min(len(plans), rng.randint(3, 9))) if plans else []
-        assert organization is not None
+        if organization is None:
+            raise ValueError("organization is missing")
         locations_left -= 1
         name = organization.doing_business_as
         if chain_size > 1:

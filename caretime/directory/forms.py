@@ -90,6 +90,10 @@ class PlaceForm(forms.Form):
         return links
 
 
+def _insurance_choices() -> list[tuple[str, str]]:
+    return [("", str(_("Any insurance"))), *InsurancePlan.objects.filter(is_curated=True).values_list("slug", "name")]
+
+
 class ClinicSearchForm(PlaceForm):
     shows_place_links = True
 
@@ -118,6 +122,7 @@ class ClinicSearchForm(PlaceForm):
     )
     insurance = forms.ChoiceField(
         label=_("Insurance"),
+        choices=_insurance_choices,  # read when the field is rendered or checked, not when a form is made
         required=False,
         error_messages={"invalid_choice": _("We don't know that insurance plan; choose one from the list.")},
     )
@@ -129,13 +134,6 @@ class ClinicSearchForm(PlaceForm):
         if not data.get("radius_miles"):
             data["radius_miles"] = str(DEFAULT_RADIUS_MILES)
         return cls(data)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        plans = InsurancePlan.objects.filter(is_curated=True).values_list("slug", "name")
-        insurance = self.fields["insurance"]
-        assert isinstance(insurance, forms.ChoiceField)
-        insurance.choices = [("", _("Any insurance")), *plans]
 
     def to_search(self) -> ClinicSearch:
         data = self.cleaned_data

@@ -295,7 +295,8 @@ class VisitReport(models.Model):
 def facts_from_row(row: tuple[object, ...]) -> tuple[date, VisitFacts]:
     """(visited_in, facts) from the values of ``VISIT_COLUMNS``."""
     visited_in, kind, scheduled, therapist, aide, others, whole, connected = row
-    assert isinstance(visited_in, date)
+    if not isinstance(visited_in, date):
+        raise TypeError(f"expected a date, got {visited_in!r}")
     return visited_in, VisitFacts(
         visit_kind=VisitKind(str(kind)),
         scheduled_minutes=scheduled if isinstance(scheduled, int) else None,
@@ -308,7 +309,8 @@ def facts_from_row(row: tuple[object, ...]) -> tuple[date, VisitFacts]:
 
 
 def _number(value: object) -> int:
-    assert isinstance(value, int)
+    if not isinstance(value, int):
+        raise TypeError(f"expected a int, got {value!r}")
     return value
 
 
@@ -467,7 +469,8 @@ _FOLLOW_UP = {f.value: f for f in FollowUpBy}
 def answers_from_row(row: tuple[object, ...]) -> tuple[date, CallAnswers]:
     """(called_in, answers) from the values of ``EVIDENCE_COLUMNS``."""
     called_in, minutes, withheld, care, others, visits, follow_up, length = row
-    assert isinstance(called_in, date)
+    if not isinstance(called_in, date):
+        raise TypeError(f"expected a date, got {called_in!r}")
     return called_in, CallAnswers(
         therapist_minutes=minutes if isinstance(minutes, int) else None,
         minutes_withheld=bool(withheld),

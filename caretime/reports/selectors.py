@@ -22,7 +22,7 @@ from django.utils import translation
 from caretime.core import wording
 from caretime.core.calls import CARE_LABELS, FOLLOW_UP_LABELS, VISITS_LABELS, Care, FollowUpBy, Visits, call_evidence
 from caretime.core.care_time import CareTimeProfile, CareTimeSums, care_time_profile
-from caretime.core.evidence import COUNTING, Evidence, Standing
+from caretime.core.evidence import COUNTING, Evidence, EvidenceKey, Standing
 from caretime.core.geo import BoundingBox
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, SHORT_MINUTES
 from caretime.directory.models import in_box
@@ -39,7 +39,6 @@ from caretime.reports.models import (
     visit_evidence_from_row,
 )
 
-EvidenceKey = tuple[int, str]  # (clinic id, discipline code)
 MIN_FIGURE_REPORTS = 3  # no number is shown from fewer reports
 
 
@@ -52,8 +51,10 @@ def _rows_by_key(rows: Iterable[tuple[object, ...]]) -> dict[EvidenceKey, list[t
     found: dict[EvidenceKey, list[tuple[object, ...]]] = {}
     for row in rows:
         clinic_id, discipline = row[0], row[1]
-        assert isinstance(clinic_id, int)
-        assert isinstance(discipline, str)
+        if not isinstance(clinic_id, int):
+            raise TypeError(f"expected a int, got {clinic_id!r}")
+        if not isinstance(discipline, str):
+            raise TypeError(f"expected a str, got {discipline!r}")
         found.setdefault((clinic_id, discipline), []).append(row[2:])
     return found
 

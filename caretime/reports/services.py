@@ -70,8 +70,6 @@ BURST_RULE = f"burst: more than {BURST_REPORTS_PER_HOUR} reports about one clini
 _DAY = timedelta(days=1)
 _HOUR = timedelta(hours=1)
 
-Account = User
-
 
 class ContradictoryAnswers(ValueError):
     def __init__(self, found: list[Contradiction]) -> None:
@@ -101,12 +99,12 @@ def clinic_report_limit(clinic_id: int, *, now: datetime | None = None) -> RateL
     return admit(CLINIC_REPORTS_FROM_EVERYONE_PER_DAY, _arrivals_today(clinic_id, moment), moment)
 
 
-def account_key(account: Account, clinic_id: int) -> str:
+def account_key(account: User, clinic_id: int) -> str:
     """A keyed hash of the account and the clinic, for the repeat window of calls."""
     return salted_hmac("caretime.reports.account", f"{account.pk}:{clinic_id}").hexdigest()[:32]
 
 
-def _arrive(clinic: Clinic, moment: datetime, *, repeat: bool, account: Account | None = None) -> Standing:
+def _arrive(clinic: Clinic, moment: datetime, *, repeat: bool, account: User | None = None) -> Standing:
     """Inside the writing transaction: lock the clinic, apply the clinic-wide limit and the
     burst rule to any kind of report, apply the account's daily limit, and log the arrival.
     Returns the new report's standing."""
@@ -116,7 +114,7 @@ def _arrive(clinic: Clinic, moment: datetime, *, repeat: bool, account: Account 
     if account is not None:
         # One writer per account at a time too: two reports of one account about two clinics,
         # sent together, would otherwise both pass a count made before either was stored.
-        Account.objects.select_for_update().filter(pk=account.pk).first()
+        User.objects.select_for_update().filter(pk=account.pk).first()
         full = _account_limit(account, moment)
         if full is not None:
             raise AccountReportLimit(full)
@@ -150,7 +148,7 @@ def record_call_report(
     answers: CallAnswers,
     note: str = "",
     reporter_key: str = "",
-    account: Account | None = None,
+    account: User | None = None,
     now: datetime | None = None,
     is_demo: bool = False,
 ) -> CallReport:
@@ -193,7 +191,7 @@ def record_call_report(
     return report
 
 
-def _account_limit(account: Account | None, now: datetime) -> RateLimited | None:
+def _account_limit(account: User | None, now: datetime) -> RateLimited | None:
     """The account's own daily limit, counted from the stored reports (exact under the account's
     lock, see ``_arrive``)."""
     if account is None:
@@ -206,7 +204,7 @@ def _account_limit(account: Account | None, now: datetime) -> RateLimited | None
     return admit(ACCOUNT_REPORTS_PER_DAY, filed, now)
 
 
-def _limits(request: HttpRequest, clinic: Clinic, account: Account | None) -> RateLimited | None:
+def _limits(request: HttpRequest, clinic: Clinic, account: User | None) -> RateLimited | None:
     """The limits a person's report passes before it is stored: the clinic-wide one (read
     first, so that a refusal uses up none of the connection's slots), the account's, then
     the connection's."""
@@ -225,7 +223,7 @@ def submit_call_report(
     called_in: date,
     answers: CallAnswers,
     note: str,
-    account: Account | None = None,
+    account: User | None = None,
 ) -> CallReport | RateLimited:
     """A report someone sent through the form or the API: the limits, then the report stored
     with its standing. A refusal writes nothing and says how long to wait."""
@@ -259,7 +257,7 @@ class DuplicateReport(ValueError):
 
 def record_visit_report(
     *,
-    account: Account | None,
+    account: User | None,
     clinic: Clinic,
     discipline: str,
     visited_in: date,
@@ -315,7 +313,7 @@ def record_visit_report(
 def submit_visit_report(
     *,
     request: HttpRequest,
-    account: Account,
+    account: User,
     clinic: Clinic,
     discipline: str,
     visited_in: date,

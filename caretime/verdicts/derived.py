@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from caretime.core.evidence import EvidenceKey
 from caretime.reports.models import VisitReport
 from caretime.reports.services import keep_care_time, rebuild_care_time
-from caretime.verdicts.evidence import EvidenceKey
 from caretime.verdicts.sums import rebuild_verdict_sums, refresh_verdict_sums
 
 

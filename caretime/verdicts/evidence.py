@@ -14,14 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from caretime.billing.selectors import billing_evidence_for_clinics
-from caretime.core.evidence import Evidence
+from caretime.core.evidence import Evidence, EvidenceKey
 from caretime.reports.selectors import call_evidence_for_clinics, visit_evidence_for_clinics
 from caretime.workplace.selectors import worker_evidence_for_clinics
 
-EvidenceKey = tuple[int, str]  # (clinic id, discipline code)
-Found = dict[EvidenceKey, list[Evidence]]
+EvidenceByKey = dict[EvidenceKey, list[Evidence]]
 
-_SOURCES: tuple[Callable[[Sequence[int], str | None], Found], ...] = (
+_SOURCES: tuple[Callable[[Sequence[int], str | None], EvidenceByKey], ...] = (
     call_evidence_for_clinics,
     visit_evidence_for_clinics,
     worker_evidence_for_clinics,
@@ -29,15 +28,15 @@ _SOURCES: tuple[Callable[[Sequence[int], str | None], Found], ...] = (
 )
 
 
-def _merged(found: list[Found]) -> Found:
-    merged: Found = {}
+def _merged(found: list[EvidenceByKey]) -> EvidenceByKey:
+    merged: EvidenceByKey = {}
     for source in found:
         for key, evidence in source.items():
             merged.setdefault(key, []).extend(evidence)
     return merged
 
 
-def evidence_for_clinics(clinic_ids: Sequence[int], discipline: str | None = None) -> Found:
+def evidence_for_clinics(clinic_ids: Sequence[int], discipline: str | None = None) -> EvidenceByKey:
     """All evidence about a few clinics (a page of results, a clinic page): one query a source."""
     if not clinic_ids:
         return {}

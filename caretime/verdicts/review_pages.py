@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from caretime.accounts.auth import has_verified_email
+from caretime.accounts.auth import has_verified_email, signed_in_user
 from caretime.directory.models import Clinic, DisciplineChoices
 from caretime.directory.shortcuts import clinic_and_discipline
 from caretime.reviews.forms import ReviewForm
@@ -33,26 +33,20 @@ def _fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _person(request: HttpRequest) -> User | None:
-    user = request.user if request.user.is_authenticated else None
-    assert user is None or isinstance(user, User)
-    return user
-
-
 def _form_page(
     request: HttpRequest, *, clinic: Clinic, discipline: str, review: Review | None, action_url: str
 ) -> HttpResponse:
     """The write and edit pages: a first send shows the screened text; sending the same text
     again stores it."""
     today = timezone.now().date()
-    user = _person(request)
-    can_send = user is not None and has_verified_email(user)
+    user = signed_in_user(request)
+    sender = user if user is not None and has_verified_email(user) else None
     context: dict[str, Any] = {
         "clinic": clinic,
         "discipline": discipline,
         "discipline_label": _(DisciplineChoices(discipline).label),
         "review": review,
-        "can_send": can_send,
+        "can_send": sender is not None,
         "signed_in": user is not None,
         "sign_in_url": f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}",
         "verify_url": reverse("account_email"),
@@ -69,12 +63,11 @@ def _form_page(
             context["fingerprint"] = _fingerprint(draft.text)
             status = 200
             if request.POST.get("previewed") == _fingerprint(draft.text):
-                if not can_send:
+                if sender is None:
                     form.add_error(None, _("Sign in with a verified e-mail address to send a review."))
                     status = 403
                 else:
-                    assert user is not None
-                    sent = _send(request, user, clinic, review, draft, form, context)
+                    sent = _send(request, sender, clinic, review, draft, form, context)
                     if isinstance(sent, HttpResponse):
                         return sent
                     status = sent
@@ -149,7 +142,7 @@ def _initial(review: Review) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def write_review(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
     clinic = clinic_and_discipline(clinic_id, discipline)
-    user = _person(request)
+    user = signed_in_user(request)
     if user is not None:
         existing = Review.objects.filter(account=user, clinic=clinic).first()
         if existing is not None:

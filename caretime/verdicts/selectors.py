@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from caretime.core.care_time import CareTimeProfile
-from caretime.core.evidence import Evidence, EvidenceSource
+from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
 from caretime.core.geo import Point, bounding_box, distance_miles
 from caretime.core.verdict import (
     NOTHING_KNOWN,
@@ -42,8 +42,8 @@ from caretime.directory.selectors import (
     with_listing_details,
 )
 from caretime.reports.selectors import CallSpread, care_time_profiles, care_time_profiles_in_box, stated_answers
-from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics
-from caretime.verdicts.sums import Found, grown_sums_for, judged
+from caretime.verdicts.evidence import evidence_for_clinics
+from caretime.verdicts.sums import StoredOrGrown, grown_sums_for, judged
 from caretime.workplace.selectors import Workplace, workplaces
 
 
@@ -81,7 +81,7 @@ class Judge:
         evidence: dict[EvidenceKey, list[Evidence]],
         bar: Bar,
         as_of: date,
-        grown: dict[EvidenceKey, Found] | None = None,
+        grown: dict[EvidenceKey, StoredOrGrown] | None = None,
     ) -> None:
         self.evidence = evidence
         self.grown = grown

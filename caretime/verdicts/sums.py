@@ -19,10 +19,10 @@ from django.db import connection, transaction
 from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 
-from caretime.core.evidence import Evidence
+from caretime.core.evidence import Evidence, EvidenceKey
 from caretime.core.verdict import Bar, GrownSums, QuickVerdict, grow, judge_sums
 from caretime.directory.models import Clinic
-from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics
+from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.models import VerdictSums, decode, encode
 
 # Clinics whose evidence is read in one go: one query per source, an id list this long.
@@ -98,10 +98,12 @@ def rebuild_verdict_sums() -> int:
 # What ``grown_sums_for`` finds per clinic and therapy: the stored row as read (its JSON text
 # and people), or sums grown from the evidence where a row cannot serve.
 StoredRow = tuple[str, int]
-Found = StoredRow | GrownSums
+StoredOrGrown = StoredRow | GrownSums
 
 
-def grown_sums_for(clinic_ids: Sequence[int], discipline: str | None, *, as_of: date) -> dict[EvidenceKey, Found]:
+def grown_sums_for(
+    clinic_ids: Sequence[int], discipline: str | None, *, as_of: date
+) -> dict[EvidenceKey, StoredOrGrown]:
     """The sums of these clinics' evidence, fit to judge on ``as_of`` (with ``judged``): one
     stored row per clinic and therapy, no report read. A row with an item dated after
     ``as_of`` (billing of a year not yet over) would count that item at its own date, where
@@ -113,7 +115,7 @@ def grown_sums_for(clinic_ids: Sequence[int], discipline: str | None, *, as_of: 
         rows = rows.filter(discipline=discipline)
     # Compared in the database: turning thousands of stored days into dates costs more.
     rows = rows.annotate(later=RawSQL("newest > %s", (as_of,), output_field=IntegerField()))
-    found: dict[EvidenceKey, Found] = {}
+    found: dict[EvidenceKey, StoredOrGrown] = {}
     later: list[int] = []
     for clinic_id, code, text, people, is_later in rows.values_list(
         "clinic_id", "discipline", "sums", "people", "later"
@@ -136,7 +138,7 @@ def _id_list(clinic_ids: Sequence[int]) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(clinic_ids)),))
 
 
-def judged(found: Found, bar: Bar, as_of: date) -> QuickVerdict:
+def judged(found: StoredOrGrown, bar: Bar, as_of: date) -> QuickVerdict:
     """The quick verdict of found sums under the bar, on ``as_of``."""
     if isinstance(found, GrownSums):
         return judge_sums(found, bar, as_of=as_of)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caretime.accounts.auth import has_verified_email
+from caretime.accounts.auth import has_verified_email, signed_in_user
 from caretime.core.care_time import VISITS_PER_REPORTER_PER_MONTH
 from caretime.core.evidence import Standing
 from caretime.directory.models import DisciplineChoices
@@ -74,23 +73,21 @@ def visit_report(request: HttpRequest, clinic_id: int, discipline: str) -> HttpR
     """The visit report form. Anyone can see it; sending it needs a verified e-mail address."""
     clinic = clinic_and_discipline(clinic_id, discipline)
     today = timezone.now().date()
-    user = request.user if request.user.is_authenticated else None
-    assert user is None or isinstance(user, User)
-    can_send = user is not None and has_verified_email(user)
+    user = signed_in_user(request)
+    sender = user if user is not None and has_verified_email(user) else None
     status = 200
     refused: RateLimited | None = None
     if request.method == "POST":
         form = VisitReportForm(request.POST, clinic=clinic, today=today)
-        if not can_send:
+        if sender is None:
             form.is_valid()  # keep what was typed, with its own errors
             form.add_error(None, _("Sign in with a verified e-mail address to send a visit report."))
             status = 403
         elif form.is_valid():
-            assert user is not None
             try:
                 sent = submit_visit_report(
                     request=request,
-                    account=user,
+                    account=sender,
                     clinic=clinic,
                     discipline=form.cleaned_data["discipline"],
                     visited_in=form.cleaned_data["visited_in"],
@@ -122,7 +119,7 @@ def visit_report(request: HttpRequest, clinic_id: int, discipline: str) -> HttpR
             "discipline": discipline,
             "discipline_label": _(DisciplineChoices(discipline).label),
             "form": form,
-            "can_send": can_send,
+            "can_send": sender is not None,
             "signed_in": user is not None,
             "sign_in_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
             "verify_url": reverse("account_email"),

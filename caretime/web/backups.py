@@ -554,8 +554,10 @@ def _pg_restore(dump: Path, target: Database, *, drop_first: bool, schemas: froz
         reader = subprocess.Popen(  # noqa: S603 (pg_restore found on PATH, arguments of our own)
             reader_command, stdout=subprocess.PIPE, stderr=reader_errors, env=environment
         )
-        assert psql.stdin is not None
-        assert reader.stdout is not None
+        if psql.stdin is None:
+            raise ValueError("psql.stdin is missing")
+        if reader.stdout is None:
+            raise ValueError("reader.stdout is missing")
         with _closing_quietly(psql.stdin) as script:
             try:
                 script.write(b"BEGIN;\n")

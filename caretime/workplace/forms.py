@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -116,11 +116,9 @@ class WorkerReportForm(ErrorSummaryForm):
     def __init__(self, *args: Any, discipline: str, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         roles = [role for role in Role if ROLE_DISCIPLINES.get(role, discipline) == discipline]
-        role_field = self.fields["role"]
-        assert isinstance(role_field, forms.ChoiceField)
+        role_field = cast(forms.ChoiceField, self.fields["role"])  # declared so above
         role_field.choices = [(role.value, _(role.label)) for role in roles]
-        year_field = self.fields["experience_year"]
-        assert isinstance(year_field, forms.TypedChoiceField)
+        year_field = cast(forms.TypedChoiceField, self.fields["experience_year"])
         year_field.choices = [(year, str(year)) for year in experience_years(today)]
         year_field.coerce = int
 

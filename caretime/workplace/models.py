@@ -140,7 +140,8 @@ def answers_from_row(row: tuple[object, ...]) -> WorkerAnswers:
 
 
 def _number(value: object) -> int:
-    assert isinstance(value, int)
+    if not isinstance(value, int):
+        raise TypeError(f"expected a int, got {value!r}")
     return value
 
 

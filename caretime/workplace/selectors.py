@@ -9,13 +9,11 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from caretime.core.evidence import Evidence
+from caretime.core.evidence import Evidence, EvidenceKey
 from caretime.core.geo import Point, bounding_box, distance_miles
 from caretime.core.workplace import EmployerSort, WorkplaceFigures, employer_rank, workplace_evidence
 from caretime.directory.models import Clinic, in_box
 from caretime.workplace.models import WorkplaceFigures as FiguresRow
-
-EvidenceKey = tuple[int, str]  # (clinic id, discipline code)
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ PopulationKey = tuple[int, str, bool]  # (clinic id, discipline, verified)
 
 def publish_worker_reports(*, today: date) -> BatchResult:
     """The monthly batch: publish the waiting reports received before this month in every
-    population that has at least ``caretime.core.workplace.MIN_REPORTERS`` of them, written back in a random order,
+    population that has at least ``caretime.core.workplace.MIN_CLINICIAN_REPORTS`` of them, written back in a random order,
     and recompute those populations' figures. Running it twice in a month publishes nothing
     new the second time."""
     month = today.replace(day=1)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from caretime.core.workplace import MIN_REPORTERS
+from caretime.core.workplace import MIN_CLINICIAN_REPORTS
 from caretime.directory.models import DisciplineChoices
 from caretime.directory.shortcuts import clinic_and_discipline
 from caretime.workplace.browser import browser_cap, count_unverified
@@ -66,9 +66,9 @@ def worker_report(request: HttpRequest, clinic_id: int, discipline: str) -> Http
                             "Thank you. Your report is received. It is published in the batch after this month, "
                             "once at least %(min)d reports about this clinic are waiting, in a random order and "
                             "only as ranges. Nothing that identifies you is kept.",
-                            MIN_REPORTERS,
+                            MIN_CLINICIAN_REPORTS,
                         )
-                        % {"min": MIN_REPORTERS},
+                        % {"min": MIN_CLINICIAN_REPORTS},
                     )
                     response = redirect(f"{reverse('clinic-detail', args=[clinic.pk])}#workplace-{discipline}")
                     if unverified:
@@ -83,7 +83,7 @@ def worker_report(request: HttpRequest, clinic_id: int, discipline: str) -> Http
             "discipline_label": _(DisciplineChoices(discipline).label),
             "form": form,
             "workplace": workplaces([clinic.pk], discipline).get((clinic.pk, discipline)),
-            "min_reporters": MIN_REPORTERS,
+            "min_reporters": MIN_CLINICIAN_REPORTS,
         },
         status=status,
     )

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from caretime.core.evidence import EvidenceSource
 from caretime.core.workplace import (
-    MIN_REPORTERS,
+    MIN_CLINICIAN_REPORTS,
     AideCare,
     Booking,
     EmployerSort,
@@ -82,7 +82,7 @@ def test_no_published_figure_stands_on_fewer_than_five_and_no_two_differ_by_fewe
 ) -> None:
     history = simulate_batches(arrivals)
     for _, _, reporters in history:
-        assert reporters >= MIN_REPORTERS
+        assert reporters >= MIN_CLINICIAN_REPORTS
     # Figures of the same population overlap (the later one holds the earlier one's reports):
     # subtracting them must never isolate fewer than five people. Different populations hold
     # different reports, so they never overlap.
@@ -91,12 +91,12 @@ def test_no_published_figure_stands_on_fewer_than_five_and_no_two_differ_by_fewe
         by_population.setdefault(population, []).append(reporters)
     for counts in by_population.values():
         for earlier, later in itertools.pairwise(counts):
-            assert later - earlier >= MIN_REPORTERS
+            assert later - earlier >= MIN_CLINICIAN_REPORTS
     # Nothing is published that did not arrive, and nothing is lost: what waits is under five.
     arrived = Counter(population for _, population in arrivals)
     for population, total in arrived.items():
         shown = max(by_population.get(population, [0]))
-        assert 0 <= total - shown < MIN_REPORTERS
+        assert 0 <= total - shown < MIN_CLINICIAN_REPORTS
 
 
 def test_a_population_with_four_waiting_reports_waits_for_a_fifth() -> None:
@@ -165,7 +165,7 @@ def test_fewer_than_five_reports_make_no_figure() -> None:
         figures_of([answers(1, Booking.NEVER)] * 4)
 
 
-@given(st.lists(answers_strategy, min_size=MIN_REPORTERS, max_size=40))
+@given(st.lists(answers_strategy, min_size=MIN_CLINICIAN_REPORTS, max_size=40))
 def test_figures_are_medians_and_shares_of_the_answers_whatever_their_order(items: list[WorkerAnswers]) -> None:
     forward = figures_of(items)
     backward = figures_of(list(reversed(items)))
@@ -237,7 +237,7 @@ def test_the_employer_list_puts_the_least_crowded_workplace_first() -> None:
 
 
 @settings(max_examples=50)
-@given(st.lists(answers_strategy, min_size=MIN_REPORTERS, max_size=12), st.sampled_from(EmployerSort))
+@given(st.lists(answers_strategy, min_size=MIN_CLINICIAN_REPORTS, max_size=12), st.sampled_from(EmployerSort))
 def test_more_reporters_break_a_tie(items: list[WorkerAnswers], sort: EmployerSort) -> None:
     few = figures_of(items)
     many = figures_of(items * 2)

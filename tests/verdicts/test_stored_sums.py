@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from caretime.core.calls import CallAnswers, Care, FollowUpBy, Visits
 from caretime.core.care_time import VisitFacts, VisitKind, WholeTime
-from caretime.core.evidence import Evidence, EvidenceSource, Standing
+from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource, Standing
 from caretime.core.verdict import Bar, assess, grow, judge_sums, quick_verdict
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport, VisitReport
@@ -36,7 +36,7 @@ from caretime.verdicts.actions import (
     record_visit_report,
     submit_review,
 )
-from caretime.verdicts.evidence import EvidenceKey, evidence_for_clinics
+from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.models import VerdictSums, decode, encode
 from caretime.verdicts.sums import grown_sums_for, judged
 from tests.answers import MIDDLING, MILL, ONE_ON_ONE

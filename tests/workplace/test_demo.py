@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from caretime.core.workplace import MIN_REPORTERS
+from caretime.core.workplace import MIN_CLINICIAN_REPORTS
 from caretime.directory.models import Clinic
 from caretime.workplace.models import WorkerReport, WorkplaceFigures
 
@@ -23,7 +23,7 @@ def test_the_demo_region_has_figures_and_clinics_without_them(client: Client) ->
     figures = list(WorkplaceFigures.objects.all())
     assert figures
     assert {f.verified for f in figures} == {True, False}
-    assert all(f.reporters >= MIN_REPORTERS for f in figures)
+    assert all(f.reporters >= MIN_CLINICIAN_REPORTS for f in figures)
     # Published figures match the published reports behind them, population by population.
     for row in figures:
         published = WorkerReport.objects.filter(

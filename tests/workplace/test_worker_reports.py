@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caretime.core.npi import make_npi
-from caretime.core.workplace import MIN_REPORTERS, Role
+from caretime.core.workplace import MIN_CLINICIAN_REPORTS, Role
 from caretime.directory.models import Clinic, Clinician
 from caretime.verdicts.actions import publish_worker_reports
 from caretime.workplace.models import WorkerReport, WorkplaceFigures
@@ -358,9 +358,9 @@ def test_no_page_or_api_answer_ever_shows_a_figure_of_fewer_than_five(
         for therapy in body["disciplines"]:
             for population in therapy["populations"]:
                 reporters = population["reporters"]
-                assert reporters >= MIN_REPORTERS
+                assert reporters >= MIN_CLINICIAN_REPORTS
                 key = (therapy["discipline"], population["verified"])
-                assert reporters == shown.get(key, reporters) or reporters - shown[key] >= MIN_REPORTERS
+                assert reporters == shown.get(key, reporters) or reporters - shown[key] >= MIN_CLINICIAN_REPORTS
                 shown[key] = reporters
                 assert f"{reporters} reports from" in page
         for arrival_month, discipline, verified in arrivals:

@@ -5,14 +5,14 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from caretime.core.workplace import MIN_REPORTERS
+from caretime.core.workplace import MIN_CLINICIAN_REPORTS
 from caretime.verdicts.actions import publish_worker_reports
 
 
 class Command(BaseCommand):
     help = (
         "The monthly batch of worker reports: publish the reports received before this month wherever at least "
-        f"{MIN_REPORTERS} wait for the same clinic, therapy and verification, and update their figures. "
+        f"{MIN_CLINICIAN_REPORTS} wait for the same clinic, therapy and verification, and update their figures. "
         "Run it once a month (e.g. on the 1st); running it again in the same month publishes nothing new."
     )
 
