@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from caretime.core.care_time import CareTimeProfile
 from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
@@ -31,7 +32,7 @@ from caretime.core.verdict import (
     quick_verdict,
     stated_versus_reported,
 )
-from caretime.directory.geo_index import geo_index
+from caretime.directory.geo_index import GeoIndex, geo_index
 from caretime.directory.models import Clinic, DisciplineChoices
 from caretime.directory.selectors import (
     PAGE_SIZE,
@@ -296,66 +297,113 @@ def search_with_verdicts(
 
     Nearest first without a filter, the plain search runs unchanged and only the shown page is
     judged. Otherwise every clinic in the radius is judged from its stored sums, filtered, then
-    ranked: by verdict (best first, settled before early signals), by
-    Care Time (most typical one-on-one minutes first, clinics without figures last) or by
-    distance; by distance within a rank.
+    ranked (``rank_clinics``), and the page is cut from the ranking (``page_of``).
     """
     if search.center is None or (sort == Sort.DISTANCE and only is None):
         return _nearest_page(search, bar=bar, as_of=as_of, page=page, page_size=page_size)
-    index = geo_index()  # one index ranks, lists and tells the therapies of every clinic shown
+    ranking = rank_clinics(search, bar=bar, sort=sort, as_of=as_of, only=only)
+    return page_of(ranking, search, bar=bar, sort=sort, as_of=as_of, page=page, page_size=page_size, only=only)
+
+
+class Ranked(NamedTuple):
+    verdict: QuickVerdict  # the clinic's verdict for the therapy searched, or its best one
+    distance_miles: float
+    clinic_id: int
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every clinic in the radius that the filter keeps, in the order of the sort."""
+
+    ranked: list[Ranked]
+    index: GeoIndex  # the one index that ranked them, which also lists them and tells their therapies
+    profiles: dict[EvidenceKey, CareTimeProfile]  # read for the Care Time sort; empty otherwise
+
+
+def _therapies(search: ClinicSearch, offered: dict[int, list[str]], clinic_id: int) -> list[str]:
+    return [search.discipline] if search.discipline else offered.get(clinic_id, [])
+
+
+def _best(judge: Judge, search: ClinicSearch, offered: dict[int, list[str]], clinic_id: int) -> QuickVerdict:
+    """The verdict a clinic ranks by: for the therapy searched, or without one its best therapy's."""
+    if search.discipline:  # the common case, and the loop that runs for every clinic in the radius
+        return judge.quick(clinic_id, search.discipline)
+    verdicts = (judge.quick(clinic_id, code) for code in _therapies(search, offered, clinic_id))
+    return max(verdicts, key=lambda verdict: verdict.sort_rank, default=NOTHING_KNOWN)
+
+
+def _typical_minutes(profiles: dict[EvidenceKey, CareTimeProfile], codes: list[str], clinic_id: int) -> int:
+    """The most typical one-on-one minutes among the clinic's therapies; -1 without figures."""
+    found = [profiles[(clinic_id, code)].typical_minutes for code in codes if (clinic_id, code) in profiles]
+    return max((minutes for minutes in found if minutes is not None), default=-1)
+
+
+def rank_clinics(search: ClinicSearch, *, bar: Bar, sort: Sort, as_of: date, only: OnlyOneOnOne | None) -> Ranking:
+    """Judge every clinic in the radius from its stored sums, keep those the filter keeps, and
+    rank them: by verdict (best first, settled before early signals), by Care Time (most
+    typical one-on-one minutes first, clinics without figures last) or by distance; by distance
+    within a rank."""
+    if search.center is None:
+        raise ValueError("ranking needs a searched place")
+    index = geo_index()
     within = index.within(search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance)
     grown = grown_sums_for([cid for _, cid in within], search.discipline, as_of=as_of)
-    judge = Judge({}, bar, as_of, grown)
-    # Without a therapy, a clinic ranks by its best one.
     offered = {} if search.discipline else index.offered([cid for _, cid in within])
-
-    def codes(clinic_id: int) -> list[str]:
-        return [search.discipline] if search.discipline else offered.get(clinic_id, [])
-
-    def best(clinic_id: int, by: Judge) -> QuickVerdict:
-        if search.discipline:  # the common case, and the loop that runs for every clinic in the radius
-            return by.quick(clinic_id, search.discipline)
-        return max(
-            (by.quick(clinic_id, code) for code in codes(clinic_id)), key=lambda q: q.sort_rank, default=NOTHING_KNOWN
-        )
-
     if only is not None:
         strict = Judge({}, only.bar, as_of, grown)
-        within = [(miles, cid) for miles, cid in within if only.keeps(best(cid, strict))]
+        within = [(miles, cid) for miles, cid in within if only.keeps(_best(strict, search, offered, cid))]
+    judge = Judge({}, bar, as_of, grown)
+    verdicts = [Ranked(_best(judge, search, offered, cid), miles, cid) for miles, cid in within]
     profiles: dict[EvidenceKey, CareTimeProfile] = {}
-    if sort == Sort.CARE_TIME:
+    if sort == Sort.VERDICT:
+        verdicts.sort(key=lambda r: (-r.verdict.sort_rank, r.distance_miles, r.clinic_id))
+    elif sort == Sort.CARE_TIME:
         profiles = care_time_profiles_in_box(
             bounding_box(search.center, search.radius_miles), search.discipline, as_of=as_of
         )
+        verdicts.sort(
+            key=lambda r: (
+                -_typical_minutes(profiles, _therapies(search, offered, r.clinic_id), r.clinic_id),
+                r.distance_miles,
+                r.clinic_id,
+            )
+        )
+    # else: already nearest first
+    return Ranking(verdicts, index, profiles)
 
-    def typical(clinic_id: int) -> int:
-        """The most typical one-on-one minutes among the clinic's therapies; -1 without figures."""
-        found = [
-            profiles[(clinic_id, code)].typical_minutes for code in codes(clinic_id) if (clinic_id, code) in profiles
-        ]
-        return max((minutes for minutes in found if minutes is not None), default=-1)
 
-    judged = [(best(cid, judge), miles, cid) for miles, cid in within]
-    if sort == Sort.VERDICT:
-        ranked = sorted(judged, key=lambda jmc: (-jmc[0].sort_rank, jmc[1], jmc[2]))
-    elif sort == Sort.CARE_TIME:
-        ranked = sorted(judged, key=lambda jmc: (-typical(jmc[2]), jmc[1], jmc[2]))
-    else:
-        ranked = judged  # already nearest first
-    counts = Counter(quick.status for quick, _, _ in ranked)
+def page_of(
+    ranking: Ranking,
+    search: ClinicSearch,
+    *,
+    bar: Bar,
+    sort: Sort,
+    as_of: date,
+    page: int,
+    page_size: int,
+    only: OnlyOneOnOne | None,
+) -> VerdictSearchPage:
+    """One page of a ranking, its clinics listed with their verdicts judged in full (with their
+    reasons) and their Care Time profiles."""
     offset = (page - 1) * page_size
-    shown = ranked[offset : offset + page_size]
-    shown_ids = [cid for _, _, cid in shown]
-    by_id = clinics_for_listing(shown_ids, index)
-    judge.evidence = evidence_for_clinics(shown_ids, search.discipline)  # the reasons of the page
-    if sort != Sort.CARE_TIME:
-        profiles = care_time_profiles(shown_ids, search.discipline, as_of=as_of)
+    shown = ranking.ranked[offset : offset + page_size]
+    shown_ids = [r.clinic_id for r in shown]
+    by_id = clinics_for_listing(shown_ids, ranking.index)
+    judge = Judge(evidence_for_clinics(shown_ids, search.discipline), bar, as_of)  # the reasons of the page
+    profiles = (
+        ranking.profiles if sort == Sort.CARE_TIME else care_time_profiles(shown_ids, search.discipline, as_of=as_of)
+    )
     hits = [
-        VerdictHit(by_id[cid], miles, _verdicts(by_id[cid], search.discipline, judge, profiles))
-        for _, miles, cid in shown
-        if cid in by_id  # removed by an import or the demo rebuild since it was ranked
+        VerdictHit(
+            by_id[r.clinic_id], r.distance_miles, _verdicts(by_id[r.clinic_id], search.discipline, judge, profiles)
+        )
+        for r in shown
+        if r.clinic_id in by_id  # removed by an import or the demo rebuild since it was ranked
     ]
-    return VerdictSearchPage(hits, len(ranked), page, page_size, sort, bar, search.discipline, dict(counts), only)
+    counts = Counter(r.verdict.status for r in ranking.ranked)
+    return VerdictSearchPage(
+        hits, len(ranking.ranked), page, page_size, sort, bar, search.discipline, dict(counts), only
+    )
 
 
 @dataclass(frozen=True)
