@@ -1,17 +1,17 @@
 from django.urls import path
 
-from caretime.verdicts import review_pages, views, visit_views
+from caretime.verdicts import report_pages, review_pages, views
 
 urlpatterns = [
     path("clinics/", views.clinic_search, name="clinic-search"),
     path("clinics/<int:clinic_id>/", views.clinic_detail, name="clinic-detail"),
-    path("clinics/<int:clinic_id>/<str:discipline>/ask/", views.ask_before_booking, name="ask-before-booking"),
+    path("clinics/<int:clinic_id>/<str:discipline>/ask/", report_pages.ask_before_booking, name="ask-before-booking"),
     path("clinics/<int:clinic_id>/<str:discipline>/verdict/", views.clinic_verdict, name="clinic-verdict"),
     path("clinics/<int:clinic_id>/<str:discipline>/letters/", views.clinic_letters, name="clinic-letters"),
-    path("clinics/<int:clinic_id>/<str:discipline>/visit-timer/", visit_views.visit_timer, name="visit-timer"),
-    path("clinics/<int:clinic_id>/<str:discipline>/visit-report/", visit_views.visit_report, name="visit-report"),
-    path("account/reports/", visit_views.my_reports, name="my-reports"),
-    path("account/reports/<str:kind>/<int:report_id>/delete/", visit_views.delete_my_report, name="delete-my-report"),
+    path("clinics/<int:clinic_id>/<str:discipline>/visit-timer/", report_pages.visit_timer, name="visit-timer"),
+    path("clinics/<int:clinic_id>/<str:discipline>/visit-report/", report_pages.visit_report, name="visit-report"),
+    path("account/reports/", report_pages.my_reports, name="my-reports"),
+    path("account/reports/<str:kind>/<int:report_id>/delete/", report_pages.delete_my_report, name="delete-my-report"),
     path("clinics/<int:clinic_id>/<str:discipline>/review/", review_pages.write_review, name="write-review"),
     path("reviews/<int:review_id>/edit/", review_pages.edit_review_page, name="edit-review"),
     path("reviews/<int:review_id>/delete/", review_pages.delete_review_page, name="delete-review"),

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.contrib import messages
-from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caretime.billing.selectors import CAVEATS, clinic_billing
 from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
-from caretime.core.evidence import Standing
 from caretime.core.geo import distance_miles
 from caretime.core.places import PlaceNotFound, describe_location, resolve_place
 from caretime.core.verdict import MAX_BAR_MINUTES, MIN_BAR_MINUTES, Verdict
@@ -27,7 +24,7 @@ from caretime.directory.coverage import nothing_found
 from caretime.directory.forms import ClinicSearchForm
 from caretime.directory.models import Clinic, DisciplineChoices
 from caretime.directory.shortcuts import clinic_and_discipline, clinic_or_404
-from caretime.reports.forms import CallReportForm, CompareForm
+from caretime.reports.forms import CompareForm
 from caretime.reports.letters import (
     LETTER_MAX_CHARS,
     MAILTO_MAX_CHARS,
@@ -38,11 +35,8 @@ from caretime.reports.letters import (
     too_long_for_mailto,
 )
 from caretime.reports.script import call_script
-from caretime.reports.services import ReportRefused
 from caretime.reviews.forms import FlagForm
 from caretime.reviews.selectors import clinic_reviews, json_ld
-from caretime.shared.limits import RateLimited
-from caretime.verdicts.actions import submit_call_report
 from caretime.verdicts.bar import (
     BarForm,
     bar_from_session,
@@ -128,72 +122,6 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "group_threshold_percent": round(GROUP_SHARE_NOT_ONE_ON_ONE * 100),
         },
     )
-
-
-_RECORDED = {
-    Standing.COUNTED: _("Thank you. What the clinic said is recorded and counted below."),
-    Standing.REPEAT: _(
-        "Thank you. What the clinic said is recorded. A report from this connection about this clinic "
-        "already counts from the last 30 days, so this one is kept but not counted again."
-    ),
-    Standing.HELD: _(
-        "Thank you. What the clinic said is recorded. This clinic has had unusually many reports in the "
-        "last hour, so new ones wait for a moderator before they count."
-    ),
-}
-
-
-@require_http_methods(["GET", "POST"])
-def ask_before_booking(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
-    """The call script for one clinic and therapy, and the form to record what they said."""
-    clinic = clinic_and_discipline(clinic_id, discipline)
-    today = timezone.now().date()
-    status = 200
-    refused: RateLimited | None = None
-    if request.method == "POST":
-        form = CallReportForm(request.POST, clinic=clinic, today=today)
-        if form.is_valid():
-            try:
-                sent = submit_call_report(
-                    request=request,
-                    clinic=clinic,
-                    discipline=form.cleaned_data["discipline"],
-                    called_in=form.cleaned_data["called_in"],
-                    answers=form.answers,
-                    note=form.cleaned_data["note"],
-                    account=request.user if isinstance(request.user, User) else None,
-                )
-            except ReportRefused as problem:
-                form.add_error(None, str(problem))
-            else:
-                if isinstance(sent, RateLimited):
-                    refused = sent
-                else:
-                    messages.success(request, str(_RECORDED[Standing(sent.standing)]))
-                    return redirect("clinic-verdict", clinic_id=clinic.pk, discipline=sent.discipline)
-        status = 429 if refused is not None else 400
-    else:
-        form = CallReportForm(
-            clinic=clinic, today=today, initial={"discipline": discipline, "called_in": f"{today:%Y-%m}"}
-        )
-    bar = bar_from_session(request)
-    response = render(
-        request,
-        "verdicts/ask.html",
-        {
-            "clinic": clinic,
-            "discipline": discipline,
-            "discipline_label": _(DisciplineChoices(discipline).label),
-            "script": call_script(bar),
-            "form": form,
-            "care_time": care_time_for(clinic, discipline, bar, as_of=today),
-            "rate_message": refused.message if refused else "",
-        },
-        status=status,
-    )
-    if refused is not None:
-        response["Retry-After"] = str(refused.retry_after_seconds)
-    return response
 
 
 @require_GET

@@ -1,17 +1,21 @@
-"""Pages for what happened at a visit: the visit timer, the visit report, and the person's own
-reports. Timing needs no account (nothing leaves the phone); sending a report needs a
-signed-in person with a verified e-mail address."""
+"""The pages of the reports source: the call script with the form to record what a clinic said,
+the visit timer, the visit report, and the person's own reports. Timing needs no account
+(nothing leaves the phone); sending a visit report needs a signed-in person with a verified
+e-mail address. They stand here, above the sources, because each shows the clinic's verdict
+beside the form (and the person's reports page lists their reviews too)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,14 +24,80 @@ from caretime.core.care_time import VISITS_PER_REPORTER_PER_MONTH
 from caretime.core.evidence import Standing
 from caretime.directory.models import DisciplineChoices
 from caretime.directory.shortcuts import clinic_and_discipline
-from caretime.reports.forms import VisitReportForm
+from caretime.reports.forms import CallReportForm, VisitReportForm
 from caretime.reports.models import CallReport, VisitReport
+from caretime.reports.script import call_script
 from caretime.reports.services import DuplicateReport, ReportRefused
 from caretime.reviews.models import Review
 from caretime.shared.limits import RateLimited
-from caretime.verdicts.actions import delete_call_report, delete_visit_report, submit_visit_report
+from caretime.verdicts.actions import delete_call_report, delete_visit_report, submit_call_report, submit_visit_report
 from caretime.verdicts.bar import bar_from_session
 from caretime.verdicts.selectors import care_time_for
+
+_RECORDED = {
+    Standing.COUNTED: _lazy("Thank you. What the clinic said is recorded and counted below."),
+    Standing.REPEAT: _lazy(
+        "Thank you. What the clinic said is recorded. A report from this connection about this clinic "
+        "already counts from the last 30 days, so this one is kept but not counted again."
+    ),
+    Standing.HELD: _lazy(
+        "Thank you. What the clinic said is recorded. This clinic has had unusually many reports in the "
+        "last hour, so new ones wait for a moderator before they count."
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def ask_before_booking(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
+    """The call script for one clinic and therapy, and the form to record what they said."""
+    clinic = clinic_and_discipline(clinic_id, discipline)
+    today = timezone.now().date()
+    status = 200
+    refused: RateLimited | None = None
+    if request.method == "POST":
+        form = CallReportForm(request.POST, clinic=clinic, today=today)
+        if form.is_valid():
+            try:
+                sent = submit_call_report(
+                    request=request,
+                    clinic=clinic,
+                    discipline=form.cleaned_data["discipline"],
+                    called_in=form.cleaned_data["called_in"],
+                    answers=form.answers,
+                    note=form.cleaned_data["note"],
+                    account=request.user if isinstance(request.user, User) else None,
+                )
+            except ReportRefused as problem:
+                form.add_error(None, str(problem))
+            else:
+                if isinstance(sent, RateLimited):
+                    refused = sent
+                else:
+                    messages.success(request, str(_RECORDED[Standing(sent.standing)]))
+                    return redirect("clinic-verdict", clinic_id=clinic.pk, discipline=sent.discipline)
+        status = 429 if refused is not None else 400
+    else:
+        form = CallReportForm(
+            clinic=clinic, today=today, initial={"discipline": discipline, "called_in": f"{today:%Y-%m}"}
+        )
+    bar = bar_from_session(request)
+    response = render(
+        request,
+        "verdicts/ask.html",
+        {
+            "clinic": clinic,
+            "discipline": discipline,
+            "discipline_label": _(DisciplineChoices(discipline).label),
+            "script": call_script(bar),
+            "form": form,
+            "care_time": care_time_for(clinic, discipline, bar, as_of=today),
+            "rate_message": refused.message if refused else "",
+        },
+        status=status,
+    )
+    if refused is not None:
+        response["Retry-After"] = str(refused.retry_after_seconds)
+    return response
 
 
 @require_GET
