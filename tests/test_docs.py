@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 from django.core.management import get_commands
@@ -24,3 +25,16 @@ def test_every_environment_setting_is_in_the_readme() -> None:
     assert "DATABASE_URL" in names
     missing = [name for name in names if f"`{name}`" not in README]
     assert missing == []
+
+
+def test_the_architecture_page_draws_the_layers_the_contract_enforces() -> None:
+    """docs/architecture.md shows the layers of the import contract, top to bottom, with the
+    same apps on each: the picture cannot drift from what `make layers` checks."""
+    contract = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"][0]
+    drawn = [
+        line.split("  ")[1].strip()
+        for line in (ROOT / "docs" / "architecture.md").read_text().split("```")[1].splitlines()
+        if line.strip()[:1].isdigit()
+    ]
+    expected = [layer if layer != "urls" else "caretime/urls.py" for layer in contract["layers"]]
+    assert drawn == expected
