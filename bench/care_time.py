@@ -470,7 +470,7 @@ def measure_updates(args: argparse.Namespace) -> Updates:
     from caretime.directory.models import Clinic
     from caretime.reports.models import ReportArrival, VisitReport
     from caretime.reports.services import DuplicateReport, ReportRefused
-    from caretime.shared.limits import ClinicReportLimit
+    from caretime.shared.limits import LimitReached
     from caretime.verdicts.actions import record_visit_report
 
     rng = random.Random(f"{args.seed}:updates")
@@ -495,7 +495,7 @@ def measure_updates(args: argparse.Namespace) -> Updates:
             report = record_visit_report(
                 account=account, clinic=clinic, discipline=discipline, visited_in=month, facts=facts, now=moment
             )
-        except (ClinicReportLimit, DuplicateReport, ReportRefused) as refused:
+        except (LimitReached, DuplicateReport, ReportRefused) as refused:
             result.seconds["update"].append(time.perf_counter() - began)
             name = type(refused).__name__
             result.outcomes[name] = result.outcomes.get(name, 0) + 1

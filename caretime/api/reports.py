@@ -125,7 +125,9 @@ class VerdictOut(Schema):
     next_step: str
     early_signal: bool = Field(description="True when the verdict rests on one person's report.")
     reporters: int = Field(description="Reports from people behind the verdict (billing data is not a person).")
-    under_review: bool = Field(description="True while reports that arrived in a burst wait for a moderator.")
+    under_review: bool = Field(
+        description="True while held reports (a burst, or past the daily cap) wait for a moderator."
+    )
     reasons: list[ReasonOut]
     evidence_counts: dict[str, int] = Field(description="Reports per source: call, patient_report, ...")
     newest_month: str | None
@@ -142,7 +144,7 @@ class CallReportOut(Schema):
     summary: str
     standing: Literal["counted", "repeat", "held"] = Field(
         description="counted; repeat: this client already reported the clinic within 30 days, stored, not "
-        "counted; held: arrived in a burst, counted only if a moderator releases it."
+        "counted; held: arrived in a burst or past the clinic's daily cap, counted only if a moderator releases it."
     )
     verdict: VerdictOut
 
@@ -249,11 +251,11 @@ def refuse_contradictions(found: list[Contradiction]) -> None:
     summary="Record what a clinic said on a call",
 )
 def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportIn) -> Status[CallReportOut]:
-    """No account needed. At most 10 reports in any hour per client, 3 per clinic per client in any
-    24 hours, and 10 a day per clinic from all clients together (429 with Retry-After). Impossible combinations
-    are refused naming the fields that disagree. A second report from the same client about the
-    same clinic within 30 days is stored but not counted; reports beyond 3 an hour on one clinic
-    are held for a moderator (``standing`` says which). Sent with a personal API token (or the
+    """No account needed. At most 10 reports in any hour per client and 3 per clinic per client in
+    any 24 hours (429 with Retry-After). Impossible combinations are refused naming the fields that
+    disagree. A second report from the same client about the same clinic within 30 days is stored
+    but not counted; reports beyond 3 an hour, or beyond 10 a day from all clients together, on one
+    clinic are held for a moderator (``standing`` says which). Sent with a personal API token (or the
     signed-in session and its CSRF token), the report is kept with the account: its owner can
     delete it, and their repeated calls about a clinic count once. The answer includes the clinic's verdict
     under the default bar (45 minutes, every visit); GET .../verdict gives it under any bar."""

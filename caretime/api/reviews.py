@@ -35,7 +35,7 @@ from caretime.core.reviews import (
 from caretime.reviews.models import SUB_RATINGS, Review
 from caretime.reviews.selectors import clinic_reviews
 from caretime.reviews.services import Draft, ReviewRefused, screen_for
-from caretime.shared.limits import ClinicReportLimit, RateLimited
+from caretime.shared.limits import LimitReached, RateLimited
 from caretime.verdicts.actions import submit_review
 
 router = Router(tags=["reviews"])
@@ -275,7 +275,7 @@ def create_review(request: HttpRequest, clinic_id: int, review: ReviewIn) -> Sta
             raise ApiError(409, "duplicate_review", message) from refused
         fields = [name for name in refused.problems if name]
         raise ApiError(refused.status, "report_refused", str(refused), fields=fields or None) from refused
-    except ClinicReportLimit as limit:
+    except LimitReached as limit:
         saved = limit.refused
     if isinstance(saved, RateLimited):
         raise ApiError(429, "rate_limited", saved.message, headers={"Retry-After": str(saved.retry_after_seconds)})

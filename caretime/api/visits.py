@@ -90,7 +90,7 @@ class VisitReportOut(Schema):
     connected: bool
     standing: Literal["counted", "repeat", "held", "rejected"] = Field(
         description="counted; repeat: the person already has 2 counted visits to this clinic that month, stored, "
-        "not counted; held: arrived in a burst, counted only if a moderator releases it; rejected by a moderator."
+        "not counted; held: arrived in a burst or past the clinic's daily cap, counted only if a moderator releases it; rejected by a moderator."
     )
     url: str
 

@@ -102,12 +102,15 @@ class Standing(enum.StrEnum):
 COUNTING = frozenset({Standing.COUNTED})
 
 
-def standing_on_arrival(*, repeat: bool, arrivals_in_the_last_hour: int) -> Standing:
+def standing_on_arrival(*, repeat: bool, arrivals_in_the_last_hour: int, past_the_clinic_cap: bool = False) -> Standing:
     """The standing of a new report. ``arrivals_in_the_last_hour`` counts the reports about the
-    same clinic received in the hour before this one, whatever their standing."""
+    same clinic received in the hour before this one, whatever their standing;
+    ``past_the_clinic_cap`` says the clinic has had all the reports from everyone together that
+    it takes in a day. Both are held for a moderator, never refused: anyone can fill a clinic's
+    day, and what a person sends in good faith is never thrown away."""
     if repeat:
         return Standing.REPEAT
-    if arrivals_in_the_last_hour >= BURST_REPORTS_PER_HOUR:
+    if past_the_clinic_cap or arrivals_in_the_last_hour >= BURST_REPORTS_PER_HOUR:
         return Standing.HELD
     return Standing.COUNTED
 

@@ -58,15 +58,18 @@ from caretime.reports.models import (
 from caretime.shared.limits import (
     ACCOUNT_REPORTS_PER_DAY,
     CLINIC_REPORTS_FROM_EVERYONE_PER_DAY,
-    AccountReportLimit,
-    ClinicReportLimit,
+    LimitReached,
     RateLimited,
     admit,
     reporter_key,
     take_report_slot,
 )
 
-BURST_RULE = f"burst: more than {BURST_REPORTS_PER_HOUR} reports about one clinic within an hour"
+# Why a report is held, as the moderators' log records it: either of the two rules.
+BURST_RULE = (
+    f"burst: more than {BURST_REPORTS_PER_HOUR} reports about one clinic within an hour, or more than "
+    f"{CLINIC_REPORTS_FROM_EVERYONE_PER_DAY.allowed} within 24 hours"
+)
 _DAY = timedelta(days=1)
 _HOUR = timedelta(hours=1)
 
@@ -93,21 +96,15 @@ def _arrivals_today(clinic_id: int, now: datetime) -> list[datetime]:
     )
 
 
-def clinic_report_limit(clinic_id: int, *, now: datetime | None = None) -> RateLimited | None:
-    """Whether the clinic-wide limit refuses a report now (a read; the write checks again)."""
-    moment = now or timezone.now()
-    return admit(CLINIC_REPORTS_FROM_EVERYONE_PER_DAY, _arrivals_today(clinic_id, moment), moment)
-
-
 def account_key(account: User, clinic_id: int) -> str:
     """A keyed hash of the account and the clinic, for the repeat window of calls."""
     return salted_hmac("caretime.reports.account", f"{account.pk}:{clinic_id}").hexdigest()[:32]
 
 
 def _arrive(clinic: Clinic, moment: datetime, *, repeat: bool, account: User | None = None) -> Standing:
-    """Inside the writing transaction: lock the clinic, apply the clinic-wide limit and the
-    burst rule to any kind of report, apply the account's daily limit, and log the arrival.
-    Returns the new report's standing."""
+    """Inside the writing transaction: lock the clinic, apply the account's daily limit, the
+    clinic's daily cap and the burst rule (both hold, never refuse) to any kind of report, and
+    log the arrival. Returns the new report's standing."""
     # One writer per clinic at a time, so that the counts below are exact (SQLite already
     # runs one writing transaction at a time).
     Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
@@ -117,15 +114,14 @@ def _arrive(clinic: Clinic, moment: datetime, *, repeat: bool, account: User | N
         User.objects.select_for_update().filter(pk=account.pk).first()
         full = _account_limit(account, moment)
         if full is not None:
-            raise AccountReportLimit(full)
+            raise LimitReached(full)
     ReportArrival.objects.filter(arrived_at__lte=moment - _DAY).delete()
     arrivals = _arrivals_today(clinic.pk, moment)
-    refused = admit(CLINIC_REPORTS_FROM_EVERYONE_PER_DAY, arrivals, moment)
-    if refused is not None:
-        raise ClinicReportLimit(refused)
     ReportArrival.objects.create(clinic=clinic, arrived_at=moment.replace(second=0, microsecond=0))
     return standing_on_arrival(
-        repeat=repeat, arrivals_in_the_last_hour=sum(1 for arrived in arrivals if arrived > moment - _HOUR)
+        repeat=repeat,
+        arrivals_in_the_last_hour=sum(1 for arrived in arrivals if arrived > moment - _HOUR),
+        past_the_clinic_cap=admit(CLINIC_REPORTS_FROM_EVERYONE_PER_DAY, arrivals, moment) is not None,
     )
 
 
@@ -159,7 +155,7 @@ def record_call_report(
     their account instead, whatever connection they use.
 
     Raises ContradictoryAnswers or ReportRefused for answers that cannot be taken, and
-    ClinicReportLimit when the clinic has had all the reports it takes in 24 hours.
+    LimitReached when the account has sent all the reports it may today.
     """
     moment = now or timezone.now()
     today = moment.date()
@@ -205,14 +201,10 @@ def _account_limit(account: User | None, now: datetime) -> RateLimited | None:
 
 
 def _limits(request: HttpRequest, clinic: Clinic, account: User | None) -> RateLimited | None:
-    """The limits a person's report passes before it is stored: the clinic-wide one (read
-    first, so that a refusal uses up none of the connection's slots), the account's, then
-    the connection's."""
-    return (
-        clinic_report_limit(clinic.pk)
-        or _account_limit(account, timezone.now())
-        or take_report_slot(request=request, clinic_id=clinic.pk)
-    )
+    """The limits a person's report passes before it is stored: the account's (read first, so
+    that a refusal uses up none of the connection's slots), then the connection's. The clinic's
+    daily cap refuses nothing: past it, reports are held (``_arrive``)."""
+    return _account_limit(account, timezone.now()) or take_report_slot(request=request, clinic_id=clinic.pk)
 
 
 def submit_call_report(
@@ -240,7 +232,7 @@ def submit_call_report(
             reporter_key=reporter_key(request, clinic.pk),
             account=account,
         )
-    except ClinicReportLimit as limit:  # filled up since the first read
+    except LimitReached as limit:  # the account's day filled up since the first read
         return limit.refused
 
 
@@ -271,7 +263,7 @@ def record_visit_report(
     person to one clinic in a month, a report is a repeat: stored, not counted. A report from a
     connected person is stored and counts nowhere.
 
-    Raises ContradictoryAnswers, ReportRefused, DuplicateReport or ClinicReportLimit.
+    Raises ContradictoryAnswers, ReportRefused, DuplicateReport or LimitReached.
     """
     moment = now or timezone.now()
     today = moment.date()
@@ -333,7 +325,7 @@ def submit_visit_report(
             facts=facts,
             from_timer=from_timer,
         )
-    except ClinicReportLimit as limit:
+    except LimitReached as limit:
         return limit.refused
 
 

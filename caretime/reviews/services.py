@@ -38,7 +38,7 @@ from caretime.core.reviews import (
 )
 from caretime.directory.models import Clinic
 from caretime.reviews.models import SUB_RATINGS, Review, ReviewArrival, ReviewDecision, ReviewFlag, ReviewFreeze
-from caretime.shared.limits import ACCOUNT_REVIEWS_PER_DAY, AccountReportLimit, RateLimited, admit, take_report_slot
+from caretime.shared.limits import ACCOUNT_REVIEWS_PER_DAY, LimitReached, RateLimited, admit, take_report_slot
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +179,7 @@ def submit_review(*, request: HttpRequest, account: User, clinic: Clinic, draft:
         User.objects.select_for_update().filter(pk=account.pk).first()
         full = _account_limit(account, now)
         if full is not None:
-            raise AccountReportLimit(full)
+            raise LimitReached(full)
         frozen = _arrive(clinic, now)
         near = screened is not None and _near_duplicate(screened.text, other_than=None, today=now.date())
         review = Review(account=account, clinic=clinic, written_on=now.date())

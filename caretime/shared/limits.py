@@ -164,7 +164,9 @@ CONNECTION_REPORTS_PER_CLINIC_PER_DAY = Window(
     "one connection", "reports about one clinic", 3, _connection_clinic_day, span=timedelta(seconds=DAY)
 )
 # Calls and visit reports about one clinic from everyone together: a real clinic is asked about a
-# few times a month at most; more in one day is a campaign, not information.
+# few times a month at most; more in one day is a campaign, not information. Strangers can fill
+# it, so it refuses nothing: reports past it are stored and held for a moderator
+# (``caretime.core.evidence.standing_on_arrival``), its refusal wording is never shown.
 CLINIC_REPORTS_FROM_EVERYONE_PER_DAY = Window(
     "everyone together", "calls and visit reports about one clinic", 10, _clinic_day, span=timedelta(seconds=DAY)
 )
@@ -225,17 +227,13 @@ def admit(window: Window, arrivals: Sequence[datetime] | int, now: datetime) -> 
     return RateLimited(wait, window.message(duration(wait)))
 
 
-class ClinicReportLimit(Exception):
-    """The clinic has had as many reports in 24 hours as it takes from everyone together."""
+class LimitReached(Exception):
+    """A window found full under the writer's lock, after a first read let the request through
+    (two requests sent together): refused like that first read would have."""
 
     def __init__(self, refused: RateLimited) -> None:
         super().__init__(refused.message)
         self.refused = refused
-
-
-class AccountReportLimit(ClinicReportLimit):
-    """The account has sent as many reports today as it may, found under the account's lock
-    (a limit refused like the clinic's, wherever that one is handled)."""
 
 
 def client_address(request: HttpRequest) -> str:

@@ -24,7 +24,7 @@ from caretime.directory.shortcuts import clinic_and_discipline
 from caretime.reviews.forms import ReviewForm
 from caretime.reviews.models import SUB_RATINGS, Review
 from caretime.reviews.services import Draft, ReviewRefused, screen_for
-from caretime.shared.limits import ClinicReportLimit, RateLimited
+from caretime.shared.limits import LimitReached, RateLimited
 from caretime.verdicts.actions import delete_review, edit_review, submit_review
 
 
@@ -104,7 +104,7 @@ def _send(
         for field, message in refused.problems.items():
             form.add_error(field if field in form.fields else None, message)
         return refused.status
-    except ClinicReportLimit as limit:
+    except LimitReached as limit:
         sent = limit.refused
     if isinstance(sent, RateLimited):
         form.add_error(None, sent.message)

@@ -20,7 +20,6 @@ from caretime.core.calls import CallAnswers, Care, FollowUpBy, Visits
 from caretime.core.evidence import BURST_REPORTS_PER_HOUR, REPEAT_WINDOW_DAYS, Standing
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport, ModerationDecision, ReportArrival, ReporterSighting
-from caretime.shared.limits import ClinicReportLimit
 from caretime.verdicts.actions import record_call_report
 from tests.answers import MILL, ONE_ON_ONE
 from tests.conftest import make_clinic
@@ -61,40 +60,70 @@ def test_eight_callers_from_eight_addresses_in_an_hour_do_not_all_count(client: 
     assert "Unusual activity is being reviewed" in page
 
 
-def test_the_clinic_takes_at_most_its_daily_limit_from_everyone_together(client: Client, clinic: Clinic) -> None:
+def _fill_the_clinic_day(clinic: Clinic, start: datetime) -> None:
+    """10 reports about the clinic from everyone together, two hours apart (no burst), all
+    within the 24 hours before ``start`` + 23 hours."""
     for i in range(10):
-        assert post_call(client, clinic, f"203.0.113.{i}").status_code == 201
-    refused = post_call(client, clinic, "203.0.113.200")
-    assert refused.status_code == 429
-    assert refused.json()["error"]["code"] == "rate_limited"
-    assert "from everyone together" in refused.json()["error"]["message"]
-    assert 0 < int(refused["Retry-After"]) <= 86_400
-    assert CallReport.objects.filter(clinic=clinic).count() == 10  # nothing half-written
-    # the web form keeps what was typed and says the same
+        report = record_call_report(
+            clinic=clinic,
+            discipline="pt",
+            called_in=start.date(),
+            answers=ONE_ON_ONE,
+            now=start + timedelta(hours=2 * i),
+        )
+        assert report.standing == "counted"
+
+
+def test_past_the_clinic_daily_cap_reports_are_held_never_refused(
+    client: Client, admin_client: Client, clinic: Clinic
+) -> None:
+    # Ten addresses can fill any clinic's day: the eleventh report is stored and held, not refused.
+    _fill_the_clinic_day(clinic, timezone.now() - timedelta(hours=23))
+    sent = post_call(client, clinic, "203.0.113.200")
+    assert sent.status_code == 201
+    assert sent.json()["standing"] == "held"
+    assert sent.json()["verdict"]["under_review"] is True
+    assert sent.json()["verdict"]["reporters"] == 10  # the held report counts nowhere yet
+    # the web form takes it too, and says it waits for a moderator
     form = client.post(
         reverse("ask-before-booking", args=[clinic.pk, "pt"]),
         {"discipline": "pt", "called_in": f"{timezone.now():%Y-%m}", "therapist_minutes": "47", "care": "one_on_one",
          "visits": "every_visit", "follow_up_by": "therapist"},
         REMOTE_ADDR="203.0.113.201",
+        follow=True,
     )  # fmt: skip
-    assert form.status_code == 429
-    assert "from everyone together" in form.content.decode()
-    assert 'value="47"' in form.content.decode()
+    assert form.status_code == 200
+    assert "wait for a moderator" in form.content.decode()
+    assert CallReport.objects.filter(clinic=clinic, standing="held").count() == 2
+    assert (
+        "Unusual activity is being reviewed" in client.get(reverse("clinic-detail", args=[clinic.pk])).content.decode()
+    )
+    # A clinic whose own friendly reports fill its day shows up where moderators look.
+    queue = admin_client.get("/admin/reports/callreport/", {"standing__exact": "held"}).content.decode()
+    assert "or more than 10 within 24 hours" in queue
+    assert queue.count("/admin/reports/callreport/") >= 2
 
 
-def test_the_clinic_limit_slides_with_the_clock(clinic: Clinic) -> None:
+def test_the_clinic_cap_slides_with_the_clock(clinic: Clinic) -> None:
     start = timezone.now()
-    for i in range(10):
-        record_call_report(
-            clinic=clinic, discipline="pt", called_in=start.date(), answers=ONE_ON_ONE,
-            now=start + timedelta(hours=2 * i),
-        )  # fmt: skip
+    _fill_the_clinic_day(clinic, start)
     just_before = start + timedelta(hours=23, minutes=59)
-    with pytest.raises(ClinicReportLimit) as refused:
-        record_call_report(clinic=clinic, discipline="pt", called_in=start.date(), answers=ONE_ON_ONE, now=just_before)
-    assert refused.value.refused.retry_after_seconds <= 120  # the first slot frees a day after it was taken
-    after = start + timedelta(days=1, minutes=2)
-    record_call_report(clinic=clinic, discipline="pt", called_in=after.date(), answers=ONE_ON_ONE, now=after)
+    held = record_call_report(
+        clinic=clinic, discipline="pt", called_in=start.date(), answers=ONE_ON_ONE, now=just_before
+    )
+    assert held.standing == "held"
+    # held reports arrived too, so a flood keeps the cap full; once the day's reports have left
+    # the window (a day after the tenth), the next one counts
+    still_full = start + timedelta(days=1, minutes=2)
+    assert (
+        record_call_report(
+            clinic=clinic, discipline="pt", called_in=start.date(), answers=ONE_ON_ONE, now=still_full
+        ).standing
+        == "held"
+    )
+    after = start + timedelta(days=1, hours=18, minutes=2)
+    counted = record_call_report(clinic=clinic, discipline="pt", called_in=after.date(), answers=ONE_ON_ONE, now=after)
+    assert counted.standing == "counted"
 
 
 def test_repeats_from_one_connection_count_once_within_the_window(client: Client, clinic: Clinic) -> None:

@@ -19,7 +19,7 @@ from caretime.core.care_time import VisitFacts, VisitKind, WholeTime
 from caretime.directory.models import Clinic
 from caretime.reports.models import VisitReport
 from caretime.shared.limits import (
-    ClinicReportLimit,
+    LimitReached,
     client_address,
     client_key,
     take_report_slot,
@@ -169,7 +169,7 @@ def test_concurrent_reports_of_one_account_pass_exactly_its_daily_limit() -> Non
             record_visit_report(
                 account=person, clinic=clinic, discipline="pt", visited_in=timezone.now().date(), facts=facts
             )
-        except ClinicReportLimit:
+        except LimitReached:
             refused.append(clinic.pk)
         finally:
             connections.close_all()

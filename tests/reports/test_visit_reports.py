@@ -25,7 +25,7 @@ from caretime.core.evidence import BURST_REPORTS_PER_HOUR, Standing
 from caretime.directory.models import Clinic
 from caretime.reports.models import ClinicCareTime, ModerationDecision, RegionCareTime, VisitReport
 from caretime.reports.services import DuplicateReport, rebuild_care_time
-from caretime.shared.limits import ClinicReportLimit
+from caretime.shared.limits import LimitReached
 from caretime.verdicts.actions import decide_held_reports, delete_visit_report, record_call_report, record_visit_report
 from tests.answers import ONE_ON_ONE
 from tests.conftest import make_clinic
@@ -458,7 +458,7 @@ def test_the_sums_kept_report_by_report_equal_a_rebuild_from_the_reports(
         kept: list[VisitReport] = []
         for who, where, months_back, visit, delete_one in sequence:
             visited_in = (month - timedelta(days=31 * months_back)).replace(day=1)
-            with contextlib.suppress(DuplicateReport, ClinicReportLimit):  # refused: nothing is left behind
+            with contextlib.suppress(DuplicateReport, LimitReached):  # refused: nothing is left behind
                 kept.append(report(people[who], clinics[where], visit, visited_in=visited_in))
             if delete_one and kept:
                 delete_visit_report(kept.pop(0))
