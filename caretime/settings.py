@@ -185,6 +185,10 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caretime <noreply@localhost>")
+# Where people write to us (the contact page): questions, and corrections to a clinic's listing.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "contact@localhost")
+if "@" not in CONTACT_EMAIL or any(c.isspace() for c in CONTACT_EMAIL):
+    raise ImproperlyConfigured("CONTACT_EMAIL must be one e-mail address, e.g. hello@caretime.example.")
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
 )

@@ -12,6 +12,8 @@ urlpatterns = [
     path("clinics/near-me/", directory_views.search_from_location, name="clinic-search-near-me"),
     path("about/", web_views.about, name="about"),
     path("about/methodology/", web_views.methodology, name="methodology"),
+    path("about/privacy/", web_views.privacy, name="privacy"),
+    path("about/contact/", web_views.contact, name="contact"),
     path("data/states/", web_views.state_picture_page, name="billing-states"),
     path("", include("caretime.verdicts.urls")),
     path("", include("caretime.workplace.urls")),

@@ -46,6 +46,7 @@ def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ({"SECRET_KEY": GOOD_KEY, "EMAIL_PORT": "smtp"}, "EMAIL_PORT='smtp' is not a whole number"),
         ({"SECRET_KEY": GOOD_KEY, "WORKER_REPORT_KEY": "short"}, "WORKER_REPORT_KEY must be at least 32"),
         ({"SECRET_KEY": GOOD_KEY, "WORKER_REPORT_KEY": GOOD_KEY}, "WORKER_REPORT_KEY must differ from SECRET_KEY"),
+        ({"SECRET_KEY": GOOD_KEY, "CONTACT_EMAIL": "write to us"}, "CONTACT_EMAIL must be one e-mail address"),
     ],
 )
 def test_bad_values_stop_start_up_and_name_the_variable(env: dict[str, str], named: str) -> None:

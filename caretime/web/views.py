@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from caretime.billing.charts import box_chart
 from caretime.billing.forms import StatePictureForm
 from caretime.billing.selectors import CAVEATS, MIN_CLINICIANS_PER_STATE, billing_years, state_picture
 from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
 from caretime.datasets.freshness import data_freshness
-from caretime.web.methodology import methodology_html, methodology_sections
+from caretime.web.documents import Document, rendered
 
 
 def about(request: HttpRequest) -> HttpResponse:
@@ -42,15 +44,33 @@ def state_picture_page(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/states.html", context)
 
 
-def methodology(request: HttpRequest) -> HttpResponse:
+def _document_page(request: HttpRequest, document: Document, page_title: str) -> HttpResponse:
     # The document is ours and rendered with raw HTML turned off.
     # The contents list goes after the document's title: the page starts with its one h1.
-    title, end, body = methodology_html().partition("</h1>")
+    page = rendered(document)
     return render(
         request,
-        "web/methodology.html",
-        {"title": mark_safe(title + end), "document": mark_safe(body), "sections": methodology_sections()},
+        "web/document.html",
+        {
+            "page_title": page_title,
+            "title": mark_safe(page.title),
+            "document": mark_safe(page.body),
+            "sections": page.sections,
+        },
     )
+
+
+def methodology(request: HttpRequest) -> HttpResponse:
+    return _document_page(request, Document.METHODOLOGY, _("How caretime computes what it shows"))
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return _document_page(request, Document.PRIVACY, _("What caretime stores, and what it never stores"))
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    """Where to write: a question, or a correction to a clinic's listing."""
+    return render(request, "web/contact.html", {"contact_email": settings.CONTACT_EMAIL})
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
