@@ -19,7 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from caretime.directory.models import Clinic
 
-pytestmark = pytest.mark.django_db
+# Reports are dated by the day: the clock stands still (tests.clock.NOON).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 # route pattern -> (example path, expected status for an anonymous visitor)
 ANONYMOUS: dict[str, tuple[str, int]] = {

@@ -26,7 +26,7 @@ from caretime.reports.ratelimit import (
     take_report_slot,
 )
 from caretime.reports.services import ACCOUNT_REPORTS_PER_DAY, ClinicReportLimit, record_visit_report
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 START = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
 

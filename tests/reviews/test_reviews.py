@@ -23,7 +23,7 @@ from caretime.directory.models import Clinic, Clinician
 from caretime.reports.models import VisitReport
 from caretime.reviews.models import Review, ReviewDecision, ReviewFlag, ReviewFreeze
 from caretime.reviews.services import CannotPublish, Draft, ReviewRefused, moderate, submit_review
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 
