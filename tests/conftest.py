@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from time_machine import TimeMachineFixture
 
-from caretime.core.npi import make_npi
 from caretime.directory import search_cache
 from caretime.directory.geo_index import forget_geo_index
-from caretime.directory.models import Clinic, ClinicService, InsurancePlan, Organization
+from caretime.directory.models import Clinic
+from tests.clock import NOON
+from tests.factories import make_clinic
 from tests.staff import staff_client
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
-
-def require(condition: bool, reason: str) -> None:
-    """Skip when a local service is missing; in CI a missing service is a failure."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
+@pytest.fixture
+def clock(time_machine: TimeMachineFixture) -> TimeMachineFixture:
+    """The clock stopped at ``tests.clock.NOON``; ``clock.shift(timedelta(...))`` moves it.
+    For tests whose answers depend on the day, the month or the year. (Not for browser tests:
+    their live server answers in a thread of its own, on the real clock.)"""
+    time_machine.move_to(NOON, tick=False)
+    return time_machine
 
 
 @pytest.fixture
@@ -45,40 +43,6 @@ def _fresh_directory_generation() -> None:
     holds."""
     search_cache._seen.clear()
     forget_geo_index()  # built from an earlier test's rows
-
-
-def make_clinic(
-    name: str,
-    *,
-    latitude: float,
-    longitude: float,
-    zip_code: str = "60614",
-    city: str = "CHICAGO",
-    state: str = "IL",
-    disciplines: tuple[str, ...] = ("pt",),
-    insurance: tuple[str, ...] = (),
-    npi_base: int | None = None,
-    is_demo: bool = False,
-) -> Clinic:
-    organization = Organization.objects.create(
-        npi=make_npi(npi_base) if npi_base else None, legal_name=f"{name} LLC", doing_business_as=name, is_demo=is_demo
-    )
-    clinic = Clinic.objects.create(
-        organization=organization,
-        name=name,
-        address_line1="1 Test St",
-        city=city,
-        state=state,
-        zip_code=zip_code,
-        latitude=latitude,
-        longitude=longitude,
-        phone="3125550100",
-        is_demo=is_demo,
-    )
-    ClinicService.objects.bulk_create(ClinicService(clinic=clinic, discipline=d) for d in disciplines)
-    if insurance:
-        clinic.insurance_plans.set(InsurancePlan.objects.filter(slug__in=insurance))
-    return clinic
 
 
 @pytest.fixture

@@ -14,14 +14,13 @@ PostgreSQL backs up the test database itself and restores into scratch databases
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from io import StringIO
 from pathlib import Path
@@ -29,34 +28,23 @@ from typing import Any
 
 import psycopg
 import pytest
-from allauth.account.models import EmailAddress
 from django.apps import apps
-from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import ProtectedError
-from django.test import RequestFactory
-from django.utils import timezone
 from psycopg import sql
 from redis import Redis
 
-from caretime.accounts.models import ApiToken
-from caretime.core.workplace import Role
 from caretime.directory.demo import build_demo_region
 from caretime.directory.models import Clinic
 from caretime.directory.search_cache import GENERATION_KEY
 from caretime.reports.models import CallReport, VisitReport
 from caretime.reviews.models import Review
-from caretime.reviews.services import Draft
-from caretime.verdicts.actions import record_call_report, record_visit_report, submit_review
 from caretime.web import backups
 from caretime.web.backups import BackupError, Database, backup, restore
 from caretime.workplace.models import WorkerReport
-from caretime.workplace.services import WorkerSubmission, submit_worker_report
-from tests.answers import ONE_ON_ONE
-from tests.conftest import make_clinic, require
-from tests.reports.test_visit_reports import GOOD_VISIT
-from tests.workplace.conftest import MILL_WORKPLACE
+from tests.factories import REPORT_FILERS, add_people_reports, make_clinic, make_person
+from tests.local_services import require
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_DB = 12  # a database of its own on the local Redis, emptied before and after
@@ -74,65 +62,6 @@ APPS_WITH_ROWS = {
     "reviews",
 }
 STALE = "search:answer-cached-before-the-backup"
-REVIEW_TEXT = "They booked me with two other patients every time and the aide ran most of the session."
-
-
-# --- people's reports, filed through the services as the site files them ---------------------
-
-
-def a_person(name: str) -> User:
-    user = User.objects.create_user(username=f"p-{name}", email=f"{name}@example.org")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def file_call_report(clinic: Clinic, person: User) -> None:
-    record_call_report(clinic=clinic, discipline="pt", called_in=timezone.now().date(), answers=ONE_ON_ONE)
-
-
-def file_visit_report(clinic: Clinic, person: User) -> None:
-    record_visit_report(
-        account=person, clinic=clinic, discipline="pt", visited_in=timezone.now().date(), facts=GOOD_VISIT
-    )
-
-
-def file_review(clinic: Clinic, person: User) -> None:
-    draft = Draft(
-        discipline="pt",
-        stars=2,
-        text=REVIEW_TEXT,
-        visited_in=timezone.now().date().replace(day=1),
-        connected=False,
-        facts=GOOD_VISIT,
-    )
-    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")
-    assert isinstance(submit_review(request=request, account=person, clinic=clinic, draft=draft), Review)
-
-
-def file_worker_report(clinic: Clinic, person: User) -> None:
-    today = timezone.now().date()
-    submission = WorkerSubmission(
-        clinic=clinic, discipline="pt", role=Role.PHYSICAL_THERAPIST, experience_year=today.year, answers=MILL_WORKPLACE
-    )
-    submit_worker_report(submission, today=today)
-
-
-FILERS: dict[str, Callable[[Clinic, User], None]] = {
-    "call report": file_call_report,
-    "visit report": file_visit_report,
-    "review": file_review,
-    "worker report": file_worker_report,
-}
-
-
-def add_people_reports() -> None:
-    """A person's account with an API token, and one report of each kind about a demo clinic."""
-    clinic = Clinic.objects.filter(is_demo=True, services__discipline="pt").order_by("pk").first()
-    assert clinic is not None
-    person = a_person("drill")
-    ApiToken.objects.create(user=person, name="drill", prefix="ct_drill", key_hash=secrets.token_hex(32))
-    for file_report in FILERS.values():
-        file_report(clinic, person)
 
 
 # --- running the commands and counting rows ---------------------------------------------------
@@ -216,7 +145,7 @@ def sqlite_backup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     env = environment(f"sqlite:///{path}")
     ok(manage(env, "migrate", "--no-input", "-v0"))
     ok(manage(env, "load_demo", "--clinics", "30"))
-    django(env, f"from tests.test_backup_restore import add_people_reports\nadd_people_reports()\n{CACHE_STALE_ANSWER}")
+    django(env, f"from tests.factories import add_people_reports\nadd_people_reports()\n{CACHE_STALE_ANSWER}")
     assert cached(path, STALE) is not None
     dump = folder / "nightly.sqlite3"
     assert "Backed up the SQLite database" in ok(manage(env, "backup", str(dump)))
@@ -456,10 +385,10 @@ def test_restore_drill_on_postgresql(scratch_database: str, tmp_path: Path, monk
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kind", list(FILERS))
+@pytest.mark.parametrize("kind", list(REPORT_FILERS))
 def test_a_clinic_with_a_report_cannot_be_deleted(kind: str) -> None:
     clinic = make_clinic("Northside Rehab", latitude=41.95, longitude=-87.66)
-    FILERS[kind](clinic, a_person("reporter"))
+    REPORT_FILERS[kind](clinic, make_person("reporter@example.org", username="p-reporter"))
     with pytest.raises(ProtectedError):
         clinic.delete()
     assert Clinic.objects.filter(pk=clinic.pk).exists()

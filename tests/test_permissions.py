@@ -19,7 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from caretime.directory.models import Clinic
 
-pytestmark = pytest.mark.django_db
+# Reports are dated by the day: the clock stands still (tests.clock.NOON).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 # route pattern -> (example path, expected status for an anonymous visitor)
 ANONYMOUS: dict[str, tuple[str, int]] = {
@@ -48,6 +49,8 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     # After the visit: the timer, the form and the profiles are open; sending a report, and
     # one's own reports, need a signed-in person.
     "about/methodology/": ("/about/methodology/", 200),
+    "about/privacy/": ("/about/privacy/", 200),
+    "about/contact/": ("/about/contact/", 200),
     "clinics/<int:clinic_id>/<str:discipline>/visit-timer/": ("/clinics/{clinic}/pt/visit-timer/", 200),
     "clinics/<int:clinic_id>/<str:discipline>/visit-report/": ("/clinics/{clinic}/pt/visit-report/", 200),
     "clinics/<int:clinic_id>/<str:discipline>/workplace-report/": ("/clinics/{clinic}/pt/workplace-report/", 200),

@@ -14,7 +14,8 @@ from caretime.accounts.services import create_api_token
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
 
-pytestmark = pytest.mark.django_db
+# Call reports are dated by the month: the clock stands still (tests.clock.NOON).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 PAGES = ["/", "/clinics/?near=60614", "/about/", "/api/v1/clinics", "/api/v1/openapi.json", "/no-such-page/"]
 

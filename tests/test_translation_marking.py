@@ -29,7 +29,7 @@ from django.utils import translation
 import caretime
 from caretime.directory.models import Clinic
 from caretime.shared.limits import duration
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 PACKAGE = Path(caretime.__file__).resolve().parent
 

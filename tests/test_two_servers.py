@@ -24,7 +24,8 @@ from django.db import connection
 
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
-from tests.conftest import make_clinic, require
+from tests.factories import make_clinic
+from tests.local_services import require
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_DB = 11  # a database of its own on the local Redis, emptied before and after

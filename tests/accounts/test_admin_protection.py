@@ -32,11 +32,12 @@ from caretime.reports.models import VisitReport
 from caretime.reviews.models import Review
 from caretime.reviews.services import Draft
 from caretime.verdicts.actions import record_visit_report, submit_review
-from tests.accounts.conftest import code_in_last_mail, signed_in_email
-from tests.conftest import make_clinic
+from tests.accounts.codes import code_in_last_mail, signed_in_email
+from tests.factories import make_clinic
 from tests.staff import give_authenticator, staff_client, totp_code, unused_recovery_code
 
-pytestmark = pytest.mark.django_db
+# Reviews and reports are dated by the day: the clock stands still (tests.clock.NOON).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 
 from caretime.accounts.auth import TokenOrSessionAuth, api_user, has_verified_email
 from caretime.accounts.services import create_api_token
-from tests.accounts.conftest import make_person
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 

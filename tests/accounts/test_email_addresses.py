@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 from django.test import Client
 
-from tests.accounts.conftest import code_in_last_mail
+from tests.accounts.codes import code_in_last_mail
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
-from tests.accounts.conftest import code_in_last_mail, issue_code_earlier, signed_in_email
+from tests.accounts.codes import code_in_last_mail, issue_code_earlier, signed_in_email
 
 pytestmark = pytest.mark.django_db
 

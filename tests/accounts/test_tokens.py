@@ -14,7 +14,8 @@ from django.utils.formats import date_format
 from caretime.accounts.auth import api_user
 from caretime.accounts.models import ApiToken
 
-pytestmark = pytest.mark.django_db
+# A token shows the day it was last used: the clock stands still (tests.clock.NOON).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 SECRET = re.compile(r'value="(ct_[A-Za-z0-9_-]{43})"')
 

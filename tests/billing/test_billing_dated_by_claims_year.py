@@ -11,18 +11,17 @@ from django.utils import timezone
 from caretime.directory.models import Clinic
 from caretime.verdicts.actions import compute_billing_indicators
 from tests.answers import MILL
-from tests.billing.test_clinic_billing import YEAR, add_therapist
-from tests.conftest import make_clinic
-from tests.reports.conftest import add_call
+from tests.factories import CLAIMS_YEAR, add_call, add_therapist, make_clinic
 
-pytestmark = pytest.mark.django_db
+# Billing and calls age by the day: the clock stands still (tests.clock.NOON).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
 def billed_and_called() -> Clinic:
     clinic = make_clinic("Billed And Called PT", latitude=41.92, longitude=-87.65)
     add_therapist(clinic, 111_111_111, units=2.1, group_visits=600)
-    compute_billing_indicators(year=YEAR)
+    compute_billing_indicators(year=CLAIMS_YEAR)
     add_call(clinic, MILL)
     return clinic
 
@@ -30,8 +29,8 @@ def billed_and_called() -> Clinic:
 def test_the_verdict_page_dates_billing_by_its_claims_year(client: Client, billed_and_called: Clinic) -> None:
     page = client.get(reverse("clinic-verdict", args=[billed_and_called.pk, "pt"])).content.decode()
     this_month = f"{timezone.now().date():%B %Y}"
-    assert f"Based on 1 call, {this_month}; 1 Medicare billing figure, claims of {YEAR}." in page
-    assert f"December {YEAR}" not in page
+    assert f"Based on 1 call, {this_month}; 1 Medicare billing figure, claims of {CLAIMS_YEAR}." in page
+    assert f"December {CLAIMS_YEAR}" not in page
     assert "the newest from" not in page
 
 
@@ -40,6 +39,6 @@ def test_the_api_gives_the_claims_year_of_billing(client: Client, billed_and_cal
     tallies = [t for reason in body["reasons"] for t in reason["supporting"] + reason["contrary"]]
     billing = [t for t in tallies if t["source"] == "billing"]
     assert billing
-    assert {t["claims_year"] for t in billing} == {YEAR}
+    assert {t["claims_year"] for t in billing} == {CLAIMS_YEAR}
     assert {t["claims_year"] for t in tallies if t["source"] == "call"} == {None}
-    assert any(f"claims of {YEAR}" in reason["text"] for reason in body["reasons"])
+    assert any(f"claims of {CLAIMS_YEAR}" in reason["text"] for reason in body["reasons"])

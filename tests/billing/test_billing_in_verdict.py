@@ -11,18 +11,17 @@ from caretime.core.evidence import EvidenceSource
 from caretime.directory.models import Clinic
 from caretime.verdicts.actions import compute_billing_indicators
 from tests.answers import MILL, ONE_ON_ONE
-from tests.billing.test_clinic_billing import YEAR, add_therapist
-from tests.conftest import make_clinic
-from tests.reports.conftest import add_call
+from tests.factories import CLAIMS_YEAR, add_call, add_therapist, make_clinic
 
-pytestmark = pytest.mark.django_db
+# Billing and calls age by the day: the clock stands still (tests.clock.NOON).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
 def group_heavy_clinic() -> Clinic:
     clinic = make_clinic("Group Heavy PT", latitude=41.92, longitude=-87.65)
     add_therapist(clinic, 111_111_111, units=2.1, group_visits=600)
-    compute_billing_indicators(year=YEAR)
+    compute_billing_indicators(year=CLAIMS_YEAR)
     return clinic
 
 
@@ -79,7 +78,7 @@ def test_billing_counts_at_its_documented_weight(group_heavy_clinic: Clinic) -> 
     from caretime.verdicts.selectors import care_time_for
 
     today = timezone.now().date()
-    documented = 0.3 * 0.5 ** ((today - date(YEAR, 12, 31)).days / 365)
+    documented = 0.3 * 0.5 ** ((today - date(CLAIMS_YEAR, 12, 31)).days / 365)
     assessment = care_time_for(group_heavy_clinic, "pt", Bar(), as_of=today).assessment
     assert assessment.evidence_counts == ((EvidenceSource.BILLING, 1),)
     assert assessment.strength == pytest.approx(documented, rel=1e-9)

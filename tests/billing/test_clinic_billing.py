@@ -12,44 +12,11 @@ from caretime.billing.selectors import CAVEATS, billing_evidence
 from caretime.core.billing import BILLING_EVIDENCE_WEIGHT
 from caretime.core.evidence import EvidenceSource
 from caretime.core.npi import make_npi
-from caretime.directory.models import Clinic, Clinician
+from caretime.directory.models import Clinic
 from caretime.verdicts.actions import compute_billing_indicators
-from tests.conftest import make_clinic
+from tests.factories import CLAIMS_YEAR, add_therapist, make_clinic
 
 pytestmark = pytest.mark.django_db
-
-YEAR = 2022
-
-
-def add_therapist(
-    clinic: Clinic | None,
-    base: int,
-    *,
-    units: float,
-    group_visits: float = 0,
-    visits: float = 1_000,
-    patients: int = 100,
-    state: str = "IL",
-    street: str = "",
-    zip5: str = "",
-) -> str:
-    """A physical therapist whose claims give exactly ``units`` timed units per visit."""
-    npi = make_npi(base)
-    if clinic is not None:
-        person = Clinician.objects.create(npi=npi, first_name="A", last_name="B", credential="PT, DPT", discipline="pt")
-        person.clinics.add(clinic)
-    lines = [("97110", patients, units * visits, visits)]
-    if group_visits:
-        lines.append(("97150", patients, group_visits, group_visits))
-    MedicareServiceLine.objects.bulk_create(
-        MedicareServiceLine(
-            year=YEAR, npi=npi, provider_type="Physical Therapist in Private Practice", state=state, zip5=zip5,
-            street=street, hcpcs_code=code, place_of_service="O", total_beneficiaries=benes,
-            total_services=services, total_beneficiary_day_services=days,
-        )
-        for code, benes, services, days in lines
-    )  # fmt: skip
-    return npi
 
 
 @pytest.fixture
@@ -71,7 +38,7 @@ def mill(chicago_clinics: dict[str, Clinic]) -> Clinic:
     add_therapist(clinic, 111_111_112, units=2.1, group_visits=400, visits=500, patients=50)
     for i in range(6):  # peers in the same state with less group therapy
         add_therapist(make_clinic(f"Peer {i}", latitude=41.9, longitude=-87.6), 120_000_000 + i, units=3.0 + i / 10)
-    compute_billing_indicators(year=YEAR)
+    compute_billing_indicators(year=CLAIMS_YEAR)
     return clinic
 
 
@@ -108,7 +75,7 @@ def test_clinic_without_billing_says_so_without_judging(client: Client, chicago_
 def test_clinicians_under_eleven_patients_are_never_shown(client: Client, chicago_clinics: dict[str, Clinic]) -> None:
     clinic = chicago_clinics["mid"]
     add_therapist(clinic, 130_000_000, units=4.0, patients=10, visits=50)
-    compute_billing_indicators(year=YEAR)
+    compute_billing_indicators(year=CLAIMS_YEAR)
     assert not ClinicBillingYear.objects.filter(clinic=clinic).exists()
     assert ClinicianBillingYear.objects.get(npi=make_npi(130_000_000)).timed_units_per_visit_percentile is None
     assert "No Medicare billing figures" in client.get(f"/clinics/{clinic.pk}/").content.decode()
@@ -118,7 +85,7 @@ def test_roster_link_comes_first_then_the_address(chicago_clinics: dict[str, Cli
     by_address = chicago_clinics["far"]  # 1 Test St, 60201
     add_therapist(None, 140_000_000, units=3.0, street="1 TEST STREET", zip5="60201")
     add_therapist(None, 140_000_001, units=3.0, street="2 Other St", zip5="60201")
-    summary = compute_billing_indicators(year=YEAR)
+    summary = compute_billing_indicators(year=CLAIMS_YEAR)
     figures = ClinicBillingYear.objects.get(clinic=by_address)
     assert (figures.clinicians, figures.linked_by) == (1, "address")
     assert (summary.linked_by_address, summary.unlinked_clinicians) == (1, 1)
@@ -128,7 +95,7 @@ def test_api_gives_the_same_figures_and_caveats(client: Client, mill: Clinic) ->
     body = client.get(f"/api/v1/clinics/{mill.pk}/billing").json()
     assert body["caveats"] == list(CAVEATS)
     [figure] = body["figures"]
-    assert figure["year"] == YEAR
+    assert figure["year"] == CLAIMS_YEAR
     assert (figure["clinicians"], figure["shared_clinicians"], figure["peer_clinics"]) == (2, 0, 6)
     # by hand in the mill fixture: 1,500-2,500 visits, 3,150 timed units, 1,000 group of 4,150 services
     assert (figure["visits"], figure["visits_high"]) == (1_500, 2_500)
@@ -157,14 +124,14 @@ def test_heavy_group_therapy_is_low_weight_evidence_of_shared_care(mill: Clinic)
     assert evidence.one_on_one_minutes == 11
     assert evidence.minutes_are_lower_bound is True
     assert evidence.weight == BILLING_EVIDENCE_WEIGHT < 1.0
-    assert evidence.observed_on == date(YEAR, 12, 31)
+    assert evidence.observed_on == date(CLAIMS_YEAR, 12, 31)
     assert "2 clinicians" in evidence.summary
 
 
 def test_little_group_therapy_says_nothing_about_sharing(chicago_clinics: dict[str, Clinic]) -> None:
     clinic = chicago_clinics["near"]
     add_therapist(clinic, 150_000_000, units=3.4, group_visits=50)  # 50 / 3450: 1.4 %
-    compute_billing_indicators(year=YEAR)
+    compute_billing_indicators(year=CLAIMS_YEAR)
     [evidence] = billing_evidence(clinic, "pt")
     assert evidence.shared is None  # unshared care is not proven by billing
     # 3,400 units over at most 1,000 + 50 visits = 3.238 per visit: floor(15 x 3.238 - 7) = floor(41.57) = 41
@@ -185,7 +152,7 @@ def test_state_picture_page_draws_a_chart_and_a_table(client: Client, mill: Clin
 
 def test_state_picture_api(client: Client, mill: Clinic) -> None:
     body = client.get("/api/v1/billing/states?discipline=pt").json()
-    assert body["year"] == YEAR
+    assert body["year"] == CLAIMS_YEAR
     [illinois] = body["states"]
     assert illinois["state"] == "IL"
     assert illinois["clinicians"] == 8
@@ -213,7 +180,7 @@ def test_small_and_zero_group_shares_are_never_shown_as_a_bare_zero(
     none, little = chicago_clinics["near"], chicago_clinics["mid"]
     add_therapist(none, 160_000_000, units=3.0)
     add_therapist(little, 160_000_001, units=3.0, group_visits=10)  # 10 / 3010 services: 0.3 %
-    compute_billing_indicators(year=YEAR)
+    compute_billing_indicators(year=CLAIMS_YEAR)
     assert "No services were billed as group therapy." in client.get(f"/clinics/{none.pk}/").content.decode()
     assert "0.3 % of services were billed as group therapy" in client.get(f"/clinics/{little.pk}/").content.decode()
 
@@ -228,7 +195,7 @@ def test_demo_clinicians_are_never_peers_of_real_ones(client: Client, mill: Clin
     demo_clinic = make_clinic("Demo PT", latitude=41.9, longitude=-87.6, is_demo=True)
     npi = add_therapist(demo_clinic, 170_000_000, units=9.0)
     MedicareServiceLine.objects.filter(npi=npi).update(is_demo=True)
-    compute_billing_indicators(year=YEAR)
+    compute_billing_indicators(year=CLAIMS_YEAR)
     demo = ClinicianBillingYear.objects.get(npi=npi)
     # alone among demo peers: no one else to compare with, so no percentile
     assert (demo.is_demo, demo.timed_units_per_visit_percentile) == (True, None)

@@ -22,8 +22,8 @@ from caretime.billing.services import SKIP_DUPLICATE, import_medicare_file
 from caretime.core.npi import make_npi
 from caretime.directory.models import Clinician
 from caretime.verdicts.actions import compute_billing_indicators
-from tests.billing.conftest import OT_NPI, PT_NPI, ROWS, write_file
-from tests.conftest import make_clinic
+from tests.billing.medicare_files import OT_NPI, PT_NPI, ROWS, write_file
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 

@@ -75,7 +75,7 @@ from caretime.billing.selectors import billing_evidence
 from caretime.core import billing as core
 from caretime.core.npi import make_npi
 from caretime.directory.models import Clinic, Clinician
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 YEAR = 2023
 PT = "Physical Therapist in Private Practice"

@@ -14,8 +14,8 @@ from caretime.billing.generate import write_medicare_file
 from caretime.billing.medicare_file import HeaderStyle, WrongFile
 from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear, MedicareServiceLine
 from caretime.billing.services import SKIP_BAD, SKIP_OTHER_PROVIDER, import_medicare_file
-from tests.billing.conftest import BAD_ROWS, GOOD_THERAPIST_ROWS, OT_NPI, PT_NPI, write_file
-from tests.conftest import make_clinic
+from tests.billing.medicare_files import BAD_ROWS, GOOD_THERAPIST_ROWS, OT_NPI, PT_NPI, write_file
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 

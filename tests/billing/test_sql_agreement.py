@@ -17,7 +17,7 @@ from caretime.billing.models import ClinicianBillingYear
 from caretime.billing.services import import_medicare_file
 from caretime.core import billing as core
 from caretime.verdicts.actions import compute_billing_indicators
-from tests.billing.conftest import PT_NPI
+from tests.billing.medicare_files import PT_NPI
 
 FIELDS = ("visits", "visits_high", "beneficiaries", "services", "timed_units", "group_services",
           "timed_units_per_visit", "timed_units_per_visit_low", "group_share", "visits_per_beneficiary",

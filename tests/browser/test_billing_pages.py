@@ -9,8 +9,7 @@ import pytest
 
 from caretime.directory.models import Clinic
 from caretime.verdicts.actions import compute_billing_indicators
-from tests.billing.test_clinic_billing import YEAR, add_therapist
-from tests.conftest import make_clinic
+from tests.factories import CLAIMS_YEAR, add_therapist, make_clinic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +20,7 @@ def billed_clinic(transactional_db: None) -> Clinic:
     add_therapist(clinic, 111_111_111, units=2.1, group_visits=600)
     for i in range(6):
         add_therapist(make_clinic(f"Peer {i}", latitude=41.9, longitude=-87.6), 120_000_000 + i, units=3.0 + i / 10)
-    compute_billing_indicators(year=YEAR)
+    compute_billing_indicators(year=CLAIMS_YEAR)
     return clinic
 
 

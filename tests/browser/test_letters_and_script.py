@@ -12,8 +12,7 @@ from django.core.cache import cache
 
 from caretime.directory.models import Clinic
 from tests.answers import MILL
-from tests.conftest import make_clinic
-from tests.reports.conftest import add_call
+from tests.factories import add_call, make_clinic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

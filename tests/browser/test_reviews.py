@@ -13,7 +13,7 @@ from django.test import Client
 
 from caretime.directory.models import Clinic, Clinician
 from caretime.reviews.models import Review
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 from tests.staff import staff_client
 
 

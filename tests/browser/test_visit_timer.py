@@ -23,7 +23,7 @@ from caretime.core.care_time import VisitFacts, VisitKind, WholeTime
 from caretime.directory.models import Clinic
 from caretime.reports.models import VisitReport
 from caretime.verdicts.actions import record_visit_report
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, ViewportSize

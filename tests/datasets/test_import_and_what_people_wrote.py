@@ -11,7 +11,7 @@ from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
 from tests.answers import MILL
 from tests.datasets.helpers import organization_row, run_command, write_file
-from tests.reports.conftest import add_call
+from tests.factories import add_call
 
 pytestmark = pytest.mark.django_db
 

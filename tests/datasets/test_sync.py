@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.core.management.base import CommandError
 from django.test import Client, override_settings
-from django.utils import timezone
+from time_machine import TimeMachineFixture
 
 from caretime.billing.models import MedicareServiceLine
 from caretime.datasets.formats import WrongFileError
@@ -91,18 +91,18 @@ def test_a_repeated_sync_does_nothing(mirror: Mirror, tmp_path: Path) -> None:
 
 
 def test_a_server_that_dates_nothing_gets_no_daily_import_of_an_unchanged_file(
-    mirror: Mirror, monkeypatch: pytest.MonkeyPatch
+    mirror: Mirror, time_machine: TimeMachineFixture
 ) -> None:
     """The Doctors and Clinicians file keeps its name from release to release: without a date
     or ETag from the server its size tells the releases apart, never the day of the sync."""
+    time_machine.move_to(dt.datetime(2026, 11, 16, 12, 0, tzinfo=dt.UTC), tick=False)
     mirror.dated = False
     release_server.doctors_clinicians(mirror.root, modified=dt.date(2026, 11, 1))
     sync(mirror, "--only", "clinicians")
     imported = DataRelease.objects.count()
     assert imported == 1
     mirror.requests.clear()
-    today = timezone.now()
-    monkeypatch.setattr(timezone, "now", lambda: today + dt.timedelta(days=1))  # the next day's sync
+    time_machine.shift(dt.timedelta(days=1))  # the next day's sync
     output = sync(mirror, "--only", "clinicians")
     assert "already imported" in output
     assert DataRelease.objects.count() == imported

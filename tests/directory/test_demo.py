@@ -12,7 +12,7 @@ from caretime.core.geo import distance_miles
 from caretime.core.npi import is_valid_npi
 from caretime.directory.demo import DEMO_METROS, METRO_RADIUS_MILES, CareProfile, care_profile, clinics_per_metro
 from caretime.directory.models import Clinic, Clinician, ClinicService
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from caretime.directory.geo_index import ESTIMATE_TOLERANCE_MILES, estimated_mil
 from caretime.directory.models import Clinic, ClinicService, InsurancePlan, Organization
 from caretime.directory.search_cache import directory_changed
 from caretime.directory.selectors import ClinicSearch, clinics_within, clinics_within_queried, search_clinics
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from caretime.directory.demo import build_demo_region
 from caretime.directory.models import Clinic
 from caretime.directory.search_cache import directory_changed
 from tests.api import assert_error
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 

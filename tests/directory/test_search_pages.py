@@ -110,7 +110,7 @@ def test_a_bad_page_number_is_a_400(client: Client, chicago_clinics: dict[str, C
 
 
 def test_results_are_paginated(client: Client, db: None) -> None:
-    from tests.conftest import make_clinic
+    from tests.factories import make_clinic
 
     for index in range(23):
         make_clinic(f"Clinic {index:02d}", latitude=41.92 + index * 0.001, longitude=-87.65)
@@ -154,7 +154,7 @@ def test_list_and_profile_pages_use_a_fixed_number_of_queries(
     client: Client, chicago_clinics: dict[str, Clinic], django_assert_max_num_queries: object
 ) -> None:
     from caretime.directory.geo_index import geo_index
-    from tests.conftest import make_clinic
+    from tests.factories import make_clinic
 
     for index in range(15):
         make_clinic(f"Extra {index}", latitude=41.90, longitude=-87.64, insurance=("medicare", "cigna"))

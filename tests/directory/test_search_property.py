@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from caretime.core.geo import Point, distance_miles
 from caretime.directory.models import Clinic
 from caretime.directory.selectors import ClinicSearch, search_clinics
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from time_machine import TimeMachineFixture
 
-from caretime.core.calls import CallAnswers
 from caretime.directory.models import Clinic
-from caretime.reports.models import CallReport
-from caretime.verdicts.actions import record_call_report
 from tests.answers import MIDDLING, MILL, ONE_ON_ONE
-from tests.conftest import make_clinic
+from tests.factories import add_call, make_clinic
+
+
+@pytest.fixture(autouse=True)
+def _clock_stands_still(clock: TimeMachineFixture) -> None:
+    """Reports are dated by the month they arrive in, limited by the hour and day, and age by
+    the day: every test here runs at ``tests.clock.NOON`` unless it moves the clock."""
 
 
 @pytest.fixture(autouse=True)
@@ -22,21 +24,6 @@ def _empty_rate_limits() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
-
-
-def today() -> date:
-    return timezone.now().date()
-
-
-def add_call(
-    clinic: Clinic, answers: CallAnswers, *, discipline: str = "pt", called_in: date | None = None
-) -> CallReport:
-    return record_call_report(
-        clinic=clinic,
-        discipline=discipline,
-        called_in=called_in or today(),
-        answers=answers,
-    )
 
 
 @pytest.fixture

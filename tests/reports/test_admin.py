@@ -13,7 +13,7 @@ from caretime.core.evidence import BURST_REPORTS_PER_HOUR
 from caretime.directory.models import Clinic
 from caretime.reports.models import ClinicCareTime, ModerationDecision, VisitReport
 from caretime.verdicts.actions import record_visit_report
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 

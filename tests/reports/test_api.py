@@ -11,8 +11,7 @@ from django.test import Client
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
 from tests.api import assert_error
-from tests.conftest import make_clinic
-from tests.reports.conftest import today
+from tests.factories import make_clinic, today
 
 pytestmark = pytest.mark.django_db
 

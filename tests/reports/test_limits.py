@@ -22,7 +22,7 @@ from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport, ModerationDecision, ReportArrival, ReporterSighting
 from caretime.verdicts.actions import record_call_report
 from tests.answers import MILL, ONE_ON_ONE
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from caretime.shared.limits import (
 )
 from caretime.shared.models import ConnectionArrival
 from caretime.verdicts.actions import record_visit_report
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 START = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
 

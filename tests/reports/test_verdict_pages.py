@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from caretime.directory.models import Clinic
 from tests.answers import MIDDLING
-from tests.conftest import make_clinic
-from tests.reports.conftest import add_call, today
+from tests.factories import add_call, make_clinic, today
 
 pytestmark = pytest.mark.django_db
 

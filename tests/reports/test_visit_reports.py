@@ -27,21 +27,10 @@ from caretime.reports.models import ClinicCareTime, ModerationDecision, RegionCa
 from caretime.reports.services import DuplicateReport, rebuild_care_time
 from caretime.shared.limits import LimitReached
 from caretime.verdicts.actions import decide_held_reports, delete_visit_report, record_call_report, record_visit_report
-from tests.answers import ONE_ON_ONE
-from tests.conftest import make_clinic
+from tests.answers import GOOD_VISIT, MILL_VISIT, ONE_ON_ONE
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
-
-GOOD_VISIT = VisitFacts(
-    visit_kind=VisitKind.EARLY_FOLLOW_UP,
-    scheduled_minutes=60,
-    therapist_minutes=50,
-    aide_minutes=5,
-    other_patients=0,
-    whole_time=WholeTime.YES,
-    connected=False,
-)
-MILL_VISIT = replace(GOOD_VISIT, therapist_minutes=15, aide_minutes=40, other_patients=3, whole_time=WholeTime.NO)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from caretime.reviews import services as review_services
 from caretime.reviews.models import Review
 from caretime.reviews.services import moderate
 from tests.api import assert_error
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 

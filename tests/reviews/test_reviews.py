@@ -24,7 +24,7 @@ from caretime.reports.models import VisitReport
 from caretime.reviews.models import Review, ReviewDecision, ReviewFlag, ReviewFreeze
 from caretime.reviews.services import CannotPublish, Draft, ReviewRefused, moderate
 from caretime.verdicts.actions import submit_review
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from caretime.directory.models import Clinic
 from tests.answers import MILL, ONE_ON_ONE
-from tests.conftest import make_clinic
-from tests.reports.conftest import add_call
+from tests.factories import add_call, make_clinic
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
 from caretime.verdicts.sums import rebuild_verdict_sums
 from tests.answers import MIDDLING, MILL, ONE_ON_ONE
-from tests.conftest import make_clinic
+from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 

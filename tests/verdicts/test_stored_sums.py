@@ -39,9 +39,8 @@ from caretime.verdicts.actions import (
 from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.models import VerdictSums, decode, encode
 from caretime.verdicts.sums import grown_sums_for, judged
-from tests.answers import MIDDLING, MILL, ONE_ON_ONE
-from tests.conftest import make_clinic
-from tests.workplace.conftest import MILL_WORKPLACE, file_reports, publish
+from tests.answers import MIDDLING, MILL, MILL_WORKPLACE, ONE_ON_ONE
+from tests.factories import file_reports, make_clinic, make_person, publish
 
 TODAY = date(2026, 11, 1)
 
@@ -212,9 +211,7 @@ def test_visit_reports_filed_and_deleted_keep_the_sums(clinic: Clinic) -> None:
 
 
 def test_a_reviews_visit_facts_filed_edited_and_deleted_keep_the_sums(clinic: Clinic) -> None:
-    from tests.reviews.test_reviews import person
-
-    author = person("sums")
+    author = make_person("sums@example.org", username="r-sums")
     draft = Draft(
         discipline="pt",
         stars=2,

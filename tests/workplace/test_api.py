@@ -15,9 +15,9 @@ from caretime.core.workplace import AideCare, Booking, Role
 from caretime.directory.models import Clinic, Clinician
 from caretime.workplace.browser import COOKIE
 from caretime.workplace.models import WorkerReport
+from tests.answers import MILL_WORKPLACE, ONE_ON_ONE_WORKPLACE
 from tests.api import assert_error
-from tests.conftest import make_clinic
-from tests.workplace.conftest import MILL_WORKPLACE, ONE_ON_ONE_WORKPLACE, file_reports, publish, today
+from tests.factories import file_reports, make_clinic, publish, today
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from caretime.directory.models import Clinic
-from tests.conftest import make_clinic
-from tests.workplace.conftest import MILL_WORKPLACE, ONE_ON_ONE_WORKPLACE, file_reports, publish
+from tests.answers import MILL_WORKPLACE, ONE_ON_ONE_WORKPLACE
+from tests.factories import file_reports, make_clinic, publish
 
 pytestmark = pytest.mark.django_db
 

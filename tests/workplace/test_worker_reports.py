@@ -27,8 +27,8 @@ from caretime.workplace.services import (
     npi_key,
     submit_worker_report,
 )
-from tests.conftest import make_clinic
-from tests.workplace.conftest import MILL_WORKPLACE, ONE_ON_ONE_WORKPLACE, file_reports, publish, today
+from tests.answers import MILL_WORKPLACE, ONE_ON_ONE_WORKPLACE
+from tests.factories import file_reports, make_clinic, publish, today
 
 pytestmark = pytest.mark.django_db
 
