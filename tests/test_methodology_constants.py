@@ -17,7 +17,6 @@ from caretime.core.billing import BILLING_EVIDENCE_WEIGHT
 from caretime.core.calls import CALL_WEIGHT
 from caretime.core.care_time import (
     EPOCH,
-    MIN_PATIENT_REPORTERS,
     MINUTE_STEP,
     MINUTE_TOP,
     PATIENT_REPORT_WEIGHT,
@@ -28,6 +27,7 @@ from caretime.core.care_time import (
 )
 from caretime.core.evidence import (
     BURST_REPORTS_PER_HOUR,
+    MIN_PEOPLE_FOR_A_FIGURE,
     OLDEST_REPORT_MONTHS,
     REPEAT_WINDOW_DAYS,
 )
@@ -112,8 +112,8 @@ def test_every_constant_is_stated_as_the_code_has_it() -> None:
         f"at most {VISITS_PER_REPORTER_PER_MONTH} a month count",
         f"as if {PRIOR_WEIGHT:g} more reports had said",
         f"fewer than {REGION_MIN_WEIGHT:g} reports' worth",
-        f"Nothing numeric from fewer than {MIN_PATIENT_REPORTERS} people",
-        f"Until {MIN_PATIENT_REPORTERS} different people",
+        f"Nothing numeric from fewer than {MIN_PEOPLE_FOR_A_FIGURE} people",
+        f"Until {MIN_PEOPLE_FOR_A_FIGURE} different people",
         f"holding **{_words(SHARE_WORDS, RANGE_SHARE)} reported visits**",
         f"counted in steps of {MINUTE_STEP}",
         f'"{MINUTE_TOP} or more"',

@@ -20,7 +20,7 @@ The profile is built so that a few reports cannot swing it:
   reports had said what is typical there.
 - One person's visits to one clinic count at most ``VISITS_PER_REPORTER_PER_MONTH`` times a
   month (the later ones are stored, not counted), and nothing numeric is shown below
-  ``MIN_PATIENT_REPORTERS`` different people.
+  ``MIN_PEOPLE_FOR_A_FIGURE`` different people.
 - Reports from people connected to the clinic (staff, family, owner) count nowhere.
 """
 
@@ -33,15 +33,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from caretime.core.calls import Contradiction
-from caretime.core.evidence import Evidence, EvidenceSource
+from caretime.core.evidence import MIN_PEOPLE_FOR_A_FIGURE, Evidence, EvidenceSource
 from caretime.core.text import gettext_noop
 from caretime.core.verdict import EPOCH as EPOCH  # the stored sums of profiles and verdicts age alike
 from caretime.core.verdict import growth as growth
 
 # A patient's report of one visit counts as much as one call: both are one person's account.
 PATIENT_REPORT_WEIGHT = 1.0
-# Nothing numeric below this many different people (domain rule: no score from fewer than 3).
-MIN_PATIENT_REPORTERS = 3
 # One person's reports about one clinic and therapy that count in one month of visits.
 # Two or three visits a week is a usual course; a few reports a month is news, every visit
 # is one person's voice repeated.
@@ -259,7 +257,7 @@ def contribution(facts: VisitFacts, *, visited_in: date) -> CareTimeSums:
 @dataclass(frozen=True, slots=True)
 class CareTimeProfile:
     """What patients report about one clinic and therapy. Figures are None below
-    ``MIN_PATIENT_REPORTERS`` people; shares are 0 to 1."""
+    ``MIN_PEOPLE_FOR_A_FIGURE`` people; shares are 0 to 1."""
 
     reporters: int  # different people whose reports count
     reports: int  # counted reports
@@ -320,7 +318,7 @@ def care_time_profile(
     counts = CareTimeProfile(
         reporters=reporters, reports=reports, newest=newest, weight=max(0.0, own.weight), connected=connected
     )
-    if reporters < MIN_PATIENT_REPORTERS or own.weight <= 0:
+    if reporters < MIN_PEOPLE_FOR_A_FIGURE or own.weight <= 0:
         return counts
     prior, prior_name = _prior(region.scaled(today), national.scaled(today))
     both = CareTimeSums()

@@ -78,6 +78,9 @@ class Evidence:
 # whether a report is favourable never decides whether it counts. (How many reports are taken
 # at all is a limit, not a rule of what counts: ``caretime.shared.limits``.)
 
+# Nothing numeric is shown from fewer people's reports than this (domain rule: no score from
+# fewer than 3; clinicians' figures need more, ``caretime.core.workplace.MIN_CLINICIAN_REPORTS``).
+MIN_PEOPLE_FOR_A_FIGURE = 3
 # Older answers say little about how a clinic books today (the verdict halves their weight
 # every year); three years is the furthest back a report is taken.
 OLDEST_REPORT_MONTHS = 36

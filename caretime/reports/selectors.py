@@ -22,7 +22,7 @@ from django.utils import translation
 from caretime.core import wording
 from caretime.core.calls import CARE_LABELS, FOLLOW_UP_LABELS, VISITS_LABELS, Care, FollowUpBy, Visits, call_evidence
 from caretime.core.care_time import CareTimeProfile, CareTimeSums, care_time_profile
-from caretime.core.evidence import COUNTING, Evidence, EvidenceKey, Standing
+from caretime.core.evidence import COUNTING, MIN_PEOPLE_FOR_A_FIGURE, Evidence, EvidenceKey, Standing
 from caretime.core.geo import BoundingBox
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, SHORT_MINUTES
 from caretime.directory.models import in_box
@@ -38,8 +38,6 @@ from caretime.reports.models import (
     person_key,
     visit_evidence_from_row,
 )
-
-MIN_FIGURE_REPORTS = 3  # no number is shown from fewer reports
 
 
 def _counted(discipline: str | None) -> QuerySet[CallReport]:
@@ -179,14 +177,14 @@ class CallSpread:
 
     @property
     def minutes_figures(self) -> tuple[int, float, int] | None:
-        """Lowest, median, highest; only from at least ``MIN_FIGURE_REPORTS`` answers."""
-        if len(self.minutes) < MIN_FIGURE_REPORTS:
+        """Lowest, median, highest; only from at least ``MIN_PEOPLE_FOR_A_FIGURE`` answers."""
+        if len(self.minutes) < MIN_PEOPLE_FOR_A_FIGURE:
             return None
         return min(self.minutes), statistics.median(self.minutes), max(self.minutes)
 
     @property
     def minutes_bands(self) -> tuple[tuple[str, int], ...]:
-        """Fewer than ``MIN_FIGURE_REPORTS`` answers are shown as counts per group of minutes, each
+        """Fewer than ``MIN_PEOPLE_FOR_A_FIGURE`` answers are shown as counts per group of minutes, each
         group named in full words ("30 minutes or less"), in the order of the groups."""
         short, default_bar = SHORT_MINUTES, DEFAULT_BAR_MINUTES
         bands = Counter(0 if m <= short else 1 if m < default_bar else 2 for m in self.minutes)
@@ -199,7 +197,7 @@ class CallSpread:
 
     @property
     def visit_length_figures(self) -> tuple[int, float, int] | None:
-        if len(self.visit_lengths) < MIN_FIGURE_REPORTS:
+        if len(self.visit_lengths) < MIN_PEOPLE_FOR_A_FIGURE:
             return None
         return min(self.visit_lengths), statistics.median(self.visit_lengths), max(self.visit_lengths)
 

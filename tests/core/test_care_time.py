@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from caretime.core.care_time import (
     EPOCH,
     MAX_OTHER_PATIENTS,
-    MIN_PATIENT_REPORTERS,
     MINUTE_BINS,
     MINUTE_TOP,
     PRIOR_WEIGHT,
@@ -30,7 +29,7 @@ from caretime.core.care_time import (
     visit_evidence,
     weighted_quantile,
 )
-from caretime.core.evidence import EvidenceSource
+from caretime.core.evidence import MIN_PEOPLE_FOR_A_FIGURE, EvidenceSource
 from caretime.core.verdict import HALF_LIFE_DAYS, Bar, Status, assess
 
 THIS_MONTH = date(2026, 11, 1)
@@ -152,7 +151,7 @@ def test_aide_led_visits_are_those_mostly_without_the_therapist() -> None:
 
 
 def test_fewer_than_three_people_give_counts_but_no_figures() -> None:
-    profile = profile_of([visit(30)] * 5, reporters=MIN_PATIENT_REPORTERS - 1)
+    profile = profile_of([visit(30)] * 5, reporters=MIN_PEOPLE_FOR_A_FIGURE - 1)
     assert profile.reports == 5
     assert not profile.shows_figures
     assert profile.typical_minutes is None
@@ -263,7 +262,7 @@ def test_five_fabricated_reports_cannot_move_twenty_genuine_ones_beyond_the_stat
 @settings(max_examples=200, deadline=None)
 @given(
     reports=st.lists(visits, min_size=0, max_size=12),
-    reporters=st.integers(min_value=0, max_value=MIN_PATIENT_REPORTERS - 1),
+    reporters=st.integers(min_value=0, max_value=MIN_PEOPLE_FOR_A_FIGURE - 1),
 )
 def test_no_figure_is_ever_shown_from_fewer_than_three_people(reports: list[VisitFacts], reporters: int) -> None:
     profile = profile_of(reports, reporters=reporters, region=sums_of([visit(45)] * 20))
