@@ -10,7 +10,9 @@ from django.test import Client
 
 from tests.accounts.codes import code_in_last_mail, issue_code_earlier, signed_in_email
 
-pytestmark = pytest.mark.django_db
+# Codes live for minutes and rate limits count by the minute: the clock stands still
+# (tests.clock.NOON), and ``issue_code_earlier`` dates a code back from there.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 LOGIN_CODE_STATE = ("account_login", "state", "stages", "login_by_code", "data")
 

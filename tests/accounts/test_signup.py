@@ -12,7 +12,9 @@ from django.test import Client
 from tests.accounts.codes import code_in_last_mail, issue_code_earlier, signed_in_email
 from tests.factories import make_person
 
-pytestmark = pytest.mark.django_db
+# Codes live for minutes and rate limits count by the minute: the clock stands still
+# (tests.clock.NOON), and ``issue_code_earlier`` dates a code back from there.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def test_sign_up_by_email_then_the_mailed_code_ends_signed_in_with_a_verified_address(client: Client) -> None:
