@@ -157,7 +157,10 @@ PROXY_REFUSALS = {
         "The server is not answering right now. Try again in a minute.",
     ),
     503: Refusal(
-        503, "unavailable", "The site is not taking requests for a moment.", "The site is unavailable for a moment."
+        503,
+        "service_unavailable",
+        "The site is not taking requests for a moment.",
+        "The site is unavailable for a moment. Try again in a minute.",
     ),
     504: Refusal(
         504,
