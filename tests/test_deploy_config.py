@@ -205,11 +205,10 @@ def test_nginx_writes_no_log_line_about_worker_reports_by_its_configuration() ->
 
 def test_nginx_error_pages_are_the_api_error_shape_on_api_paths_and_hide_the_version() -> None:
     directives = nginx_directives(PROXY)
-    pages = {}
+    pages: dict[int, str] = {}
     for blocks, words in directives:
         if blocks == () and words[0] == "error_page":
-            for status in words[1:-1]:
-                pages[int(status)] = words[-1]
+            pages |= dict.fromkeys(map(int, words[1:-1]), words[-1])
     assert set(pages) == {400, 494, *PROXY_REFUSALS}
     for status, refusal in PROXY_REFUSALS.items():
         page = pages[status]
