@@ -453,3 +453,37 @@ def test_nginx_logs_nothing_about_worker_reports_whatever_the_answer(site: Site)
         in logged
     )
     assert "client intended to send too large body" in logged
+
+
+def test_gunicorn_never_refuses_what_nginx_passes_on() -> None:
+    """gunicorn's refusals are HTML pages of its own; nginx's limits, in the API's error shape,
+    must be the ones a client meets (what nginx passes on was measured: a request line of
+    8,190 characters at most with 8 kB buffers, about 1,000 header lines)."""
+    config = gunicorn_config()
+    assert directive(PROXY, "large_client_header_buffers") == ["4", "8k"]
+    assert config.limit_request_line == 8190
+    assert config.limit_request_field_size >= 2 * 8192  # a header line, and X-Forwarded-For grows
+    assert config.limit_request_fields == 32768
+
+
+class _Server:
+    def __init__(self, config: Config) -> None:
+        self.cfg = config
+
+
+@pytest.mark.parametrize("given", [None, "/run/caretime/one.ctl"])
+def test_each_gunicorn_has_a_control_socket_of_its_own(given: str | None) -> None:
+    sockets = []
+    for port in (8000, 8001):
+        config = gunicorn_config()
+        config.set("bind", [f"127.0.0.1:{port}"])
+        if given:
+            config.set("control_socket", given)
+        hook = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["on_starting"]
+        hook(_Server(config))
+        sockets.append(config.control_socket)
+    if given:
+        assert sockets == [given, given]  # as the operator said
+    else:
+        assert sockets[0] != sockets[1]
+        assert sockets[0].endswith("caretime-127.0.0.1-8000.ctl")
