@@ -10,7 +10,9 @@ the personal API token of a person with a verified address, so that their other 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +33,7 @@ from caretime.accounts.services import create_api_token
 from caretime.directory.models import Clinic
 from caretime.wsgi import application
 
+ROOT = Path(__file__).resolve().parent.parent
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -132,3 +135,22 @@ def test_a_method_an_operation_does_not_take_is_a_405_naming_those_it_does(metho
         assert response.status_code == 405, (method, url, response.status_code)
         assert set(response["Allow"].split(", ")) == methods, (method, url)
         assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.django_db
+def test_every_refusal_the_api_raises_is_declared_somewhere() -> None:
+    """Each (status, code) an endpoint raises by name is among the documented examples: a new
+    refusal cannot be added without its declaration."""
+    raised = set()
+    for module in (ROOT / "caretime" / "api").glob("*.py"):
+        source = module.read_text()
+        raised |= {(int(status), code) for status, code in re.findall(r'ApiError\(\s*(\d{3}),\s*"([a-z_]+)"', source)}
+    assert len(raised) >= 10
+    declared = {
+        (int(status), code)
+        for _, _, operation in operations()
+        for status, response in operation["responses"].items()
+        if status.startswith("4")
+        for code in response["content"]["application/json"]["examples"]
+    }
+    assert raised - declared == set()
