@@ -218,7 +218,12 @@ def test_nginx_error_pages_are_the_api_error_shape_on_api_paths_and_hide_the_ver
         fallback = [words[1:] for blocks, words in directives if blocks[:1] == (location,) and len(blocks) == 2]
         assert fallback == [[str(status)]], status  # nginx's HTML page elsewhere
     assert directive(PROXY, "server_tokens") == ["off"]
-    assert directive(SITE, "server_tokens", ("server",)) == ["off"]  # the plain-HTTP server
+    # The plain-HTTP server, which only redirects, answers TRACE the same way.
+    assert directive(SITE, "server_tokens", ("server",)) == ["off"]
+    assert directive(SITE, "return", ("server", "location @caretime_405")) == [
+        "405",
+        json.dumps(PROXY_REFUSALS[405].body()),
+    ]
 
 
 # The site as deployed, served for real: deploy/nginx/caretime.conf with only its addresses,
@@ -418,6 +423,11 @@ def test_nginx_refuses_trace_with_allow_and_shows_no_version(site: Site) -> None
     assert headers["server"] == "nginx"
     assert b"nginx/" not in body
     assert site.call("GET", "/clinics/", tls=False)[1]["server"] == "nginx"
+    _, headers, _ = plain = site.call("TRACE", "/api/v1/clinics", tls=False)
+    assert_api_error(plain, 405)
+    assert headers["allow"] == "GET, HEAD, POST, DELETE"
+    status, headers, _ = site.call("GET", "/api/v1/clinics?near=60614", tls=False)
+    assert (status, headers["location"]) == (301, "https://127.0.0.1/api/v1/clinics?near=60614")
 
 
 def test_nginx_passes_the_apps_answers_on_with_the_host_as_sent(site: Site) -> None:
