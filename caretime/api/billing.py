@@ -5,6 +5,7 @@ from typing import Literal
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from caretime.api.errors import CLINIC_NOT_FOUND, INVALID_INPUT, reads
 from caretime.billing.selectors import CAVEATS, ClinicBilling, clinic_billing, state_picture
 from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE, Distribution
 from caretime.core.disciplines import Discipline
@@ -80,7 +81,11 @@ def _figure_out(f: ClinicBilling) -> ClinicBillingFigureOut:
     )
 
 
-@router.get("/clinics/{clinic_id}/billing", response=ClinicBillingOut, summary="A clinic's Medicare billing figures")
+@router.get(
+    "/clinics/{clinic_id}/billing",
+    **reads({200: ClinicBillingOut}, INVALID_INPUT, CLINIC_NOT_FOUND),
+    summary="A clinic's Medicare billing figures",
+)
 def get_clinic_billing(request: HttpRequest, clinic_id: int) -> ClinicBillingOut:
     """The latest year's figures per therapy, with every caveat; `figures` is empty when no
     clinician with at least 11 Medicare patients is linked to the clinic."""
@@ -136,7 +141,12 @@ def _distribution_out(d: Distribution | None) -> DistributionOut | None:
     )
 
 
-@router.get("/billing/states", response=StatePictureOut, url_name="billing_states", summary="Billing by state")
+@router.get(
+    "/billing/states",
+    **reads({200: StatePictureOut}, INVALID_INPUT),
+    url_name="billing_states",
+    summary="Billing by state",
+)
 def get_state_picture(request: HttpRequest, filters: Query[StatePictureQuery]) -> StatePictureOut:
     """Per state, the distribution of clinicians' timed units per visit and group-therapy share."""
     picture = state_picture(Discipline(filters.discipline), filters.year)

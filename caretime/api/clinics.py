@@ -7,7 +7,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from caretime.api.errors import ApiError
+from caretime.api.errors import (
+    AMBIGUOUS_PLACE,
+    CLINIC_NOT_FOUND,
+    INVALID_INPUT,
+    ApiError,
+    Refusal,
+    place_unknown,
+    reads,
+)
 from caretime.api.places import resolve_near
 from caretime.api.types import Text
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
@@ -101,7 +109,24 @@ def page_json(page: SearchPage, near: str | None) -> bytes:
     return json.dumps(listing, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
-@router.get("/clinics", response=ClinicListOut, summary="Search or list clinics")
+UNKNOWN_INSURANCE = Refusal(
+    400, "unknown_insurance", "No insurance plan has this slug.", "No insurance plan has the slug 'acme'."
+)
+PAGE_NOT_FOUND = Refusal(404, "not_found", "A page past the last.", "Page 9 does not exist: the last page is 3.")
+
+
+@router.get(
+    "/clinics",
+    **reads(
+        {200: ClinicListOut},
+        INVALID_INPUT,
+        AMBIGUOUS_PLACE,
+        place_unknown("unknown_place"),
+        UNKNOWN_INSURANCE,
+        PAGE_NOT_FOUND,
+    ),
+    summary="Search or list clinics",
+)
 def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpResponse:
     """Clinics nearest first when `near` is given, otherwise every clinic by name."""
     place = None
@@ -128,7 +153,7 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpRes
     return HttpResponse(cached_answer(key, answer), content_type="application/json")
 
 
-@router.get("/clinics/{clinic_id}", response=ClinicOut, summary="One clinic")
+@router.get("/clinics/{clinic_id}", **reads({200: ClinicOut}, INVALID_INPUT, CLINIC_NOT_FOUND), summary="One clinic")
 def get_clinic(request: HttpRequest, clinic_id: int) -> ClinicOut:
     clinic = clinic_for_page(clinic_id)
     if clinic is None:

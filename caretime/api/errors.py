@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 
@@ -88,3 +90,204 @@ def _location(error: Any) -> list[str]:
     if len(loc) >= 3 and loc[0] == "body":
         loc = loc[2:]
     return [part for part in loc if part not in ("query", "body", "path")]
+
+
+# What the OpenAPI document says about refusals: every operation declares each 4xx it can
+# answer, with the error schema and an example per code. Each kind of refusal is described
+# once, here; an operation lists the kinds it can give (``reads`` / ``writes``).
+
+
+class PlaceCandidateOut(Schema):
+    near: str = Field(description='A place to send back as `near`, e.g. "Portland, OR".')
+    zip_codes: int
+
+
+class ErrorDetailOut(Schema):
+    code: str = Field(description="What went wrong, for programs: one of the codes listed under each status.")
+    message: str = Field(description="The same in words, for people.")
+    fields: list[str] | None = Field(
+        None, description="The request fields the message is about, when it names some (left out otherwise)."
+    )
+    candidates: list[PlaceCandidateOut] | None = Field(
+        None, description="Place errors only: the places `near` could be, largest or closest first."
+    )
+
+
+class ErrorOut(Schema):
+    error: ErrorDetailOut
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One kind of refusal: its status, its code, when it is given and an example message."""
+
+    status: int
+    code: str
+    when: str
+    example: str
+    extra: dict[str, Any] = dataclass_field(default_factory=dict)
+
+    def body(self) -> dict[str, Any]:
+        return error_body(self.code, self.example, **self.extra)
+
+
+# Answered by nginx (deploy/nginx/caretime-proxy.conf) before a request reaches the app, on
+# every path under /api/: the JSON bodies there are these, byte for byte (a test holds them
+# equal). 405 is nginx's answer to TRACE, which it refuses itself.
+PROXY_REFUSALS = {
+    400: Refusal(
+        400,
+        "bad_request",
+        "The request could not be read before it reached the API: a header or cookie over 8 kB, or a malformed "
+        "request line or header.",
+        "The request could not be read: a header or cookie may be too large (at most 8 kB each).",
+    ),
+    405: Refusal(
+        405,
+        "method_not_allowed",
+        "TRACE, on any path.",
+        "TRACE is not allowed here; the Allow header lists the methods this site takes.",
+    ),
+    413: Refusal(413, "body_too_large", "A body over 1 MB.", "The request body is too large: at most 1 MB."),
+    414: Refusal(414, "uri_too_long", "A request line over 8 kB.", "The address is too long: at most 8 kB."),
+    502: Refusal(
+        502,
+        "bad_gateway",
+        "The app servers could not be reached.",
+        "The server is not answering right now. Try again in a minute.",
+    ),
+    503: Refusal(
+        503,
+        "service_unavailable",
+        "The site is not taking requests for a moment.",
+        "The site is unavailable for a moment. Try again in a minute.",
+    ),
+    504: Refusal(
+        504,
+        "gateway_timeout",
+        "The app servers took too long to answer.",
+        "The server took too long to answer. Try again in a minute.",
+    ),
+}
+
+INVALID_INPUT = Refusal(
+    400,
+    "invalid_input",
+    "A parameter or body field is missing, of the wrong type or out of range (`fields` names them), or the body "
+    "is not JSON.",
+    "radius_miles: Input should be less than or equal to 100",
+    {"fields": ["radius_miles"]},
+)
+UNSUPPORTED_MEDIA_TYPE = Refusal(
+    415,
+    "unsupported_media_type",
+    "A write whose body is not sent as application/json.",
+    "Send the body as JSON with the header Content-Type: application/json (not text/plain).",
+)
+CROSS_SITE = Refusal(
+    403,
+    "cross_site_request",
+    "A write a browser marks as coming from another website, without an API token.",
+    "This request comes from another website. Send API writes from your own program, with an API token.",
+)
+UNAUTHENTICATED = Refusal(
+    401, "unauthenticated", "No valid personal API token and no signed-in session.", "Log in first."
+)
+CSRF_FAILED = Refusal(
+    403,
+    "http_error",
+    "A write with the browser session but without its CSRF token.",
+    "The CSRF check failed: reload the page and try again.",
+)
+EMAIL_NOT_VERIFIED = Refusal(
+    403,
+    "email_not_verified",
+    "The person has no verified e-mail address.",
+    "Verify your e-mail address before you report a visit.",
+)
+CLINIC_NOT_FOUND = Refusal(404, "not_found", "No clinic has this id.", "No clinic has the id 12.")
+RATE_LIMITED = Refusal(
+    429,
+    "rate_limited",
+    "A limit on reports is reached; Retry-After says in how many seconds to try again.",
+    "Too many reports from this connection: try again in 40 minutes.",
+)
+NOT_OFFERED = Refusal(
+    400,
+    "discipline_not_offered",
+    "The clinic is not listed for this therapy.",
+    "This clinic is listed for pt, not slp.",
+    {"fields": ["discipline"]},
+)
+INVALID_MONTH = Refusal(
+    400,
+    "invalid_month",
+    "The month is not written YYYY-MM, or is in the future or too long ago.",
+    "called_in must be a month written YYYY-MM, e.g. 2026-11.",
+    {"fields": ["called_in"]},
+)
+CONTRADICTORY = Refusal(
+    400,
+    "contradictory_answers",
+    "Answers that cannot all be true; `fields` names them.",
+    "Minutes with the therapist cannot be more than the visit's length.",
+    {"fields": ["therapist_minutes", "visit_length_minutes"]},
+)
+REPORT_REFUSED = Refusal(
+    400,
+    "report_refused",
+    "The report cannot be taken as sent; the message says what to fix.",
+    "Fix these and send the report again.",
+)
+AMBIGUOUS_PLACE = Refusal(
+    400,
+    "ambiguous_place",
+    "Several states have a place of this name; `candidates` lists them.",
+    "Several places are called Portland: which one?",
+    {"fields": ["near"], "candidates": [{"near": "Portland, OR", "zip_codes": 65}]},
+)
+
+
+def place_unknown(code: str) -> Refusal:
+    return Refusal(
+        400,
+        code,
+        "No place of this name is known; `candidates` lists places spelt nearly the same.",
+        "No place called Chicagp is known.",
+        {"fields": ["near"], "candidates": [{"near": "Chicago, IL", "zip_codes": 60}]},
+    )
+
+
+def _declared(refusals: tuple[Refusal, ...]) -> dict[str, Any]:
+    by_status: dict[int, dict[str, Refusal]] = {}
+    for refusal in (*PROXY_REFUSALS.values(), *refusals):
+        if 400 <= refusal.status < 500 and refusal.status != 405:
+            by_status.setdefault(refusal.status, {}).setdefault(refusal.code, refusal)
+    response = dict.fromkeys(sorted(by_status), ErrorOut)
+    described = {
+        status: {
+            "description": " ".join(f"`{code}`: {refusal.when}" for code, refusal in kinds.items()),
+            "content": {
+                "application/json": {
+                    "examples": {code: {"value": refusal.body()} for code, refusal in kinds.items()},
+                }
+            },
+        }
+        for status, kinds in sorted(by_status.items())
+    }
+    return {"response": response, "openapi_extra": {"responses": described}}
+
+
+def reads(ok: dict[int, Any], *refusals: Refusal) -> dict[str, Any]:
+    """``response`` and ``openapi_extra`` for a reading operation's decorator: its answer, nginx's
+    refusals (400, 413, 414) and ``refusals``, each status with the error schema and an example
+    per code."""
+    declared = _declared(refusals)
+    declared["response"] = {**ok, **declared["response"]}
+    return declared
+
+
+def writes(ok: dict[int, Any], *refusals: Refusal) -> dict[str, Any]:
+    """As ``reads``, for a write: with the refusals of every write under /api/ (415 not JSON,
+    403 from another website: ``ApiWritesOnlyFromApiClientsMiddleware``)."""
+    return reads(ok, UNSUPPORTED_MEDIA_TYPE, CROSS_SITE, *refusals)

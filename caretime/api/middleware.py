@@ -66,9 +66,15 @@ def _cross_site(request: HttpRequest) -> bool:
     return origin != f"{request.scheme}://{request.get_host()}" and origin not in settings.CSRF_TRUSTED_ORIGINS
 
 
+# Headers of an error answer that say what to do next, kept when it is reshaped.
+_KEPT_HEADERS = ("Allow", "Retry-After")
+
+
 class ApiErrorShapeMiddleware:
-    """Every 4xx under /api/ in the API's one error shape, even those the framework answers
-    by itself before an endpoint runs (a method not allowed, say)."""
+    """Every error under /api/ (4xx and 5xx) in the API's one error shape, even those the
+    framework answers by itself before an endpoint runs (a method not allowed, a host not
+    allowed, a server error's HTML page). nginx answers its own in the same shape
+    (deploy/nginx/caretime-proxy.conf)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -77,7 +83,7 @@ class ApiErrorShapeMiddleware:
         response = self.get_response(request)
         if (
             not request.path.startswith(API_PREFIX)
-            or not 400 <= response.status_code < 500
+            or not 400 <= response.status_code < 600
             or response.get("Content-Type", "").startswith("application/json")
         ):
             return response
@@ -86,6 +92,7 @@ class ApiErrorShapeMiddleware:
             error_body(status.phrase.lower().replace(" ", "_"), f"{status.phrase}: {request.method} {request.path}."),
             status=response.status_code,
         )
-        if response.has_header("Allow"):
-            shaped["Allow"] = response["Allow"]
+        for name in _KEPT_HEADERS:
+            if response.has_header(name):
+                shaped[name] = response[name]
         return shaped

@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from caretime.api.errors import reads
 from caretime.datasets.freshness import Freshness, data_freshness
 from caretime.datasets.models import DataRelease
 
@@ -64,7 +65,7 @@ def _releases_out(freshness: Freshness) -> DataReleasesOut:
     )
 
 
-@router.get("/data-releases", response=DataReleasesOut, summary="The public-data releases in use")
+@router.get("/data-releases", **reads({200: DataReleasesOut}), summary="The public-data releases in use")
 def data_releases(request: HttpRequest) -> DataReleasesOut:
     """The release of each public file the directory and the billing figures come from, and when
     it was imported (``manage.py sync_public_data``). A source loaded by hand or from the demo

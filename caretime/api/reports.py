@@ -12,7 +12,20 @@ from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from caretime.accounts.auth import api_user
-from caretime.api.errors import ApiError
+from caretime.api.errors import (
+    AMBIGUOUS_PLACE,
+    CLINIC_NOT_FOUND,
+    CONTRADICTORY,
+    INVALID_INPUT,
+    INVALID_MONTH,
+    NOT_OFFERED,
+    RATE_LIMITED,
+    REPORT_REFUSED,
+    ApiError,
+    place_unknown,
+    reads,
+    writes,
+)
 from caretime.api.places import resolve_near
 from caretime.api.types import StrictBody, Text
 from caretime.core.calls import (
@@ -247,7 +260,16 @@ def refuse_contradictions(found: list[Contradiction]) -> None:
 
 @router.post(
     "/clinics/{clinic_id}/call-reports",
-    response={201: CallReportOut},
+    **writes(
+        {201: CallReportOut},
+        INVALID_INPUT,
+        NOT_OFFERED,
+        INVALID_MONTH,
+        CONTRADICTORY,
+        REPORT_REFUSED,
+        CLINIC_NOT_FOUND,
+        RATE_LIMITED,
+    ),
     summary="Record what a clinic said on a call",
 )
 def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportIn) -> Status[CallReportOut]:
@@ -294,7 +316,11 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
     )
 
 
-@router.get("/clinics/{clinic_id}/verdict", response=VerdictOut, summary="Verdict for a clinic, therapy and bar")
+@router.get(
+    "/clinics/{clinic_id}/verdict",
+    **reads({200: VerdictOut}, INVALID_INPUT, NOT_OFFERED, CLINIC_NOT_FOUND),
+    summary="Verdict for a clinic, therapy and bar",
+)
 def get_verdict(request: HttpRequest, clinic_id: int, query: Query[BarQuery]) -> VerdictOut:
     """A therapy the clinic is not listed for is a 400, as for a report."""
     clinic = get_clinic(clinic_id)
@@ -305,7 +331,14 @@ def get_verdict(request: HttpRequest, clinic_id: int, query: Query[BarQuery]) ->
 
 @router.get(
     "/clinics/{clinic_id}/alternatives",
-    response=AlternativesOut,
+    **reads(
+        {200: AlternativesOut},
+        INVALID_INPUT,
+        NOT_OFFERED,
+        AMBIGUOUS_PLACE,
+        place_unknown("place_not_found"),
+        CLINIC_NOT_FOUND,
+    ),
     summary="Nearest clinics that meet the bar instead",
 )
 def get_alternatives(request: HttpRequest, clinic_id: int, query: Query[AlternativesQuery]) -> AlternativesOut:

@@ -19,7 +19,20 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from caretime.accounts.auth import TokenOrSessionAuth, has_verified_email
-from caretime.api.errors import ApiError
+from caretime.api.errors import (
+    CLINIC_NOT_FOUND,
+    CSRF_FAILED,
+    INVALID_INPUT,
+    INVALID_MONTH,
+    NOT_OFFERED,
+    RATE_LIMITED,
+    REPORT_REFUSED,
+    UNAUTHENTICATED,
+    ApiError,
+    Refusal,
+    reads,
+    writes,
+)
 from caretime.api.reports import DisciplineCode, checked_month, ensure_offered, get_clinic
 from caretime.api.types import StrictBody, Text
 from caretime.core.calls import MAX_MINUTES
@@ -43,6 +56,26 @@ signed_in = TokenOrSessionAuth()
 
 StateCode = Literal["pending", "published", "not_recommended", "removed"]
 _SUB_RATING = "{}, 1-5; null or left out: not saying."
+
+DUPLICATE_REVIEW = Refusal(
+    409,
+    "duplicate_review",
+    "The person has already reviewed this clinic.",
+    "You have already reviewed this clinic; edit your review instead.",
+)
+INCOMPLETE_FACTS = Refusal(
+    400,
+    "incomplete_facts",
+    "Only some of the visits' facts are given.",
+    "To add the facts of your visits, give both therapist_minutes and other_patients (or neither).",
+    {"fields": ["other_patients"]},
+)
+EMAIL_NOT_VERIFIED_FOR_REVIEW = Refusal(
+    403,
+    "email_not_verified",
+    "The person has no verified e-mail address.",
+    "Verify your e-mail address before you write a review.",
+)
 
 
 class ReviewIn(StrictBody):
@@ -221,7 +254,11 @@ def _review_out(review: Review) -> ReviewOut:
     )
 
 
-@router.get("/clinics/{clinic_id}/reviews", response=ClinicReviewsOut, summary="A clinic's published reviews")
+@router.get(
+    "/clinics/{clinic_id}/reviews",
+    **reads({200: ClinicReviewsOut}, INVALID_INPUT, CLINIC_NOT_FOUND),
+    summary="A clinic's published reviews",
+)
 def list_reviews(request: HttpRequest, clinic_id: int) -> ClinicReviewsOut:
     """Published reviews, newest first, with how many reviews are in every other state. Stars
     are summarised from published reviews by people not connected to the clinic, and averaged
@@ -244,7 +281,20 @@ def list_reviews(request: HttpRequest, clinic_id: int) -> ClinicReviewsOut:
 
 @router.post(
     "/clinics/{clinic_id}/reviews",
-    response={201: ReviewCreated},
+    **writes(
+        {201: ReviewCreated},
+        INVALID_INPUT,
+        NOT_OFFERED,
+        INVALID_MONTH,
+        INCOMPLETE_FACTS,
+        REPORT_REFUSED,
+        UNAUTHENTICATED,
+        CSRF_FAILED,
+        EMAIL_NOT_VERIFIED_FOR_REVIEW,
+        CLINIC_NOT_FOUND,
+        DUPLICATE_REVIEW,
+        RATE_LIMITED,
+    ),
     auth=signed_in,
     summary="Write a review of a clinic",
 )
@@ -299,7 +349,11 @@ def create_review(request: HttpRequest, clinic_id: int, review: ReviewIn) -> Sta
     )
 
 
-@router.post("/reviews/preview", response=PreviewOut, summary="See what screening makes of a review's text")
+@router.post(
+    "/reviews/preview",
+    **writes({200: PreviewOut}, INVALID_INPUT, CLINIC_NOT_FOUND),
+    summary="See what screening makes of a review's text",
+)
 def preview_review(request: HttpRequest, body: PreviewIn) -> PreviewOut:
     """No account needed, and nothing is stored. Names of the clinic's clinicians and other
     people, phone numbers, e-mail addresses and record numbers are replaced, as they would be

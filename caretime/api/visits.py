@@ -16,7 +16,22 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from caretime.accounts.auth import TokenOrSessionAuth, has_verified_email
-from caretime.api.errors import ApiError
+from caretime.api.errors import (
+    CLINIC_NOT_FOUND,
+    CONTRADICTORY,
+    CSRF_FAILED,
+    EMAIL_NOT_VERIFIED,
+    INVALID_INPUT,
+    INVALID_MONTH,
+    NOT_OFFERED,
+    RATE_LIMITED,
+    REPORT_REFUSED,
+    UNAUTHENTICATED,
+    ApiError,
+    Refusal,
+    reads,
+    writes,
+)
 from caretime.api.reports import (
     DisciplineCode,
     VerdictOut,
@@ -40,6 +55,13 @@ from caretime.verdicts.selectors import care_time_for
 
 router = Router(tags=["after the visit"])
 signed_in = TokenOrSessionAuth()
+
+DUPLICATE_REPORT = Refusal(
+    409, "duplicate_report", "The same report was sent before.", "You already reported this visit."
+)
+REPORT_NOT_FOUND = Refusal(
+    404, "not_found", "None of the person's reports has this id.", "You have no visit report with the id 7."
+)
 
 
 class VisitReportIn(StrictBody):
@@ -149,7 +171,20 @@ def _out(report: VisitReport) -> VisitReportOut:
 
 @router.post(
     "/clinics/{clinic_id}/visit-reports",
-    response={201: VisitReportCreated},
+    **writes(
+        {201: VisitReportCreated},
+        INVALID_INPUT,
+        NOT_OFFERED,
+        INVALID_MONTH,
+        CONTRADICTORY,
+        REPORT_REFUSED,
+        UNAUTHENTICATED,
+        CSRF_FAILED,
+        EMAIL_NOT_VERIFIED,
+        CLINIC_NOT_FOUND,
+        DUPLICATE_REPORT,
+        RATE_LIMITED,
+    ),
     auth=signed_in,
     summary="Report what a visit was really like",
 )
@@ -191,7 +226,12 @@ def create_visit_report(request: HttpRequest, clinic_id: int, report: VisitRepor
     )
 
 
-@router.get("/me/visit-reports", response=list[VisitReportOut], auth=signed_in, summary="Your own visit reports")
+@router.get(
+    "/me/visit-reports",
+    **reads({200: list[VisitReportOut]}, UNAUTHENTICATED),
+    auth=signed_in,
+    summary="Your own visit reports",
+)
 def my_visit_reports(request: HttpRequest) -> list[VisitReportOut]:
     """Only the signed-in person's reports, newest visit first."""
     user = request.auth  # type: ignore[attr-defined]
@@ -199,7 +239,10 @@ def my_visit_reports(request: HttpRequest) -> list[VisitReportOut]:
 
 
 @router.delete(
-    "/me/visit-reports/{report_id}", response={204: None}, auth=signed_in, summary="Delete one of your visit reports"
+    "/me/visit-reports/{report_id}",
+    **writes({204: None}, INVALID_INPUT, UNAUTHENTICATED, CSRF_FAILED, REPORT_NOT_FOUND),
+    auth=signed_in,
+    summary="Delete one of your visit reports",
 )
 def delete_my_visit_report(request: HttpRequest, report_id: int) -> Status[None]:
     """Another person's report, or one that does not exist, is a 404 alike."""
@@ -240,7 +283,11 @@ def _rounded(share: float | None) -> float | None:
     return None if share is None else round(share, 3)
 
 
-@router.get("/clinics/{clinic_id}/care-time", response=CareTimeOut, summary="A clinic's Care Time profile")
+@router.get(
+    "/clinics/{clinic_id}/care-time",
+    **reads({200: CareTimeOut}, INVALID_INPUT, NOT_OFFERED, CLINIC_NOT_FOUND),
+    summary="A clinic's Care Time profile",
+)
 def get_care_time(request: HttpRequest, clinic_id: int, query: Query[CareTimeQuery]) -> CareTimeOut:
     """What patients report about their visits, for one therapy. No figure below 3 people."""
     clinic = get_clinic(clinic_id)

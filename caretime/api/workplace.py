@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from caretime.api.errors import ApiError
+from caretime.api.errors import CLINIC_NOT_FOUND, INVALID_INPUT, RATE_LIMITED, REPORT_REFUSED, ApiError, reads, writes
 from caretime.api.reports import DisciplineCode, get_clinic
 from caretime.api.types import StrictBody, Text
 from caretime.core.workplace import (
@@ -208,7 +208,7 @@ def _refusal(refused: WorkerReportRefused, today: date) -> ApiError:
 
 @router.post(
     "/worker-reports",
-    response={202: WorkerReportReceived},
+    **writes({202: WorkerReportReceived}, INVALID_INPUT, REPORT_REFUSED, CLINIC_NOT_FOUND, RATE_LIMITED),
     summary="Report anonymously how your workplace books patients",
     description=CREATE_DESCRIPTION,
 )
@@ -254,7 +254,11 @@ def _population_out(figures: WorkplaceFigures) -> PopulationOut:
     )
 
 
-@router.get("/clinics/{clinic_id}/workplace", response=WorkplaceOut, summary="What clinicians report about a clinic")
+@router.get(
+    "/clinics/{clinic_id}/workplace",
+    **reads({200: WorkplaceOut}, INVALID_INPUT, CLINIC_NOT_FOUND),
+    summary="What clinicians report about a clinic",
+)
 def get_workplace(request: HttpRequest, clinic_id: int) -> WorkplaceOut:
     """How the clinic books its patients, by the published reports of the people who work
     there: one entry per therapy the clinic is listed for, each with the figures of verified

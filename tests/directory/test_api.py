@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
 
 from caretime.api.clinics import ClinicListOut
+from caretime.api.middleware import ApiErrorShapeMiddleware
 from caretime.directory.models import Clinic
 from tests.api import assert_error
 
@@ -132,3 +135,23 @@ def test_a_method_not_allowed_is_a_405_in_the_error_shape(client: Client, db: No
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
     assert "GET" in response["Allow"]
+
+
+def test_a_server_error_under_the_api_is_in_the_error_shape_with_its_retry_after() -> None:
+    """Django's 500 page (and any HTML error an app server writes) is reshaped under /api/,
+    keeping the headers that say what to do next; pages keep their HTML."""
+
+    def html_error(request: HttpRequest) -> HttpResponse:
+        answer = HttpResponse("<h1>Server Error (500)</h1>", status=503, content_type="text/html")
+        answer["Retry-After"] = "30"
+        return answer
+
+    shape = ApiErrorShapeMiddleware(html_error)
+    response = shape(RequestFactory().post("/api/v1/worker-reports"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert json.loads(response.content) == {
+        "error": {"code": "service_unavailable", "message": "Service Unavailable: POST /api/v1/worker-reports."}
+    }
+    page = shape(RequestFactory().get("/clinics/"))
+    assert page["Content-Type"].startswith("text/html")
