@@ -34,7 +34,7 @@ from gunicorn.config import Config
 
 from caretime.api.errors import PROXY_REFUSALS
 from caretime.workplace.request_log import WORKER_REPORT_PATH, AccessLogger, is_worker_report_path
-from tests.conftest import require
+from tests.local_services import require
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
