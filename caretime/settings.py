@@ -235,6 +235,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[caretime] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # allauth reads the client's address for its rate limits the same way caretime does.
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_HOPS
+# How long a personal API token works after it is made (caretime.accounts): a leaked token
+# stops working by itself; the person makes a new one on the account page.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365, minimum=1)
 
 # Two-factor sign-in (allauth.mfa): an authenticator app (TOTP, 6 digits every 30 seconds),
 # and recovery codes for a lost phone. Staff cannot open the admin without it, and are asked
