@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import get_adapter
+from allauth.account.fields import EmailField
 from allauth.account.forms import LoginForm, RequestLoginCodeForm
 from allauth.account.internal.userkit import filter_users_by_email
 from allauth.core import context, ratelimit
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from caretime.accounts.browsers import is_known_browser
@@ -47,33 +50,39 @@ class RequestCodeForm(RequestLoginCodeForm):  # type: ignore[misc]  # allauth ha
     """
 
     def clean_email(self) -> str:
-        adapter = get_adapter()
         email: str = self.cleaned_data["email"]
         if email:
             users = filter_users_by_email(email, is_active=True, prefer_verified=True, for_login=True)
-            request = context.request
-            address = email.lower()
-            network = str(adapter.get_client_ip(request))  # a keyed hash of the network
-            if not ratelimit.consume(request, action=CODE_PER_ADDRESS_AND_NETWORK, key=f"{address} {network}"):
-                raise forms.ValidationError(
-                    _(
-                        "We have sent codes for this address to your connection several times in the "
-                        "last few minutes. Use the newest code we sent, or try again in 10 minutes."
-                    ),
-                    code="too_many_codes",
-                )
-            if not is_known_browser(request, address) and not ratelimit.consume(
-                request, action=CODE_PER_ADDRESS, key=address
-            ):
-                raise forms.ValidationError(
-                    _(
-                        "We have sent many codes for this address in the last hour, so we are not sending "
-                        "more for now. Try again in an hour, or from a browser you have signed in with before."
-                    ),
-                    code="too_many_codes_for_address",
-                )
+            refused = code_refusal(context.request, email)
+            if refused is not None:
+                raise refused
             self._user = users[0] if users else None
         return email
+
+
+def code_refusal(request: HttpRequest, email: str) -> forms.ValidationError | None:
+    """Count one code mailed to ``email`` (to sign in, or to sign up, which mails a code
+    too); None when it may go, else why not. The same work whether or not the address has an
+    account: it reads only the counters."""
+    address = email.lower()
+    network = str(get_adapter().get_client_ip(request))  # a keyed hash of the network
+    if not ratelimit.consume(request, action=CODE_PER_ADDRESS_AND_NETWORK, key=f"{address} {network}"):
+        return forms.ValidationError(
+            _(
+                "We have sent codes for this address to your connection several times in the "
+                "last few minutes. Use the newest code we sent, or try again in 10 minutes."
+            ),
+            code="too_many_codes",
+        )
+    if not is_known_browser(request, address) and not ratelimit.consume(request, action=CODE_PER_ADDRESS, key=address):
+        return forms.ValidationError(
+            _(
+                "We have sent many codes for this address in the last hour, so we are not sending "
+                "more for now. Try again in an hour, or from a browser you have signed in with before."
+            ),
+            code="too_many_codes_for_address",
+        )
+    return None
 
 
 class SignInForm(LoginForm):  # type: ignore[misc]  # allauth has no type hints
@@ -91,3 +100,26 @@ class SignInForm(LoginForm):  # type: ignore[misc]  # allauth has no type hints
             for error in form.errors.get("email") or []:
                 self.add_error("login", error)
         return cast("dict[str, Any]", self.cleaned_data)
+
+
+class SignUpForm(forms.Form):
+    email = EmailField(
+        max_length=allauth_settings.EMAIL_MAX_LENGTH,  # what the address's column holds
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "max_length": _("An e-mail address has at most %(limit_value)d characters (this one has %(show_value)d)."),
+        },
+    )
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        return str(get_adapter().clean_email(email.lower()))
+
+
+class SignUpCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+        error_messages={"required": _("Enter the code from the mail we sent.")},
+    )
