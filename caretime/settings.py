@@ -225,11 +225,25 @@ ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 # a sign-in code at sign-up in place of the code that verifies the address (tried).
 ACCOUNT_LOGIN_BY_CODE_REQUIRED = False
 ACCOUNT_PREVENT_ENUMERATION = True  # the same answer whether or not an address has an account
+# The sign-in forms ask for a code under the limits below (caretime.accounts.forms).
+ACCOUNT_FORMS = {
+    "login": "caretime.accounts.forms.SignInForm",
+    "request_login_code": "caretime.accounts.forms.RequestCodeForm",
+}
+# The limits on asking for codes. They are allauth's rate limits, counted in the shared cache
+# (per network: under a keyed hash of the address, IPv6 by its /64), not windows of
+# caretime/shared/limits.py: accounts sit below shared in the layers, and allauth checks them in
+# its forms before a mail goes out. shared/limits.py lists them beside its table.
 ACCOUNT_RATE_LIMITS = {
-    # Each request mails a code (or an "unknown account" note): at most 3 to one address in
-    # 10 minutes, so nobody can flood a mailbox through us, and 10 a minute from one network
-    # address. A code lives 10 minutes, so a person is never locked out for longer.
+    # Each request mails a code (or an "unknown account" note). From one network: 10 a minute
+    # for any addresses, and 3 for one address in 10 minutes (the key is the address and the
+    # network together), so a stranger's requests use up only the stranger's own allowance and
+    # the owner of the address still gets a code from their own connection.
     "request_login_code": "10/m/ip,3/10m/key",
+    # From every network together: at most 30 codes to one address in an hour, so nobody can
+    # flood a mailbox through us from many networks. A browser that has signed in to the
+    # address before is not held by it (caretime.accounts.browsers).
+    "request_login_code_address": "30/h/key",
     # Each sign-up mails a code too.
     "signup": "5/m/ip",
 }
@@ -239,6 +253,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[caretime] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # allauth reads the client's address for its rate limits the same way caretime does.
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_HOPS
+# How long a personal API token works after it is made (caretime.accounts): a leaked token
+# stops working by itself; the person makes a new one on the account page.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365, minimum=1)
 
 # Two-factor sign-in (allauth.mfa): an authenticator app (TOTP, 6 digits every 30 seconds),
 # and recovery codes for a lost phone. Staff cannot open the admin without it, and are asked

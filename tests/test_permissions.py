@@ -77,6 +77,7 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "account/tokens/": ("/account/tokens/", 302),
     "account/tokens/<int:token_id>/revoke/": ("/account/tokens/1/revoke/", 302),
     "accounts/signup/": ("/accounts/signup/", 200),
+    "accounts/signup/confirm/": ("/accounts/signup/confirm/", 302),  # no code asked for yet
     "accounts/login/": ("/accounts/login/", 200),
     "accounts/login/code/": ("/accounts/login/code/", 200),
     "accounts/inactive/": ("/accounts/inactive/", 200),
@@ -111,6 +112,7 @@ _SIGN_IN_FOR = {
     "/admin/": "/admin/login/",
     "/accounts/login/code/confirm/": "/accounts/login/code/",
     "/accounts/logout/": "/",
+    "/accounts/signup/confirm/": "/accounts/signup/",
 }
 
 

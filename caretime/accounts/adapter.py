@@ -8,9 +8,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_username
 from django.utils.crypto import salted_hmac
 
+from caretime.accounts.browsers import remember_browser
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
     from django.http import HttpRequest
+    from django.http.response import HttpResponseBase
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth has no type hints
@@ -40,6 +43,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ha
             return False
         user = getattr(self.request, "user", None)
         return user is None or not user.is_authenticated or bool(self.get_reauthentication_methods(user))
+
+    def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> HttpResponseBase:
+        """allauth's answer to a completed sign-in, with the browser marked as one that has
+        signed in to this address (``caretime.accounts.browsers``)."""
+        response: HttpResponseBase = super().post_login(request, user, **kwargs)
+        remember_browser(response, kwargs.get("email") or user_display(user))
+        return response
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """A keyed hash of the visitor's network address instead of the address.

@@ -1,4 +1,5 @@
-"""allauth's pages, mounted at /accounts/, with the password pages switched off.
+"""allauth's pages, mounted at /accounts/, with the password pages switched off and the
+sign-up served by caretime (``caretime.accounts.signup``).
 
 Accounts have no password (settings: ``ACCOUNT_SIGNUP_FIELDS``), yet allauth still serves
 pages to set, change and reset one, and to confirm one's identity with it. Left on, they
@@ -9,11 +10,14 @@ and answers 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from allauth.urls import urlpatterns as allauth_urlpatterns
-from django.http import Http404, HttpRequest
-from django.urls import URLPattern, URLResolver
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.urls import URLPattern, URLResolver, path
+
+from caretime.accounts import signup
 
 PASSWORD_PAGES = frozenset(
     {
@@ -26,6 +30,10 @@ PASSWORD_PAGES = frozenset(
         "account_reauthenticate",
     }
 )
+
+
+# Pages caretime serves in place of allauth's, at the same address and name.
+REPLACED: dict[str, Callable[..., HttpResponseBase]] = {"account_signup": signup.sign_up}
 
 
 def not_offered(request: HttpRequest, *args: Any, **kwargs: Any) -> NoReturn:
@@ -46,9 +54,14 @@ def _switch_off(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | U
             )
         elif pattern.name in PASSWORD_PAGES:
             kept.append(URLPattern(pattern.pattern, not_offered, name=pattern.name))
+        elif pattern.name in REPLACED:
+            kept.append(URLPattern(pattern.pattern, REPLACED[pattern.name], name=pattern.name))
         else:
             kept.append(pattern)
     return kept
 
 
-urlpatterns = _switch_off(list(allauth_urlpatterns))
+urlpatterns = [
+    path("signup/confirm/", signup.confirm_sign_up, name="account-signup-confirm"),
+    *_switch_off(list(allauth_urlpatterns)),
+]

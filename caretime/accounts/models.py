@@ -6,12 +6,19 @@ and these tokens; never a name, a password or anything about the person's health
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_NAME_MAX_CHARS = 60
+
+
+def token_expiry() -> datetime:
+    """When a token made now stops working."""
+    return timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
 
 
 class ApiToken(models.Model):
@@ -22,6 +29,9 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("first characters"), max_length=8)
     key_hash = models.CharField(_("SHA-256 of the secret"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set when the token is made (settings.API_TOKEN_DAYS after): from then on it answers as
+    # a token that does not exist, so a leaked one does not live forever.
+    expires_at = models.DateTimeField(_("expires"), default=token_expiry)
     # A day, not a time: enough to spot an unused token, too coarse to trace someone's habits.
     last_used_on = models.DateField(_("last used"), null=True, blank=True)
 
@@ -32,3 +42,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def has_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())

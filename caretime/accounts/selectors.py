@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from caretime.accounts.models import ApiToken
 from caretime.accounts.tokens import hash_secret, looks_like_secret
@@ -23,7 +24,12 @@ def email_addresses_of(user: User) -> list[EmailAddress]:
 
 
 def token_for_secret(secret: str) -> ApiToken | None:
-    """The token of an active account whose secret this is, else None."""
+    """The unexpired token of an active account whose secret this is, else None: an expired
+    token is refused exactly as one that never existed."""
     if not looks_like_secret(secret):
         return None
-    return ApiToken.objects.select_related("user").filter(key_hash=hash_secret(secret), user__is_active=True).first()
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_secret(secret), user__is_active=True, expires_at__gt=timezone.now())
+        .first()
+    )

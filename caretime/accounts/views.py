@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -73,6 +74,7 @@ def _account_page(
         "form": form,
         "created": created,
         "max_tokens": services.MAX_TOKENS_PER_PERSON,
+        "token_days": settings.API_TOKEN_DAYS,
     }
     return render(request, "accounts/home.html", context, status=status)
 

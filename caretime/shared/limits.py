@@ -198,6 +198,12 @@ LIMITS = (
     CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH,
     BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR,
 )
+# Not in this table: the limits on asking for sign-in codes (10 a minute from one network, 3
+# for one address from one network in 10 minutes, 30 for one address from every network in an
+# hour) and on sign-ups (5 a minute from one network). They are allauth's rate limits,
+# settings.ACCOUNT_RATE_LIMITS, counted in the shared cache: accounts sit below this module in
+# the layers, and allauth checks them in its forms before any mail goes out.
+
 # The connection's arrival rows are kept as long as the longest of its windows needs them.
 _CONNECTION_ROWS_KEPT = timedelta(seconds=DAY)
 

@@ -50,7 +50,7 @@ def test_the_account_page_shows_the_address_and_whether_it_is_verified(alice_cli
 def _pending_code(client: Client, url: str) -> None:
     if url == "/accounts/login/code/confirm/":
         client.post("/accounts/login/", {"login": "alice@example.org"})
-    if url == "/accounts/confirm-email/":
+    if url == "/accounts/signup/confirm/":
         client.post("/accounts/signup/", {"email": "carol@example.org"})
 
 
@@ -61,7 +61,7 @@ def _pending_code(client: Client, url: str) -> None:
         ("/accounts/signup/", False),
         ("/accounts/login/code/", False),
         ("/accounts/login/code/confirm/", False),
-        ("/accounts/confirm-email/", False),
+        ("/accounts/signup/confirm/", False),
         ("/accounts/logout/", True),
         ("/accounts/email/", True),
         ("/account/", True),

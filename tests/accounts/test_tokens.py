@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client, RequestFactory
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -145,3 +149,73 @@ def test_the_token_list_costs_the_same_queries_for_one_or_ten_tokens(
     with django_assert_max_num_queries(6):  # type: ignore[operator]
         page = alice_client.get("/account/")
     assert page.content.decode().count("/revoke/") == 10
+
+
+def test_a_new_token_expires_after_the_configured_days_shown_on_the_account_page(
+    alice_client: Client, settings: Any
+) -> None:
+    settings.API_TOKEN_DAYS = 30
+    before = timezone.now()
+    response = alice_client.post("/account/tokens/", {"name": "phone"})
+    token = ApiToken.objects.get()
+    assert before + timedelta(days=30) <= token.expires_at <= timezone.now() + timedelta(days=30)
+    expiry_day = date_format(timezone.localtime(token.expires_at).date(), "DATE_FORMAT")
+    assert f"It works until {expiry_day}" in response.content.decode()
+
+    listing = alice_client.get("/account/").content.decode()
+    assert "A token stops working 30 days after it is made." in listing
+    assert f"<td>{expiry_day}</td>" in listing
+    assert "<td>never</td>" in listing  # the last use, beside it
+
+
+def test_by_default_a_token_lives_one_year(alice_client: Client) -> None:
+    create_token(alice_client, "phone")
+    token = ApiToken.objects.get()
+    assert token.expires_at - token.created_at == pytest.approx(timedelta(days=365), abs=timedelta(seconds=5))
+
+
+def test_an_expired_token_is_refused_exactly_like_a_token_that_does_not_exist(
+    alice_client: Client, rf: RequestFactory
+) -> None:
+    secret = create_token(alice_client, "old script")
+    api = Client()
+    assert api.get("/api/v1/me/visit-reports", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    expired = api.get("/api/v1/me/visit-reports", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    unknown = api.get("/api/v1/me/visit-reports", HTTP_AUTHORIZATION=f"Bearer ct_{'x' * 43}")
+    assert expired.status_code == unknown.status_code == 401
+    assert expired.json() == unknown.json()
+    assert api_user(rf.get("/", HTTP_AUTHORIZATION=f"Bearer {secret}")) is None
+    assert ApiToken.objects.get().last_used_on is not None  # the earlier use only; the refusal writes nothing
+
+    listing = alice_client.get("/account/").content.decode()
+    expired_day = date_format(timezone.localtime(ApiToken.objects.get().expires_at).date(), "DATE_FORMAT")
+    assert f"expired on {expired_day}" in listing
+
+
+def test_a_token_works_until_the_moment_it_expires(alice_client: Client, rf: RequestFactory) -> None:
+    secret = create_token(alice_client, "script")
+    ApiToken.objects.update(expires_at=timezone.now() + timedelta(minutes=1))
+    assert api_user(rf.get("/", HTTP_AUTHORIZATION=f"Bearer {secret}")) is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_existing_tokens_an_expiry_a_year_after_they_were_made(alice: User) -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0001_api_tokens")])
+    old_apps = executor.loader.project_state([("accounts", "0001_api_tokens")]).apps
+    made = timezone.now() - timedelta(days=400)
+    recent = timezone.now() - timedelta(days=10)
+    OldToken = old_apps.get_model("accounts", "ApiToken")
+    OldToken.objects.create(user_id=alice.pk, name="old", prefix="ct_old", key_hash="a" * 64, created_at=made)
+    OldToken.objects.create(user_id=alice.pk, name="recent", prefix="ct_rec", key_hash="b" * 64, created_at=recent)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    old = ApiToken.objects.get(name="old")
+    assert old.expires_at == made + timedelta(days=365)
+    assert old.has_expired()
+    assert ApiToken.objects.get(name="recent").expires_at == recent + timedelta(days=365)

@@ -454,7 +454,7 @@ def test_a_new_person_signs_up_by_code_times_a_visit_and_the_verdict_counts_it(
     page.get_by_role("link", name="Create one").click()
     page.get_by_label("Email").fill("newcomer@example.com")
     page.get_by_role("button", name="Send me a code").click()
-    page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
+    page.wait_for_url(re.compile(r"/accounts/signup/confirm/"))
     code = re.search(r"\b([A-Z]{4}-[A-Z]{4})\b", str(mail.outbox[-1].body))
     assert code is not None, mail.outbox[-1].body
     page.get_by_label(re.compile("code", re.IGNORECASE)).first.fill(code.group(1))
