@@ -68,7 +68,7 @@ from django.db.migrations.loader import MigrationLoader
 from psycopg import sql
 
 from caretime.directory.search_cache import directory_changed
-from caretime.web.maintenance import DRAIN_SECONDS, writes_paused_while
+from caretime.web.maintenance import DRAIN_SECONDS, SwitchFailed, writes_paused_while
 
 Vendor = Literal["sqlite", "postgresql"]
 State = Literal["missing", "empty", "has tables"]
@@ -337,8 +337,11 @@ def restore(
     outcome = Restored(target=target, served=served)
     if served and state == "has tables" and replace:
         outcome.writes_paused = True
-        with writes_paused_while(f"restoring {path.name}", drain=drain):
-            return _restore(path, target, vendor, schemas, state, outcome, replace=replace)
+        try:
+            with writes_paused_while(f"restoring {path.name}", drain=drain):
+                return _restore(path, target, vendor, schemas, state, outcome, replace=replace)
+        except SwitchFailed as error:
+            raise BackupError(f"Nothing was restored. {error}") from None
     return _restore(path, target, vendor, schemas, state, outcome, replace=replace)
 
 
@@ -357,8 +360,8 @@ def _restore(
         if not replace and served:
             raise BackupError(
                 f"The app serves the {target} and it has tables. Restore into a new database (--into URL) and "
-                "switch DATABASE_URL to it, or stop or drain the app servers and add --replace to replace it "
-                "(it is backed up first)."
+                "switch DATABASE_URL to it, or add --replace to replace it (it is backed up first, and every write "
+                "waits meanwhile: 503 with Retry-After)."
             )
         if not replace:
             raise BackupError(

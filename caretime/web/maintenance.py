@@ -53,13 +53,20 @@ def writes_paused() -> bool:
         return True
 
 
+class SwitchFailed(Exception):
+    """The switch could not be put on; nothing was paused."""
+
+
 @contextmanager
 def writes_paused_while(reason: str, *, drain: float = DRAIN_SECONDS) -> Iterator[None]:
     """Pause every write on every app server for the duration of the block, after giving the
     writes already under way ``drain`` seconds to finish. Writes resume when the block ends,
     whether it succeeded or failed."""
     stop = threading.Event()
-    cache.set(KEY, reason, timeout=LIFETIME_SECONDS)
+    try:
+        cache.set(KEY, reason, timeout=LIFETIME_SECONDS)
+    except Exception as error:  # any backend's error: Redis down, no cache table
+        raise SwitchFailed(f"Writes could not be paused: the cache cannot be written ({error}).") from error
     heartbeat = threading.Thread(target=_keep_on, args=(reason, stop), name="maintenance-heartbeat", daemon=True)
     heartbeat.start()
     try:
