@@ -104,6 +104,7 @@ LEFT_OUT = {
 # A database cache table (the default without REDIS_URL) is left out too: it holds rate-limit
 # counters, cached search answers and allauth's marks of TOTP codes already used, all of the
 # moment, and a restore empties it anyway.
+DEFAULT_CACHE_TABLE = "caretime_cache"  # caretime.settings
 CACHE_TABLE_REASON = "the cache: rate-limit counters and search answers of the moment; a restore empties it anyway"
 
 
@@ -226,6 +227,7 @@ def left_out() -> dict[str, str]:
     """The tables whose rows no backup holds, and why: ``LEFT_OUT`` and the database cache
     tables of the settings."""
     tables = dict(LEFT_OUT)
+    tables[DEFAULT_CACHE_TABLE] = CACHE_TABLE_REASON  # also after a switch to Redis left it behind
     for config in settings.CACHES.values():
         if config["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
             tables[str(config["LOCATION"])] = CACHE_TABLE_REASON
