@@ -84,6 +84,7 @@ from tests.workplace.conftest import MILL_WORKPLACE
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_DB = 12  # a database of its own on the local Redis, emptied before and after
+WRITER_REDIS_DB = 13  # the writer drill's, apart: the two may run at once on two workers
 REPORT_MODELS = (CallReport, VisitReport, Review, WorkerReport)
 # Apps whose tables must hold rows in the database backed up: what the site keeps.
 APPS_WITH_ROWS = {
@@ -780,12 +781,12 @@ def test_a_writer_during_a_restore_loses_no_report_answered_201(
     caches = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:6379/{REDIS_DB}",
+            "LOCATION": f"redis://127.0.0.1:6379/{WRITER_REDIS_DB}",
         }
     }
     if shared_cache == "redis":
         require(_redis_up(), "no Redis at 127.0.0.1:6379")
-        Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
+        Redis(host="127.0.0.1", port=6379, db=WRITER_REDIS_DB).flushdb()
     with override_settings(**({"CACHES": caches} if shared_cache == "redis" else {})):
         clinics = [make_clinic(f"Clinic {n}", latitude=41.9 + n / 1000, longitude=-87.6) for n in range(40)]
         dump = tmp_path / "nightly.dump"
@@ -841,7 +842,7 @@ def test_a_writer_during_a_restore_loses_no_report_answered_201(
         (safety_backup,) = tmp_path.glob("*-before-restore-*.dump")
         call_command("restore", str(safety_backup), into=_pg_url(scratch_database), stdout=StringIO())
     if shared_cache == "redis":
-        Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
+        Redis(host="127.0.0.1", port=6379, db=WRITER_REDIS_DB).flushdb()
 
     saved = {answer.note for answer in answers if answer.status == 201}
     restored = set(CallReport.objects.values_list("note", flat=True))
