@@ -46,6 +46,7 @@ migrations-check: $(STAMP)
 deploy-check: $(STAMP)
 	DEBUG=false SECRET_KEY=deploy-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	  WORKER_REPORT_KEY=deploy-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	  MFA_ENCRYPTION_KEY=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 	  ALLOWED_HOSTS=caretime.example HTTPS=true $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

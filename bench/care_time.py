@@ -29,6 +29,7 @@ See docs/performance.md, "Care Time profiles".
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import functools
 import math
@@ -175,6 +176,7 @@ def setup_django(url: str) -> None:
         DEBUG="false",
         SECRET_KEY="bench-" + secrets.token_hex(32),
         WORKER_REPORT_KEY="bench-" + secrets.token_hex(32),
+        MFA_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         HTTPS="false",
         ALLOWED_HOSTS="127.0.0.1",
     )

@@ -16,6 +16,7 @@ a table and written to bench/out/search-<database>.json. See docs/performance.md
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import http.client
 import itertools
@@ -178,6 +179,7 @@ def server_environment(url: str, redis_url: str | None) -> dict[str, str]:
         DEBUG="false",
         SECRET_KEY="bench-" + secrets.token_hex(32),
         WORKER_REPORT_KEY="bench-" + secrets.token_hex(32),
+        MFA_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         HTTPS="false",
         ALLOWED_HOSTS="127.0.0.1",
         STATIC_MANIFEST="false",  # pages name the stylesheets as they are, without collectstatic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,38 @@ else:
     if WORKER_REPORT_KEY == SECRET_KEY:
         raise ImproperlyConfigured("WORKER_REPORT_KEY must differ from SECRET_KEY.")
 
+# The keys that encrypt what allauth.mfa keeps secret in the database (each authenticator app's
+# TOTP key, the seed of the recovery codes): Fernet keys, comma-separated, the first one
+# encrypting and every one decrypting, so a new key is put first and an old one dropped once
+# `manage.py encrypt_mfa_secrets` has re-encrypted everything with the new one
+# (caretime.accounts.adapter.MFAAdapter; docs/operations.md, "Rotating MFA_ENCRYPTION_KEY"). Kept
+# only in the environment: a copy of the database or a backup alone holds no usable secret.
+if DEBUG:
+    _MFA_KEYS = env_str("MFA_ENCRYPTION_KEY", base64.urlsafe_b64encode(b"insecure-development-mfa-key-32b").decode())
+else:
+    _MFA_KEYS = env_str("MFA_ENCRYPTION_KEY")
+
+
+def _fernet_keys(value: str) -> list[str]:
+    keys = [key.strip() for key in value.split(",") if key.strip()]
+    if not keys:
+        raise ImproperlyConfigured("The environment variable MFA_ENCRYPTION_KEY must hold at least one key.")
+    for number, key in enumerate(keys, start=1):
+        try:
+            raw = base64.urlsafe_b64decode(key.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            raw = b""
+        if len(raw) != 32:
+            raise ImproperlyConfigured(
+                f"The environment variable MFA_ENCRYPTION_KEY: key {number} is not a Fernet key (32 random bytes "
+                "in URL-safe base64, 44 characters). Make one with: python3 -c 'import base64, secrets; "
+                "print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())'"
+            )
+    return keys
+
+
+MFA_ENCRYPTION_KEYS = _fernet_keys(_MFA_KEYS)
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
 INSTALLED_APPS = [
@@ -61,6 +94,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "caretime.web.middleware.ContentSecurityPolicyMiddleware",
+    # While `restore --replace` replaces the database served: every write answers 503 (caretime.web.maintenance).
+    "caretime.api.maintenance.WritesPausedMiddleware",
     "caretime.api.middleware.ApiErrorShapeMiddleware",
     "caretime.api.middleware.ApiWritesOnlyFromApiClientsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -263,6 +298,8 @@ API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365, minimum=1)
 # codes are limited by allauth's "login_failed" rate limit: 5 in 5 minutes for one account.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "caretime"
+# Encrypts the secrets allauth.mfa stores (MFA_ENCRYPTION_KEYS above).
+MFA_ADAPTER = "caretime.accounts.adapter.MFAAdapter"
 
 # Where the admin lives: a path such as "admin/" or "staff/desk/" (letters, digits, ".", "_",
 # "~" and "-"; each part ends in "/"). Moving it keeps the admin out of the way of scripts that

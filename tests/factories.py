@@ -11,8 +11,11 @@ import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from allauth.account.models import EmailAddress
+from allauth.account.models import EmailAddress, EmailConfirmation
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -230,3 +233,22 @@ def add_people_reports() -> None:
     ApiToken.objects.create(user=person, name="drill", prefix="ct_drill", key_hash=secrets.token_hex(32))
     for file_report in REPORT_FILERS.values():
         file_report(clinic, person)
+
+
+# Live credentials put into a database before it is backed up; none of them may be in a backup in clear.
+SESSION_KEY = "drillsessionkey0123456789abcdefg"
+CONFIRMATION_KEY = "drillconfirmationkey0123456789abcdefghijklmnopqrstuvwxyz0123456"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # an authenticator app's key (base32)
+
+
+def add_live_credentials() -> None:
+    """A staff member signed in (a session), with an authenticator app and recovery codes, and
+    an e-mail confirmation key waiting: what would open the site to whoever reads a backup."""
+    staff = User.objects.create_user(username="p-staff", email="staff@example.org", is_staff=True)
+    address = EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    TOTP.activate(staff, TOTP_SECRET)
+    RecoveryCodes.activate(staff)
+    session = SessionStore(session_key=SESSION_KEY)
+    session["_auth_user_id"] = str(staff.pk)
+    session.save(must_create=True)
+    EmailConfirmation.objects.create(email_address=address, key=CONFIRMATION_KEY, sent=timezone.now())

@@ -13,12 +13,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 40
 GOOD_WORKER_KEY = "w" * 40
+UNSET = "(not set)"  # a value of start()'s env that takes the variable out of the environment
+GOOD_MFA_KEY = "bWZhLWtleS1mb3ItdGhlLXNldHRpbmdzLXRlc3RzLTE="  # 32 bytes in URL-safe base64
 
 
 def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "HTTPS"}}
     clean["WORKER_REPORT_KEY"] = GOOD_WORKER_KEY
+    clean["MFA_ENCRYPTION_KEY"] = GOOD_MFA_KEY
     clean.update(env)
+    clean = {name: value for name, value in clean.items() if value != UNSET}
     clean["DJANGO_SETTINGS_MODULE"] = "caretime.settings"
     return subprocess.run(
         [
@@ -47,12 +51,27 @@ def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ({"SECRET_KEY": GOOD_KEY, "WORKER_REPORT_KEY": "short"}, "WORKER_REPORT_KEY must be at least 32"),
         ({"SECRET_KEY": GOOD_KEY, "WORKER_REPORT_KEY": GOOD_KEY}, "WORKER_REPORT_KEY must differ from SECRET_KEY"),
         ({"SECRET_KEY": GOOD_KEY, "CONTACT_EMAIL": "write to us"}, "CONTACT_EMAIL must be one e-mail address"),
+        ({"SECRET_KEY": GOOD_KEY, "MFA_ENCRYPTION_KEY": "short"}, "MFA_ENCRYPTION_KEY: key 1 is not a Fernet key"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "MFA_ENCRYPTION_KEY": f"{GOOD_MFA_KEY},{GOOD_KEY}"},
+            "MFA_ENCRYPTION_KEY: key 2 is not a Fernet key",
+        ),
+        ({"SECRET_KEY": GOOD_KEY, "MFA_ENCRYPTION_KEY": " , "}, "MFA_ENCRYPTION_KEY must hold at least one key"),
     ],
 )
 def test_bad_values_stop_start_up_and_name_the_variable(env: dict[str, str], named: str) -> None:
     result = start(env)
     assert result.returncode != 0
     assert named in result.stderr
+
+
+def test_the_mfa_key_is_required_without_debug_and_rotates_with_a_list() -> None:
+    without = start({"SECRET_KEY": GOOD_KEY, "MFA_ENCRYPTION_KEY": UNSET})
+    assert without.returncode != 0
+    assert "The environment variable MFA_ENCRYPTION_KEY is required" in without.stderr
+    assert start({"DEBUG": "true", "MFA_ENCRYPTION_KEY": UNSET}).returncode == 0
+    other = "b3RoZXIta2V5LWZvci10aGUtc2V0dGluZ3MtdGVzdDE="
+    assert start({"SECRET_KEY": GOOD_KEY, "MFA_ENCRYPTION_KEY": f"{GOOD_MFA_KEY}, {other}"}).returncode == 0
 
 
 def test_sqlite_is_the_default_and_postgres_comes_from_database_url() -> None:

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import functools
 import ipaddress
 import secrets
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_username
+from allauth.mfa.adapter import DefaultMFAAdapter
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import salted_hmac
 
 from caretime.accounts.browsers import remember_browser
@@ -77,3 +82,40 @@ def _network(address: str) -> str:
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     return str(ip)
+
+
+# Every Fernet token begins so (its version byte, 0x80, in base64); a TOTP key (base32, capitals)
+# or a recovery-code seed (hex, small letters) never does.
+FERNET_PREFIX = "gAAAAA"
+
+
+class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth has no type hints
+    """allauth.mfa stores an authenticator app's TOTP key and the recovery codes' seed through
+    these hooks: encrypted with the first key of MFA_ENCRYPTION_KEY, decrypted with any of them
+    (Fernet: AES-128-CBC with an HMAC), so a copy of the database holds no usable secret.
+
+    A secret stored in clear before encryption was switched on keeps working;
+    ``manage.py encrypt_mfa_secrets`` (also run by ``migrate``) encrypts it."""
+
+    def encrypt(self, text: str) -> str:
+        return mfa_fernet().encrypt(text.encode()).decode("ascii")
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith(FERNET_PREFIX):
+            return encrypted_text  # stored in clear before encryption was switched on
+        try:
+            return mfa_fernet().decrypt(encrypted_text.encode("ascii")).decode()
+        except InvalidToken:
+            raise ImproperlyConfigured(
+                "An authenticator secret was encrypted with a key that MFA_ENCRYPTION_KEY no longer lists: "
+                "put that key back (after the new one) and run `manage.py encrypt_mfa_secrets`."
+            ) from None
+
+
+def mfa_fernet() -> MultiFernet:
+    return _fernet(tuple(settings.MFA_ENCRYPTION_KEYS))
+
+
+@functools.cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key) for key in keys])

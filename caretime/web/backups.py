@@ -9,6 +9,19 @@
   leaves the database exactly as it was. No ownership or
   privilege statements are replayed: everything belongs to the role that restores.
 
+Rules that keep a backup from leaking anything:
+
+- A backup is written readable and writable by its owner only (0600), into a folder that
+  nobody but its owner and group can write to (``check_folder``: refused when anyone can, a
+  warning when the group can).
+- What is a live credential, or only the state of the moment, is left out: the rows of
+  ``LEFT_OUT`` (signed-in sessions, which also hold the sign-in and sign-up codes waiting to
+  be entered; e-mail confirmation keys; the cache table), their tables kept empty.
+  Authenticator secrets are in the backup only encrypted (MFA_ENCRYPTION_KEY, kept in the
+  environment: caretime.accounts.adapter.MFAAdapter).
+- A restore refuses a backup that other users of the machine can read, unless told
+  (``allow_readable``): it may have been copied, and made before these rules.
+
 Rules that keep a restore from losing anything:
 
 - A backup is written beside its final name and renamed into place only once complete and
@@ -20,7 +33,9 @@ Rules that keep a restore from losing anything:
   being restored ("...-before-restore-<time>").
 - The database *served* is the one this settings module's ``DATABASE_URL`` names (the same
   SQLite file, or the same PostgreSQL database name, host and port). Restoring over it needs
-  ``replace=True`` too, and the app servers stopped or drained (docs/operations.md).
+  ``replace=True`` too; then every write on every app server answers 503 from before the
+  backup of the database replaced until the restore ends (``caretime.web.maintenance``), so
+  no report answered 201 is in neither that backup nor the restored database.
 - After a restore, no answer cached from before is served: restoring the served database
   clears the cache and starts a new directory generation
   (``caretime.directory.search_cache.directory_changed``); restoring into another database
@@ -34,6 +49,7 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -52,6 +68,7 @@ from django.db.migrations.loader import MigrationLoader
 from psycopg import sql
 
 from caretime.directory.search_cache import directory_changed
+from caretime.web.maintenance import DRAIN_SECONDS, SwitchFailed, writes_paused_while
 
 Vendor = Literal["sqlite", "postgresql"]
 State = Literal["missing", "empty", "has tables"]
@@ -77,6 +94,18 @@ _LIBPQ_ENVIRONMENT = {
 }
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 _TOC_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) \S+ \S+$")
+# Tables whose rows no backup holds (the tables themselves are kept, empty), and why.
+LEFT_OUT = {
+    "django_session": "signed-in sessions: a copied session key signs in as its owner, past two-factor sign-in "
+    "too; the sign-in and sign-up codes waiting to be entered are kept in sessions as well",
+    "account_emailconfirmation": "allauth's e-mail confirmation keys (unused while addresses are confirmed by "
+    "code): each one confirms an address",
+}
+# A database cache table (the default without REDIS_URL) is left out too: it holds rate-limit
+# counters, cached search answers and allauth's marks of TOTP codes already used, all of the
+# moment, and a restore empties it anyway.
+DEFAULT_CACHE_TABLE = "caretime_cache"  # caretime.settings
+CACHE_TABLE_REASON = "the cache: rate-limit counters and search answers of the moment; a restore empties it anyway"
 
 
 class BackupError(Exception):
@@ -156,6 +185,7 @@ class Restored:
     served: bool
     created: bool = False
     safety_backup: Path | None = None
+    writes_paused: bool = False  # every app server answered writes with 503 during the restore
     cache: str = ""
     migrations_missing: list[str] = field(default_factory=list)
     migrations_unknown: list[str] = field(default_factory=list)
@@ -173,19 +203,53 @@ def backup(path: Path, database: Database | None = None) -> Database:
         raise BackupError(f"{path} already exists; choose a new file name (a backup never overwrites one).")
     if not path.parent.is_dir():
         raise BackupError(f"The folder {path.parent} does not exist.")
+    check_folder(path.parent)
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
+        # Made for its owner only before a byte is written into it.
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
+        os.chmod(partial, 0o600)
         if database.vendor == "sqlite":
             _sqlite_backup(Path(database.name), partial)
         else:
             _pg_backup(database, partial)
+        os.chmod(partial, 0o600)
         _fsync(partial)
         os.replace(partial, path)
         _fsync(path.parent)
     finally:
         partial.unlink(missing_ok=True)
     return database
+
+
+def left_out() -> dict[str, str]:
+    """The tables whose rows no backup holds, and why: ``LEFT_OUT`` and the database cache
+    tables of the settings."""
+    tables = dict(LEFT_OUT)
+    tables[DEFAULT_CACHE_TABLE] = CACHE_TABLE_REASON  # also after a switch to Redis left it behind
+    for config in settings.CACHES.values():
+        if config["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+            tables[str(config["LOCATION"])] = CACHE_TABLE_REASON
+    return {table: reason for table, reason in tables.items() if _PLAIN_NAME.fullmatch(table)}
+
+
+def check_folder(folder: Path) -> str:
+    """Refuse a folder anyone can write to (they could replace a backup, or put one of their own
+    where you will look for yours); a warning, or "", when its group can."""
+    mode = Path(folder).stat().st_mode
+    if mode & stat.S_IWOTH:
+        raise BackupError(
+            f"Anyone on this machine can write to the folder {folder} (mode {stat.S_IMODE(mode):04o}), so anyone "
+            f"could replace a backup in it or put one of their own there. Choose a folder only you (and your "
+            f"group) can write to, or make it so: chmod o-w {folder}"
+        )
+    if mode & stat.S_IWGRP:
+        return (
+            f"The group of the folder {folder} can write to it (mode {stat.S_IMODE(mode):04o}): its members could "
+            "replace a backup there. Use a folder only you can write to where that group is not trusted."
+        )
+    return ""
 
 
 def _sqlite_backup(source: Path, out: Path) -> None:
@@ -196,11 +260,28 @@ def _sqlite_backup(source: Path, out: Path) -> None:
         live.backup(copy)
         # A single self-contained file, whatever journal mode the live database uses.
         copy.execute("PRAGMA journal_mode=DELETE")
+        _sqlite_leave_out(copy)
         _sqlite_check(copy, out)
 
 
+def _sqlite_leave_out(copy: sqlite3.Connection) -> None:
+    """Empty the tables left out of a backup in the copy, overwriting what they held: secure
+    delete zeroes the freed pages, the journal stays in memory (it would hold the rows), and
+    VACUUM writes the file again without them."""
+    copy.execute("PRAGMA journal_mode=MEMORY")
+    copy.execute("PRAGMA secure_delete=ON")
+    existing = {name for (name,) in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    with copy:
+        for table in left_out():
+            if table in existing:
+                copy.execute(f'DELETE FROM "{table}"')  # noqa: S608 (a plain name, checked)
+    copy.execute("VACUUM")
+    copy.execute("PRAGMA journal_mode=DELETE")
+
+
 def _pg_backup(database: Database, out: Path) -> None:
-    _run([_tool("pg_dump"), "--format=custom", "--no-password", f"--file={out}"], database, "pg_dump")
+    leave_out = [f"--exclude-table-data={table}" for table in sorted(left_out())]
+    _run([_tool("pg_dump"), "--format=custom", "--no-password", *leave_out, f"--file={out}"], database, "pg_dump")
     _pg_tables_schemas(out)  # a dump pg_restore cannot read is no backup
 
 
@@ -221,11 +302,21 @@ def backup_vendor(path: Path) -> Vendor:
     raise BackupError(f"{path} is neither a SQLite database nor a pg_dump --format=custom archive.")
 
 
-def restore(path: Path, *, into: Database | None = None, replace: bool = False) -> Restored:
+def restore(
+    path: Path,
+    *,
+    into: Database | None = None,
+    replace: bool = False,
+    allow_readable: bool = False,
+    drain: float = DRAIN_SECONDS,
+) -> Restored:
     """Restore the backup at ``path`` into ``into`` (default: the database served).
 
     The target must be new or empty unless ``replace``; then it is backed up first, beside
-    ``path``. Raises BackupError, having changed nothing, when the restore cannot be done."""
+    ``path``; when it is the database served, every write waits meanwhile (503), from ``drain``
+    seconds before that backup until the restore ends. A backup that other users can read is
+    refused unless ``allow_readable``. Raises BackupError, having changed nothing, when the
+    restore cannot be done."""
     path = Path(path)
     vendor = backup_vendor(path)
     served_database = _served_or_none()
@@ -234,16 +325,45 @@ def restore(path: Path, *, into: Database | None = None, replace: bool = False) 
         raise BackupError("The database served is in memory; say where to restore with --into URL.")
     if target.vendor != vendor:
         raise BackupError(f"{path} is a {vendor} backup; it cannot be restored into the {target}.")
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & (stat.S_IRGRP | stat.S_IROTH) and not allow_readable:
+        who = "anyone on this machine" if mode & stat.S_IROTH else "the members of its group"
+        raise BackupError(
+            f"{path} can be read by {who} (mode {mode:04o}): it may have been copied, and a backup made before "
+            "caretime left sessions out holds signed-in sessions. Make it readable by you alone "
+            f"(chmod 600 {path}) and restore it, or restore it as it is with --allow-readable."
+        )
     served = served_database is not None and target.same_as(served_database)
     schemas = _sqlite_check_file(path) if vendor == "sqlite" else _pg_tables_schemas(path)
     state = _state(target)
     outcome = Restored(target=target, served=served)
+    if served and state == "has tables" and replace:
+        outcome.writes_paused = True
+        try:
+            with writes_paused_while(f"restoring {path.name}", drain=drain):
+                return _restore(path, target, vendor, schemas, state, outcome, replace=replace)
+        except SwitchFailed as error:
+            raise BackupError(f"Nothing was restored. {error}") from None
+    return _restore(path, target, vendor, schemas, state, outcome, replace=replace)
+
+
+def _restore(
+    path: Path,
+    target: Database,
+    vendor: Vendor,
+    schemas: frozenset[str],
+    state: State,
+    outcome: Restored,
+    *,
+    replace: bool,
+) -> Restored:
+    served = outcome.served
     if state == "has tables":
         if not replace and served:
             raise BackupError(
                 f"The app serves the {target} and it has tables. Restore into a new database (--into URL) and "
-                "switch DATABASE_URL to it, or stop or drain the app servers and add --replace to replace it "
-                "(it is backed up first)."
+                "switch DATABASE_URL to it, or add --replace to replace it (it is backed up first, and every write "
+                "waits meanwhile: 503 with Retry-After)."
             )
         if not replace:
             raise BackupError(
