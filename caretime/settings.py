@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,11 @@ else:
         raise ImproperlyConfigured("The environment variable WORKER_REPORT_KEY must be at least 32 characters.")
     if WORKER_REPORT_KEY == SECRET_KEY:
         raise ImproperlyConfigured("WORKER_REPORT_KEY must differ from SECRET_KEY.")
+# Tests only: the noise of published workplace figures from a seeded generator, so that a test
+# run repeats exactly. Read only inside a pytest run: anywhere else (the running site, its
+# commands) OpenDP draws the noise from the operating system, which cannot be seeded or
+# predicted (docs/privacy.md, "How the noise is drawn").
+WORKPLACE_NOISE_SEED = (env_str("WORKPLACE_NOISE_SEED", "") or None) if "pytest" in sys.modules else None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 

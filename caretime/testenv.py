@@ -11,3 +11,4 @@ os.environ.setdefault("WORKER_REPORT_KEY", "test-only-worker-report-key-01234567
 os.environ.setdefault("HTTPS", "false")  # the live server speaks plain HTTP on 127.0.0.1
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("STATIC_MANIFEST", "false")  # tests serve static files without collectstatic
+os.environ.setdefault("WORKPLACE_NOISE_SEED", "caretime-tests")  # published workplace figures repeat exactly

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
+from typing import Any
 
+import pytest
 from django.utils import timezone
 
 from caretime.core.workplace import ROLE_GROUPS, AideCare, Booking, Role, WorkerAnswers
@@ -51,7 +53,7 @@ def file_reports(
     count: int,
     *,
     discipline: str = "pt",
-    verified: bool = True,
+    npi_on_roster: bool = True,
     received_in: date | None = None,
     role: Role = Role.PHYSICAL_THERAPIST,
 ) -> list[WorkerReport]:
@@ -64,8 +66,8 @@ def file_reports(
             role_group=ROLE_GROUPS[role].value,
             experience_year=today().year,
             received_in=received_in or last_month(),
-            verified=verified,
-            npi_key=secrets.token_hex(32) if verified else None,
+            npi_on_roster=npi_on_roster,
+            npi_key=secrets.token_hex(32) if npi_on_roster else None,
             **{column: getattr(answers, column) for column in ANSWER_COLUMNS},
         )
         for _ in range(count)
@@ -74,3 +76,11 @@ def file_reports(
 
 def publish() -> BatchResult:
     return publish_worker_reports(today=today())
+
+
+@pytest.fixture
+def exact_figures(settings: Any) -> None:
+    """Publish the bands of the exact medians and shares, without noise: for tests of what
+    figures do (pages, API, verdict, employer search), not of how they are made. The noise has
+    its own tests (tests/workplace/test_differencing.py); the site never runs without it."""
+    settings.WORKPLACE_NOISE_OFF = True
