@@ -30,12 +30,13 @@ scales, drawn from a seeded generator so that runs repeat exactly.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Protocol, cast
 
 import opendp.prelude as dp
 
@@ -104,6 +105,7 @@ def _yes(answers: WorkerAnswers, name: str) -> int:
     return int(answers.would_recommend)
 
 
+@functools.lru_cache(maxsize=256)
 def median_scores(count: int, bands: int) -> dp.Transformation:
     """OpenDP's quantile scores of each band index as the median of ``count`` band indices."""
     domain = dp.vector_domain(dp.atom_domain(T=int), size=count)
@@ -115,35 +117,38 @@ def median_scores(count: int, bands: int) -> dp.Transformation:
 def median_scale(count: int, bands: int) -> float:
     """The noise scale that spends ``EPSILON_PER_QUESTION`` on a median band (OpenDP's map:
     epsilon = 2 x the scores' sensitivity / scale)."""
-    scores = median_scores(count, bands)
-    return float(2 * scores.map(NEIGHBOURS) / EPSILON_PER_QUESTION)
+    sensitivity = median_scores(count, bands).map(NEIGHBOURS)  # type: ignore[no-untyped-call]
+    return float(2 * sensitivity / EPSILON_PER_QUESTION)
 
 
+@functools.lru_cache(maxsize=256)
 def median_measurement(count: int, bands: int) -> dp.Measurement:
     measurement = median_scores(count, bands) >> dp.m.then_noisy_max(
         dp.max_divergence(), scale=median_scale(count, bands), negate=True
     )
     _check(measurement)
-    return measurement
+    return cast(dp.Measurement, measurement)
 
 
+@functools.lru_cache(maxsize=256)
 def yes_sum(count: int) -> dp.Transformation:
     domain = dp.vector_domain(dp.atom_domain(bounds=(0, 1)), size=count)
     return dp.t.make_sum(domain, dp.symmetric_distance())
 
 
 def share_scale(count: int) -> float:
-    return float(yes_sum(count).map(NEIGHBOURS) / EPSILON_PER_QUESTION)
+    return float(yes_sum(count).map(NEIGHBOURS) / EPSILON_PER_QUESTION)  # type: ignore[no-untyped-call]
 
 
+@functools.lru_cache(maxsize=256)
 def share_measurement(count: int) -> dp.Measurement:
     measurement = yes_sum(count) >> dp.m.then_laplace(scale=share_scale(count))
     _check(measurement)
-    return measurement
+    return cast(dp.Measurement, measurement)
 
 
 def _check(measurement: dp.Measurement) -> None:
-    spent = measurement.map(NEIGHBOURS)
+    spent = measurement.map(NEIGHBOURS)  # type: ignore[no-untyped-call]
     if spent > EPSILON_PER_QUESTION * (1 + 1e-9):
         raise ValueError(f"a question would spend epsilon {spent}, more than {EPSILON_PER_QUESTION}")
 
