@@ -181,8 +181,8 @@ def test_npis_of_another_clinics_roster_never_match_never_publish_as_matched_nev
     after = client.get(reverse("clinic-verdict", args=[target.pk, "pt"])).content.decode()
     assert "Unknown: not enough known" in after
     # The same five NPIs reporting their own clinic are matched, and do move its verdict.
-    for npi in Clinician.objects.filter(clinics=elsewhere).values_list("npi", flat=True):
-        _submit(elsewhere, str(npi))
+    for own in Clinician.objects.filter(clinics=elsewhere).values_list("npi", flat=True):
+        _submit(elsewhere, str(own))
     _release_all()
     publish()
     assert WorkplaceFigures.objects.get(clinic=elsewhere).npi_on_roster is True
@@ -318,3 +318,20 @@ def test_repeated_batches_never_spend_more_than_the_years_budget() -> None:
     ledger = PrivacyLedger.objects.get(clinic=clinic)
     assert (ledger.spent, ledger.releases) == (4.0, 2)
     assert WorkerReport.objects.filter(published_in__isnull=True).count() == 5  # they wait
+
+
+@pytest.mark.django_db
+def test_a_moderator_releases_held_reports_in_the_admin(admin_client: Client) -> None:
+    clinic = make_clinic("Admin PT", latitude=41.90, longitude=-87.65, disciplines=("pt",))
+    for npi in _therapists_of(clinic, 4, 170000000):
+        _submit(clinic, npi)
+    held = WorkerReport.objects.get(standing=WorkerStanding.HELD_BURST)
+    page = admin_client.get("/admin/workplace/workerreport/")
+    assert page.status_code == 200
+    assert "Held for review: arrived during a burst" in page.content.decode()
+    assert "patients_per_hour" not in page.content.decode()  # no answers to decide by
+    response = admin_client.post(
+        "/admin/workplace/workerreport/", {"action": "release", "_selected_action": [str(held.pk)]}
+    )
+    assert response.status_code == 302
+    assert WorkerReport.objects.get(pk=held.pk).standing == WorkerStanding.COUNTED
