@@ -301,7 +301,9 @@ def _population(report: WorkerReport) -> PopulationKey:
 
 def _within_budget(ready: set[PopulationKey]) -> tuple[set[PopulationKey], int]:
     """The populations whose clinic, therapy and year can pay for one more publication, charged
-    to the ledger now (both populations of a year share its budget). The rest wait."""
+    to the ledger now (both populations of a year share its budget). Reports not on the roster
+    are never published in the same batch as matched ones of the same clinic, therapy and year.
+    The rest wait."""
     by_year: dict[tuple[int, str, int], list[PopulationKey]] = defaultdict(list)
     for population in ready:
         by_year[population[:3]].append(population)
@@ -311,8 +313,12 @@ def _within_budget(ready: set[PopulationKey]) -> tuple[set[PopulationKey], int]:
         ledger, _ = PrivacyLedger.objects.select_for_update().get_or_create(
             clinic_id=clinic_id, discipline=discipline, experience_year=year
         )
+        matched_in_this_batch = False
         for population in sorted(populations, key=lambda p: not p[3]):  # matched reports first
+            if not population[3] and matched_in_this_batch:
+                continue  # never in one batch with matched reports: they wait for the next one
             if budget_allows(ledger.spent):
+                matched_in_this_batch = matched_in_this_batch or population[3]
                 ledger.spent += RELEASE_EPSILON
                 ledger.releases += 1
                 chosen.add(population)

@@ -335,3 +335,16 @@ def test_a_moderator_releases_held_reports_in_the_admin(admin_client: Client) ->
     )
     assert response.status_code == 302
     assert WorkerReport.objects.get(pk=held.pk).standing == WorkerStanding.COUNTED
+
+
+@pytest.mark.django_db
+def test_unmatched_reports_are_never_published_in_one_batch_with_matched_ones() -> None:
+    clinic = make_clinic("Two Groups PT", latitude=41.90, longitude=-87.65, disciplines=("pt",))
+    file_reports(clinic, MILL_WORKPLACE, 5)
+    file_reports(clinic, MILL_WORKPLACE, 5, npi_on_roster=False)
+    first = publish()
+    assert (first.populations, first.published, first.waiting) == (1, 5, 5)
+    assert list(WorkplaceFigures.objects.values_list("npi_on_roster", flat=True)) == [True]
+    second = publish()  # the next batch
+    assert (second.populations, second.published) == (1, 5)
+    assert sorted(WorkplaceFigures.objects.values_list("npi_on_roster", flat=True)) == [False, True]
