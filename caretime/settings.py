@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,11 @@ else:
         raise ImproperlyConfigured("The environment variable WORKER_REPORT_KEY must be at least 32 characters.")
     if WORKER_REPORT_KEY == SECRET_KEY:
         raise ImproperlyConfigured("WORKER_REPORT_KEY must differ from SECRET_KEY.")
+# Tests only: the noise of published workplace figures from a seeded generator, so that a test
+# run repeats exactly. Read only inside a pytest run: anywhere else (the running site, its
+# commands) OpenDP draws the noise from the operating system, which cannot be seeded or
+# predicted (docs/privacy.md, "How the noise is drawn").
+WORKPLACE_NOISE_SEED = (env_str("WORKPLACE_NOISE_SEED", "") or None) if "pytest" in sys.modules else None
 
 # The keys that encrypt what allauth.mfa keeps secret in the database (each authenticator app's
 # TOTP key, the seed of the recovery codes): Fernet keys, comma-separated, the first one
@@ -94,10 +100,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "caretime.web.middleware.ContentSecurityPolicyMiddleware",
-    # While `restore --replace` replaces the database served: every write answers 503 (caretime.web.maintenance).
-    "caretime.api.maintenance.WritesPausedMiddleware",
     "caretime.api.middleware.ApiErrorShapeMiddleware",
     "caretime.api.middleware.ApiWritesOnlyFromApiClientsMiddleware",
+    # While `restore --replace` replaces the database served: every write answers 503
+    # (caretime.web.maintenance); after the refusals above, which read nothing.
+    "caretime.api.maintenance.WritesPausedMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -13,3 +13,4 @@ os.environ.setdefault("MFA_ENCRYPTION_KEY", "dGVzdC1vbmx5LW1mYS1rZXktMDEyMzQ1Njc
 os.environ.setdefault("HTTPS", "false")  # the live server speaks plain HTTP on 127.0.0.1
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("STATIC_MANIFEST", "false")  # tests serve static files without collectstatic
+os.environ.setdefault("WORKPLACE_NOISE_SEED", "caretime-tests")  # published workplace figures repeat exactly

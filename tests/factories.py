@@ -118,7 +118,7 @@ def file_reports(
     count: int,
     *,
     discipline: str = "pt",
-    verified: bool = True,
+    npi_on_roster: bool = True,
     received_in: date | None = None,
     role: Role = Role.PHYSICAL_THERAPIST,
 ) -> list[WorkerReport]:
@@ -131,8 +131,8 @@ def file_reports(
             role_group=ROLE_GROUPS[role].value,
             experience_year=today().year,
             received_in=received_in or last_month(),
-            verified=verified,
-            npi_key=secrets.token_hex(32) if verified else None,
+            npi_on_roster=npi_on_roster,
+            npi_key=secrets.token_hex(32) if npi_on_roster else None,
             **{column: getattr(answers, column) for column in ANSWER_COLUMNS},
         )
         for _ in range(count)

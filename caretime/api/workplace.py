@@ -2,7 +2,11 @@
 
 Sending a report needs no account on purpose: nothing that could tie a report to its sender
 is read or kept (``caretime.workplace.services``). Reading is public and shows only published
-figures, as bands, never the medians or shares behind them.
+figures, as bands chosen with differential privacy (``caretime.core.workplace_privacy``).
+
+``verified`` (in the answer to a report and in each population) is the old name of
+``with_npi`` and ``npi_on_roster``; it is kept, with the same value, for one version and then
+removed.
 """
 
 from __future__ import annotations
@@ -54,10 +58,11 @@ AideCareCode = Literal["no", "sometimes", "often"]
 NOT_ENOUGH_YET = "Not enough reports yet to show without risk to those who wrote them."
 PUBLISHED = (
     "Reports are published in the monthly batch after the month they arrive in, once "
-    f"{MIN_CLINICIAN_REPORTS} or more reports about this clinic and therapy are waiting (reports with an NPI and "
-    f"reports without one are counted apart); figures never show fewer than {MIN_CLINICIAN_REPORTS} reports, "
-    "and only as ranges."
+    f"{MIN_CLINICIAN_REPORTS} or more reports about this clinic, therapy and year are waiting (reports with an NPI "
+    "on the clinic's roster and all others are counted apart); figures never show fewer than "
+    f"{MIN_CLINICIAN_REPORTS} reports, and only as ranges with random noise added (differential privacy)."
 )
+DEPRECATED_ALIAS = "Deprecated: the old name of {name}, with the same value; removed in the next API version."
 
 
 class WorkerReportIn(StrictBody):
@@ -100,11 +105,14 @@ class WorkerReportIn(StrictBody):
     npi: Text = Field(
         "",
         max_length=20,
-        description="Optional: the reporter's own 10-digit NPI, for a verified report. It must be in the national "
-        "registry as a clinician of this therapy. Only a keyed hash of NPI, clinic and year is kept, to take one "
-        "verified report per person, clinic and year. Leave it empty (aides and the front desk always do) for "
-        f"an unverified report: those are counted apart, never used for the verdict, and at most "
-        f"{BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed} a year are taken from one client (kept in a cookie).",
+        description="Optional: the reporter's own 10-digit NPI. It must be in the national registry as a clinician "
+        "of this therapy (else a 400). The report counts as 'NPI on this clinic's roster' only when the directory "
+        "lists that NPI on this clinic's roster for this therapy; NPIs are public, so this proves no identity. "
+        "The answer is the same whether it matched or not. Only a keyed hash of NPI, clinic and year is kept, to "
+        "take one report per NPI, clinic and year. Leave it empty (aides and the front desk always do): reports "
+        "without an NPI on the roster are counted apart, never used for the verdict, and at most "
+        f"{BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed} a year without an NPI are taken from one client "
+        "(kept in a cookie).",
     )
 
     def submission(self, clinic: Clinic) -> WorkerSubmission:
@@ -129,21 +137,29 @@ class WorkerReportIn(StrictBody):
 
 class WorkerReportReceived(Schema):
     status: Literal["received"]
-    verified: bool = Field(description="True when an NPI stood behind the report.")
+    with_npi: bool = Field(
+        description="True when the report was sent with an NPI (whether it is on the roster is never said)."
+    )
+    verified: bool = Field(description=DEPRECATED_ALIAS.format(name="with_npi"))
     published: str = Field(description="When and how the report can show.")
 
 
 class PopulationOut(Schema):
-    verified: bool = Field(
-        description="True: clinicians whose NPI of this therapy is in the national registry; false: everyone else. "
-        "The two are counted apart; only verified figures are evidence for the verdict."
+    npi_on_roster: bool = Field(
+        description="True: reports whose NPI the directory lists on this clinic's roster for this therapy; false: "
+        "all others. The two are counted apart; only the first are evidence for the verdict. NPIs are public: this "
+        "shows a report claims to come from someone on the roster, not who wrote it."
     )
+    verified: bool = Field(description=DEPRECATED_ALIAS.format(name="npi_on_roster"))
+    year: int = Field(description="The year the reports are about.")
     reporters: int = Field(
         description=f"Published reports behind the figures; never fewer than {MIN_CLINICIAN_REPORTS}."
     )
     first_published: str = Field(description="Month of the first batch that published reports here, YYYY-MM.")
     last_published: str = Field(description="Month of the latest batch that published reports here, YYYY-MM.")
-    patients_per_hour_typical: str = Field(description='Median, as a band: "3-4 patients" per therapist per hour.')
+    patients_per_hour_typical: str = Field(
+        description='Median, as a band chosen with differential privacy: "3-4 patients" per therapist per hour.'
+    )
     patients_per_hour_peak: str = Field(description="Median in the busiest hours, as a band.")
     slot: str = Field(description='Median length of a treatment slot, as a band: "31-45 minutes".')
     booking: str = Field(description='The median answer to how often patients are double-booked: "most days".')
@@ -157,7 +173,9 @@ class PopulationOut(Schema):
 
 class DisciplineWorkplaceOut(Schema):
     discipline: DisciplineCode
-    populations: list[PopulationOut] = Field(description="Verified clinicians first; empty until published.")
+    populations: list[PopulationOut] = Field(
+        description="Reports with an NPI on the roster first; empty until published."
+    )
     message: str | None = Field(description="Why nothing shows yet; null when there are figures.")
 
 
@@ -178,9 +196,10 @@ CREATE_DESCRIPTION = (
     "unknown clinic is a 404. Reports without an NPI are limited to "
     f"{BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed} a year per client (a signed cookie: keep cookies between requests) "
     f"and {CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH.allowed} a month per clinic and therapy (429, code rate_limited, with "
-    "Retry-After); a report with an NPI is still taken. A second verified report from one NPI about the same "
-    "clinic and year gets the same answer as the first but replaces nothing: whether someone already "
-    "reported is never told."
+    "Retry-After); a report with an NPI is still taken. A report with an NPI gets the same answer (status, "
+    "body, headers) whether its NPI is on the clinic's roster or not, whether it is held for a moderator (a burst, "
+    "more matched reports than the roster has people) and whether the NPI already reported this clinic and year "
+    "(a repeat replaces nothing): none of that is ever told."
 )
 
 
@@ -231,15 +250,20 @@ def create_worker_report(
         submit_worker_report(submission, today=today)
     except WorkerReportRefused as refused:
         raise _refusal(refused, today) from refused
-    # Stored and discarded (a repeated verified report) are answered alike, on purpose.
+    # Matched or not, stored, held or discarded (a repeat) are answered alike, on purpose.
     if not submission.npi:
         count_unverified(request, response, today)
-    return Status(202, WorkerReportReceived(status="received", verified=bool(submission.npi), published=PUBLISHED))
+    with_npi = bool(submission.npi)
+    return Status(
+        202, WorkerReportReceived(status="received", with_npi=with_npi, verified=with_npi, published=PUBLISHED)
+    )
 
 
 def _population_out(figures: WorkplaceFigures) -> PopulationOut:
     return PopulationOut(
-        verified=figures.verified,
+        npi_on_roster=figures.npi_on_roster,
+        verified=figures.npi_on_roster,
+        year=figures.experience_year,
         reporters=figures.reporters,
         first_published=f"{figures.first_published:%Y-%m}",
         last_published=f"{figures.last_published:%Y-%m}",
@@ -261,8 +285,8 @@ def _population_out(figures: WorkplaceFigures) -> PopulationOut:
 )
 def get_workplace(request: HttpRequest, clinic_id: int) -> WorkplaceOut:
     """How the clinic books its patients, by the published reports of the people who work
-    there: one entry per therapy the clinic is listed for, each with the figures of verified
-    clinicians and of everyone else (counted apart), every one a band, never a number. A
+    there: one entry per therapy the clinic is listed for, each with the figures of reports
+    with an NPI on the clinic's roster and of all others (counted apart), every one a band, never a number. A
     therapy with fewer than 5 published reports has no figures and says so."""
     clinic = get_clinic(clinic_id)
     found = workplaces([clinic.pk])

@@ -6,29 +6,32 @@ productivity quota, unpaid documentation time, whether aides give care that shou
 and whether the reporter would recommend the workplace. Employment contracts can gag workers
 and no consumer-review law protects them, so their safety comes from how figures are made:
 
-- Reports are grouped by *population*: one clinic, one therapy, and verified clinicians apart
-  from everyone else. Populations never overlap, so no two figures can be subtracted.
+- Reports are grouped by *population*: one clinic, one therapy, one year the reports are about,
+  and reports whose NPI is on this clinic's roster apart from everyone else. Populations never
+  overlap, so no two figures can be subtracted.
 - A population's figures appear only when at least ``MIN_CLINICIAN_REPORTS`` reports stand behind
   them, and grow only in steps of at least ``MIN_CLINICIAN_REPORTS``: a monthly batch publishes a
   population's waiting reports only when there are that many of them. Two successive
   figures of one population therefore differ by at least that many people, never by one.
-- Every figure is a median or a share, shown as a band ("3-4 patients per hour"), never as
-  the exact number.
-- Only a published population of verified clinicians becomes evidence for the verdict.
+- Every figure is a band ("3-4 patients per hour") chosen with differential privacy
+  (``caretime.core.workplace_privacy``), so that even someone who wrote all the other reports
+  of a batch learns little about one report.
+- Only a published population of reports whose NPI is on the clinic's roster becomes evidence
+  for the verdict. An NPI is public: matching proves only that the report *claims* to come from
+  someone the public files list at this clinic for this therapy.
 """
 
 from __future__ import annotations
 
 import enum
 import random
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
 from caretime.core.disciplines import Discipline
-from caretime.core.evidence import Evidence, EvidenceSource
+from caretime.core.evidence import BURST_REPORTS_PER_HOUR, Evidence, EvidenceSource
 from caretime.core.text import gettext_noop
 
 # No figure from fewer worker reports than this (domain rule: 5 for workers, 3 for patients).
@@ -41,6 +44,9 @@ MAX_UNPAID_DOCUMENTATION_MINUTES = 240
 # "Booking density": 3 or more patients per therapist per hour, or patients double-booked on
 # most days, supports "not one-on-one" (domain, section 3: 1 an hour in one-on-one clinics).
 SHARED_PATIENTS_PER_HOUR = 3
+# An NPI counts for a report only when the directory lists it on the roster of that clinic for
+# that therapy. Matched reports about one clinic, therapy and year beyond the roster's size
+# cannot all be real: the later ones are held for a moderator (``matched_standing``).
 
 
 class Role(enum.StrEnum):
@@ -181,6 +187,44 @@ def experience_years(today: date) -> list[int]:
     return list(range(today.year, today.year - OLDEST_EXPERIENCE_YEARS - 1, -1))
 
 
+# --- what counts -------------------------------------------------------------------------
+
+
+class WorkerStanding(enum.StrEnum):
+    """Whether a stored worker report waits for publication or for a moderator."""
+
+    COUNTED = "counted"
+    HELD_BURST = "held_burst"  # arrived in a burst of reports with an NPI about this clinic and therapy
+    HELD_ROSTER_FULL = "held_roster_full"  # more matched reports this year than the roster has people
+    HELD_MONTH_FULL = "held_month_full"  # unmatched, with an NPI, after the clinic's monthly cap
+
+
+HELD = frozenset({WorkerStanding.HELD_BURST, WorkerStanding.HELD_ROSTER_FULL, WorkerStanding.HELD_MONTH_FULL})
+
+
+def standing_with_npi(
+    *,
+    on_roster: bool,
+    matched_this_year: int,
+    roster_size: int,
+    npi_arrivals_in_the_last_hour: int,
+    unmatched_month_full: bool,
+) -> WorkerStanding:
+    """The standing of a new report sent with an NPI. ``matched_this_year`` counts the matched
+    reports already taken about this clinic, therapy and year (held ones included);
+    ``npi_arrivals_in_the_last_hour`` counts reports with an NPI about this clinic and therapy in
+    the hour before, matched or not (the burst rule of patients' reports,
+    ``caretime.core.evidence.BURST_REPORTS_PER_HOUR``). The sender is never told: the answer is
+    the same whatever the standing, so that a held or unmatched report looks like any other."""
+    if npi_arrivals_in_the_last_hour >= BURST_REPORTS_PER_HOUR:
+        return WorkerStanding.HELD_BURST
+    if on_roster and matched_this_year >= roster_size:
+        return WorkerStanding.HELD_ROSTER_FULL
+    if not on_roster and unmatched_month_full:
+        return WorkerStanding.HELD_MONTH_FULL
+    return WorkerStanding.COUNTED
+
+
 # --- publication ------------------------------------------------------------------------
 
 Population = TypeVar("Population")
@@ -287,10 +331,12 @@ def share_band(share: float) -> Band:
 class WorkplaceFigures:
     """The published figures of one population, computed once at publication and stored.
 
-    Numbers here are medians and shares; pages and the API show them only as bands."""
+    Each number is the value stored for a band chosen with differential privacy
+    (``caretime.core.workplace_privacy``), never an exact median or share; pages and the API
+    show only the bands. ``experience_year`` is the year all its reports are about."""
 
     reporters: int
-    verified: bool
+    npi_on_roster: bool
     typical_per_hour: float
     peak_per_hour: float
     slot_minutes: float
@@ -370,45 +416,12 @@ def employer_rank(figures: WorkplaceFigures, sort: EmployerSort) -> tuple[int, .
     return (*order, -figures.reporters)
 
 
-def _median_booking(answers: Sequence[Booking]) -> Booking:
-    ranks = sorted(BOOKING_ORDER.index(answer) for answer in answers)
-    return BOOKING_ORDER[ranks[(len(ranks) - 1) // 2]]  # the lower median: no invented middle answer
-
-
-def workplace_figures(
-    reports: Sequence[tuple[int, WorkerAnswers]],
-    *,
-    verified: bool,
-    first_published: date,
-    last_published: date,
-) -> WorkplaceFigures:
-    """The figures of one population from its published reports, as (experience year, answers)."""
-    if len(reports) < MIN_CLINICIAN_REPORTS:
-        raise ValueError(f"a workplace figure needs at least {MIN_CLINICIAN_REPORTS} reports")
-    answers = [a for _, a in reports]
-    return WorkplaceFigures(
-        reporters=len(answers),
-        verified=verified,
-        typical_per_hour=statistics.median(a.patients_per_hour_typical for a in answers),
-        peak_per_hour=statistics.median(a.patients_per_hour_peak for a in answers),
-        slot_minutes=statistics.median(a.slot_minutes for a in answers),
-        booking=_median_booking([a.booking for a in answers]),
-        quota_percent=statistics.median(a.quota_percent for a in answers),
-        unpaid_documentation_minutes=statistics.median(a.unpaid_documentation_minutes for a in answers),
-        aides_skilled_care_share=sum(a.aides_skilled_care != AideCare.NO for a in answers) / len(answers),
-        recommend_share=sum(a.would_recommend for a in answers) / len(answers),
-        experience_year=statistics.median_low(year for year, _ in reports),
-        first_published=first_published,
-        last_published=last_published,
-    )
-
-
 def workplace_evidence(figures: WorkplaceFigures) -> Evidence | None:
-    """What a published population of verified clinicians tells the verdict: booking density
+    """What a published population of reports with an NPI on the clinic's roster tells the verdict: booking density
     supports "not one-on-one" (3 or more patients per therapist per hour, or double-booking on
-    most days), or "one-on-one" (1 an hour and never double-booked). Unverified reports and
-    anything in between tell it nothing."""
-    if not figures.verified or figures.reporters < MIN_CLINICIAN_REPORTS:
+    most days), or "one-on-one" (1 an hour and never double-booked). Reports without a matched
+    NPI and anything in between tell it nothing."""
+    if not figures.npi_on_roster or figures.reporters < MIN_CLINICIAN_REPORTS:
         return None
     dense = figures.typical_per_hour >= SHARED_PATIENTS_PER_HOUR or figures.booking_rank >= BOOKING_ORDER.index(
         Booking.MOST_DAYS
@@ -423,7 +436,7 @@ def workplace_evidence(figures: WorkplaceFigures) -> Evidence | None:
         reporters=figures.reporters,
         shared=dense,
         summary=(
-            f"{figures.reporters} verified clinicians report {figures.typical_band.label} per therapist per hour; "
+            f"{figures.reporters} reports with an NPI on the clinic's roster say {figures.typical_band.label} per therapist per hour; "
             f"double-booked {figures.booking.label}"
         ),
     )

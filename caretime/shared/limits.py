@@ -145,9 +145,9 @@ def _clinic_worker_reports_month(count: int, wait: str) -> str:
 def _browser_worker_reports_year(count: int, wait: str) -> str:
     return ngettext(
         "This browser has sent %(count)d report without an NPI this year, the most we take. "
-        "Add your NPI to send this one as a verified clinician.",
+        "You can still send this one with your NPI.",
         "This browser has sent %(count)d reports without an NPI this year, the most we take. "
-        "Add your NPI to send this one as a verified clinician.",
+        "You can still send this one with your NPI.",
         count,
     ) % {"count": count}
 
@@ -175,8 +175,10 @@ CLINIC_REPORTS_FROM_EVERYONE_PER_DAY = Window(
 ACCOUNT_REPORTS_PER_DAY = Window("one account", "calls and visit reports", 10, _account_reports_day, period=Period.DAY)
 # A person reviews the clinic they went to, not ten.
 ACCOUNT_REVIEWS_PER_DAY = Window("one account", "reviews", 3, _account_reviews_day, period=Period.DAY)
-# Clinicians' reports without an NPI about one clinic and therapy in a month (they prove nothing
-# about who sends them; only the month they arrived is stored).
+# Clinicians' reports whose NPI is not on the clinic's roster (or that have none) about one
+# clinic and therapy in a month (they prove nothing about who sends them; only the month they
+# arrived is stored). Without an NPI the next one is refused; with an NPI it is taken and held
+# for a moderator, so that the answer never tells whether an NPI is on the roster.
 CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH = Window(
     "everyone together",
     "clinicians' reports without an NPI about one clinic and therapy",

@@ -3,8 +3,8 @@
 The cookie holds only the year and how many such reports this browser sent in it ("2026:2"),
 signed so that it cannot be edited into a lower count. Thousands of browsers hold the same
 value, so it identifies no one, and nothing about it is stored on our side. Clearing it
-lifts the cap: that is why unverified reports are also capped per clinic, counted apart from
-verified ones, and never become evidence for the verdict.
+lifts the cap: that is why reports without an NPI are also capped per clinic, counted apart from
+those with an NPI on the clinic's roster, and never become evidence for the verdict.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from caretime.directory.demo import CareProfile
 from caretime.directory.models import Clinic
 from caretime.progress import ProgressCallback
 from caretime.shared.demo import demo_services, months_before
-from caretime.workplace.models import ANSWER_COLUMNS, WorkerReport, WorkplaceFigures
+from caretime.workplace.models import ANSWER_COLUMNS, PrivacyLedger, WorkerReport, WorkplaceFigures
 from caretime.workplace.services import publish_worker_reports
 
 SHARE_WITHOUT_REPORTS = 0.45
@@ -92,7 +92,7 @@ def build_demo_worker_reports(*, seed: int, today: date, progress: ProgressCallb
                 continue
             for _ in range(rng.randint(2, 16)):
                 role = rng.choice(_roles(discipline))
-                verified = role in ROLE_DISCIPLINES and rng.random() < 0.6
+                on_roster = role in ROLE_DISCIPLINES and rng.random() < 0.6
                 answers = demo_worker_answers(profile, rng)
                 if answer_problems(answers):  # the demo builds only answers the forms would take
                     raise ValueError(f"invented answers that no form would take: {answers!r}")
@@ -103,8 +103,8 @@ def build_demo_worker_reports(*, seed: int, today: date, progress: ProgressCallb
                     role_group=ROLE_GROUPS[role].value,
                     experience_year=min(received_in.year, rng.choice([today.year, today.year - 1])),
                     received_in=received_in,
-                    verified=verified,
-                    npi_key=f"{rng.getrandbits(256):064x}" if verified else None,
+                    npi_on_roster=on_roster,
+                    npi_key=f"{rng.getrandbits(256):064x}" if on_roster else None,
                     is_demo=True,
                     **{column: getattr(answers, column) for column in ANSWER_COLUMNS},
                 )
@@ -112,6 +112,7 @@ def build_demo_worker_reports(*, seed: int, today: date, progress: ProgressCallb
     with transaction.atomic():
         WorkerReport.objects.filter(is_demo=True).delete()
         WorkplaceFigures.objects.filter(clinic__is_demo=True).delete()
+        PrivacyLedger.objects.filter(clinic__is_demo=True).delete()
         written = WorkerReport.objects.bulk_create(list(reports()), batch_size=5_000)
     for back in range(MONTHS_OF_BATCHES - 1, -1, -1):
         publish_worker_reports(today=months_before(today, back))

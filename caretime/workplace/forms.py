@@ -106,8 +106,9 @@ class WorkerReportForm(ErrorSummaryForm):
         required=False,
         max_length=10,
         help_text=_(
-            "With it, your report counts as from a verified clinician. We check it against the national registry, "
-            "then keep only a keyed hash of it with this clinic and year, never the number itself."
+            "If public files list your NPI at this clinic for this therapy, your report counts with others whose NPI "
+            "is on this clinic's roster. We keep only a keyed code made from it, this clinic and the year, never the "
+            "number itself."
         ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"max_length": _("An NPI is exactly 10 digits.")},

@@ -1,15 +1,18 @@
 """Clinicians' reports about their workplace, and the figures published from them.
 
 A ``WorkerReport`` row holds the answers, the clinic and therapy, the year the report is about,
-the month it arrived, the role group, whether an NPI verified it, and for a verified report a
+the month it arrived, the role group, whether its NPI is on this clinic's roster for this
+therapy, its standing (counted, or held for a moderator), and for a report sent with an NPI a
 keyed hash of NPI + clinic + year (the key lives in the environment, never in the database).
 Nothing else: no account, e-mail, network address, browser, session or time of day. Its key is
 random, so the rows carry no order of arrival, and a batch is written back in a random order
 when it is published (``caretime.workplace.services.publish_worker_reports``).
 
 ``WorkplaceFigures`` rows are what the site shows and the verdict reads: one per population
-(clinic, therapy, verified or not), computed at publication from that population's published
-reports, never from waiting ones."""
+(clinic, therapy, year the reports are about, NPI on the roster or not), computed at
+publication from that population's published reports with differential privacy.
+``PrivacyLedger`` rows hold what those publications spent of each clinic, therapy and year's
+privacy budget, so that repeated batches can never spend more."""
 
 from __future__ import annotations
 
@@ -31,8 +34,10 @@ from caretime.core.workplace import (
     Booking,
     RoleGroup,
     WorkerAnswers,
+    WorkerStanding,
 )
 from caretime.core.workplace import WorkplaceFigures as Figures
+from caretime.core.workplace_privacy import EPSILON_PER_YEAR
 from caretime.directory.models import Clinic, DisciplineChoices
 
 
@@ -40,6 +45,19 @@ class RoleGroupChoices(models.TextChoices):
     THERAPIST = RoleGroup.THERAPIST.value, _("Therapist")
     ASSISTANT = RoleGroup.ASSISTANT.value, _("Assistant")
     SUPPORT = RoleGroup.SUPPORT.value, _("Aide, technician or front desk")
+
+
+class WorkerStandingChoices(models.TextChoices):
+    COUNTED = WorkerStanding.COUNTED.value, _("Counted: waits for the next batch")
+    HELD_BURST = WorkerStanding.HELD_BURST.value, _("Held for review: arrived during a burst")
+    HELD_ROSTER_FULL = (
+        WorkerStanding.HELD_ROSTER_FULL.value,
+        _("Held for review: more reports with a matched NPI than the roster has people"),
+    )
+    HELD_MONTH_FULL = (
+        WorkerStanding.HELD_MONTH_FULL.value,
+        _("Held for review: sent with an NPI not on the roster after this month's cap"),
+    )
 
 
 class BookingChoices(models.TextChoices):
@@ -81,13 +99,21 @@ class WorkerReport(models.Model):
     experience_year = models.PositiveSmallIntegerField(help_text="The year the report is about.")
     received_in = models.DateField(help_text="The month it arrived (always the first day).")
     published_in = models.DateField(null=True, blank=True, help_text="The month of the batch that published it.")
-    verified = models.BooleanField(help_text="An NPI of this therapy in the directory stood behind it.")
+    npi_on_roster = models.BooleanField(
+        help_text="Its NPI is on this clinic's roster for this therapy in the directory's data."
+    )
+    standing = models.CharField(
+        max_length=20,
+        choices=WorkerStandingChoices.choices,
+        default=WorkerStanding.COUNTED.value,
+        help_text="Held reports are published only once a moderator releases them.",
+    )
     npi_key = models.CharField(
         max_length=64,
         unique=True,
         null=True,
         blank=True,
-        help_text="Keyed hash of NPI + clinic + year: one verified report per person, clinic and year.",
+        help_text="Keyed hash of NPI + clinic + year: one report per NPI, clinic and year.",
     )
     patients_per_hour_typical = models.PositiveSmallIntegerField(validators=PATIENTS_PER_HOUR)
     patients_per_hour_peak = models.PositiveSmallIntegerField(validators=PATIENTS_PER_HOUR)
@@ -109,7 +135,8 @@ class WorkerReport(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(verified=False) | models.Q(npi_key__isnull=False), name="workerreport_verified_key"
+                condition=models.Q(npi_on_roster=False) | models.Q(npi_key__isnull=False),
+                name="workerreport_matched_key",
             ),
             models.CheckConstraint(
                 condition=models.Q(patients_per_hour_peak__gte=models.F("patients_per_hour_typical")),
@@ -146,12 +173,13 @@ def _number(value: object) -> int:
 
 
 class WorkplaceFigures(models.Model):
-    """The published figures of one population: a clinic, a therapy, verified clinicians or
-    everyone else. Written only by a publication batch."""
+    """The published figures of one population: a clinic, a therapy, the year the reports are
+    about, and reports with an NPI on the clinic's roster or everyone else. Written only by a
+    publication batch."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="workplace_figures")
     discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
-    verified = models.BooleanField()
+    npi_on_roster = models.BooleanField()
     reporters = models.PositiveIntegerField()
     typical_per_hour = models.FloatField()
     peak_per_hour = models.FloatField()
@@ -167,13 +195,15 @@ class WorkplaceFigures(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["clinic", "discipline", "verified"], name="one_figure_per_population")
+            models.UniqueConstraint(
+                fields=["clinic", "discipline", "experience_year", "npi_on_roster"], name="one_figure_per_population"
+            )
         ]
         indexes = [models.Index(fields=["discipline", "clinic"], name="workplacefigures_discipline")]
 
     def __str__(self) -> str:
-        kind = "verified" if self.verified else "unverified"
-        return f"Workplace figures of clinic {self.clinic_id} ({self.discipline}, {kind}, {self.reporters} reports)"
+        kind = "NPI on roster" if self.npi_on_roster else "no NPI on roster"
+        return f"Workplace figures of clinic {self.clinic_id} ({self.discipline}, {self.experience_year}, {kind}, {self.reporters} reports)"
 
     @property
     def figures(self) -> Figures:
@@ -184,3 +214,39 @@ class WorkplaceFigures(models.Model):
         for field in dataclasses.fields(Figures):
             setattr(self, field.name, getattr(figures, field.name))
         self.booking = figures.booking.value
+
+
+class WorkerArrival(models.Model):
+    """When a report with an NPI about a clinic and therapy arrived, for the burst rule: no link
+    to the report, and deleted after an hour."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
+    arrived_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "discipline", "arrived_at"], name="workerarrival_clinic")]
+
+    def __str__(self) -> str:
+        return f"Worker report arrival at clinic {self.clinic_id} ({self.discipline})"
+
+
+class PrivacyLedger(models.Model):
+    """What the publications of one clinic, therapy and year (the year the reports are about)
+    have spent of its privacy budget, both populations together
+    (``caretime.core.workplace_privacy.EPSILON_PER_YEAR``). Only ever grows."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="workplace_privacy_ledger")
+    discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
+    experience_year = models.PositiveSmallIntegerField()
+    spent = models.FloatField(default=0.0, help_text="Epsilon spent so far, by OpenDP's privacy maps.")
+    releases = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "discipline", "experience_year"], name="one_ledger_per_year"),
+            models.CheckConstraint(condition=models.Q(spent__lte=EPSILON_PER_YEAR + 1e-6), name="ledger_within_budget"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Privacy ledger of clinic {self.clinic_id} ({self.discipline}, {self.experience_year}): {self.spent}"

@@ -18,15 +18,16 @@ from caretime.workplace.models import WorkplaceFigures as FiguresRow
 
 @dataclass(frozen=True)
 class Workplace:
-    """What clinicians reported about one clinic and therapy: verified clinicians and everyone
-    else are separate populations, each shown only once published (5 or more reports)."""
+    """What clinicians reported about one clinic and therapy: reports with an NPI on the
+    clinic's roster and all others are separate populations, each shown only once published
+    (5 or more reports about one year); of each, the newest year's figures."""
 
-    verified: WorkplaceFigures | None = None
-    unverified: WorkplaceFigures | None = None
+    on_roster: WorkplaceFigures | None = None
+    others: WorkplaceFigures | None = None
 
     @property
     def populations(self) -> tuple[WorkplaceFigures, ...]:
-        return tuple(f for f in (self.verified, self.unverified) if f is not None)
+        return tuple(f for f in (self.on_roster, self.others) if f is not None)
 
 
 def _rows(discipline: str | None) -> QuerySet[FiguresRow]:
@@ -36,13 +37,13 @@ def _rows(discipline: str | None) -> QuerySet[FiguresRow]:
 
 def _workplaces(rows: QuerySet[FiguresRow]) -> dict[EvidenceKey, Workplace]:
     found: dict[EvidenceKey, Workplace] = {}
-    for row in rows:
+    for row in rows.order_by("experience_year"):  # a newer year's figures replace an older one's
         key = (row.clinic_id, row.discipline)
         current = found.get(key, Workplace())
-        if row.verified:
-            found[key] = Workplace(verified=row.figures, unverified=current.unverified)
+        if row.npi_on_roster:
+            found[key] = Workplace(on_roster=row.figures, others=current.others)
         else:
-            found[key] = Workplace(verified=current.verified, unverified=row.figures)
+            found[key] = Workplace(on_roster=current.on_roster, others=row.figures)
     return found
 
 
@@ -55,7 +56,7 @@ def workplaces(clinic_ids: Sequence[int], discipline: str | None = None) -> dict
 
 def _evidence_of(rows: QuerySet[FiguresRow]) -> dict[EvidenceKey, list[Evidence]]:
     found: dict[EvidenceKey, list[Evidence]] = {}
-    for row in rows.filter(verified=True):
+    for row in rows.filter(npi_on_roster=True):
         item = workplace_evidence(row.figures)
         if item is not None:
             found.setdefault((row.clinic_id, row.discipline), []).append(item)
@@ -87,17 +88,16 @@ def employers_near(
     point: Point, radius_miles: float, discipline: str, sort: EmployerSort = EmployerSort.DENSITY
 ) -> EmployerSearch:
     """Clinics of one therapy within the radius that have published workplace figures, the
-    best workplaces first by ``sort``, verified clinicians' figures
-    preferred where a clinic has both."""
+    best workplaces first by ``sort``; where a clinic has several, the figures of reports with an
+    NPI on its roster are preferred, then the newest year."""
     box = bounding_box(point, radius_miles)
     rows = _rows(discipline).filter(in_box(box, via="clinic__"), clinic__is_active=True).select_related("clinic")
     best: dict[int, tuple[FiguresRow, float]] = {}
-    for row in rows:
+    for row in rows.order_by("npi_on_roster", "experience_year"):  # the preferred one comes last
         distance = distance_miles(point, row.clinic.point)
         if distance > radius_miles:
             continue
-        if row.clinic_id not in best or row.verified:
-            best[row.clinic_id] = (row, distance)
+        best[row.clinic_id] = (row, distance)
     employers = [Employer(row.clinic, distance, row.figures) for row, distance in best.values()]
     employers.sort(key=lambda e: (employer_rank(e.figures, sort), e.distance_miles, e.clinic.pk))
     in_radius = sum(

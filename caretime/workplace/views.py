@@ -34,8 +34,8 @@ def worker_report(request: HttpRequest, clinic_id: int, discipline: str) -> Http
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            unverified = not form.cleaned_data["npi"]
-            capped = browser_cap(request, today) if unverified else None
+            without_npi = not form.cleaned_data["npi"]
+            capped = browser_cap(request, today) if without_npi else None
             if capped is not None:
                 form.add_error(None, capped.message)
                 status = 429
@@ -55,8 +55,8 @@ def worker_report(request: HttpRequest, clinic_id: int, discipline: str) -> Http
                         form.add_error(field if field in form.fields else None, message)
                     status = refused.status
                 else:
-                    # The same thanks whether the report was stored or was a verified repeat:
-                    # see caretime.workplace.services.Received.
+                    # The same thanks whether the NPI matched the roster or not, and whether the
+                    # report was stored, held or a repeat: see caretime.workplace.services.
                     messages.success(
                         request,
                         ngettext(
@@ -71,7 +71,7 @@ def worker_report(request: HttpRequest, clinic_id: int, discipline: str) -> Http
                         % {"min": MIN_CLINICIAN_REPORTS},
                     )
                     response = redirect(f"{reverse('clinic-detail', args=[clinic.pk])}#workplace-{discipline}")
-                    if unverified:
+                    if without_npi:
                         count_unverified(request, response, today)
                     return response
     return render(

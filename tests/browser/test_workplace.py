@@ -17,13 +17,13 @@ from caretime.workplace.models import WorkerReport, WorkplaceFigures
 @pytest.fixture
 def region(transactional_db: None) -> Clinic:
     """A small demo region with its worker reports; returns a Chicago PT clinic with published
-    figures of verified clinicians."""
+    figures of reports with an NPI on the roster."""
     for slug, name in CURATED_PLANS:
         InsurancePlan.objects.update_or_create(slug=slug, defaults={"name": name, "is_curated": True})
     build_demo_region(seed=1, clinics=60)
     build_demo_worker_reports(seed=1, today=timezone.now().date())
     figures = (
-        WorkplaceFigures.objects.filter(clinic__state="IL", discipline="pt", verified=True)
+        WorkplaceFigures.objects.filter(clinic__state="IL", discipline="pt", npi_on_roster=True)
         .order_by("clinic_id")
         .first()
     )

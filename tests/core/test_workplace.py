@@ -27,8 +27,8 @@ from caretime.core.workplace import (
     publication_order,
     quota_band,
     workplace_evidence,
-    workplace_figures,
 )
+from caretime.core.workplace_privacy import NoNoise, private_figures
 
 TODAY = date(2026, 11, 30)
 
@@ -51,8 +51,17 @@ def answers(typical: int, booking: Booking, *, quota: int = 85, recommend: bool 
     return WorkerAnswers(typical, typical, 45, booking, quota, 30, AideCare.NO, recommend)
 
 
-def figures_of(items: list[WorkerAnswers], *, verified: bool = True) -> WorkplaceFigures:
-    return workplace_figures([(2026, a) for a in items], verified=verified, first_published=TODAY, last_published=TODAY)
+def figures_of(items: list[WorkerAnswers], *, npi_on_roster: bool = True) -> WorkplaceFigures:
+    """The bands of the exact medians and shares (no noise): these tests are about what figures
+    mean; the noise has its own (tests/core/test_workplace_privacy.py)."""
+    return private_figures(
+        items,
+        npi_on_roster=npi_on_roster,
+        experience_year=2026,
+        first_published=TODAY,
+        last_published=TODAY,
+        noise=NoNoise(),
+    )
 
 
 # --- what can be published ----------------------------------------------------------------
@@ -166,12 +175,15 @@ def test_fewer_than_five_reports_make_no_figure() -> None:
 
 
 @given(st.lists(answers_strategy, min_size=MIN_CLINICIAN_REPORTS, max_size=40))
-def test_figures_are_medians_and_shares_of_the_answers_whatever_their_order(items: list[WorkerAnswers]) -> None:
+def test_without_noise_figures_are_the_bands_of_the_medians_whatever_their_order(items: list[WorkerAnswers]) -> None:
     forward = figures_of(items)
     backward = figures_of(list(reversed(items)))
     assert forward == backward
     assert forward.reporters == len(items)
-    assert forward.typical_per_hour == statistics.median(a.patients_per_hour_typical for a in items)
+    assert forward.typical_band == patients_per_hour_band(
+        statistics.median_low(a.patients_per_hour_typical for a in items)
+    )
+    assert forward.quota_band == quota_band(statistics.median_low(a.quota_percent for a in items))
     assert 0 <= forward.recommend_share <= 1
 
 
@@ -218,8 +230,8 @@ def test_a_workplace_in_between_tells_the_verdict_nothing() -> None:
     assert workplace_evidence(figures_of([answers(2, Booking.SOME_DAYS)] * 5)) is None
 
 
-def test_unverified_reports_never_become_evidence() -> None:
-    unverified = figures_of([answers(4, Booking.EVERY_DAY)] * 9, verified=False)
+def test_reports_off_the_roster_never_become_evidence() -> None:
+    unverified = figures_of([answers(4, Booking.EVERY_DAY)] * 9, npi_on_roster=False)
     assert workplace_evidence(unverified) is None
 
 

@@ -33,8 +33,10 @@ def clinic(db: None) -> Clinic:
 
 
 @pytest.fixture
-def clinicians(db: None) -> None:
-    Clinician.objects.create(npi=PT_NPI, first_name="Pat", last_name="Therapist", credential="PT", discipline="pt")
+def clinicians(db: None, clinic: Clinic) -> None:
+    """A physical therapist on the clinic's roster, and an occupational therapist elsewhere."""
+    pt = Clinician.objects.create(npi=PT_NPI, first_name="Pat", last_name="Therapist", credential="PT", discipline="pt")
+    pt.clinics.add(clinic)
     Clinician.objects.create(npi=OT_NPI, first_name="Oli", last_name="Therapist", credential="OT", discipline="ot")
 
 
@@ -85,12 +87,12 @@ def test_a_report_without_an_npi_is_stored_with_no_identity(client: Client, clin
     assert response.status_code == 202, response.content
     data = response.json()
     assert data["status"] == "received"
-    assert data["verified"] is False
+    assert data["with_npi"] is data["verified"] is False
     assert "monthly batch" in data["published"]
     assert "5 or more" in data["published"]
     report = WorkerReport.objects.get()
     assert report.clinic_id == clinic.pk
-    assert report.verified is False
+    assert report.npi_on_roster is False
     assert report.npi_key is None
     assert report.role_group == "therapist"
     assert report.received_in == today().replace(day=1)
@@ -98,14 +100,14 @@ def test_a_report_without_an_npi_is_stored_with_no_identity(client: Client, clin
     assert report.patients_per_hour_typical == 3
 
 
-def test_a_report_with_the_npi_of_a_clinician_of_that_therapy_is_verified(
+def test_a_report_with_an_npi_on_the_clinics_roster_is_matched(
     client: Client, clinic: Clinic, clinicians: None
 ) -> None:
     response = post(client, body(clinic, npi=PT_NPI))
     assert response.status_code == 202, response.content
-    assert response.json()["verified"] is True
+    assert response.json()["with_npi"] is response.json()["verified"] is True
     report = WorkerReport.objects.get()
-    assert report.verified is True
+    assert report.npi_on_roster is True
     assert report.npi_key is not None
     assert re.fullmatch(r"[0-9a-f]{64}", report.npi_key)
     assert PT_NPI not in report.npi_key
@@ -131,7 +133,7 @@ def test_an_npi_that_cannot_verify_the_report_is_refused(
     assert not WorkerReport.objects.exists()
 
 
-def test_a_second_verified_report_is_answered_alike_but_not_stored(
+def test_a_second_report_from_one_npi_is_answered_alike_but_not_stored(
     client: Client, clinic: Clinic, clinicians: None
 ) -> None:
     first = post(client, body(clinic, npi=PT_NPI))
@@ -225,9 +227,9 @@ def test_a_client_sends_at_most_three_reports_without_an_npi_a_year(
     assert_error(refused, 429, "rate_limited", "with your NPI is still taken")
     assert int(refused["Retry-After"]) > 0
     assert WorkerReport.objects.count() == 3
-    verified = post(client, body(clinic, npi=PT_NPI))
-    assert verified.status_code == 202, verified.content
-    assert WorkerReport.objects.filter(verified=True).count() == 1
+    with_npi = post(client, body(clinic, npi=PT_NPI))
+    assert with_npi.status_code == 202, with_npi.content
+    assert WorkerReport.objects.filter(npi_on_roster=True).count() == 1
     # A refused report does not count; another client, with no cookie, is not held back.
     assert post(Client(), body(clinic)).status_code == 202
     assert WorkerReport.objects.count() == 5
@@ -248,7 +250,7 @@ def test_the_cookie_holds_only_the_year_and_a_count(client: Client, clinic: Clin
 def test_a_clinic_takes_at_most_twenty_reports_without_an_npi_a_month(
     clinic: Clinic, clinicians: None, client: Client
 ) -> None:
-    file_reports(clinic, MILL_WORKPLACE, 20, verified=False, received_in=today().replace(day=1))
+    file_reports(clinic, MILL_WORKPLACE, 20, npi_on_roster=False, received_in=today().replace(day=1))
     refused = post(client, body(clinic))
     assert_error(refused, 429, "rate_limited", "A report with an NPI is still taken")
     assert int(refused["Retry-After"]) > 0
@@ -290,7 +292,7 @@ def test_four_reports_never_show(client: Client, clinic: Clinic) -> None:
     assert pt["message"] == NOT_ENOUGH
 
 
-def test_five_published_reports_show_as_bands(client: Client, clinic: Clinic) -> None:
+def test_five_published_reports_show_as_bands(client: Client, clinic: Clinic, exact_figures: None) -> None:
     file_reports(clinic, MILL_WORKPLACE, 5)
     publish()
     pt, ot = workplace(client, clinic)["disciplines"]
@@ -299,7 +301,9 @@ def test_five_published_reports_show_as_bands(client: Client, clinic: Clinic) ->
         "discipline": "pt",
         "populations": [
             {
+                "npi_on_roster": True,
                 "verified": True,
+                "year": today().year,
                 "reporters": 5,
                 "first_published": month,
                 "last_published": month,
@@ -319,20 +323,21 @@ def test_five_published_reports_show_as_bands(client: Client, clinic: Clinic) ->
     assert ot["message"] == NOT_ENOUGH
 
 
-def test_verified_and_unverified_reports_show_apart(client: Client, clinic: Clinic) -> None:
-    file_reports(clinic, ONE_ON_ONE_WORKPLACE, 6, verified=True)
-    file_reports(clinic, MILL_WORKPLACE, 5, verified=False)
-    file_reports(clinic, MILL_WORKPLACE, 3, verified=False, discipline="ot", role=Role.OCCUPATIONAL_THERAPIST)
+def test_reports_on_and_off_the_roster_show_apart(client: Client, clinic: Clinic, exact_figures: None) -> None:
+    file_reports(clinic, ONE_ON_ONE_WORKPLACE, 6, npi_on_roster=True)
+    file_reports(clinic, MILL_WORKPLACE, 5, npi_on_roster=False)
+    file_reports(clinic, MILL_WORKPLACE, 3, npi_on_roster=False, discipline="ot", role=Role.OCCUPATIONAL_THERAPIST)
     publish()
+    publish()  # reports off the roster wait for the batch after the matched ones
     pt, ot = workplace(client, clinic)["disciplines"]
-    verified, unverified = pt["populations"]
-    assert (verified["verified"], verified["reporters"], verified["patients_per_hour_typical"]) == (
+    matched, others = pt["populations"]
+    assert (matched["npi_on_roster"], matched["reporters"], matched["patients_per_hour_typical"]) == (
         True,
         6,
         "1 patient",
     )
-    assert (verified["booking"], verified["would_recommend"]) == ("never", "more than three quarters")
-    assert (unverified["verified"], unverified["reporters"], unverified["patients_per_hour_typical"]) == (
+    assert (matched["booking"], matched["would_recommend"]) == ("never", "more than three quarters")
+    assert (others["npi_on_roster"], others["reporters"], others["patients_per_hour_typical"]) == (
         False,
         5,
         "3-4 patients",

@@ -22,17 +22,21 @@ def test_the_demo_region_has_figures_and_clinics_without_them(client: Client) ->
     assert WorkerReport.objects.filter(published_in__isnull=True).exists()  # some wait for more
     figures = list(WorkplaceFigures.objects.all())
     assert figures
-    assert {f.verified for f in figures} == {True, False}
+    assert {f.npi_on_roster for f in figures} == {True, False}
     assert all(f.reporters >= MIN_CLINICIAN_REPORTS for f in figures)
     # Published figures match the published reports behind them, population by population.
     for row in figures:
         published = WorkerReport.objects.filter(
-            clinic=row.clinic, discipline=row.discipline, verified=row.verified, published_in__isnull=False
+            clinic=row.clinic,
+            discipline=row.discipline,
+            experience_year=row.experience_year,
+            npi_on_roster=row.npi_on_roster,
+            published_in__isnull=False,
         )
         assert published.count() == row.reporters
     with_figures = figures[0].clinic
     page = client.get(reverse("clinic-detail", args=[with_figures.pk])).content.decode()
-    assert "reports from" in page
+    assert "on this clinic's roster" in page
     assert "Demo clinic" in page
     without = Clinic.objects.filter(is_demo=True).exclude(workplace_figures__isnull=False).first()
     assert without is not None
@@ -42,6 +46,9 @@ def test_the_demo_region_has_figures_and_clinics_without_them(client: Client) ->
 
 def test_the_demo_is_the_same_for_a_seed() -> None:
     call_command("load_demo", clinics=30, seed=5, verbosity=0)
-    first = sorted(WorkplaceFigures.objects.values_list("clinic__name", "discipline", "verified", "reporters"))
+    first = sorted(WorkplaceFigures.objects.values_list("clinic__name", "discipline", "npi_on_roster", "reporters"))
     call_command("load_demo", clinics=30, seed=5, verbosity=0)
-    assert sorted(WorkplaceFigures.objects.values_list("clinic__name", "discipline", "verified", "reporters")) == first
+    assert (
+        sorted(WorkplaceFigures.objects.values_list("clinic__name", "discipline", "npi_on_roster", "reporters"))
+        == first
+    )

@@ -86,6 +86,7 @@ def test_worker_min_reporters_the_batch_publishes_5_waiting_reports_and_keeps_4_
 # --- booking density: a typical hour of 3 or more patients is "not one-on-one" ---------------
 
 
+@pytest.mark.usefixtures("exact_figures")  # the rule, not the noise (tests/workplace/test_differencing.py)
 def test_shared_patients_per_hour_3_patients_a_typical_hour_make_a_mill_and_2_do_not(
     clock: TimeMachineFixture,
 ) -> None:

@@ -19,7 +19,7 @@ from caretime.core.npi import make_npi
 from caretime.core.workplace import MIN_CLINICIAN_REPORTS, Role
 from caretime.directory.models import Clinic, Clinician
 from caretime.verdicts.actions import publish_worker_reports
-from caretime.workplace.models import WorkerReport, WorkplaceFigures
+from caretime.workplace.models import PrivacyLedger, WorkerReport, WorkplaceFigures
 from caretime.workplace.services import (
     Received,
     WorkerReportRefused,
@@ -63,16 +63,19 @@ def send(client: Client, clinic: Clinic, **changes: str) -> Any:
     )
 
 
-def physical_therapist(base: int = 123456789) -> str:
+def physical_therapist(base: int = 123456789, *, works_at: Clinic | None = None) -> str:
+    """A physical therapist in the directory, on the roster of ``works_at`` when given."""
     npi = make_npi(base)
-    Clinician.objects.create(npi=npi, first_name="Ann", last_name="Lee", discipline="pt")
+    clinician = Clinician.objects.create(npi=npi, first_name="Ann", last_name="Lee", discipline="pt")
+    if works_at is not None:
+        clinician.clinics.add(works_at)
     return npi
 
 
 # --- what is stored ------------------------------------------------------------------------
 
-# The issue's list: the answers, the location, the year and month, the role group, the
-# verified flag and the keyed hash; plus the batch month (public: it is when figures change)
+# The issue's list: the answers, the location, the year and month, the role group, whether
+# the NPI is on the clinic's roster, the standing (held or not) and the keyed hash; plus the batch month (public: it is when figures change)
 # and the demo flag. A random id, so that not even the key gives the order of arrival.
 ALLOWED_COLUMNS = {
     "id",
@@ -82,7 +85,8 @@ ALLOWED_COLUMNS = {
     "experience_year",
     "received_in",
     "published_in",
-    "verified",
+    "npi_on_roster",
+    "standing",
     "npi_key",
     "patients_per_hour_typical",
     "patients_per_hour_peak",
@@ -112,7 +116,7 @@ def test_a_report_through_the_form_keeps_nothing_of_its_sender(client: Client, c
     assert report.role_group == "therapist"
     assert report.received_in == today().replace(day=1)
     assert report.published_in is None
-    assert report.verified is False
+    assert report.npi_on_roster is False
     assert report.npi_key is None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {WorkerReport._meta.db_table}")  # noqa: S608 (a table name of ours)
@@ -125,11 +129,11 @@ def test_a_report_through_the_form_keeps_nothing_of_its_sender(client: Client, c
     assert "Not enough reports yet to show without risk to those who wrote them." in page
 
 
-def test_a_verified_report_keeps_a_keyed_hash_not_the_npi(client: Client, clinic: Clinic) -> None:
-    npi = physical_therapist()
+def test_a_report_with_an_npi_on_the_roster_keeps_a_keyed_hash_not_the_npi(client: Client, clinic: Clinic) -> None:
+    npi = physical_therapist(works_at=clinic)
     assert send(client, clinic, npi=npi).status_code == 302
     report = WorkerReport.objects.get()
-    assert report.verified is True
+    assert report.npi_on_roster is True
     assert report.npi_key == npi_key(npi, clinic.pk, today().year)
     assert report.npi_key is not None
     assert len(report.npi_key) == 64
@@ -143,7 +147,7 @@ def test_a_verified_report_keeps_a_keyed_hash_not_the_npi(client: Client, clinic
 def test_the_same_npi_reports_a_clinic_once_a_year_and_cannot_tell_it_was_refused(
     client: Client, clinic: Clinic
 ) -> None:
-    npi = physical_therapist()
+    npi = physical_therapist(works_at=clinic)
     first = send(client, clinic, npi=npi)
     second = send(Client(), clinic, npi=npi, patients_per_hour_typical="1", patients_per_hour_peak="1")
     assert (first.status_code, first["Location"]) == (second.status_code, second["Location"])
@@ -202,13 +206,13 @@ def test_a_browser_sends_at_most_three_reports_without_an_npi_a_year(client: Cli
         assert send(client, clinic).status_code == 302
     refused = send(client, clinic)
     assert refused.status_code == 429
-    assert "Add your NPI" in refused.content.decode()
+    assert "You can still send this one with your NPI" in refused.content.decode()
     assert WorkerReport.objects.count() == 3
-    assert send(client, clinic, npi=physical_therapist()).status_code == 302  # verified still goes
+    assert send(client, clinic, npi=physical_therapist()).status_code == 302  # one with an NPI still goes
 
 
-def test_a_clinic_takes_a_bounded_number_of_unverified_reports_a_month(clinic: Clinic) -> None:
-    file_reports(clinic, MILL_WORKPLACE, 20, verified=False, received_in=today().replace(day=1))
+def test_a_clinic_takes_a_bounded_number_of_reports_without_an_npi_a_month(clinic: Clinic) -> None:
+    file_reports(clinic, MILL_WORKPLACE, 20, npi_on_roster=False, received_in=today().replace(day=1))
     submission = WorkerSubmission(clinic, "pt", Role.AIDE, today().year, MILL_WORKPLACE)
     with pytest.raises(WorkerReportRefused) as refused:
         submit_worker_report(submission, today=today())
@@ -263,13 +267,20 @@ def test_a_batch_publishes_only_populations_of_five_and_only_what_arrived_before
     assert WorkerReport.objects.filter(published_in__isnull=True).count() == 7
 
 
-def test_verified_and_unverified_reports_are_separate_populations(clinic: Clinic) -> None:
-    file_reports(clinic, MILL_WORKPLACE, 3, verified=True)
-    file_reports(clinic, MILL_WORKPLACE, 3, verified=False)
+def test_reports_on_and_off_the_roster_are_separate_populations(clinic: Clinic) -> None:
+    file_reports(clinic, MILL_WORKPLACE, 3, npi_on_roster=True)
+    file_reports(clinic, MILL_WORKPLACE, 3, npi_on_roster=False)
     assert publish().published == 0  # 6 reports, but neither population has 5
-    file_reports(clinic, ONE_ON_ONE_WORKPLACE, 2, verified=True)
+    file_reports(clinic, ONE_ON_ONE_WORKPLACE, 2, npi_on_roster=True)
     assert publish().published == 5
-    assert list(WorkplaceFigures.objects.values_list("verified", "reporters")) == [(True, 5)]
+    assert list(WorkplaceFigures.objects.values_list("npi_on_roster", "reporters")) == [(True, 5)]
+
+
+def test_reports_about_different_years_are_separate_populations(clinic: Clinic) -> None:
+    file_reports(clinic, MILL_WORKPLACE, 3)
+    for report in file_reports(clinic, MILL_WORKPLACE, 3):
+        WorkerReport.objects.filter(pk=report.pk).update(experience_year=today().year - 1)
+    assert publish().published == 0  # 6 reports, but neither year has 5
 
 
 def spearman(order: list[int]) -> float:
@@ -300,11 +311,14 @@ def test_a_batch_is_stored_in_an_order_unrelated_to_arrival(clinic: Clinic) -> N
 # --- where the figures show ----------------------------------------------------------------
 
 
-def test_published_figures_show_on_the_clinic_page_as_bands(client: Client, clinic: Clinic) -> None:
+def test_published_figures_show_on_the_clinic_page_as_bands(
+    client: Client, clinic: Clinic, exact_figures: None
+) -> None:
     file_reports(clinic, MILL_WORKPLACE, 6)
     publish()
     page = client.get(reverse("clinic-detail", args=[clinic.pk])).content.decode()
-    assert "6 reports from clinicians verified by their NPI" in page
+    assert "6 reports with an NPI on this clinic's roster" in page
+    assert "does not prove who wrote the report" in page
     assert "3-4 patients on a typical hour" in page
     assert "95 % or more" in page
     assert "4.0" not in page  # the median itself is never shown
@@ -313,7 +327,9 @@ def test_published_figures_show_on_the_clinic_page_as_bands(client: Client, clin
     assert "Not enough reports yet to show without risk to those who wrote them." in ot
 
 
-def test_verified_clinicians_reporting_dense_booking_make_the_verdict_avoid(client: Client, clinic: Clinic) -> None:
+def test_reports_on_the_roster_reporting_dense_booking_make_the_verdict_avoid(
+    client: Client, clinic: Clinic, exact_figures: None
+) -> None:
     verdict_url = reverse("clinic-verdict", args=[clinic.pk, "pt"])
     file_reports(clinic, MILL_WORKPLACE, 4)
     publish()
@@ -325,12 +341,14 @@ def test_verified_clinicians_reporting_dense_booking_make_the_verdict_avoid(clie
     assert "The therapist treats other patients at the same time (5 clinician reports" in page
 
 
-def test_unverified_reports_show_apart_and_never_move_the_verdict(client: Client, clinic: Clinic) -> None:
-    file_reports(clinic, MILL_WORKPLACE, 9, verified=False)
+def test_reports_off_the_roster_show_apart_and_never_move_the_verdict(
+    client: Client, clinic: Clinic, exact_figures: None
+) -> None:
+    file_reports(clinic, MILL_WORKPLACE, 9, npi_on_roster=False)
     publish()
     page = client.get(reverse("clinic-verdict", args=[clinic.pk, "pt"])).content.decode()
     assert "Unknown: not enough known" in page
-    assert "9 reports from staff without NPI verification" in page
+    assert "9 reports without an NPI on this clinic's roster" in page
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -348,6 +366,7 @@ def test_no_page_or_api_answer_ever_shows_a_figure_of_fewer_than_five(
     more."""
     WorkerReport.objects.all().delete()
     WorkplaceFigures.objects.all().delete()
+    PrivacyLedger.objects.all().delete()
     client = Client()
     shown: dict[tuple[str, bool], int] = {}
     for month in range(7):
@@ -359,17 +378,17 @@ def test_no_page_or_api_answer_ever_shows_a_figure_of_fewer_than_five(
             for population in therapy["populations"]:
                 reporters = population["reporters"]
                 assert reporters >= MIN_CLINICIAN_REPORTS
-                key = (therapy["discipline"], population["verified"])
+                key = (therapy["discipline"], population["npi_on_roster"])
                 assert reporters == shown.get(key, reporters) or reporters - shown[key] >= MIN_CLINICIAN_REPORTS
                 shown[key] = reporters
-                assert f"{reporters} reports from" in page
-        for arrival_month, discipline, verified in arrivals:
+                assert f"{reporters} reports with" in page
+        for arrival_month, discipline, on_roster in arrivals:
             if arrival_month == month:
                 file_reports(
                     clinic,
                     MILL_WORKPLACE,
                     1,
                     discipline=discipline,
-                    verified=verified,
+                    npi_on_roster=on_roster,
                     received_in=date(2026, month + 1, 1),
                 )
