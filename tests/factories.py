@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -252,3 +253,23 @@ def add_live_credentials() -> None:
     session["_auth_user_id"] = str(staff.pk)
     session.save(must_create=True)
     EmailConfirmation.objects.create(email_address=address, key=CONFIRMATION_KEY, sent=timezone.now())
+
+
+def worker_report_body(clinic: Clinic, **changes: Any) -> dict[str, Any]:
+    """A clinician's report as the API takes it, with ``changes``."""
+    data: dict[str, Any] = {
+        "clinic_id": clinic.pk,
+        "discipline": "pt",
+        "role": "pt",
+        "experience_year": today().year,
+        "patients_per_hour_typical": 3,
+        "patients_per_hour_peak": 4,
+        "slot_minutes": 30,
+        "booking": "most_days",
+        "quota_percent": 90,
+        "unpaid_documentation_minutes": 45,
+        "aides_skilled_care": "sometimes",
+        "would_recommend": False,
+    }
+    data.update(changes)
+    return data

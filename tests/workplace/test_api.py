@@ -17,7 +17,7 @@ from caretime.workplace.browser import COOKIE
 from caretime.workplace.models import WorkerReport
 from tests.answers import MILL_WORKPLACE, ONE_ON_ONE_WORKPLACE
 from tests.api import assert_error
-from tests.factories import file_reports, make_clinic, publish, today
+from tests.factories import file_reports, make_clinic, publish, today, worker_report_body
 
 pytestmark = pytest.mark.django_db
 
@@ -38,25 +38,6 @@ def clinicians(db: None, clinic: Clinic) -> None:
     pt = Clinician.objects.create(npi=PT_NPI, first_name="Pat", last_name="Therapist", credential="PT", discipline="pt")
     pt.clinics.add(clinic)
     Clinician.objects.create(npi=OT_NPI, first_name="Oli", last_name="Therapist", credential="OT", discipline="ot")
-
-
-def body(clinic: Clinic, **changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "clinic_id": clinic.pk,
-        "discipline": "pt",
-        "role": "pt",
-        "experience_year": today().year,
-        "patients_per_hour_typical": 3,
-        "patients_per_hour_peak": 4,
-        "slot_minutes": 30,
-        "booking": "most_days",
-        "quota_percent": 90,
-        "unpaid_documentation_minutes": 45,
-        "aides_skilled_care": "sometimes",
-        "would_recommend": False,
-    }
-    data.update(changes)
-    return data
 
 
 def post(client: Client, data: dict[str, Any]) -> Any:
@@ -83,7 +64,7 @@ def test_the_accepted_values_are_those_of_the_domain() -> None:
 
 
 def test_a_report_without_an_npi_is_stored_with_no_identity(client: Client, clinic: Clinic) -> None:
-    response = post(client, body(clinic))
+    response = post(client, worker_report_body(clinic))
     assert response.status_code == 202, response.content
     data = response.json()
     assert data["status"] == "received"
@@ -103,7 +84,7 @@ def test_a_report_without_an_npi_is_stored_with_no_identity(client: Client, clin
 def test_a_report_with_an_npi_on_the_clinics_roster_is_matched(
     client: Client, clinic: Clinic, clinicians: None
 ) -> None:
-    response = post(client, body(clinic, npi=PT_NPI))
+    response = post(client, worker_report_body(clinic, npi=PT_NPI))
     assert response.status_code == 202, response.content
     assert response.json()["with_npi"] is response.json()["verified"] is True
     report = WorkerReport.objects.get()
@@ -127,7 +108,7 @@ def test_a_report_with_an_npi_on_the_clinics_roster_is_matched(
 def test_an_npi_that_cannot_verify_the_report_is_refused(
     client: Client, clinic: Clinic, clinicians: None, npi: str, words: str
 ) -> None:
-    response = post(client, body(clinic, npi=npi))
+    response = post(client, worker_report_body(clinic, npi=npi))
     assert_error(response, 400, "report_refused", words, {"npi"})
     assert "npi:" in response.json()["error"]["message"]
     assert not WorkerReport.objects.exists()
@@ -136,26 +117,29 @@ def test_an_npi_that_cannot_verify_the_report_is_refused(
 def test_a_second_report_from_one_npi_is_answered_alike_but_not_stored(
     client: Client, clinic: Clinic, clinicians: None
 ) -> None:
-    first = post(client, body(clinic, npi=PT_NPI))
-    again = post(client, body(clinic, npi=PT_NPI, patients_per_hour_typical=1, patients_per_hour_peak=1))
+    first = post(client, worker_report_body(clinic, npi=PT_NPI))
+    again = post(client, worker_report_body(clinic, npi=PT_NPI, patients_per_hour_typical=1, patients_per_hour_peak=1))
     assert first.status_code == again.status_code == 202
     assert first.content == again.content
     assert dict(first.items()) == dict(again.items())
     assert WorkerReport.objects.get().patients_per_hour_typical == 3
     # Another year is another report.
-    assert post(client, body(clinic, npi=PT_NPI, experience_year=today().year - 1)).status_code == 202
+    assert post(client, worker_report_body(clinic, npi=PT_NPI, experience_year=today().year - 1)).status_code == 202
     assert WorkerReport.objects.count() == 2
 
 
 def test_peak_below_typical_is_refused_and_nothing_stored(client: Client, clinic: Clinic) -> None:
-    response = post(client, body(clinic, patients_per_hour_typical=4, patients_per_hour_peak=2))
+    response = post(client, worker_report_body(clinic, patients_per_hour_typical=4, patients_per_hour_peak=2))
     assert_error(response, 400, "report_refused", "busiest times", {"patients_per_hour_peak"})
     assert not WorkerReport.objects.exists()
 
 
 def test_every_problem_is_named_at_once(client: Client, clinic: Clinic) -> None:
     response = post(
-        client, body(clinic, slot_minutes=5, quota_percent=101, experience_year=today().year + 1, discipline="slp")
+        client,
+        worker_report_body(
+            clinic, slot_minutes=5, quota_percent=101, experience_year=today().year + 1, discipline="slp"
+        ),
     )
     assert_error(
         response,
@@ -171,8 +155,8 @@ def test_every_problem_is_named_at_once(client: Client, clinic: Clinic) -> None:
 
 
 def test_an_aide_sends_no_npi(client: Client, clinic: Clinic, clinicians: None) -> None:
-    assert post(client, body(clinic, role="aide")).status_code == 202
-    refused = post(client, body(clinic, role="aide", npi=PT_NPI))
+    assert post(client, worker_report_body(clinic, role="aide")).status_code == 202
+    refused = post(client, worker_report_body(clinic, role="aide", npi=PT_NPI))
     assert_error(refused, 400, "report_refused", "leave it empty", {"npi"})
     assert WorkerReport.objects.get().role_group == "support"
 
@@ -195,25 +179,25 @@ def test_an_aide_sends_no_npi(client: Client, clinic: Clinic, clinicians: None) 
 def test_unknown_keys_and_wrong_types_are_refused(
     client: Client, clinic: Clinic, changes: dict[str, Any], field: str
 ) -> None:
-    response = post(client, body(clinic, **changes))
+    response = post(client, worker_report_body(clinic, **changes))
     assert_error(response, 400, "invalid_input", field, {field})
     assert not WorkerReport.objects.exists()
 
 
 def test_a_missing_answer_is_refused(client: Client, clinic: Clinic) -> None:
-    data = body(clinic)
+    data = worker_report_body(clinic)
     del data["slot_minutes"]
     assert_error(post(client, data), 400, "invalid_input", "slot_minutes", {"slot_minutes"})
 
 
 def test_a_body_that_is_not_json_is_refused(client: Client, clinic: Clinic) -> None:
-    response = client.post(URL, json.dumps(body(clinic)), content_type="text/plain")
+    response = client.post(URL, json.dumps(worker_report_body(clinic)), content_type="text/plain")
     assert_error(response, 415, "unsupported_media_type", "application/json")
     assert not WorkerReport.objects.exists()
 
 
 def test_an_unknown_clinic_is_a_404(client: Client, clinic: Clinic) -> None:
-    response = post(client, body(clinic, clinic_id=clinic.pk + 1000))
+    response = post(client, worker_report_body(clinic, clinic_id=clinic.pk + 1000))
     assert_error(response, 404, "not_found", str(clinic.pk + 1000))
     assert not WorkerReport.objects.exists()
 
@@ -222,40 +206,40 @@ def test_a_client_sends_at_most_three_reports_without_an_npi_a_year(
     client: Client, clinic: Clinic, clinicians: None
 ) -> None:
     for _ in range(3):
-        assert post(client, body(clinic)).status_code == 202
-    refused = post(client, body(clinic))
+        assert post(client, worker_report_body(clinic)).status_code == 202
+    refused = post(client, worker_report_body(clinic))
     assert_error(refused, 429, "rate_limited", "with your NPI is still taken")
     assert int(refused["Retry-After"]) > 0
     assert WorkerReport.objects.count() == 3
-    with_npi = post(client, body(clinic, npi=PT_NPI))
+    with_npi = post(client, worker_report_body(clinic, npi=PT_NPI))
     assert with_npi.status_code == 202, with_npi.content
     assert WorkerReport.objects.filter(npi_on_roster=True).count() == 1
     # A refused report does not count; another client, with no cookie, is not held back.
-    assert post(Client(), body(clinic)).status_code == 202
+    assert post(Client(), worker_report_body(clinic)).status_code == 202
     assert WorkerReport.objects.count() == 5
 
 
 def test_the_cookie_holds_only_the_year_and_a_count(client: Client, clinic: Clinic) -> None:
-    post(client, body(clinic))
-    cookie = post(client, body(clinic)).cookies[COOKIE]
+    post(client, worker_report_body(clinic))
+    cookie = post(client, worker_report_body(clinic)).cookies[COOKIE]
     assert cookie.value.startswith(f"{today().year}:2:")  # then only the signature
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
     # An edited cookie is not believed: it reads as none at all, as a cleared one does (the
     # per-clinic cap covers both).
     client.cookies[COOKIE] = f"{today().year}:0"
-    assert post(client, body(clinic)).cookies[COOKIE].value.startswith(f"{today().year}:1:")
+    assert post(client, worker_report_body(clinic)).cookies[COOKIE].value.startswith(f"{today().year}:1:")
 
 
 def test_a_clinic_takes_at_most_twenty_reports_without_an_npi_a_month(
     clinic: Clinic, clinicians: None, client: Client
 ) -> None:
     file_reports(clinic, MILL_WORKPLACE, 20, npi_on_roster=False, received_in=today().replace(day=1))
-    refused = post(client, body(clinic))
+    refused = post(client, worker_report_body(clinic))
     assert_error(refused, 429, "rate_limited", "A report with an NPI is still taken")
     assert int(refused["Retry-After"]) > 0
     assert COOKIE not in refused.cookies
-    assert post(client, body(clinic, npi=PT_NPI)).status_code == 202
+    assert post(client, worker_report_body(clinic, npi=PT_NPI)).status_code == 202
     assert WorkerReport.objects.count() == 21
 
 
@@ -271,7 +255,7 @@ def workplace(client: Client, clinic: Clinic) -> dict[str, Any]:
 
 
 def test_before_publication_nothing_shows(client: Client, clinic: Clinic) -> None:
-    assert post(client, body(clinic)).status_code == 202
+    assert post(client, worker_report_body(clinic)).status_code == 202
     file_reports(clinic, MILL_WORKPLACE, 10)  # received last month, but not yet published
     data = workplace(client, clinic)
     assert data["clinic_id"] == clinic.pk

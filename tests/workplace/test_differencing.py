@@ -43,7 +43,7 @@ from caretime.workplace.models import PrivacyLedger, WorkerReport, WorkplaceFigu
 from caretime.workplace.selectors import worker_evidence_for_clinics
 from caretime.workplace.services import WorkerSubmission, publication_noise, release_held, submit_worker_report
 from tests.answers import MILL_WORKPLACE
-from tests.factories import file_reports, last_month, make_clinic, publish, today
+from tests.factories import file_reports, last_month, make_clinic, publish, today, worker_report_body
 
 # --- 1. differencing ---------------------------------------------------------------------
 
@@ -209,29 +209,11 @@ def test_npis_of_another_clinics_roster_never_match_never_publish_as_matched_nev
 # --- 3. the same answer and the same work -------------------------------------------------
 
 
-def _body(clinic: Clinic, npi: str) -> str:
-    return json.dumps(
-        {
-            "clinic_id": clinic.pk,
-            "discipline": "pt",
-            "role": "pt",
-            "experience_year": today().year,
-            "patients_per_hour_typical": 3,
-            "patients_per_hour_peak": 4,
-            "slot_minutes": 30,
-            "booking": "most_days",
-            "quota_percent": 90,
-            "unpaid_documentation_minutes": 45,
-            "aides_skilled_care": "sometimes",
-            "would_recommend": False,
-            "npi": npi,
-        }
-    )
-
-
 def _answer(client: Client, clinic: Clinic, npi: str) -> tuple[int, bytes, dict[str, Any], list[str]]:
     with CaptureQueriesContext(connection) as queries:
-        response = client.post("/api/v1/worker-reports", _body(clinic, npi), content_type="application/json")
+        response = client.post(
+            "/api/v1/worker-reports", json.dumps(worker_report_body(clinic, npi=npi)), content_type="application/json"
+        )
     # The statements, with their parameters left out (the NPI and the keyed hash differ).
     shapes = [re.sub(r"\d+", "N", query["sql"].split(" WHERE ")[0][:60]) for query in queries.captured_queries]
     return response.status_code, response.content, dict(response.headers), shapes
