@@ -103,7 +103,7 @@ def test_every_constant_is_stated_as_the_code_has_it() -> None:
         f"{BILLING_EVIDENCE_WEIGHT} × 0.5^({days} / {HALF_LIFE_DAYS}) ≈ {weight:.4f}",
         f"if it was in the last {OLDEST_REPORT_MONTHS} months",
         f"most {CLINIC_REPORTS_FROM_EVERYONE_PER_DAY.allowed} reports (calls and visit reports together) about one clinic in any 24 hours",
-        f"until the oldest of the last {CLINIC_REPORTS_FROM_EVERYONE_PER_DAY.allowed} reports is 24 hours old",
+        f"Until the oldest of the last {CLINIC_REPORTS_FROM_EVERYONE_PER_DAY.allowed} reports is 24 hours old",
         f"within {REPEAT_WINDOW_DAYS} days of its first one",
         f"already received {BURST_REPORTS_PER_HOUR} reports in the past hour",
         f"at most {CONNECTION_REPORTS_PER_HOUR.allowed} reports from one connection in any hour, and "
