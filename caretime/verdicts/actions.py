@@ -8,9 +8,10 @@ report, are filed here, where both sources are in reach).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import ParamSpec, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -32,45 +33,41 @@ from caretime.workplace.services import BatchResult
 
 # --- calls and visits -------------------------------------------------------------------
 
-
-def _filed(report: CallReport | VisitReport) -> Changed:
-    if isinstance(report, VisitReport):
-        return Changed(visits_filed=(report,))
-    return Changed.of_evidence([(report.clinic_id, report.discipline)])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def submit_call_report(**kwargs: Any) -> CallReport | RateLimited:
-    """A call report someone sent (``reports.services.submit_call_report``'s arguments)."""
-    with transaction.atomic():
-        sent = report_services.submit_call_report(**kwargs)
-        if isinstance(sent, CallReport):
-            keep_derived(_filed(sent))
-    return sent
+def _filed(sent: CallReport | VisitReport | RateLimited) -> Changed | None:
+    """What filing a report changed; nothing when a limit refused it."""
+    if isinstance(sent, VisitReport):
+        return Changed(visits_filed=(sent,))
+    if isinstance(sent, CallReport):
+        return Changed.of_evidence([(sent.clinic_id, sent.discipline)])
+    return None
 
 
-def record_call_report(**kwargs: Any) -> CallReport:
-    """A call report stored past the limits (``reports.services.record_call_report``)."""
-    with transaction.atomic():
-        report = report_services.record_call_report(**kwargs)
-        keep_derived(_filed(report))
-    return report
+def _then_keep_derived(write: Callable[P, R], changed: Callable[[R], Changed | None]) -> Callable[P, R]:
+    """The action of a source's write, with the write's own signature: the write, then the
+    derived tables follow what it changed, in one transaction."""
+
+    @functools.wraps(write)
+    def action(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic():
+            written = write(*args, **kwargs)
+            change = changed(written)
+            if change is not None:
+                keep_derived(change)
+        return written
+
+    return action
 
 
-def submit_visit_report(**kwargs: Any) -> VisitReport | RateLimited:
-    """A visit report someone sent (``reports.services.submit_visit_report``'s arguments)."""
-    with transaction.atomic():
-        sent = report_services.submit_visit_report(**kwargs)
-        if isinstance(sent, VisitReport):
-            keep_derived(_filed(sent))
-    return sent
-
-
-def record_visit_report(**kwargs: Any) -> VisitReport:
-    """A visit report stored past the limits (``reports.services.record_visit_report``)."""
-    with transaction.atomic():
-        report = report_services.record_visit_report(**kwargs)
-        keep_derived(_filed(report))
-    return report
+# A call or visit report someone sent, through the limits (a refusal writes nothing), or stored
+# past them (the demo, tests, a review's visit facts).
+submit_call_report = _then_keep_derived(report_services.submit_call_report, _filed)
+record_call_report = _then_keep_derived(report_services.record_call_report, _filed)
+submit_visit_report = _then_keep_derived(report_services.submit_visit_report, _filed)
+record_visit_report = _then_keep_derived(report_services.record_visit_report, _filed)
 
 
 def delete_visit_report(report: VisitReport) -> None:
