@@ -22,6 +22,7 @@ import ipaddress
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -75,6 +76,10 @@ class Window:
     span: timedelta | None = None
     period: Period | None = None
 
+    def __post_init__(self) -> None:
+        if (self.span is None) == (self.period is None):
+            raise ValueError(f"the limit on {self.what} from {self.who} needs a span or a period, not both")
+
     def message(self, wait: str) -> str:
         return self.refusal(self.allowed, wait)
 
@@ -82,7 +87,7 @@ class Window:
         """Where the window begins: arrivals after this count."""
         if self.period is not None:
             return self.period.start(now)
-        return now - (self.span or timedelta(0))
+        return now - cast(timedelta, self.span)  # a window without a period has a span (__post_init__)
 
 
 def _connection_hour(count: int, wait: str) -> str:
@@ -226,11 +231,11 @@ def admit(window: Window, arrivals: Sequence[datetime] | int, now: datetime) -> 
         return None
     if window.period is not None:
         frees_at = window.period.next_start(now)
+    elif isinstance(arrivals, int):
+        raise TypeError("a sliding window needs the arrival times, not a count")
     else:
-        if isinstance(arrivals, int) or window.span is None:
-            raise TypeError("a sliding window needs the arrival times")
         # The window slides: a slot opens when the arrival that keeps it full leaves it.
-        frees_at = sorted(arrivals)[count - window.allowed] + window.span
+        frees_at = sorted(arrivals)[count - window.allowed] + cast(timedelta, window.span)
     wait = max(1, int((frees_at - now).total_seconds() + 0.999))
     return RateLimited(wait, window.message(duration(wait)))
 

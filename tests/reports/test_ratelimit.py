@@ -20,6 +20,8 @@ from caretime.directory.models import Clinic
 from caretime.reports.models import VisitReport
 from caretime.shared.limits import (
     LimitReached,
+    Period,
+    Window,
     client_address,
     client_key,
     take_report_slot,
@@ -181,3 +183,13 @@ def test_concurrent_reports_of_one_account_pass_exactly_its_daily_limit() -> Non
         thread.join()
     assert VisitReport.objects.filter(account=person).count() == 10
     assert len(refused) == tries - 10
+
+
+def test_a_limit_is_measured_over_a_span_or_a_period_never_both_or_neither() -> None:
+    def words(count: int, wait: str) -> str:
+        return "full"
+
+    with pytest.raises(ValueError, match="needs a span or a period"):
+        Window("one connection", "reports", 3, words)
+    with pytest.raises(ValueError, match="needs a span or a period"):
+        Window("one connection", "reports", 3, words, span=timedelta(hours=1), period=Period.DAY)

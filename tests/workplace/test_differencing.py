@@ -101,25 +101,8 @@ def _attack(noise: Noise) -> tuple[dict[str, float], float]:
     all_right = 0
     for _ in range(BATCHES):
         high = {name: victims.random() < 0.5 for name in questions}
-        victim = WorkerAnswers(
-            *(
-                getattr(HIGH if high[name] else LOW, field)
-                for name, field in zip(
-                    questions,
-                    (
-                        "patients_per_hour_typical",
-                        "patients_per_hour_peak",
-                        "slot_minutes",
-                        "booking",
-                        "quota_percent",
-                        "unpaid_documentation_minutes",
-                        "aides_skilled_care",
-                        "would_recommend",
-                    ),
-                    strict=True,
-                )
-            )
-        )
+        # The questions are named as the answers' fields: each taken from the low or the high forger.
+        victim = WorkerAnswers(**{name: getattr(HIGH if high[name] else LOW, name) for name in questions})
         victim = replace(
             victim, patients_per_hour_peak=max(victim.patients_per_hour_peak, victim.patients_per_hour_typical)
         )
