@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from caretime.core.evidence import Standing
 from caretime.reports.models import CallReport, ModerationDecision, VisitReport
 from caretime.reports.services import BURST_RULE
+from caretime.shared.moderation import WhatPeopleReported
 from caretime.verdicts.actions import decide_held_reports
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ else:  # ModelAdmin is generic for the type checker only
     _DecisionAdmin = admin.ModelAdmin
 
 
-class _HeldReportsAdmin(_ReportAdmin):
+class _HeldReportsAdmin(WhatPeopleReported, _ReportAdmin):
     """What moderating call and visit reports share: nobody adds or edits what someone
     reported; held reports are released or rejected by an action, each decision logged. The
     lists show no verdict and no rating to decide by, and never the account behind a report."""
@@ -35,17 +36,6 @@ class _HeldReportsAdmin(_ReportAdmin):
     raw_id_fields = ["clinic"]
     exclude = ["account"]
     actions = ["release_held", "reject_held"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        # Rejecting is how a moderator takes a report out. A plain delete would skip the
-        # services, and with them the verdict and Care Time sums kept from the reports.
-        return False
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.has_perm("reports.view_callreport")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from caretime.core.workplace import WorkerStanding
+from caretime.shared.moderation import WhatPeopleReported
 from caretime.workplace.models import WorkerReport
 from caretime.workplace.services import release_held
 
@@ -25,7 +26,7 @@ else:  # ModelAdmin is generic for the type checker only
 
 
 @admin.register(WorkerReport)
-class HeldWorkerReportAdmin(_Admin):
+class HeldWorkerReportAdmin(WhatPeopleReported, _Admin):
     list_display = ["clinic", "discipline", "experience_year", "received_in", "npi_on_roster", "standing"]
     list_filter = ["standing", "discipline"]
     fields = ["clinic", "discipline", "experience_year", "received_in", "npi_on_roster", "standing"]
@@ -34,15 +35,6 @@ class HeldWorkerReportAdmin(_Admin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WorkerReport]:
         return super().get_queryset(request).exclude(standing=WorkerStanding.COUNTED.value)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.has_perm("workplace.view_workerreport")

@@ -309,6 +309,10 @@ def test_a_moderator_releases_held_reports_in_the_admin(admin_client: Client) ->
     assert page.status_code == 200
     assert "Held for review: arrived during a burst" in page.content.decode()
     assert "patients_per_hour" not in page.content.decode()  # no answers to decide by
+    # nobody adds, edits or deletes what a clinician reported
+    assert admin_client.get("/admin/workplace/workerreport/add/").status_code == 403
+    assert admin_client.post(f"/admin/workplace/workerreport/{held.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert WorkerReport.objects.filter(pk=held.pk).exists()
     response = admin_client.post(
         "/admin/workplace/workerreport/", {"action": "release", "_selected_action": [str(held.pk)]}
     )
