@@ -60,9 +60,32 @@ def search_place(request: HttpRequest) -> Place | None:
         return None
 
 
-def origin_query(near: str, radius_miles: float) -> str:
-    """``near=...&radius_miles=...`` for links from results to clinic pages."""
-    return urlencode({"near": near, "radius_miles": str(int(radius_miles))}) if near else ""
+# What every link from a search carries on: the place, the radius, the therapy and the insurance.
+# The bar needs no place here: it is in the session.
+SEARCH_CONTEXT_FIELDS = ("near", "radius_miles", "discipline", "insurance")
+
+
+def origin_query(near: str, radius_miles: float, *, discipline: str = "", insurance: str = "") -> str:
+    """``near=...&radius_miles=...&discipline=...&insurance=...`` for links from results to
+    clinic pages and on from there, so that no page forgets what the person searched for.
+    Empty parts are left out."""
+    fields = {"near": near, "radius_miles": str(int(radius_miles)) if near else "", "discipline": discipline}
+    fields["insurance"] = insurance
+    return urlencode({name: value for name, value in fields.items() if value})
+
+
+def search_context(request: HttpRequest) -> str:
+    """The search a page was reached from, read from its query, as ``origin_query`` writes it."""
+    return origin_query(
+        _short(request.GET.get("near", "")),
+        search_radius(request),
+        discipline=_short(request.GET.get("discipline", "")),
+        insurance=_short(request.GET.get("insurance", "")),
+    )
+
+
+def _short(value: str) -> str:
+    return value[:100]
 
 
 def search_radius(request: HttpRequest) -> float:

@@ -45,6 +45,7 @@ from caretime.verdicts.bar import (
     save_bar,
     search_place,
     search_radius,
+    search_context,
 )
 from caretime.verdicts.selectors import (
     OnlyOneOnOne,
@@ -90,7 +91,12 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
             "sort_query": _query_without_page(request, also="sort"),
             "filter_fields": _kept_fields(request, drop=("page", "only_minutes", "include_unknown")),
             "minute_choices": range(MIN_BAR_MINUTES, MAX_BAR_MINUTES + 1, 5),
-            "origin_query": origin_query(form.cleaned_data["near"], search.radius_miles),
+            "origin_query": origin_query(
+                form.cleaned_data["near"],
+                search.radius_miles,
+                discipline=form.cleaned_data["discipline"],
+                insurance=form.cleaned_data["insurance"],
+            ),
             "bar_form": BarForm.for_bar(bar, request.get_full_path()),
         },
     )
@@ -113,7 +119,7 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "care_times": clinic_care_time(clinic, bar, as_of=timezone.now().date()),
             "bar_form": BarForm.for_bar(bar, request.get_full_path()),
             "script": call_script(bar),
-            "origin_query": _origin_query(request),
+            "origin_query": search_context(request),
             "billing_figures": clinic_billing(clinic.pk),
             "reviews": reviews,
             "reviews_json_ld": json_ld(clinic, reviews),
@@ -153,7 +159,7 @@ def clinic_verdict(request: HttpRequest, clinic_id: int, discipline: str) -> Htt
             "discipline_label": _(DisciplineChoices(discipline).label),
             "care_time": care_time,
             "alternatives": alternatives,
-            "origin_query": _origin_query(request),
+            "origin_query": search_context(request),
             "from_search": _from_search(request, clinic),
             "not_interested": letters["not-interested"],
             "not_interested_sms": sms_link(clinic, letters["not-interested"]),
@@ -264,9 +270,6 @@ def _from_search(request: HttpRequest, clinic: Clinic) -> tuple[float, str] | No
     return (distance_miles(place.point, clinic.point), place.label) if place else None
 
 
-def _origin_query(request: HttpRequest) -> str:
-    """The place and radius of the search a page was reached from, to pass on in its links."""
-    return origin_query(request.GET.get("near", "")[:100], search_radius(request))
 
 
 def _page_number(request: HttpRequest) -> int | None:
