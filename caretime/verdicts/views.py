@@ -43,9 +43,9 @@ from caretime.verdicts.bar import (
     origin_query,
     remember_search,
     save_bar,
+    search_context,
     search_place,
     search_radius,
-    search_context,
 )
 from caretime.verdicts.selectors import (
     OnlyOneOnOne,
@@ -268,8 +268,6 @@ def _from_search(request: HttpRequest, clinic: Clinic) -> tuple[float, str] | No
     """How far the clinic is from the place the person searched from, and that place's name."""
     place = search_place(request)
     return (distance_miles(place.point, clinic.point), place.label) if place else None
-
-
 
 
 def _page_number(request: HttpRequest) -> int | None:
