@@ -18,6 +18,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from caretime.accounts.models import ApiToken
@@ -273,3 +274,8 @@ def worker_report_body(clinic: Clinic, **changes: Any) -> dict[str, Any]:
     }
     data.update(changes)
     return data
+
+
+def clinic_page(clinic_id: int, discipline: str) -> str:
+    """A clinic's page for one therapy: where its verdict, next step and evidence are shown."""
+    return f"{reverse('clinic-detail', args=[clinic_id])}?discipline={discipline}"

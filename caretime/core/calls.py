@@ -12,6 +12,7 @@ from datetime import date
 
 from caretime.core.evidence import Evidence, EvidenceSource
 from caretime.core.text import gettext_noop
+from caretime.core.verdict import Bar, Status, assess
 
 MAX_MINUTES = 240
 MAX_OTHER_PATIENTS = 20
@@ -197,3 +198,29 @@ def describe(answers: CallAnswers) -> str:
     elif a.visits == Visits.EVERY_VISIT:
         parts.append("every visit")
     return ", ".join(parts)
+
+
+# --- what the person was told -----------------------------------------------------------
+# Right after someone calls a clinic, what they were told is the newest and most direct answer
+# they have: it decides their next step, judged alone by the same rule as every verdict. Asking
+# them to call again would send them round in circles.
+
+TOLD_HEADLINES = {
+    Status.MEETS_BAR: gettext_noop("What you were told meets your bar."),
+    Status.MILL_SIGNS: gettext_noop("What you were told is a sign of a patient mill."),
+    Status.BELOW_BAR: gettext_noop("What you were told is fewer minutes than you want."),
+    Status.NOT_ENOUGH_KNOWN: gettext_noop("They did not tell you enough to judge."),
+}
+TOLD_NEXT_STEPS = {
+    Status.MEETS_BAR: gettext_noop("Book, and ask them to confirm it in writing."),
+    Status.MILL_SIGNS: gettext_noop("Tell them you are not interested. Then book a clinic that meets your bar."),
+    Status.BELOW_BAR: gettext_noop("Ask for a longer time with the therapist, or choose a clinic that meets your bar."),
+    Status.NOT_ENOUGH_KNOWN: gettext_noop("Ask them to answer in writing, or choose a clinic that meets your bar."),
+}
+
+
+def told_on_a_call(call: Evidence, bar: Bar, *, as_of: date) -> Status:
+    """One call's answers judged alone against the person's bar. One call cannot disagree with
+    itself, so the answer is never "reports disagree"."""
+    status = assess([call], bar, as_of=as_of).status
+    return Status.NOT_ENOUGH_KNOWN if status == Status.REPORTS_DISAGREE else status

@@ -1,5 +1,6 @@
-"""What to send: a polite "not interested" message, and requests for one-on-one care and a
-longer slot (to the clinic, and to the insurer's member services). Plain text the person edits
+"""What to send: the three questions in writing (before a call), what one was told, to confirm
+(after it), a polite "not interested" message, and requests for one-on-one care and a longer
+slot (to the clinic, and to the insurer's member services). Plain text the person edits
 on the page, then copies, sends as an e-mail or prints.
 
 The person's own details are placeholders in square brackets ("[Your name]") for them to
@@ -218,8 +219,48 @@ def request_to_insurer(clinic: Clinic, discipline: str, assessment: Assessment) 
     return Letter("insurer", _("Request to your insurer"), subject, body)
 
 
-def letters_for(clinic: Clinic, discipline: str, assessment: Assessment) -> dict[str, Letter]:
+def questions_in_writing(clinic: Clinic, discipline: str) -> Letter:
+    """Before calling, or instead of a call: the three questions of the script, to send."""
+    therapy = _therapy(discipline)
+    subject = _("Questions before I book %(therapy)s") % {"therapy": therapy}
+    body = _(
+        "Hello,\n\n"
+        "I am thinking of booking %(therapy)s at %(clinic)s. Before I book, could you please answer three "
+        "questions in writing?\n\n"
+        "1. How many minutes will I have alone with the therapist at each visit?\n"
+        "2. Will it be one-on-one, or will the therapist treat other patients at the same time?\n"
+        "3. Will it be like that on every visit, or only on the first one?\n\n"
+        "Thank you,\n\n"
+        "[Your name]"
+    ) % {"therapy": therapy, "clinic": clinic.name}
+    return Letter("questions", _("Before you call: the questions in writing"), subject, body)
+
+
+def what_i_was_told(clinic: Clinic, discipline: str, told: str | None) -> Letter:
+    """After the call: what the person was told (their own recorded answers when the page knows
+    them), for the clinic to confirm in writing before they book."""
+    therapy = _therapy(discipline)
+    subject = _("Please confirm what I was told about %(therapy)s") % {"therapy": therapy}
+    heard = told or _("[what they told you: minutes with the therapist, one-on-one or shared, every visit or not]")
+    body = _(
+        "Hello,\n\n"
+        "When I called %(clinic)s about %(therapy)s, I was told: %(told)s.\n\n"
+        "Please confirm this in writing before I book.\n\n"
+        "Thank you,\n\n"
+        "[Your name]"
+    ) % {"therapy": therapy, "clinic": clinic.name, "told": heard}
+    return Letter("told", _("After you call: ask them to confirm what you were told"), subject, body)
+
+
+def letters_for(
+    clinic: Clinic, discipline: str, assessment: Assessment, *, told: str | None = None
+) -> dict[str, Letter]:
+    """Every letter, in the order of the letters page: before the call, after it, then the
+    "not interested" message and the requests for when switching is hard. ``told``: what the
+    person was told on their own recorded call, if the page knows it."""
     found = [
+        questions_in_writing(clinic, discipline),
+        what_i_was_told(clinic, discipline, told),
         not_interested(clinic, discipline, assessment),
         request_to_clinic(clinic, discipline, assessment),
         request_to_insurer(clinic, discipline, assessment),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -74,14 +75,20 @@ def origin_query(near: str, radius_miles: float, *, discipline: str = "", insura
     return urlencode({name: value for name, value in fields.items() if value})
 
 
-def search_context(request: HttpRequest) -> str:
-    """The search a page was reached from, read from its query, as ``origin_query`` writes it."""
+def search_context(request: HttpRequest, *, discipline: str | None = None) -> str:
+    """The search a page was reached from, read from its query, as ``origin_query`` writes it;
+    ``discipline`` names the therapy the link is about when the page chose one."""
     return origin_query(
         _short(request.GET.get("near", "")),
         search_radius(request),
-        discipline=_short(request.GET.get("discipline", "")),
+        discipline=_short(request.GET.get("discipline", "")) if discipline is None else discipline,
         insurance=_short(request.GET.get("insurance", "")),
     )
+
+
+def clinic_page_url(clinic_id: int, discipline: str, request: HttpRequest) -> str:
+    """A clinic's page for one therapy, keeping the search the person came from."""
+    return f"{reverse('clinic-detail', args=[clinic_id])}?{search_context(request, discipline=discipline)}"
 
 
 def _short(value: str) -> str:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caretime.accounts.auth import has_verified_email, signed_in_user
 from caretime.core.care_time import VISITS_PER_REPORTER_PER_MONTH
 from caretime.core.evidence import Standing
-from caretime.directory.models import DisciplineChoices
+from caretime.directory.models import Clinic, DisciplineChoices
 from caretime.directory.shortcuts import clinic_and_discipline
 from caretime.reports.forms import CallReportForm, VisitReportForm
 from caretime.reports.models import CallReport, VisitReport
@@ -31,7 +31,7 @@ from caretime.reports.services import DuplicateReport, ReportRefused
 from caretime.reviews.models import Review
 from caretime.shared.limits import RateLimited
 from caretime.verdicts.actions import delete_call_report, delete_visit_report, submit_call_report, submit_visit_report
-from caretime.verdicts.bar import bar_from_session
+from caretime.verdicts.bar import bar_from_session, clinic_page_url, search_context
 from caretime.verdicts.selectors import care_time_for
 
 _RECORDED = {
@@ -74,7 +74,8 @@ def ask_before_booking(request: HttpRequest, clinic_id: int, discipline: str) ->
                     refused = sent
                 else:
                     messages.success(request, str(_RECORDED[Standing(sent.standing)]))
-                    return redirect("clinic-verdict", clinic_id=clinic.pk, discipline=sent.discipline)
+                    remember_call(request, sent)
+                    return redirect(clinic_page_url(clinic.pk, sent.discipline, request) + "#what-you-were-told")
         status = 429 if refused is not None else 400
     else:
         form = CallReportForm(
@@ -92,12 +93,31 @@ def ask_before_booking(request: HttpRequest, clinic_id: int, discipline: str) ->
             "form": form,
             "care_time": care_time_for(clinic, discipline, bar, as_of=today),
             "rate_message": refused.message if refused else "",
+            "origin_query": search_context(request, discipline=discipline),
         },
         status=status,
     )
     if refused is not None:
         response["Retry-After"] = str(refused.retry_after_seconds)
     return response
+
+
+# The person's own last call, kept in their session so that the clinic page can show them what
+# they were told, judged against their bar, before the clinic's overall picture. Only its id is
+# kept: deleting the report (on "My reports", or by a moderator) makes it vanish from the page.
+LAST_CALL_KEY = "caretime.last_call"
+
+
+def remember_call(request: HttpRequest, report: CallReport) -> None:
+    request.session[LAST_CALL_KEY] = report.pk
+
+
+def last_call(request: HttpRequest, clinic: Clinic, discipline: str) -> CallReport | None:
+    """The call this person recorded last, if it was about this clinic and therapy."""
+    report_id = request.session.get(LAST_CALL_KEY)
+    if not isinstance(report_id, int):
+        return None
+    return CallReport.objects.filter(pk=report_id, clinic=clinic, discipline=discipline).first()
 
 
 @require_GET
@@ -173,7 +193,7 @@ def visit_report(request: HttpRequest, clinic_id: int, discipline: str) -> HttpR
                     status = 429
                 else:
                     messages.success(request, _recorded_message(sent))
-                    return redirect("clinic-verdict", clinic_id=clinic.pk, discipline=sent.discipline)
+                    return redirect(clinic_page_url(clinic.pk, sent.discipline, request))
         else:
             status = 400
     else:

@@ -424,9 +424,11 @@ class Alternatives:
     from_place: str  # the place the distances are measured from; empty: from the clinic itself
     include_unknown: bool
     unknown_available: int  # clinics with nothing known against them, offered when asked for
+    insurance: str | None = None  # the plan they must take, when the person named one
 
 
-ALTERNATIVES_SHOWN = 5
+# Up to three: enough to choose from, and they fit on a phone's screen or two.
+ALTERNATIVES_SHOWN = 3
 
 
 def alternatives_for(
@@ -437,16 +439,19 @@ def alternatives_for(
     radius_miles: float,
     as_of: date,
     origin: tuple[Point, str] | None = None,
+    insurance: str | None = None,
     include_unknown: bool = False,
     limit: int = ALTERNATIVES_SHOWN,
 ) -> Alternatives:
     """The clinics within the radius of the person's place (``origin``: point and label), or
-    of the clinic when they gave none, that meet the bar, settled verdicts first, then nearest.
+    of the clinic when they gave none, that meet the bar and take the person's ``insurance``
+    (a plan's slug) when they named one, settled verdicts first, then nearest.
     With ``include_unknown``, then the nearest clinics of which not enough is known and
     nothing at all speaks against them."""
     center, place_label = origin if origin else (clinic.point, "")
     index = geo_index()
-    within = [(m, cid) for m, cid in index.within(center, radius_miles, discipline=discipline) if cid != clinic.pk]
+    nearby = index.within(center, radius_miles, discipline=discipline, insurance=insurance)
+    within = [(m, cid) for m, cid in nearby if cid != clinic.pk]
     judge = Judge({}, bar, as_of, grown_sums_for([cid for _, cid in within], discipline, as_of=as_of))
     quick = {cid: judge.quick(cid, discipline) for _, cid in within}
     meeting = [(m, cid) for m, cid in within if quick[cid].status == Status.MEETS_BAR]
@@ -460,7 +465,7 @@ def alternatives_for(
     by_id = clinics_for_listing([cid for _, cid in picked], index)
     judge.evidence = evidence_for_clinics([cid for _, cid in picked], discipline)
     items = tuple(Alternative(by_id[cid], miles, judge(cid, discipline)) for miles, cid in picked if cid in by_id)
-    return Alternatives(items, radius_miles, discipline, place_label, include_unknown, len(clean))
+    return Alternatives(items, radius_miles, discipline, place_label, include_unknown, len(clean), insurance)
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caretime.billing.selectors import CAVEATS, clinic_billing
 from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
+from caretime.core.calls import TOLD_HEADLINES, TOLD_NEXT_STEPS, told_on_a_call
 from caretime.core.geo import distance_miles
 from caretime.core.places import PlaceNotFound, describe_location, resolve_place
-from caretime.core.verdict import MAX_BAR_MINUTES, MIN_BAR_MINUTES, Verdict
+from caretime.core.verdict import MAX_BAR_MINUTES, MIN_BAR_MINUTES, Status
 from caretime.datasets.freshness import data_freshness, missing_from
 from caretime.directory.coverage import nothing_found
 from caretime.directory.forms import ClinicSearchForm
-from caretime.directory.models import Clinic, DisciplineChoices
+from caretime.directory.models import Clinic, DisciplineChoices, InsurancePlan
 from caretime.directory.shortcuts import clinic_and_discipline, clinic_or_404
 from caretime.reports.forms import CompareForm
 from caretime.reports.letters import (
@@ -40,6 +41,7 @@ from caretime.reviews.selectors import clinic_reviews, json_ld
 from caretime.verdicts.bar import (
     BarForm,
     bar_from_session,
+    clinic_page_url,
     origin_query,
     remember_search,
     save_bar,
@@ -47,6 +49,7 @@ from caretime.verdicts.bar import (
     search_place,
     search_radius,
 )
+from caretime.verdicts.report_pages import last_call
 from caretime.verdicts.selectors import (
     OnlyOneOnOne,
     Sort,
@@ -103,43 +106,28 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
 
 
 def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
+    """The answer first: under the clinic's name, the verdict for the person's therapy and bar
+    with its one next step; then what that step needs (clinics that meet the bar, the call
+    script, or how to book); then "been here?"; then the evidence behind it all."""
     clinic = clinic_or_404(clinic_id)
     bar = bar_from_session(request)
-    reviews = clinic_reviews(clinic)
-    freshness = data_freshness()
-    return render(
-        request,
-        "verdicts/clinic.html",
-        {
-            "clinic": clinic,
-            "freshness": freshness,
-            "missing_from": missing_from(clinic, freshness),
-            "place_description": describe_location(clinic.point, clinic.city, clinic.state, clinic.zip_code),
-            "from_search": _from_search(request, clinic),
-            "care_times": clinic_care_time(clinic, bar, as_of=timezone.now().date()),
-            "bar_form": BarForm.for_bar(bar, request.get_full_path()),
-            "script": call_script(bar),
-            "origin_query": search_context(request),
-            "billing_figures": clinic_billing(clinic.pk),
-            "reviews": reviews,
-            "reviews_json_ld": json_ld(clinic, reviews),
-            "flag_form": FlagForm(),
-            "billing_caveats": CAVEATS,
-            "group_threshold_percent": round(GROUP_SHARE_NOT_ONE_ON_ONE * 100),
-        },
-    )
-
-
-@require_GET
-def clinic_verdict(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
-    """The verdict, its reasons, stated versus reported, and what to do next."""
-    clinic = clinic_and_discipline(clinic_id, discipline)
     today = timezone.now().date()
-    bar = bar_from_session(request)
-    care_time = care_time_for(clinic, discipline, bar, as_of=today)
+    therapies = clinic_care_time(clinic, bar, as_of=today)
+    asked = request.GET.get("discipline", "")
+    care_time = next((item for item in therapies if item.discipline == asked), None)
+    if care_time is None and not therapies and asked in DisciplineChoices.values:
+        care_time = care_time_for(clinic, asked, bar, as_of=today)  # a clinic listing no therapy
+    if care_time is None:
+        care_time = therapies[0] if therapies else care_time_for(clinic, _FIRST_THERAPY, bar, as_of=today)
+    discipline = care_time.discipline
+    call = last_call(request, clinic, discipline)
+    told = told_on_a_call(call.as_evidence(), bar, as_of=today) if call else None
+    # What the person acts on: what they were told on their own call, else the clinic's verdict.
+    acting = told or care_time.assessment.status
     alternatives = None
-    if care_time.assessment.verdict != Verdict.GOOD:
+    if acting in _GO_ELSEWHERE and (told is not None or acting != Status.NOT_ENOUGH_KNOWN):
         place = search_place(request)
+        insurance = request.GET.get("insurance", "")
         alternatives = alternatives_for(
             clinic=clinic,
             discipline=discipline,
@@ -147,26 +135,56 @@ def clinic_verdict(request: HttpRequest, clinic_id: int, discipline: str) -> Htt
             radius_miles=search_radius(request),
             as_of=today,
             origin=(place.point, place.label) if place else None,
+            insurance=insurance if InsurancePlan.objects.filter(slug=insurance).exists() else None,
             include_unknown=request.GET.get("include_unknown") == "yes",
         )
-    letters = letters_for(clinic, discipline, care_time.assessment)
+    letters = letters_for(clinic, discipline, care_time.assessment, told=call.summary if call else None)
+    reviews = clinic_reviews(clinic)
+    freshness = data_freshness()
     return render(
         request,
-        "verdicts/verdict.html",
+        "verdicts/clinic.html",
         {
             "clinic": clinic,
             "discipline": discipline,
             "discipline_label": _(DisciplineChoices(discipline).label),
+            "asked_not_offered": bool(asked) and asked != discipline,
             "care_time": care_time,
+            "other_therapies": [item for item in therapies if item.discipline != discipline],
+            "call": call,
+            "told": told,
+            "told_headline": TOLD_HEADLINES[told] if told else "",
+            "told_next_step": TOLD_NEXT_STEPS[told] if told else "",
+            "acting": acting.value,
             "alternatives": alternatives,
-            "origin_query": search_context(request),
-            "from_search": _from_search(request, clinic),
             "not_interested": letters["not-interested"],
             "not_interested_sms": sms_link(clinic, letters["not-interested"]),
+            "mailto_max_chars": MAILTO_MAX_CHARS,
+            "too_long_for_mailto": too_long_for_mailto(),
             "script": call_script(bar),
             "bar_form": BarForm.for_bar(bar, request.get_full_path()),
+            "origin_query": search_context(request, discipline=discipline),
+            "search_query": search_context(request, discipline=""),
+            "from_search": _from_search(request, clinic),
+            "freshness": freshness,
+            "missing_from": missing_from(clinic, freshness),
+            "place_description": describe_location(clinic.point, clinic.city, clinic.state, clinic.zip_code),
+            "billing_figures": clinic_billing(clinic.pk),
+            "billing_caveats": CAVEATS,
+            "group_threshold_percent": round(GROUP_SHARE_NOT_ONE_ON_ONE * 100),
+            "reviews": reviews,
+            "reviews_json_ld": json_ld(clinic, reviews),
+            "flag_form": FlagForm(),
         },
     )
+
+
+@require_GET
+def clinic_verdict(request: HttpRequest, clinic_id: int, discipline: str) -> HttpResponse:
+    """The verdict for one therapy is the clinic page for that therapy: one page, so that the
+    two can never disagree. Old links keep working."""
+    clinic = clinic_and_discipline(clinic_id, discipline)
+    return redirect(clinic_page_url(clinic.pk, discipline, request), permanent=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,7 +195,8 @@ def clinic_letters(request: HttpRequest, clinic_id: int, discipline: str) -> Htt
     clinic = clinic_and_discipline(clinic_id, discipline)
     bar = bar_from_session(request)
     care_time = care_time_for(clinic, discipline, bar, as_of=timezone.now().date())
-    letters = letters_for(clinic, discipline, care_time.assessment)
+    call = last_call(request, clinic, discipline)
+    letters = letters_for(clinic, discipline, care_time.assessment, told=call.summary if call else None)
     chosen = request.GET.get("print")
     errors: dict[str, LetterTextForm] = {}
     if chosen is not None:
@@ -207,6 +226,7 @@ def clinic_letters(request: HttpRequest, clinic_id: int, discipline: str) -> Htt
             "sms_start": sms_start(clinic),
             "mailto_max_chars": MAILTO_MAX_CHARS,
             "too_long_for_mailto": too_long_for_mailto(),
+            "origin_query": search_context(request, discipline=discipline),
         },
         status=400 if errors else 200,
     )
@@ -262,6 +282,13 @@ def compare(request: HttpRequest) -> HttpResponse:
             "disciplines": DisciplineChoices.choices,
         },
     )
+
+
+# The clinic page of a clinic that lists no therapy, reached with none asked for.
+_FIRST_THERAPY = DisciplineChoices.PHYSICAL_THERAPY.value
+# When to show clinics that meet the person's bar instead of this one: signs of a mill, fewer
+# minutes than the bar, or a clinic that would not answer the person's own call.
+_GO_ELSEWHERE = frozenset({Status.MILL_SIGNS, Status.BELOW_BAR, Status.NOT_ENOUGH_KNOWN})
 
 
 def _from_search(request: HttpRequest, clinic: Clinic) -> tuple[float, str] | None:

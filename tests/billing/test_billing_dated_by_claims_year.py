@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from caretime.directory.models import Clinic
 from caretime.verdicts.actions import compute_billing_indicators
 from tests.answers import MILL
-from tests.factories import CLAIMS_YEAR, add_call, add_therapist, make_clinic
+from tests.factories import CLAIMS_YEAR, add_call, add_therapist, clinic_page, make_clinic
 
 # Billing and calls age by the day: the clock stands still (tests.clock.NOON).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -27,7 +26,7 @@ def billed_and_called() -> Clinic:
 
 
 def test_the_verdict_page_dates_billing_by_its_claims_year(client: Client, billed_and_called: Clinic) -> None:
-    page = client.get(reverse("clinic-verdict", args=[billed_and_called.pk, "pt"])).content.decode()
+    page = client.get(clinic_page(billed_and_called.pk, "pt")).content.decode()
     this_month = f"{timezone.now().date():%B %Y}"
     assert f"Based on 1 call, {this_month}; 1 Medicare billing figure, claims of {CLAIMS_YEAR}." in page
     assert f"December {CLAIMS_YEAR}" not in page

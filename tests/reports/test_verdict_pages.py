@@ -1,22 +1,21 @@
-"""Verdict page, what to do next, letters, the person's bar, compare and the clinic page."""
+"""The clinic page (the verdict, what to do next, the evidence), letters, the person's bar and compare."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from caretime.directory.models import Clinic
-from tests.answers import MIDDLING
-from tests.factories import add_call, make_clinic, today
+from caretime.reports.services import record_visit_report
+from tests.answers import MIDDLING, MILL_VISIT, ONE_ON_ONE
+from tests.factories import add_call, clinic_page, last_month, make_clinic, make_person
 
 pytestmark = pytest.mark.django_db
 
 
 def verdict_page(client: Client, clinic: Clinic, discipline: str = "pt", **query: str) -> str:
-    response = client.get(reverse("clinic-verdict", args=[clinic.pk, discipline]), query)
+    response = client.get(clinic_page(clinic.pk, discipline), query)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -26,7 +25,7 @@ def test_avoid_offers_good_alternatives_nearest_first_and_a_not_interested_messa
 ) -> None:
     page = verdict_page(client, lincoln_park["mill"])
     assert "verdict-avoid" in page
-    assert "Clinics nearby that meet your bar" in page
+    assert "Clinics near you that meet your bar" in page
     assert page.index("Near Good PT") < page.index("Far Good PT")
     assert "Middling PT" not in page
     assert "Silent PT" not in page
@@ -34,6 +33,9 @@ def test_avoid_offers_good_alternatives_nearest_first_and_a_not_interested_messa
     assert 'href="sms:+13125550100?body=' in page
     assert 'href="mailto:?subject=' in page
     assert reverse("clinic-letters", args=[lincoln_park["mill"].pk, "pt"]) in page
+    # Nothing nudges toward booking the clinic we warn about: no call script, no "ask" button.
+    assert "Before you book, ask" not in page
+    assert reverse("ask-before-booking", args=[lincoln_park["mill"].pk, "pt"]) not in page
 
 
 def test_alternatives_stay_within_the_radius(client: Client, lincoln_park: dict[str, Clinic]) -> None:
@@ -47,7 +49,7 @@ def test_without_a_good_clinic_the_best_known_unknowns_are_labelled(
 ) -> None:
     client.post(reverse("set-bar"), {"min_minutes": "60", "every_visit": "yes", "next": "/"})
     page = verdict_page(client, lincoln_park["mill"])
-    assert "No clinic offering physical therapy within 25 miles is known to meet your bar" in page
+    assert "We know of no clinic within 25 miles that offers physical therapy and meets your bar." in page
     # Nothing is offered under a label it does not deserve: only on request, and only the
     # clinic nothing speaks against (55 and 40 minutes are below a bar of 60).
     assert "Silent PT" not in page
@@ -66,20 +68,24 @@ def test_good_reminds_to_confirm_in_writing(client: Client, lincoln_park: dict[s
     assert "Good: meets your bar" in page
     assert "Call to book, and ask the clinic to confirm its answers in writing." in page
     assert 'href="tel:3125550100"' in page
-    assert "Clinics nearby" not in page
+    assert "How to book" in page
+    assert "Clinics near you" not in page
 
 
-def test_unknown_shows_the_script_and_the_alternatives(client: Client, lincoln_park: dict[str, Clinic]) -> None:
-    page = verdict_page(client, lincoln_park["silent"])
+def test_not_enough_known_puts_the_call_script_first(client: Client, lincoln_park: dict[str, Clinic]) -> None:
+    silent = lincoln_park["silent"]
+    page = verdict_page(client, silent)
     assert "verdict-unknown" in page
-    assert "How much time do I get with the therapist" in page
-    assert "Near Good PT" in page
+    script = page.index("How much time do I get with the therapist")
+    assert script < page.index("Been here?") < page.index("Why we say this")
+    assert reverse("ask-before-booking", args=[silent.pk, "pt"]) in page
+    assert "Near Good PT" not in page  # the script first; other clinics once the clinic has answered
 
 
 def test_the_bar_changes_the_verdict_everywhere(client: Client, lincoln_park: dict[str, Clinic]) -> None:
     middling = lincoln_park["middling"]
     assert "verdict-unknown" in verdict_page(client, middling)
-    url = reverse("clinic-verdict", args=[middling.pk, "pt"])
+    url = clinic_page(middling.pk, "pt")
     response = client.post(reverse("set-bar"), {"min_minutes": "40", "every_visit": "yes", "next": url})
     assert response.status_code == 302
     assert response["Location"] == url
@@ -126,16 +132,40 @@ def test_letters_to_clinic_and_insurer(client: Client, lincoln_park: dict[str, C
     assert client.get(url, {"print": "nonsense"}).status_code == 404
 
 
-def test_clinic_page_shows_a_verdict_per_therapy_and_the_script(client: Client, db: None) -> None:
+def test_the_clinic_page_leads_with_one_therapy_and_links_the_others(client: Client, db: None) -> None:
     clinic = make_clinic("Two Kinds Rehab", latitude=41.92, longitude=-87.65, disciplines=("pt", "ot"))
     add_call(clinic, MIDDLING, discipline="ot")
-    page = client.get(reverse("clinic-detail", args=[clinic.pk])).content.decode()
-    assert "Physical therapy: " in page
-    assert "Occupational therapy: " in page
-    assert page.count("verdict-unknown") == 2
-    assert "Before you book, ask" in page
-    assert reverse("ask-before-booking", args=[clinic.pk, "ot"]) in page
-    assert "What the clinic said on calls" in page
+    whole = client.get(reverse("clinic-detail", args=[clinic.pk])).content.decode()
+    page = whole[whole.index("<main") :]
+    assert page.index("Physical therapy") < page.index("Unknown: not enough known")
+    assert "Other therapy here:" in page
+    assert "Occupational therapy: Unknown: below your bar" in page
+    assert "?discipline=ot" in page
+    assert reverse("ask-before-booking", args=[clinic.pk, "pt"]) in page
+    whole = client.get(reverse("clinic-detail", args=[clinic.pk]), {"discipline": "ot"}).content.decode()
+    ot = whole[whole.index("<main") :]
+    assert ot.index("Occupational therapy") < ot.index("Unknown: below your bar")
+    assert "What the clinic said on calls" in ot
+
+
+def test_a_therapy_the_clinic_does_not_list_falls_back_and_says_so(client: Client, db: None) -> None:
+    clinic = make_clinic("Only PT", latitude=41.92, longitude=-87.65, disciplines=("pt",))
+    response = client.get(reverse("clinic-detail", args=[clinic.pk]), {"discipline": "slp"})
+    assert response.status_code == 200
+    assert "This clinic does not list the therapy you searched for." in response.content.decode()
+
+
+def test_the_old_verdict_address_leads_to_the_clinic_page_with_the_search_kept(
+    client: Client, lincoln_park: dict[str, Clinic]
+) -> None:
+    mill = lincoln_park["mill"]
+    response = client.get(
+        reverse("clinic-verdict", args=[mill.pk, "pt"]), {"near": "60614", "radius_miles": "5", "insurance": "x"}
+    )
+    assert response.status_code == 301
+    assert response["Location"] == (
+        f"{reverse('clinic-detail', args=[mill.pk])}?near=60614&radius_miles=5&discipline=pt&insurance=x"
+    )
 
 
 def test_stated_answers_show_figures_only_from_three_calls(client: Client, db: None) -> None:
@@ -184,37 +214,12 @@ def test_a_therapy_the_clinic_does_not_offer_is_404(client: Client, lincoln_park
         assert client.get(reverse(name, args=[clinic.pk, "slp"])).status_code == 404
 
 
-def test_said_and_reported_disagreeing_is_said_on_the_clinic_page(rf: Any, db: None) -> None:
-    # Patient visit reports arrive in a later feature; their evidence is built here directly.
-    from django.template.loader import render_to_string
-
-    from caretime.core.evidence import Evidence, EvidenceSource
-    from caretime.core.verdict import Bar, assess, stated_versus_reported
-    from caretime.reports.selectors import CallSpread
-    from caretime.verdicts.selectors import DisciplineCareTime
-
-    day = today()
-    evidence = [
-        Evidence(EvidenceSource.CALL, day, one_on_one_minutes=50, shared=False, every_visit=True),
-        Evidence(EvidenceSource.PATIENT_REPORT, day, reporters=4, shared=True),
-    ]
-    care_time = DisciplineCareTime(
-        discipline="pt",
-        label="Physical therapy",
-        assessment=assess(evidence, Bar(), as_of=day),
-        stated=CallSpread(calls=1, newest=day),
-        reported_counts=((EvidenceSource.PATIENT_REPORT, 4),),
-        disagreements=stated_versus_reported(evidence, Bar(), as_of=day),
-    )
+def test_said_and_reported_disagreeing_is_said_on_the_clinic_page(client: Client, db: None) -> None:
     clinic = make_clinic("Gap PT", latitude=41.92, longitude=-87.65)
-    request = rf.get("/")
-    html = render_to_string(
-        "verdicts/_clinic_care_time.html",
-        {"clinic": clinic, "care_times": [care_time], "bar_form": None, "script": ()},
-        request=request,
-    )
-    summary_at = html.index("<details>")
+    add_call(clinic, ONE_ON_ONE)
+    for number in range(4):
+        person = make_person(f"gap{number}@example.org")
+        record_visit_report(clinic=clinic, discipline="pt", visited_in=last_month(), facts=MILL_VISIT, account=person)
+    page = verdict_page(client, clinic)
     gap = "Said and reported disagree: The clinic says one-on-one care; reports after visits show a therapist shared"
-    assert html.index(gap) < summary_at  # visible without opening anything
-    assert "Patient reports: 4" in html
-    assert "verdict-avoid" in html
+    assert page.index(gap) < page.index("<summary>Calls, visits and clinicians")  # seen without opening anything

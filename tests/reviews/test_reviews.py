@@ -24,7 +24,7 @@ from caretime.reports.models import VisitReport
 from caretime.reviews.models import Review, ReviewDecision, ReviewFlag, ReviewFreeze
 from caretime.reviews.services import CannotPublish, Draft, ReviewRefused, moderate
 from caretime.verdicts.actions import submit_review
-from tests.factories import make_clinic
+from tests.factories import clinic_page, make_clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +182,7 @@ def test_the_facts_of_the_visits_are_filed_as_the_persons_visit_report(clinic: C
     assert report.account == user
     assert (report.therapist_minutes, report.other_patients) == (15, 2)
     # The verdict counts the person once, whatever they file.
-    page = Client().get(reverse("clinic-verdict", args=[clinic.pk, "pt"])).content.decode()
+    page = Client().get(clinic_page(clinic.pk, "pt")).content.decode()
     assert "1 patient report" in page
 
 

@@ -119,6 +119,6 @@ def test_filtering_and_ranking_take_a_fixed_number_of_queries(
 def test_what_patients_report_is_set_against_what_the_clinic_said(client: Client, three: dict[str, Clinic]) -> None:
     mill = three["mill"]
     record_call_report(clinic=mill, discipline="pt", called_in=timezone.now().date(), answers=ONE_ON_ONE)
-    page = client.get(f"/clinics/{mill.pk}/pt/verdict/").content.decode()
+    page = client.get(f"/clinics/{mill.pk}/?discipline=pt").content.decode()
     assert "The clinic says one-on-one care; reports after visits show a therapist shared with other patients." in page
     assert "Avoid" in page

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from caretime.directory.models import Clinic
 from tests.answers import MILL, ONE_ON_ONE
-from tests.factories import add_call, make_clinic
+from tests.factories import add_call, clinic_page, make_clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -122,9 +122,7 @@ def test_the_alternatives_carry_the_same_details(client: Client, branches: dict[
     add_call(mill, MILL)
     for clinic in branches.values():
         add_call(clinic, ONE_ON_ONE)
-    page = client.get(
-        reverse("clinic-verdict", args=[mill.pk, "pt"]), {"near": "60614", "radius_miles": "25"}
-    ).content.decode()
+    page = client.get(clinic_page(mill.pk, "pt"), {"near": "60614", "radius_miles": "25"}).content.decode()
     section = page[page.index('id="alternatives-heading"') :]
     items = result_items(section)
     assert len(items) == 3
@@ -157,7 +155,7 @@ def test_the_verdict_page_of_a_good_clinic_gives_its_phone_street_and_directions
 ) -> None:
     clinic = branches["wacker"]
     add_call(clinic, ONE_ON_ONE)
-    page = client.get(reverse("clinic-verdict", args=[clinic.pk, "pt"]), {"near": "60614"}).content.decode()
+    page = client.get(clinic_page(clinic.pk, "pt"), {"near": "60614"}).content.decode()
     assert "Good: meets your bar" in page
     head = page[page.index("<h1>") : page.index('id="verdict-heading"')]
     assert_where(head, clinic)
@@ -185,7 +183,7 @@ def test_no_listing_page_loads_anything_from_another_host(client: Client, branch
     for url in (
         reverse("clinic-search") + "?near=60614",
         reverse("clinic-detail", args=[clinic.pk]) + "?near=60614",
-        reverse("clinic-verdict", args=[clinic.pk, "pt"]),
+        clinic_page(clinic.pk, "pt"),
         reverse("compare") + f"?clinic={branches['clark'].pk}&clinic={branches['wacker'].pk}&discipline=pt",
     ):
         page = client.get(url).content.decode()

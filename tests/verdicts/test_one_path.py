@@ -23,7 +23,7 @@ from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
 from caretime.verdicts.sums import rebuild_verdict_sums
 from tests.answers import MIDDLING, MILL, ONE_ON_ONE
-from tests.factories import make_clinic
+from tests.factories import clinic_page, make_clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def _statuses_everywhere(client: Client, clinics: list[Clinic], bar: Bar) -> dic
     for clinic in clinics:
         page = client.get(reverse("clinic-detail", args=[clinic.pk]))
         seen.setdefault("clinic page", {})[clinic.pk] = page.context["care_times"][0].assessment.status.value
-        verdict = client.get(reverse("clinic-verdict", args=[clinic.pk, "pt"]))
+        verdict = client.get(clinic_page(clinic.pk, "pt"))
         seen.setdefault("verdict page", {})[clinic.pk] = verdict.context["care_time"].assessment.status.value
         api = client.get(
             f"/api/v1/clinics/{clinic.pk}/verdict",

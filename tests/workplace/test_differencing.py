@@ -43,7 +43,7 @@ from caretime.workplace.models import PrivacyLedger, WorkerReport, WorkplaceFigu
 from caretime.workplace.selectors import worker_evidence_for_clinics
 from caretime.workplace.services import WorkerSubmission, publication_noise, release_held, submit_worker_report
 from tests.answers import MILL_WORKPLACE
-from tests.factories import file_reports, last_month, make_clinic, publish, today, worker_report_body
+from tests.factories import clinic_page, file_reports, last_month, make_clinic, publish, today, worker_report_body
 
 # --- 1. differencing ---------------------------------------------------------------------
 
@@ -162,7 +162,7 @@ def test_npis_of_another_clinics_roster_never_match_never_publish_as_matched_nev
 ) -> None:
     target = make_clinic("Target PT", latitude=41.90, longitude=-87.65, disciplines=("pt",))
     elsewhere = make_clinic("Far Away PT", latitude=30.27, longitude=-97.74, disciplines=("pt",))
-    before = client.get(reverse("clinic-verdict", args=[target.pk, "pt"])).content.decode()
+    before = client.get(clinic_page(target.pk, "pt")).content.decode()
     assert "Unknown: not enough known" in before
     for npi in _therapists_of(elsewhere, 5, 130000000):
         _submit(target, npi)
@@ -175,7 +175,7 @@ def test_npis_of_another_clinics_roster_never_match_never_publish_as_matched_nev
     assert worker_evidence_for_clinics([target.pk]) == {}
     evidence = evidence_for_clinics([target.pk]).get((target.pk, "pt"), [])
     assert not [item for item in evidence if item.source == EvidenceSource.WORKER_REPORT]
-    after = client.get(reverse("clinic-verdict", args=[target.pk, "pt"])).content.decode()
+    after = client.get(clinic_page(target.pk, "pt")).content.decode()
     assert "Unknown: not enough known" in after
     # The same five NPIs reporting their own clinic are matched, and do move its verdict.
     for own in Clinician.objects.filter(clinics=elsewhere).values_list("npi", flat=True):
@@ -183,10 +183,7 @@ def test_npis_of_another_clinics_roster_never_match_never_publish_as_matched_nev
     _release_all()
     publish()
     assert WorkplaceFigures.objects.get(clinic=elsewhere).npi_on_roster is True
-    assert (
-        "Avoid: signs of a patient mill"
-        in client.get(reverse("clinic-verdict", args=[elsewhere.pk, "pt"])).content.decode()
-    )
+    assert "Avoid: signs of a patient mill" in client.get(clinic_page(elsewhere.pk, "pt")).content.decode()
 
 
 # --- 3. the same answer and the same work -------------------------------------------------

@@ -28,7 +28,7 @@ from caretime.workplace.services import (
     submit_worker_report,
 )
 from tests.answers import MILL_WORKPLACE, ONE_ON_ONE_WORKPLACE
-from tests.factories import file_reports, make_clinic, publish, today
+from tests.factories import clinic_page, file_reports, make_clinic, publish, today
 
 pytestmark = pytest.mark.django_db
 
@@ -330,7 +330,7 @@ def test_published_figures_show_on_the_clinic_page_as_bands(
 def test_reports_on_the_roster_reporting_dense_booking_make_the_verdict_avoid(
     client: Client, clinic: Clinic, exact_figures: None
 ) -> None:
-    verdict_url = reverse("clinic-verdict", args=[clinic.pk, "pt"])
+    verdict_url = clinic_page(clinic.pk, "pt")
     file_reports(clinic, MILL_WORKPLACE, 4)
     publish()
     assert "Unknown: not enough known" in client.get(verdict_url).content.decode()  # 4 never count
@@ -346,7 +346,7 @@ def test_reports_off_the_roster_show_apart_and_never_move_the_verdict(
 ) -> None:
     file_reports(clinic, MILL_WORKPLACE, 9, npi_on_roster=False)
     publish()
-    page = client.get(reverse("clinic-verdict", args=[clinic.pk, "pt"])).content.decode()
+    page = client.get(clinic_page(clinic.pk, "pt")).content.decode()
     assert "Unknown: not enough known" in page
     assert "9 reports without an NPI on this clinic's roster" in page
 
