@@ -39,7 +39,7 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "admin/": ("/admin/", 302),  # every admin page sends strangers to the login form
     # Ask before you book: everything is readable and reportable without an account.
     "clinics/<int:clinic_id>/<str:discipline>/ask/": ("/clinics/{clinic}/pt/ask/", 200),
-    "clinics/<int:clinic_id>/<str:discipline>/verdict/": ("/clinics/{clinic}/pt/verdict/", 200),
+    "clinics/<int:clinic_id>/<str:discipline>/verdict/": ("/clinics/{clinic}/pt/verdict/", 301),
     "clinics/<int:clinic_id>/<str:discipline>/letters/": ("/clinics/{clinic}/pt/letters/", 200),
     "compare/": ("/compare/", 400),  # which clinics to compare is missing
     "your-bar/": ("/your-bar/", 405),  # the bar is only ever set by a form (POST)

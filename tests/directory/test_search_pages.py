@@ -175,7 +175,7 @@ def test_list_and_profile_pages_use_a_fixed_number_of_queries(
     html = profile.content.decode()
     assert "Lincoln Park PT" in html
     assert "What Medicare billing shows" in html
-    assert "Physical therapy: " in html  # the care-time section, one verdict per therapy
+    assert '<p class="answer-for">Physical therapy</p>' in html  # the verdict for the therapy, first
 
 
 def test_a_search_without_a_radius_shows_the_default_radius_it_used(

@@ -64,8 +64,9 @@ def test_the_script_follows_the_persons_bar(client: Client, clinic: Clinic) -> N
 def test_recording_a_mill_answer_shows_avoid_with_three_reasons(client: Client, clinic: Clinic) -> None:
     response = client.post(ask_url(clinic), mill_answers(note="They were friendly."))
     assert response.status_code == 302
-    assert response["Location"] == reverse("clinic-verdict", args=[clinic.pk, "pt"])
+    assert response["Location"] == f"{reverse('clinic-detail', args=[clinic.pk])}?discipline=pt#what-you-were-told"
     page = client.get(response["Location"]).content.decode()
+    assert "What you were told is a sign of a patient mill." in page
     assert "verdict-avoid" in page
     assert "About 30 minutes or less one-on-one with the therapist (1 call" in page
     assert "The therapist treats other patients at the same time (1 call" in page

@@ -111,7 +111,7 @@ def test_a_verified_person_reports_a_visit_and_the_clinic_page_counts_it(clinic:
     client = signed_in(person("ana@example.org"))
     response = client.post(reverse("visit-report", args=[clinic.pk, "pt"]), form_data())
     assert response.status_code == 302
-    assert response["Location"] == reverse("clinic-verdict", args=[clinic.pk, "pt"])
+    assert response["Location"] == f"{reverse('clinic-detail', args=[clinic.pk])}?discipline=pt"
     page = client.get(response["Location"]).content.decode()
     assert "Your visit report counts from now on" in page
     saved = VisitReport.objects.get()

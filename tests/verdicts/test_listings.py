@@ -64,8 +64,8 @@ def result_items(page: str) -> list[str]:
     return found
 
 
-def assert_actionable(item: str, clinic: Clinic) -> None:
-    """What a person needs to act on one listing, in the listing itself."""
+def assert_reachable(item: str, clinic: Clinic) -> None:
+    """Where the clinic is, and how to call it and get there."""
     assert clinic.address_line1 in item
     assert f"{clinic.city.title()}, {clinic.state} {clinic.zip_code}" in item
     hrefs = {link.get("href") for link in links(item)}
@@ -78,6 +78,11 @@ def assert_actionable(item: str, clinic: Clinic) -> None:
     assert clinic.address_line1.replace(" ", "%20") in (link["href"] or "")
     assert link["target"] == "_blank"
     assert set((link["rel"] or "").split()) == {"noopener", "noreferrer"}
+
+
+def assert_actionable(item: str, clinic: Clinic) -> None:
+    """What a person needs to act on one listing, in the listing itself."""
+    assert_reachable(item, clinic)
     assert "Medicare" in item
     assert "Aetna" in item
     assert "Physical therapy" in item
@@ -126,8 +131,9 @@ def test_the_alternatives_carry_the_same_details(client: Client, branches: dict[
     section = page[page.index('id="alternatives-heading"') :]
     items = result_items(section)
     assert len(items) == 3
+    # Alternatives are for the therapy searched, among clinics that take the insurance searched.
     for item, clinic in zip(items, (branches["clark"], branches["halsted"], branches["wacker"]), strict=True):
-        assert_actionable(item, clinic)
+        assert_reachable(item, clinic)
         assert re.search(r"\d+\.\d miles from 60614 \(Chicago, IL\)", item)
         assert "Good: meets your bar" in item
 
@@ -135,12 +141,12 @@ def test_the_alternatives_carry_the_same_details(client: Client, branches: dict[
 def test_the_clinic_page_has_distance_phone_and_directions(client: Client, branches: dict[str, Clinic]) -> None:
     clinic = branches["halsted"]
     page = client.get(reverse("clinic-detail", args=[clinic.pk]), {"near": "60614"}).content.decode()
-    where = page[page.index('id="where"') : page.index('id="offers"')]
-    assert_where(where, clinic)
-    assert re.search(r"\d\.\d miles from 60614 \(Chicago, IL\)", where), where
+    head = page[page.index("<h1>") : page.index('id="verdict-heading"')]
+    assert_where(head, clinic)
+    assert re.search(r"\d\.\d miles from 60614 \(Chicago, IL\)", head), head
     # Without a searched place there is no distance to give.
     plain = client.get(reverse("clinic-detail", args=[clinic.pk])).content.decode()
-    assert 'class="distance"' not in plain[plain.index('id="where"') : plain.index('id="offers"')]
+    assert 'class="distance"' not in plain[plain.index("<h1>") : plain.index('id="verdict-heading"')]
 
 
 def assert_where(html: str, clinic: Clinic) -> None:
@@ -160,8 +166,9 @@ def test_the_verdict_page_of_a_good_clinic_gives_its_phone_street_and_directions
     head = page[page.index("<h1>") : page.index('id="verdict-heading"')]
     assert_where(head, clinic)
     assert re.search(r"\d\.\d miles from 60614 \(Chicago, IL\)", head)
-    assert "Medicare" in head
-    assert "Aetna" in head
+    where = page[page.index('id="where"') :]
+    assert "Medicare" in where
+    assert "Aetna" in where
 
 
 def test_compare_tells_branches_apart_by_street(client: Client, branches: dict[str, Clinic]) -> None:

@@ -79,7 +79,7 @@ def _statuses_everywhere(client: Client, clinics: list[Clinic], bar: Bar) -> dic
     seen: dict[str, dict[int, str]] = {}
     for clinic in clinics:
         page = client.get(reverse("clinic-detail", args=[clinic.pk]))
-        seen.setdefault("clinic page", {})[clinic.pk] = page.context["care_times"][0].assessment.status.value
+        seen.setdefault("clinic page", {})[clinic.pk] = page.context["care_time"].assessment.status.value
         verdict = client.get(clinic_page(clinic.pk, "pt"))
         seen.setdefault("verdict page", {})[clinic.pk] = verdict.context["care_time"].assessment.status.value
         api = client.get(
