@@ -57,7 +57,7 @@ def _public_pages(clinic: Clinic) -> list[str]:
         "/clinics/?near=10001",  # a place with no clinics
         f"{at}/",
         f"{at}/?{near}",
-        f"{at}/pt/verdict/?{near}",
+        f"{at}/?discipline=pt&{near}",
         f"{at}/pt/ask/",
         f"{at}/pt/letters/",
         f"{at}/pt/letters/?print=clinic",
@@ -127,7 +127,7 @@ def test_headings_go_down_one_level_at_a_time(page: Any, live_server: Any, regio
     """The outline a screen reader lists, on the pages with the deepest nesting."""
     for path in (
         f"/clinics/{region.pk}/",
-        f"/clinics/{region.pk}/pt/verdict/",
+        f"/clinics/{region.pk}/?discipline=pt",
         f"/clinics/{region.pk}/pt/visit-report/",
     ):
         page.goto(live_server.url + path)

@@ -52,7 +52,9 @@ def test_a_new_user_records_a_mill_and_finds_better_clinics(live_server: Any, de
 
     page.locator(f'.result a[href^="/clinics/{clinic.pk}/?"]').click()
     page.get_by_role("heading", level=1, name=clinic.name).wait_for()
-    page.get_by_role("link", name=re.compile("Before you book physical therapy, ask")).click()
+    # Nothing is known of this clinic: the call script comes first, then the form to record it.
+    page.get_by_role("heading", name="Before you book, ask").wait_for()
+    page.get_by_role("link", name="Record what they said").click()
 
     page.get_by_role("heading", name="Before you book, ask").wait_for()
     page.get_by_label("Minutes with the therapist per visit").fill("30")
@@ -62,26 +64,31 @@ def test_a_new_user_records_a_mill_and_finds_better_clinics(live_server: Any, de
     page.get_by_label("An aide or technician").check()
     page.get_by_role("button", name="Record and see the verdict").click()
 
-    page.wait_for_url(re.compile(rf"/clinics/{clinic.pk}/pt/verdict/"))
+    page.wait_for_url(re.compile(rf"/clinics/{clinic.pk}/\?.*discipline=pt.*#what-you-were-told$"))
+    # First what they were told, judged against their bar; then the clinic's overall picture.
+    told = page.locator("#told-heading")
+    assert told.inner_text().strip() == "What you were told is a sign of a patient mill."
+    assert "Tell them you are not interested" in page.locator(".next-step").first.inner_text()
     verdict = page.locator("#verdict-heading")
-    assert verdict.inner_text().strip() == "Verdict: Avoid: signs of a patient mill Early signal (1 call)"
-    assert "Tell the clinic you are not interested" in page.locator(".next-step").first.inner_text()
+    assert verdict.inner_text().strip() == "Avoid: signs of a patient mill Early signal (1 call)"
+    assert told.bounding_box()["y"] < verdict.bounding_box()["y"]
+    assert page.get_by_role("link", name="Record what they said").count() == 0  # never "call again"
     reasons = page.locator(".reason-avoid").all_inner_texts()
     assert len(reasons) == 3
     assert any("About 30 minutes or less" in r for r in reasons)
     assert any("treats other patients at the same time" in r for r in reasons)
     assert any("only on the first visit" in r for r in reasons)
 
-    alternatives = page.locator("section", has=page.get_by_role("heading", name="Clinics nearby that meet your bar"))
+    alternatives = page.locator("section", has=page.get_by_role("heading", name="Clinics near you that meet your bar"))
     listed = alternatives.locator(".result")
     assert listed.count() >= 1
     assert listed.locator(".verdict-good").count() == listed.count()
 
-    not_interested = page.get_by_label("Copy this, or send it with the buttons below:")
+    not_interested = page.get_by_label("A polite message to the clinic. Copy it, or send it as it is:")
     assert "I have decided not to book" in not_interested.input_value()
 
     page.get_by_role("link", name="Open the request letters").click()
-    letter = page.get_by_label("Your letter (you can change every word):").nth(1)
+    letter = page.locator("#text-clinic")
     text = letter.input_value()
     assert text.startswith(f"To: {clinic.name}")
     assert "one-on-one treatment with a licensed therapist" in text
@@ -115,7 +122,7 @@ def test_axe_finds_no_serious_violation_on_the_ask_pages(
     clinic = demo_region.pk
     paths = [
         f"/clinics/{clinic}/pt/ask/",
-        f"/clinics/{clinic}/pt/verdict/",
+        f"/clinics/{clinic}/?discipline=pt",
         f"/clinics/{clinic}/pt/letters/",
         f"/clinics/{clinic}/pt/letters/?print=clinic",
         f"/compare/?clinic={clinic}&clinic={clinic + 1}&discipline=pt&near={demo_region.zip_code}",

@@ -246,7 +246,7 @@ def test_a_visit_timed_on_a_phone_fills_the_report_and_counts(live_server: Any, 
     page.get_by_label("A follow-up visit: the 2nd to the 5th").check()
     page.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Send the report").click()
-    page.wait_for_url(re.compile(rf"/clinics/{clinic.pk}/pt/verdict/$"))
+    page.wait_for_url(re.compile(rf"/clinics/{clinic.pk}/\?discipline=pt$"))
     assert "Your visit report counts from now on" in page.locator(".messages").inner_text()
 
     report = VisitReport.objects.get(account=patient)
@@ -446,7 +446,7 @@ def test_a_new_person_signs_up_by_code_times_a_visit_and_the_verdict_counts_it(
     from django.core import mail
 
     page = phone.page
-    page.goto(f"{live_server.url}/clinics/{clinic.pk}/pt/verdict/")
+    page.goto(f"{live_server.url}/clinics/{clinic.pk}/?discipline=pt")
     assert "Unknown: not enough known" in page.locator("main").inner_text()
     page.goto(f"{live_server.url}/clinics/{clinic.pk}/pt/visit-report/")
     page.get_by_role("link", name="Sign in or create an account").click()
@@ -477,7 +477,7 @@ def test_a_new_person_signs_up_by_code_times_a_visit_and_the_verdict_counts_it(
     page.get_by_label("A follow-up visit: the 6th or later").check()
     page.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Send the report").click()
-    page.wait_for_url(re.compile(rf"/clinics/{clinic.pk}/pt/verdict/$"))
+    page.wait_for_url(re.compile(rf"/clinics/{clinic.pk}/\?discipline=pt$"))
     verdict = page.locator("main").inner_text()
     assert "Your visit report counts from now on" in verdict
     # One patient's 50 minutes one-on-one on a follow-up: Good, as an early signal of one report.
