@@ -103,9 +103,9 @@ _STATUS_VERDICT = {
 _STATUS_LABELS = {
     Status.MEETS_BAR: gettext_noop("Good: meets your bar"),
     Status.MILL_SIGNS: gettext_noop("Avoid: signs of a patient mill"),
-    Status.BELOW_BAR: gettext_noop("Unknown: below your bar"),
-    Status.REPORTS_DISAGREE: gettext_noop("Unknown: reports disagree"),
-    Status.NOT_ENOUGH_KNOWN: gettext_noop("Unknown: not enough known"),
+    Status.BELOW_BAR: gettext_noop("Below your bar: fewer minutes"),
+    Status.REPORTS_DISAGREE: gettext_noop("Unclear: reports disagree"),
+    Status.NOT_ENOUGH_KNOWN: gettext_noop("Unknown: ask before you book"),
 }
 _NEXT_STEPS = {
     Status.MEETS_BAR: gettext_noop("Call to book, and ask the clinic to confirm its answers in writing."),

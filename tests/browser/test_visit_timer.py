@@ -447,7 +447,7 @@ def test_a_new_person_signs_up_by_code_times_a_visit_and_the_verdict_counts_it(
 
     page = phone.page
     page.goto(f"{live_server.url}/clinics/{clinic.pk}/?discipline=pt")
-    assert "Unknown: not enough known" in page.locator("main").inner_text()
+    assert "Unknown: ask before you book" in page.locator("main").inner_text()
     page.goto(f"{live_server.url}/clinics/{clinic.pk}/pt/visit-report/")
     page.get_by_role("link", name="Sign in or create an account").click()
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))

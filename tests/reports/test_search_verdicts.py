@@ -46,8 +46,8 @@ def test_results_sorted_by_verdict_then_distance(client: Client, lincoln_park: d
     counts = re.findall(r'<ul class="status-counts">(.*?)</ul>', page, re.S)[0]
     assert re.findall(r"<li>([^<]+)</li>", counts) == [
         "Good: meets your bar: 2",
-        "Unknown: below your bar: 1",
-        "Unknown: not enough known: 1",
+        "Below your bar: fewer minutes: 1",
+        "Unknown: ask before you book: 1",
         "Avoid: signs of a patient mill: 1",
     ]
 

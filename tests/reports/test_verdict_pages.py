@@ -57,7 +57,7 @@ def test_without_a_good_clinic_the_best_known_unknowns_are_labelled(
     asked = verdict_page(client, lincoln_park["mill"], include_unknown="yes")
     alternatives = asked[asked.index('id="alternatives-heading"') :]
     assert "Silent PT" in alternatives
-    assert "Unknown: not enough known" in alternatives
+    assert "Unknown: ask before you book" in alternatives
     assert "Near Good PT" not in alternatives
     assert "Middling PT" not in alternatives
 
@@ -137,14 +137,14 @@ def test_the_clinic_page_leads_with_one_therapy_and_links_the_others(client: Cli
     add_call(clinic, MIDDLING, discipline="ot")
     whole = client.get(reverse("clinic-detail", args=[clinic.pk])).content.decode()
     page = whole[whole.index("<main") :]
-    assert page.index("Physical therapy") < page.index("Unknown: not enough known")
+    assert page.index("Physical therapy") < page.index("Unknown: ask before you book")
     assert "Other therapy here:" in page
-    assert "Occupational therapy: Unknown: below your bar" in page
+    assert "Occupational therapy: Below your bar: fewer minutes" in page
     assert "?discipline=ot" in page
     assert reverse("ask-before-booking", args=[clinic.pk, "pt"]) in page
     whole = client.get(reverse("clinic-detail", args=[clinic.pk]), {"discipline": "ot"}).content.decode()
     ot = whole[whole.index("<main") :]
-    assert ot.index("Occupational therapy") < ot.index("Unknown: below your bar")
+    assert ot.index("Occupational therapy") < ot.index("Below your bar: fewer minutes")
     assert "What the clinic said on calls" in ot
 
 

@@ -163,7 +163,7 @@ def test_npis_of_another_clinics_roster_never_match_never_publish_as_matched_nev
     target = make_clinic("Target PT", latitude=41.90, longitude=-87.65, disciplines=("pt",))
     elsewhere = make_clinic("Far Away PT", latitude=30.27, longitude=-97.74, disciplines=("pt",))
     before = client.get(clinic_page(target.pk, "pt")).content.decode()
-    assert "Unknown: not enough known" in before
+    assert "Unknown: ask before you book" in before
     for npi in _therapists_of(elsewhere, 5, 130000000):
         _submit(target, npi)
     assert WorkerReport.objects.filter(clinic=target).count() == 5
@@ -176,7 +176,7 @@ def test_npis_of_another_clinics_roster_never_match_never_publish_as_matched_nev
     evidence = evidence_for_clinics([target.pk]).get((target.pk, "pt"), [])
     assert not [item for item in evidence if item.source == EvidenceSource.WORKER_REPORT]
     after = client.get(clinic_page(target.pk, "pt")).content.decode()
-    assert "Unknown: not enough known" in after
+    assert "Unknown: ask before you book" in after
     # The same five NPIs reporting their own clinic are matched, and do move its verdict.
     for own in Clinician.objects.filter(clinics=elsewhere).values_list("npi", flat=True):
         _submit(elsewhere, str(own))

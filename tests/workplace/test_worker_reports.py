@@ -333,7 +333,7 @@ def test_reports_on_the_roster_reporting_dense_booking_make_the_verdict_avoid(
     verdict_url = clinic_page(clinic.pk, "pt")
     file_reports(clinic, MILL_WORKPLACE, 4)
     publish()
-    assert "Unknown: not enough known" in client.get(verdict_url).content.decode()  # 4 never count
+    assert "Unknown: ask before you book" in client.get(verdict_url).content.decode()  # 4 never count
     file_reports(clinic, MILL_WORKPLACE, 1)
     publish()
     page = client.get(verdict_url).content.decode()
@@ -347,7 +347,7 @@ def test_reports_off_the_roster_show_apart_and_never_move_the_verdict(
     file_reports(clinic, MILL_WORKPLACE, 9, npi_on_roster=False)
     publish()
     page = client.get(clinic_page(clinic.pk, "pt")).content.decode()
-    assert "Unknown: not enough known" in page
+    assert "Unknown: ask before you book" in page
     assert "9 reports without an NPI on this clinic's roster" in page
 
 
