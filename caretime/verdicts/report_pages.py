@@ -132,7 +132,7 @@ def visit_timer(request: HttpRequest, clinic_id: int, discipline: str) -> HttpRe
             "clinic": clinic,
             "discipline": discipline,
             "discipline_label": _(DisciplineChoices(discipline).label),
-            "report_url": reverse("visit-report", args=[clinic.pk, discipline]),
+            "report_url": f"{reverse('visit-report', args=[clinic.pk, discipline])}?{search_context(request, discipline=discipline)}",
         },
     )
 
@@ -215,6 +215,7 @@ def visit_report(request: HttpRequest, clinic_id: int, discipline: str) -> HttpR
             "verify_url": reverse("account_email"),
             "care_time": care_time_for(clinic, discipline, bar_from_session(request), as_of=today),
             "rate_message": refused.message if refused else "",
+            "origin_query": search_context(request, discipline=discipline),
         },
         status=status,
     )

@@ -26,6 +26,7 @@ from caretime.reviews.models import SUB_RATINGS, Review
 from caretime.reviews.services import Draft, ReviewRefused, screen_for
 from caretime.shared.limits import LimitReached, RateLimited
 from caretime.verdicts.actions import delete_review, edit_review, submit_review
+from caretime.verdicts.bar import search_context
 
 
 def _fingerprint(text: str) -> str:
@@ -51,6 +52,7 @@ def _form_page(
         "sign_in_url": f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}",
         "verify_url": reverse("account_email"),
         "action_url": action_url,
+        "origin_query": search_context(request, discipline=discipline),
     }
     status = 200
     if request.method == "POST":
