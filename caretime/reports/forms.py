@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -35,7 +35,7 @@ from caretime.shared.forms import ReportForm, month_input
 
 
 def _count_field(label: StrOrPromise, maximum: int, *, help_text: StrOrPromise = "") -> forms.IntegerField:
-    message = format_lazy(_lazy("Enter a whole number from 0 to {maximum}."), maximum=maximum)
+    message = format_lazy(gettext_lazy("Enter a whole number from 0 to {maximum}."), maximum=maximum)
     return forms.IntegerField(
         label=label,
         min_value=0,
@@ -65,59 +65,61 @@ class CallReportForm(ReportForm):
     """What the clinic said on the phone. Every answer can be "they would not say"."""
 
     discipline = forms.ChoiceField(
-        label=_lazy("Therapy you asked about"),
+        label=gettext_lazy("Therapy you asked about"),
         error_messages={
-            "required": _lazy("Choose the therapy you asked about."),
-            "invalid_choice": _lazy("Choose a therapy this clinic offers."),
+            "required": gettext_lazy("Choose the therapy you asked about."),
+            "invalid_choice": gettext_lazy("Choose a therapy this clinic offers."),
         },
     )
-    called_in = month_input(_lazy("Month of the call"), _lazy("Enter the month of the call, for example 2026-11."))
-    therapist_minutes = _count_field(
-        _lazy("Minutes with the therapist per visit"),
-        MAX_MINUTES,
-        help_text=_lazy("Only the time with a licensed therapist."),
+    called_in = month_input(
+        gettext_lazy("Month of the call"), gettext_lazy("Enter the month of the call, for example 2026-11.")
     )
-    minutes_withheld = forms.BooleanField(label=_lazy("They would not say how many minutes"), required=False)
+    therapist_minutes = _count_field(
+        gettext_lazy("Minutes with the therapist per visit"),
+        MAX_MINUTES,
+        help_text=gettext_lazy("Only the time with a licensed therapist."),
+    )
+    minutes_withheld = forms.BooleanField(label=gettext_lazy("They would not say how many minutes"), required=False)
     care = _choice_field(
-        _lazy("One-on-one or shared?"),
+        gettext_lazy("One-on-one or shared?"),
         CareChoices.choices,
-        required=_lazy("Choose one-on-one, shared, or “they would not say”."),
-        invalid=_lazy("Choose one-on-one, shared, or “they would not say” from the list."),
+        required=gettext_lazy("Choose one-on-one, shared, or “they would not say”."),
+        invalid=gettext_lazy("Choose one-on-one, shared, or “they would not say” from the list."),
     )
     other_patients = _count_field(
-        _lazy("If shared: how many other patients at the same time?"),
+        gettext_lazy("If shared: how many other patients at the same time?"),
         MAX_OTHER_PATIENTS,
-        help_text=_lazy("Leave empty if it is one-on-one or they did not say."),
+        help_text=gettext_lazy("Leave empty if it is one-on-one or they did not say."),
     )
     visits = _choice_field(
-        _lazy("One-on-one on every visit, or only the first?"),
+        gettext_lazy("One-on-one on every visit, or only the first?"),
         VisitsChoices.choices,
-        required=_lazy("Choose every visit, first visit only, or “they would not say”."),
-        invalid=_lazy("Choose every visit, first visit only, or “they would not say” from the list."),
+        required=gettext_lazy("Choose every visit, first visit only, or “they would not say”."),
+        invalid=gettext_lazy("Choose every visit, first visit only, or “they would not say” from the list."),
     )
     follow_up_by = _choice_field(
-        _lazy("Who treats you on follow-up visits?"),
+        gettext_lazy("Who treats you on follow-up visits?"),
         FollowUpChoices.choices,
-        required=_lazy("Choose who treats on follow-up visits."),
-        invalid=_lazy("Choose who treats on follow-up visits from the list."),
+        required=gettext_lazy("Choose who treats on follow-up visits."),
+        invalid=gettext_lazy("Choose who treats on follow-up visits from the list."),
     )
     visit_length_minutes = _count_field(
-        _lazy("Scheduled length of a visit (minutes)"),
+        gettext_lazy("Scheduled length of a visit (minutes)"),
         MAX_MINUTES,
-        help_text=_lazy("Door to door, as booked. Leave empty if not said."),
+        help_text=gettext_lazy("Door to door, as booked. Leave empty if not said."),
     )
     note = forms.CharField(
-        label=_lazy("Anything else they said (optional)"),
+        label=gettext_lazy("Anything else they said (optional)"),
         required=False,
         max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_CHARS}),
         help_text=format_lazy(
-            _lazy("At most {limit} characters. Kept private: notes are not published yet. Please name no one."),
+            gettext_lazy("At most {limit} characters. Kept private: notes are not published yet. Please name no one."),
             limit=f"{NOTE_MAX_CHARS:,}",
         ),
         error_messages={
             "max_length": format_lazy(
-                _lazy("Keep the note to {limit} characters or fewer."), limit=f"{NOTE_MAX_CHARS:,}"
+                gettext_lazy("Keep the note to {limit} characters or fewer."), limit=f"{NOTE_MAX_CHARS:,}"
             )
         },
     )
@@ -169,7 +171,7 @@ def _radio_field(label: StrOrPromise, choices: Any, message: StrOrPromise) -> fo
 
 def _visit_count_field(label: StrOrPromise, *, required: bool, help_text: StrOrPromise = "") -> forms.IntegerField:
     # Lazy: the fields are built once, at import, long before a request names its language.
-    message = format_lazy(_lazy("Enter a whole number of minutes from 0 to {maximum}."), maximum=MAX_MINUTES)
+    message = format_lazy(gettext_lazy("Enter a whole number of minutes from 0 to {maximum}."), maximum=MAX_MINUTES)
     return forms.IntegerField(
         label=label,
         min_value=0,
@@ -180,7 +182,7 @@ def _visit_count_field(label: StrOrPromise, *, required: bool, help_text: StrOrP
             "min_value": message,
             "max_value": message,
             "invalid": message,
-            "required": _lazy("Enter the minutes one-on-one with the therapist: 0 if there were none."),
+            "required": gettext_lazy("Enter the minutes one-on-one with the therapist: 0 if there were none."),
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
@@ -193,45 +195,47 @@ class VisitReportForm(ReportForm):
     month_of = "visit"
 
     discipline = forms.ChoiceField(
-        label=_lazy("Therapy"),
+        label=gettext_lazy("Therapy"),
         error_messages={
-            "required": _lazy("Choose the therapy of your visit."),
-            "invalid_choice": _lazy("Choose a therapy this clinic offers."),
+            "required": gettext_lazy("Choose the therapy of your visit."),
+            "invalid_choice": gettext_lazy("Choose a therapy this clinic offers."),
         },
     )
-    visited_in = month_input(_lazy("Month of the visit"), _lazy("Enter the month of the visit, for example 2026-11."))
+    visited_in = month_input(
+        gettext_lazy("Month of the visit"), gettext_lazy("Enter the month of the visit, for example 2026-11.")
+    )
     visit_kind = _radio_field(
-        _lazy("Which visit was it?"), VisitKindChoices.choices, _lazy("Choose which visit it was.")
+        gettext_lazy("Which visit was it?"), VisitKindChoices.choices, gettext_lazy("Choose which visit it was.")
     )
     scheduled_minutes = _visit_count_field(
-        _lazy("Scheduled length of the visit (minutes)"),
+        gettext_lazy("Scheduled length of the visit (minutes)"),
         required=False,
-        help_text=_lazy("As booked. Leave empty if you don't know."),
+        help_text=gettext_lazy("As booked. Leave empty if you don't know."),
     )
     therapist_minutes = _visit_count_field(
-        _lazy("Minutes one-on-one with a licensed therapist"),
+        gettext_lazy("Minutes one-on-one with a licensed therapist"),
         required=True,
-        help_text=_lazy("Only time when the therapist was with you and no one else. 0 if none."),
+        help_text=gettext_lazy("Only time when the therapist was with you and no one else. 0 if none."),
     )
     aide_minutes = _visit_count_field(
-        _lazy("Minutes with an aide or technician, or alone on equipment, ice or heat"),
+        gettext_lazy("Minutes with an aide or technician, or alone on equipment, ice or heat"),
         required=False,
-        help_text=_lazy("Leave empty for none."),
+        help_text=gettext_lazy("Leave empty for none."),
     )
     other_patients = _radio_field(
-        _lazy("How many other patients was the therapist treating during your visit?"),
-        [(str(value), _lazy(label)) for value, label in OTHER_PATIENTS_CHOICES],
-        _lazy("Choose how many other patients the therapist was treating: none, 1, 2, or 3 or more."),
+        gettext_lazy("How many other patients was the therapist treating during your visit?"),
+        [(str(value), gettext_lazy(label)) for value, label in OTHER_PATIENTS_CHOICES],
+        gettext_lazy("Choose how many other patients the therapist was treating: none, 1, 2, or 3 or more."),
     )
     whole_time = _radio_field(
-        _lazy("Was the therapist with you for the whole time you were being treated?"),
+        gettext_lazy("Was the therapist with you for the whole time you were being treated?"),
         WholeTimeChoices.choices,
-        _lazy("Choose whether the therapist was with you the whole time."),
+        gettext_lazy("Choose whether the therapist was with you the whole time."),
     )
     connected = _radio_field(
-        _lazy("Are you connected to this clinic (staff, family of staff, owner)?"),
-        [("no", _lazy("No")), ("yes", _lazy("Yes: my report is shown as such and counts in no score"))],
-        _lazy("Choose whether you are connected to this clinic."),
+        gettext_lazy("Are you connected to this clinic (staff, family of staff, owner)?"),
+        [("no", gettext_lazy("No")), ("yes", gettext_lazy("Yes: my report is shown as such and counts in no score"))],
+        gettext_lazy("Choose whether you are connected to this clinic."),
     )
     from_timer = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -282,9 +286,9 @@ class ClinicIdsField(forms.Field):
 class CompareForm(forms.Form):
     clinic = ClinicIdsField(required=False)
     discipline = forms.ChoiceField(
-        choices=[(d.value, _lazy(d.label)) for d in DisciplineChoices],
+        choices=[(d.value, gettext_lazy(d.label)) for d in DisciplineChoices],
         required=False,
-        error_messages={"invalid_choice": _lazy("Choose physical, occupational or speech therapy.")},
+        error_messages={"invalid_choice": gettext_lazy("Choose physical, occupational or speech therapy.")},
     )
     near = forms.CharField(required=False, max_length=100)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from caretime.core.evidence import month_problem, parse_month
 from caretime.directory.models import Clinic, DisciplineChoices
@@ -49,8 +49,8 @@ def month_input(label: StrOrPromise, required: StrOrPromise) -> forms.CharField:
 
 
 _UNREADABLE_MONTH = {
-    "call": _lazy("Enter the month of the call as year-month, for example %(example)s."),
-    "visit": _lazy("Enter the month of the visit as year-month, for example %(example)s."),
+    "call": gettext_lazy("Enter the month of the call as year-month, for example %(example)s."),
+    "visit": gettext_lazy("Enter the month of the visit as year-month, for example %(example)s."),
 }
 
 

@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caretime.accounts.auth import has_verified_email, signed_in_user
@@ -35,12 +34,12 @@ from caretime.verdicts.bar import bar_from_session, clinic_page_url, search_cont
 from caretime.verdicts.selectors import care_time_for
 
 _RECORDED = {
-    Standing.COUNTED: _lazy("Thank you. What the clinic said is recorded and counted below."),
-    Standing.REPEAT: _lazy(
+    Standing.COUNTED: gettext_lazy("Thank you. What the clinic said is recorded and counted below."),
+    Standing.REPEAT: gettext_lazy(
         "Thank you. What the clinic said is recorded. A report from this connection about this clinic "
         "already counts from the last 30 days, so this one is kept but not counted again."
     ),
-    Standing.HELD: _lazy(
+    Standing.HELD: gettext_lazy(
         "Thank you. What the clinic said is recorded. This clinic has had unusually many reports in the "
         "last hour, so new ones wait for a moderator before they count."
     ),
