@@ -63,6 +63,8 @@ def public_pages(clinic: Clinic) -> list[str]:
         "/about/",
         "/about/methodology/",
         "/about/review-policy/",
+        "/about/privacy/",
+        "/about/contact/",
         f"/employers/?{near}&discipline=pt",
         f"{at}/pt/review/",
         f"{at}/reviews/not-recommended/",
