@@ -34,3 +34,16 @@ def test_the_state_page_links_the_methodology_instead_of_citing_a_file(client: C
     page = client.get(reverse("billing-states")).content.decode()
     assert "docs/methodology.md" not in page
     assert f'href="{reverse("methodology")}#medicare-billing-indicators"' in page
+
+
+def test_the_page_opens_with_how_we_decide_and_the_words_we_use(client: Client, db: None) -> None:
+    page = client.get(reverse("methodology")).content.decode()
+    summary, details = page.split('data-reading="detail"')
+    assert 'id="how-we-decide"' in summary
+    assert 'id="words-we-use"' in summary
+    for word in ("One-on-one", "Patient mill", "Aide", "Care Time", "NPI"):
+        assert f"<strong>{word}</strong>" in summary, word
+    # The rules in full follow, with their contents list; the summary is not listed twice.
+    assert '<nav class="methodology-contents"' in details
+    assert 'href="#how-we-decide"' not in page
+    assert 'id="the-verdict-good-avoid-or-unknown"' in details

@@ -22,15 +22,15 @@ MIN_CLINICIANS_PER_STATE = 5
 
 CAVEATS = (
     "Medicare fee-for-service only: no Medicare Advantage, Medicaid or private insurance.",
-    "Services by a physical therapist assistant are billed under the supervising therapist's NPI, "
-    "so their time is counted as the therapist's.",
-    "High units can mean improper billing rather than long visits: the figures show what was billed, "
-    "not what happened.",
-    "The public files lag about two years behind.",
-    "CMS leaves out every row with fewer than 11 beneficiaries, so small practices may be missing.",
-    "The file holds only claims billed by clinicians and practices (non-institutional Part B): therapy billed "
-    "by hospital outpatient departments, rehabilitation agencies and comprehensive outpatient rehabilitation "
-    "facilities (CORFs) is not in it.",
+    "Time with a physical therapist assistant is billed under the therapist's NPI, so it counts as the "
+    "therapist's time.",
+    "Many units can mean wrong billing, not long visits: the figures show what was billed, not what happened.",
+    "The public files are about two years old.",
+    "CMS leaves out every row with fewer than 11 patients, so small practices may be missing.",
+    # The file is Part B claims billed by clinicians and practices (non-institutional), which
+    # leaves out institutional providers; docs/methodology.md names them.
+    "The file holds only claims billed by clinicians and their practices: therapy billed by hospital "
+    "outpatient departments, rehab agencies and rehab centers is not in it.",
 )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 
 class Document(enum.Enum):
@@ -32,22 +33,36 @@ class Section:
 @dataclass(frozen=True)
 class Rendered:
     title: str  # the document's one h1, as HTML
-    body: str  # the rest, as HTML
-    sections: tuple[Section, ...]  # its main sections (level-2 headings), for a contents list
+    summary: str  # what everyone reads: the part before the first thematic break ("---"), as HTML
+    body: str  # the rest, as HTML: the details a reader looks up
+    sections: tuple[Section, ...]  # the body's main sections (level-2 headings), for a contents list
 
 
 @functools.cache
 def rendered(document: Document) -> Rendered:
     """The document rendered once per process. Raw HTML in the file is escaped ("js-default"
-    turns it off); every heading gets an id from its words, for links like #care-time-profile."""
+    turns it off); every heading gets an id from its words, for links like #care-time-profile.
+
+    A document may open with a short summary in plain words, ended by a thematic break: the
+    page shows it first and the details after it. Without a break it is all body."""
     parser = MarkdownIt("js-default")
     tokens = parser.parse(document.path().read_text(encoding="utf-8"))
+    title_end = next(i for i, token in enumerate(tokens) if token.type == "heading_close" and token.tag == "h1") + 1
+    summary_end = next((i for i, token in enumerate(tokens) if token.type == "hr"), title_end - 1)
     sections = []
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             heading = tokens[index + 1].content
             token.attrSet("id", slugify(heading))
-            if token.tag == "h2":
+            if token.tag == "h2" and index > summary_end:
                 sections.append(Section(slugify(heading), heading))
-    title, end, body = str(parser.renderer.render(tokens, parser.options, {})).partition("</h1>")
-    return Rendered(title + end, body, tuple(sections))
+
+    def html(part: list[Token]) -> str:
+        return str(parser.renderer.render(part, parser.options, {}))
+
+    return Rendered(
+        html(tokens[:title_end]),
+        html(tokens[title_end:summary_end]),
+        html(tokens[max(title_end, summary_end + 1) :]),
+        tuple(sections),
+    )

@@ -46,7 +46,8 @@ def state_picture_page(request: HttpRequest) -> HttpResponse:
 
 def _document_page(request: HttpRequest, document: Document, page_title: str) -> HttpResponse:
     # The document is ours and rendered with raw HTML turned off.
-    # The contents list goes after the document's title: the page starts with its one h1.
+    # The contents list goes after the document's title and its summary: the page starts with
+    # its one h1.
     page = rendered(document)
     return render(
         request,
@@ -54,6 +55,7 @@ def _document_page(request: HttpRequest, document: Document, page_title: str) ->
         {
             "page_title": page_title,
             "title": mark_safe(page.title),
+            "summary": mark_safe(page.summary),
             "document": mark_safe(page.body),
             "sections": page.sections,
         },

@@ -44,7 +44,7 @@ def test_a_new_token_is_shown_once_then_listed_without_its_secret(alice_client: 
 
     listing = alice_client.get("/account/").content.decode()
     assert "my phone" in listing
-    assert "<td>never</td>" in listing  # not used yet
+    assert '<td data-label="Last used">never</td>' in listing  # not used yet
     assert secret.group(1)[:8] in listing  # its first characters tell it apart
     assert secret.group(1) not in listing
     assert "Copy it now" not in listing
@@ -68,8 +68,8 @@ def test_a_token_makes_api_requests_as_its_owner_and_records_the_day(
     assert ApiToken.objects.get().last_used_on is not None
 
     used = alice_client.get("/account/").content.decode()
-    assert f"<td>{date_format(timezone.localdate(), 'DATE_FORMAT')}</td>" in used
-    assert "<td>never</td>" not in used
+    assert f'<td data-label="Last used">{date_format(timezone.localdate(), "DATE_FORMAT")}</td>' in used
+    assert '<td data-label="Last used">never</td>' not in used
     # The day is written once a day: a second request that day only reads.
     with django_assert_num_queries(1):  # type: ignore[operator]
         assert api_user(rf.get("/api/v1/anything", HTTP_AUTHORIZATION=f"Bearer {secret}")) == alice
@@ -164,8 +164,8 @@ def test_a_new_token_expires_after_the_configured_days_shown_on_the_account_page
 
     listing = alice_client.get("/account/").content.decode()
     assert "A token stops working 30 days after it is made." in listing
-    assert f"<td>{expiry_day}</td>" in listing
-    assert "<td>never</td>" in listing  # the last use, beside it
+    assert f'<td data-label="Expires">{expiry_day}</td>' in listing
+    assert '<td data-label="Last used">never</td>' in listing  # the last use, beside it
 
 
 def test_by_default_a_token_lives_one_year(alice_client: Client) -> None:

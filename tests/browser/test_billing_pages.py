@@ -47,6 +47,10 @@ def _violations(page: Any) -> list[str]:
 def test_clinic_billing_section_in_the_browser(live_server: Any, billed_clinic: Clinic, page: Any) -> None:
     errors, foreign = _visit(page, f"{live_server.url}/clinics/{billed_clinic.pk}/")
     section = page.locator("section.billing")
+    # What it means for the patient is read first; the figures and their limits are one tap away.
+    assert "at least 12 minutes with a therapist, one-on-one, on average" in section.inner_text()
+    for disclosure in section.locator("summary").all():
+        disclosure.click()
     text = section.inner_text()
     assert "between 1.3 and 2.1 timed units per visit" in text
     assert "an average visit had at least 12 minutes of one-on-one treatment if billed correctly" in text
