@@ -8,16 +8,16 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from caretime.core.verdict import Bar, Status
 from caretime.directory.models import Clinic
 from caretime.verdicts.demo import load_demo_region
+from caretime.verdicts.selectors import care_time_for
 from tests.factories import make_person
 from tests.reading import ENGLISH, hardest_sentences, page_text
 
 BEING_REWRITTEN = pytest.mark.xfail(strict=True, reason="being rewritten")
-# docs/privacy.md is all detail: it needs a short summary in plain words, ended by "---"
-# (caretime.web.documents), as docs/methodology.md has.
-NO_SUMMARY_YET = pytest.mark.xfail(strict=True, reason="docs/privacy.md has no plain summary yet")
 
 
 def _clinic() -> Clinic:
@@ -32,12 +32,24 @@ def _compared(clinic: Clinic) -> str:
     return f"/compare/?{ids}&discipline=pt&near={clinic.zip_code}"
 
 
+def _page_of_a_clinic_that_is(status: Status) -> str:
+    """The physical therapy page of the first demo clinic with this verdict under the default bar."""
+    today = timezone.now().date()
+    for clinic in Clinic.objects.filter(services__discipline="pt").order_by("id"):
+        if care_time_for(clinic, "pt", Bar(), as_of=today).assessment.status == status:
+            return f"/clinics/{clinic.pk}/?near={clinic.zip_code}&discipline=pt"
+    raise AssertionError(f"the demo region has no clinic that is {status.value}")
+
+
 # (page, its address given the demo clinic, signed in)
 PAGES: list[tuple[str, Callable[[Clinic], str], bool]] = [
     ("home", lambda c: "/", False),
     ("results", lambda c: f"/clinics/?near={c.zip_code}", False),
     ("clinic", lambda c: f"/clinics/{c.pk}/?near={c.zip_code}", False),
-    ("verdict", lambda c: f"/clinics/{c.pk}/pt/verdict/?near={c.zip_code}", False),
+    *(
+        (f"clinic: {status.value}", lambda c, status=status: _page_of_a_clinic_that_is(status), False)
+        for status in Status
+    ),
     ("ask before booking", lambda c: f"/clinics/{c.pk}/pt/ask/", False),
     ("letters", lambda c: f"/clinics/{c.pk}/pt/letters/", False),
     ("visit timer", lambda c: f"/clinics/{c.pk}/pt/visit-timer/", False),
@@ -61,7 +73,6 @@ MARKS = {
     "results": BEING_REWRITTEN,
     "compare": BEING_REWRITTEN,
     "visit timer": BEING_REWRITTEN,
-    "privacy": NO_SUMMARY_YET,
 }
 
 
