@@ -72,7 +72,6 @@ PAGES: list[tuple[str, Callable[[Clinic], str], bool]] = [
 MARKS = {
     "results": BEING_REWRITTEN,
     "compare": BEING_REWRITTEN,
-    "visit timer": BEING_REWRITTEN,
 }
 
 
