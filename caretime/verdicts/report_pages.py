@@ -131,9 +131,13 @@ def visit_timer(request: HttpRequest, clinic_id: int, discipline: str) -> HttpRe
             "clinic": clinic,
             "discipline": discipline,
             "discipline_label": _(DisciplineChoices(discipline).label),
-            "report_url": f"{reverse('visit-report', args=[clinic.pk, discipline])}?{search_context(request, discipline=discipline)}",
+            "report_url": _with_query(reverse("visit-report", args=[clinic.pk, discipline]), search_context(request)),
         },
     )
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
 
 
 def _recorded_message(report: VisitReport) -> str:
