@@ -50,7 +50,8 @@ def _public_pages(clinic: Clinic) -> list[str]:
     return [
         "/",
         f"/clinics/?{near}",
-        f"/clinics/?{near}&discipline=pt&sort=verdict&only_minutes=45",
+        f"/clinics/?{near}&discipline=pt&meets_bar=1",
+        f"/compare/?clinic={clinic.pk}&{near}&discipline=pt",  # one clinic: a refusal that links back
         "/clinics/?near=99999",  # a refused search
         "/clinics/?near=Portland",  # a place in several states
         "/clinics/?near=Chicgo",  # a misspelt place
@@ -114,6 +115,7 @@ def test_axe_finds_nothing_moderate_or_worse_on_the_pages_of_a_signed_in_person(
 
 def test_refused_forms_are_as_accessible_as_fresh_ones(page: Any, live_server: Any, region: Clinic) -> None:
     page.goto(f"{live_server.url}/clinics/{region.pk}/")
+    page.locator("summary", has_text="Your bar:").first.click()
     page.get_by_label("Minimum one-on-one minutes").first.fill("99")
     page.get_by_role("button", name="Use this bar").first.click()
     page.wait_for_url(re.compile(r"/your-bar/$"))
