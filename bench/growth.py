@@ -6,7 +6,7 @@
 For each database and size, runs ``bench/search.py`` on a database of its own (built on the
 first run, with 10 demo call reports per clinic, and reused after: SQLite
 ``bench/out/growth-<size>.sqlite3``, PostgreSQL ``bench<size>`` such as ``bench300k``): first-time
-API searches, results pages with verdicts nearest first and sorted by verdict, and clinic
+API searches, results pages with verdicts (meeting the bar first, and only those), and clinic
 pages, each in ABBA rounds with the trivial view. Writes the table to bench/out/growth.md and
 the plot, worker CPU per request against the number of clinics, to docs/search-growth.svg.
 The figures that count are how each cost grows from size to size, next to how the number of

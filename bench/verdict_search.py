@@ -256,7 +256,7 @@ def measure_in_process(url: str) -> None:
     from caretime.directory.models import Clinic
     from caretime.directory.selectors import ClinicSearch, search_clinics
     from caretime.reports.models import CallReport
-    from caretime.verdicts.selectors import Sort, alternatives_for, search_with_verdicts
+    from caretime.verdicts.selectors import alternatives_for, search_with_verdicts
 
     today = timezone.now().date()
     center = resolve_place("60614").point
@@ -269,8 +269,10 @@ def measure_in_process(url: str) -> None:
         base_median, base_p95 = timed(functools.partial(search_clinics, query))
         print(f"\nnear 60614, 25 miles, therapy {discipline or 'any'}: {total:,} clinics in the radius")
         print(f"  {'plain search (baseline)':34} median {base_median:7.1f} ms  p95 {base_p95:7.1f} ms  1.00x")
-        for label, sort in (("with verdicts, nearest first", Sort.DISTANCE), ("sorted by verdict", Sort.VERDICT)):
-            median, p95 = timed(functools.partial(search_with_verdicts, query, bar=Bar(), sort=sort, as_of=today))
+        for label, only in (("with verdicts, meeting the bar first", False), ("only those meeting the bar", True)):
+            median, p95 = timed(
+                functools.partial(search_with_verdicts, query, bar=Bar(), as_of=today, only_meeting=only)
+            )
             print(f"  {label:34} median {median:7.1f} ms  p95 {p95:7.1f} ms  {median / base_median:.2f}x")
     clinic = Clinic.objects.filter(latitude__range=(41.85, 41.95), longitude__range=(-87.70, -87.60)).first()
     if clinic is not None:

@@ -27,7 +27,7 @@ MAX_RADIUS_MILES = 100
 DEFAULT_RADIUS_MILES = 25
 # What a search keeps when the place is changed: the person's other inputs, never the page
 # (the new place has its own first page).
-SEARCH_FIELDS = ("radius_miles", "discipline", "insurance", "sort", "only_minutes", "include_unknown")
+SEARCH_FIELDS = ("radius_miles", "discipline", "insurance", "meets_bar")
 
 # Shorter than the core's messages, which list the places in the text: these forms show them
 # as links right below.

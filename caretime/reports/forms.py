@@ -295,5 +295,5 @@ class CompareForm(forms.Form):
     def clean_clinic(self) -> list[int]:
         ids: list[int] = list(dict.fromkeys(self.cleaned_data["clinic"]))
         if not 2 <= len(ids) <= 4:
-            raise forms.ValidationError(_("Choose 2 to 4 clinics to compare."))
+            raise forms.ValidationError(_("Tick 2 to 4 clinics to compare."))
         return ids

@@ -10,16 +10,16 @@ itself, are made only for the clinics shown.
 
 from __future__ import annotations
 
-import enum
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
 from caretime.core.care_time import CareTimeProfile
 from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
-from caretime.core.geo import Point, bounding_box, distance_miles
+from caretime.core.geo import Point, distance_miles
+from caretime.core.ranking import meets_bar_first
 from caretime.core.verdict import (
     NOTHING_KNOWN,
     STATED_SOURCES,
@@ -42,35 +42,10 @@ from caretime.directory.selectors import (
     search_clinics,
     with_listing_details,
 )
-from caretime.reports.selectors import CallSpread, care_time_profiles, care_time_profiles_in_box, stated_answers
+from caretime.reports.selectors import CallSpread, care_time_profiles, stated_answers
 from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.sums import StoredOrGrown, grown_sums_for, judged
 from caretime.workplace.selectors import Workplace, workplaces
-
-
-class Sort(enum.StrEnum):
-    DISTANCE = "distance"
-    VERDICT = "verdict"
-    CARE_TIME = "care_time"  # typical one-on-one minutes patients report, most first
-
-
-@dataclass(frozen=True)
-class OnlyOneOnOne:
-    """Keep only clinics whose verdict under "one-on-one on every visit, at least
-    ``min_minutes``" is Good; with ``include_unknown``, also those of which not enough is known
-    and nothing speaks against that."""
-
-    min_minutes: int
-    include_unknown: bool = False
-
-    @property
-    def bar(self) -> Bar:
-        return Bar(self.min_minutes, every_visit_required=True)
-
-    def keeps(self, quick: QuickVerdict) -> bool:
-        if quick.status == Status.MEETS_BAR:
-            return True
-        return self.include_unknown and quick.status == Status.NOT_ENOUGH_KNOWN and not quick.evidence_against
 
 
 class Judge:
@@ -224,6 +199,24 @@ class DisciplineVerdict:
 
 
 @dataclass(frozen=True)
+class NextStep:
+    """What to do next, once for all the therapies (``labels``) whose verdict says to do it."""
+
+    status: Status
+    labels: tuple[str, ...]
+    every_therapy: bool  # the step is the same for every therapy shown: no need to name them
+
+
+@dataclass(frozen=True)
+class VerdictLine:
+    """One line of a result's verdicts: the therapies (``labels``) that it says the same of."""
+
+    labels: tuple[str, ...]
+    assessment: Assessment
+    every_therapy: bool
+
+
+@dataclass(frozen=True)
 class VerdictHit:
     clinic: Clinic
     distance_miles: float | None
@@ -233,6 +226,30 @@ class VerdictHit:
     def best(self) -> Assessment | None:
         return max((v.assessment for v in self.verdicts), key=lambda a: a.sort_rank, default=None)
 
+    @property
+    def lines(self) -> list[VerdictLine]:
+        """The verdicts, the therapies that read the same on one line: three therapies nobody
+        reported on are one "not enough known", not three."""
+        groups: dict[tuple[Status, bool, str], list[DisciplineVerdict]] = {}
+        for v in self.verdicts:
+            a = v.assessment
+            groups.setdefault((a.status, a.early_signal, a.evidence_summary), []).append(v)
+        return [
+            VerdictLine(tuple(v.label for v in same), same[0].assessment, len(same) == len(self.verdicts))
+            for same in groups.values()
+        ]
+
+    @property
+    def next_step(self) -> NextStep | None:
+        """The one next step of the card: that of the best verdict, the one the clinic ranks by,
+        said once for every therapy with that verdict (a clinic offering three therapies that
+        nobody reported says "call and ask" once, not three times)."""
+        best = self.best
+        if best is None:
+            return None
+        labels = tuple(v.label for v in self.verdicts if v.assessment.status == best.status)
+        return NextStep(best.status, labels, every_therapy=len(labels) == len(self.verdicts))
+
 
 @dataclass(frozen=True)
 class VerdictSearchPage(PageNumbers):
@@ -240,23 +257,10 @@ class VerdictSearchPage(PageNumbers):
     total: int
     page: int
     page_size: int
-    sort: Sort
     bar: Bar
     discipline: str | None = None
-    counts: dict[Status, int] = field(default_factory=dict)  # only known when every clinic was judged
-    only: OnlyOneOnOne | None = None
-
-    @property
-    def status_counts(self) -> list[tuple[Status, int]]:
-        """Clinics per status, best first (known only when sorted by verdict)."""
-        order = (
-            Status.MEETS_BAR,
-            Status.BELOW_BAR,
-            Status.NOT_ENOUGH_KNOWN,
-            Status.REPORTS_DISAGREE,
-            Status.MILL_SIGNS,
-        )
-        return [(s, self.counts[s]) for s in order if self.counts.get(s)]
+    meeting: int | None = None  # clinics that meet the bar in the whole ranking; None when not all were judged
+    only_meeting: bool = False
 
 
 def _verdicts(
@@ -270,7 +274,8 @@ def _verdicts(
 
 
 def _nearest_page(search: ClinicSearch, *, bar: Bar, as_of: date, page: int, page_size: int) -> VerdictSearchPage:
-    """The plain search's page, nearest first, with the verdicts of the clinics on it."""
+    """The plain search's page (nearest first, or by name without a place), with the verdicts
+    of the clinics on it."""
     plain = search_clinics(search, page=page, page_size=page_size)
     ids = [h.clinic.pk for h in plain.hits]
     judge = Judge(evidence_for_clinics(ids, search.discipline), bar, as_of)
@@ -279,30 +284,27 @@ def _nearest_page(search: ClinicSearch, *, bar: Bar, as_of: date, page: int, pag
         VerdictHit(h.clinic, h.distance_miles, _verdicts(h.clinic, search.discipline, judge, profiles))
         for h in plain.hits
     ]
-    return VerdictSearchPage(hits, plain.total, page, page_size, Sort.DISTANCE, bar, search.discipline)
+    return VerdictSearchPage(hits, plain.total, page, page_size, bar, search.discipline)
 
 
 def search_with_verdicts(
     search: ClinicSearch,
     *,
     bar: Bar,
-    sort: Sort,
     as_of: date,
     page: int = 1,
     page_size: int = PAGE_SIZE,
-    only: OnlyOneOnOne | None = None,
+    only_meeting: bool = False,
 ) -> VerdictSearchPage:
     """The directory search with each clinic's verdict under the person's bar and its Care
-    Time profile.
-
-    Nearest first without a filter, the plain search runs unchanged and only the shown page is
-    judged. Otherwise every clinic in the radius is judged from its stored sums, filtered, then
-    ranked (``rank_clinics``), and the page is cut from the ranking (``page_of``).
+    Time profile, the answer first: every clinic in the radius is judged from its stored
+    sums, ranked (``rank_clinics``) and the page cut from the ranking (``page_of``). Without a
+    place (nothing to rank by distance) the plain search runs and only its page is judged.
     """
-    if search.center is None or (sort == Sort.DISTANCE and only is None):
+    if search.center is None:
         return _nearest_page(search, bar=bar, as_of=as_of, page=page, page_size=page_size)
-    ranking = rank_clinics(search, bar=bar, sort=sort, as_of=as_of, only=only)
-    return page_of(ranking, search, bar=bar, sort=sort, as_of=as_of, page=page, page_size=page_size, only=only)
+    ranking = rank_clinics(search, bar=bar, as_of=as_of, only_meeting=only_meeting)
+    return page_of(ranking, search, bar=bar, as_of=as_of, page=page, page_size=page_size)
 
 
 class Ranked(NamedTuple):
@@ -313,75 +315,42 @@ class Ranked(NamedTuple):
 
 @dataclass(frozen=True)
 class Ranking:
-    """Every clinic in the radius that the filter keeps, in the order of the sort."""
+    """Every clinic in the radius that the filter keeps, those that meet the bar first."""
 
     ranked: list[Ranked]
     index: GeoIndex  # the one index that ranked them, which also lists them and tells their therapies
-    profiles: dict[EvidenceKey, CareTimeProfile]  # read for the Care Time sort; empty otherwise
-
-
-def _therapies(search: ClinicSearch, offered: dict[int, list[str]], clinic_id: int) -> list[str]:
-    return [search.discipline] if search.discipline else offered.get(clinic_id, [])
+    only_meeting: bool
 
 
 def _best(judge: Judge, search: ClinicSearch, offered: dict[int, list[str]], clinic_id: int) -> QuickVerdict:
-    """The verdict a clinic ranks by: for the therapy searched, or without one its best therapy's."""
+    """The verdict a clinic ranks by: for the therapy searched, or without one its best therapy's
+    (a clinic whose physical therapy meets the bar is one to call, whatever its speech therapy)."""
     if search.discipline:  # the common case, and the loop that runs for every clinic in the radius
         return judge.quick(clinic_id, search.discipline)
-    verdicts = (judge.quick(clinic_id, code) for code in _therapies(search, offered, clinic_id))
+    verdicts = (judge.quick(clinic_id, code) for code in offered.get(clinic_id, []))
     return max(verdicts, key=lambda verdict: verdict.sort_rank, default=NOTHING_KNOWN)
 
 
-def _typical_minutes(profiles: dict[EvidenceKey, CareTimeProfile], codes: list[str], clinic_id: int) -> int:
-    """The most typical one-on-one minutes among the clinic's therapies; -1 without figures."""
-    found = [profiles[(clinic_id, code)].typical_minutes for code in codes if (clinic_id, code) in profiles]
-    return max((minutes for minutes in found if minutes is not None), default=-1)
-
-
-def rank_clinics(search: ClinicSearch, *, bar: Bar, sort: Sort, as_of: date, only: OnlyOneOnOne | None) -> Ranking:
-    """Judge every clinic in the radius from its stored sums, keep those the filter keeps, and
-    rank them: by verdict (best first, settled before early signals), by Care Time (most
-    typical one-on-one minutes first, clinics without figures last) or by distance; by distance
-    within a rank."""
+def rank_clinics(search: ClinicSearch, *, bar: Bar, as_of: date, only_meeting: bool = False) -> Ranking:
+    """Judge every clinic in the radius from its stored sums and rank them: those that meet the
+    bar first, then the rest, nearest first within each (``caretime.core.ranking``); with
+    ``only_meeting``, only those that meet the bar."""
     if search.center is None:
         raise ValueError("ranking needs a searched place")
     index = geo_index()
     within = index.within(search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance)
     grown = grown_sums_for([cid for _, cid in within], search.discipline, as_of=as_of)
     offered = {} if search.discipline else index.offered([cid for _, cid in within])
-    if only is not None:
-        strict = Judge({}, only.bar, as_of, grown)
-        within = [(miles, cid) for miles, cid in within if only.keeps(_best(strict, search, offered, cid))]
     judge = Judge({}, bar, as_of, grown)
-    verdicts = [Ranked(_best(judge, search, offered, cid), miles, cid) for miles, cid in within]
-    profiles: dict[EvidenceKey, CareTimeProfile] = {}
-    if sort == Sort.VERDICT:
-        verdicts.sort(key=lambda r: (-r.verdict.sort_rank, r.distance_miles, r.clinic_id))
-    elif sort == Sort.CARE_TIME:
-        profiles = care_time_profiles_in_box(
-            bounding_box(search.center, search.radius_miles), search.discipline, as_of=as_of
-        )
-        verdicts.sort(
-            key=lambda r: (
-                -_typical_minutes(profiles, _therapies(search, offered, r.clinic_id), r.clinic_id),
-                r.distance_miles,
-                r.clinic_id,
-            )
-        )
-    # else: already nearest first
-    return Ranking(verdicts, index, profiles)
+    ranked = [Ranked(_best(judge, search, offered, cid), miles, cid) for miles, cid in within]
+    if only_meeting:
+        ranked = [r for r in ranked if r.verdict.status == Status.MEETS_BAR]
+    ranked.sort(key=lambda r: meets_bar_first(r.verdict.status, r.distance_miles, r.clinic_id))
+    return Ranking(ranked, index, only_meeting)
 
 
 def page_of(
-    ranking: Ranking,
-    search: ClinicSearch,
-    *,
-    bar: Bar,
-    sort: Sort,
-    as_of: date,
-    page: int,
-    page_size: int,
-    only: OnlyOneOnOne | None,
+    ranking: Ranking, search: ClinicSearch, *, bar: Bar, as_of: date, page: int, page_size: int
 ) -> VerdictSearchPage:
     """One page of a ranking, its clinics listed with their verdicts judged in full (with their
     reasons) and their Care Time profiles."""
@@ -390,9 +359,7 @@ def page_of(
     shown_ids = [r.clinic_id for r in shown]
     by_id = clinics_for_listing(shown_ids, ranking.index)
     judge = Judge(evidence_for_clinics(shown_ids, search.discipline), bar, as_of)  # the reasons of the page
-    profiles = (
-        ranking.profiles if sort == Sort.CARE_TIME else care_time_profiles(shown_ids, search.discipline, as_of=as_of)
-    )
+    profiles = care_time_profiles(shown_ids, search.discipline, as_of=as_of)
     hits = [
         VerdictHit(
             by_id[r.clinic_id], r.distance_miles, _verdicts(by_id[r.clinic_id], search.discipline, judge, profiles)
@@ -400,9 +367,9 @@ def page_of(
         for r in shown
         if r.clinic_id in by_id  # removed by an import or the demo rebuild since it was ranked
     ]
-    counts = Counter(r.verdict.status for r in ranking.ranked)
+    meeting = sum(1 for r in ranking.ranked if r.verdict.status == Status.MEETS_BAR)
     return VerdictSearchPage(
-        hits, len(ranking.ranked), page, page_size, sort, bar, search.discipline, dict(counts), only
+        hits, len(ranking.ranked), page, page_size, bar, search.discipline, meeting, ranking.only_meeting
     )
 
 

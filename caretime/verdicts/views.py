@@ -4,9 +4,7 @@ calls a selector or service, and renders what it passes; templates do not query.
 
 from __future__ import annotations
 
-from typing import Literal
-
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +17,7 @@ from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
 from caretime.core.calls import TOLD_HEADLINES, TOLD_NEXT_STEPS, told_on_a_call
 from caretime.core.geo import distance_miles
 from caretime.core.places import PlaceNotFound, describe_location, resolve_place
-from caretime.core.verdict import MAX_BAR_MINUTES, MIN_BAR_MINUTES, Status
+from caretime.core.verdict import Status
 from caretime.datasets.freshness import data_freshness, missing_from
 from caretime.directory.coverage import nothing_found
 from caretime.directory.forms import ClinicSearchForm
@@ -51,8 +49,6 @@ from caretime.verdicts.bar import (
 )
 from caretime.verdicts.report_pages import last_call
 from caretime.verdicts.selectors import (
-    OnlyOneOnOne,
-    Sort,
     alternatives_for,
     care_time_for,
     clinic_care_time,
@@ -60,28 +56,43 @@ from caretime.verdicts.selectors import (
     search_with_verdicts,
 )
 
+# The "only clinics that meet my bar" box; the parameters of the sort and the one-on-one
+# filter it replaced, which the results page reads no more and drops from its own links.
+ONLY_MEETING = "meets_bar"
+_OLD_PARAMETERS = ("sort", "only_minutes", "include_unknown")
+
 
 def clinic_search(request: HttpRequest) -> HttpResponse:
+    """Clinics near a place, those that meet the person's bar first. The parameters of older
+    links (``sort=``, ``only_minutes=``) are ignored: the page they land on answers the
+    question they asked, and a bookmark should not break."""
     form = ClinicSearchForm.from_query(request.GET)
     if not form.is_valid():
         return render(request, "verdicts/results.html", {"form": form}, status=400)
     page_number = _page_number(request)
     if page_number is None:
         return render(request, "verdicts/results.html", {"form": form, "page_error": True}, status=400)
-    sort = _sort(request)
-    if sort is None:
-        return render(request, "verdicts/results.html", {"form": form, "sort_error": True}, status=400)
-    only = _only(request)
-    if only is False:
-        return render(request, "verdicts/results.html", {"form": form, "only_error": True}, status=400)
     search = form.to_search()
     bar = bar_from_session(request)
     remember_search(request, search.radius_miles, form.cleaned_data["near"])
-    results = search_with_verdicts(search, bar=bar, sort=sort, as_of=timezone.now().date(), page=page_number, only=only)
+    results = search_with_verdicts(
+        search,
+        bar=bar,
+        as_of=timezone.now().date(),
+        page=page_number,
+        only_meeting=request.GET.get(ONLY_MEETING) == "1",
+    )
     if page_number > results.page_count:
         # "Page 99 of 4" with an empty list helps no one: a 404 that links to the last page.
         context = {"form": form, "page_error": True, "last_page": results.page_count}
-        return render(request, "verdicts/results.html", {**context, "query": _query_without_page(request)}, status=404)
+        query = _query_without(request, *_OLD_PARAMETERS)
+        return render(request, "verdicts/results.html", {**context, "query": query}, status=404)
+    kept = origin_query(
+        form.cleaned_data["near"],
+        search.radius_miles,
+        discipline=form.cleaned_data["discipline"],
+        insurance=form.cleaned_data["insurance"],
+    )
     return render(
         request,
         "verdicts/results.html",
@@ -90,16 +101,11 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
             "place": form.place,
             "results": results,
             "no_results": None if results.total else nothing_found(search),
-            "query": _query_without_page(request),
-            "sort_query": _query_without_page(request, also="sort"),
-            "filter_fields": _kept_fields(request, drop=("page", "only_minutes", "include_unknown")),
-            "minute_choices": range(MIN_BAR_MINUTES, MAX_BAR_MINUTES + 1, 5),
-            "origin_query": origin_query(
-                form.cleaned_data["near"],
-                search.radius_miles,
-                discipline=form.cleaned_data["discipline"],
-                insurance=form.cleaned_data["insurance"],
-            ),
+            "query": _query_without(request, *_OLD_PARAMETERS),
+            "filter_fields": _hidden_fields(_query_without(request, ONLY_MEETING, *_OLD_PARAMETERS)),
+            "only_meeting_param": ONLY_MEETING,
+            "origin_query": kept,
+            "context_fields": _hidden_fields(kept),
             "bar_form": BarForm.for_bar(bar, request.get_full_path()),
         },
     )
@@ -249,10 +255,19 @@ def set_bar(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
-    """2 to 4 clinics side by side under the person's bar."""
+    """2 to 4 clinics side by side under the person's bar. The results page sends its search
+    along (hidden fields), so that every answer, a refusal too, links back to it."""
     form = CompareForm(request.GET)
+    context = search_context(request)
+    from_search = bool(request.GET.get("near"))
+    back = {
+        "from_search": from_search,
+        "search_url": f"{reverse('clinic-search')}?{context}" if from_search else reverse("home"),
+        "origin_query": context,
+        "context_fields": _hidden_fields(context),
+    }
     if not form.is_valid():
-        return render(request, "verdicts/compare.html", {"form": form}, status=400)
+        return render(request, "verdicts/compare.html", {"form": form, **back}, status=400)
     discipline = form.cleaned_data["discipline"] or DisciplineChoices.PHYSICAL_THERAPY.value
     center = None
     place_label = ""
@@ -268,12 +283,13 @@ def compare(request: HttpRequest) -> HttpResponse:
     )
     if len(compared) < 2:
         form.add_error("clinic", _("Some of those clinics do not exist; choose 2 to 4 clinics from a search."))
-        return render(request, "verdicts/compare.html", {"form": form}, status=400)
+        return render(request, "verdicts/compare.html", {"form": form, **back}, status=400)
     return render(
         request,
         "verdicts/compare.html",
         {
             "form": form,
+            **back,
             "compared": compared,
             "discipline": discipline,
             "discipline_label": _(DisciplineChoices(discipline).label),
@@ -302,29 +318,15 @@ def _page_number(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() and 1 <= int(raw) <= 10_000 else None
 
 
-def _sort(request: HttpRequest) -> Sort | None:
-    raw = request.GET.get("sort", Sort.DISTANCE.value)
-    return Sort(raw) if raw in {s.value for s in Sort} else None
+def _hidden_fields(query: str) -> list[tuple[str, str]]:
+    """A query string as the hidden fields of a form that keeps it."""
+    return [(name, value) for name, values in QueryDict(query).lists() for value in values]
 
 
-def _only(request: HttpRequest) -> OnlyOneOnOne | Literal[False] | None:
-    """The "one-on-one every visit, at least N minutes" filter; False when it cannot be read."""
-    raw = request.GET.get("only_minutes", "")
-    if not raw:
-        return None
-    if not raw.isdigit() or not MIN_BAR_MINUTES <= int(raw) <= MAX_BAR_MINUTES:
-        return False
-    return OnlyOneOnOne(int(raw), include_unknown=request.GET.get("include_unknown") == "1")
-
-
-def _kept_fields(request: HttpRequest, *, drop: tuple[str, ...]) -> list[tuple[str, str]]:
-    """The search's parameters as hidden fields of a form that changes the others."""
-    return [(name, value) for name, values in request.GET.lists() if name not in drop for value in values]
-
-
-def _query_without_page(request: HttpRequest, also: str = "") -> str:
+def _query_without(request: HttpRequest, *names: str) -> str:
+    """The page's query without its page number (and ``names``): the base of links to other
+    pages and orders of the same search."""
     params = request.GET.copy()
-    params.pop("page", None)
-    if also:
-        params.pop(also, None)
+    for name in ("page", *names):
+        params.pop(name, None)
     return params.urlencode()

@@ -47,7 +47,8 @@ def public_pages(clinic: Clinic) -> list[str]:
     return [
         "/",
         f"/clinics/?{near}",
-        f"/clinics/?{near}&discipline=pt&sort=verdict&only_minutes=45",
+        f"/clinics/?{near}&discipline=pt&meets_bar=1",
+        f"/compare/?clinic={clinic.pk}&{near}&discipline=pt",  # one clinic: a refusal that links back
         "/clinics/?near=99999",  # a refused search
         "/clinics/?near=Portland",  # a place in several states
         "/clinics/?near=Chicgo",  # a misspelt place

@@ -35,7 +35,7 @@ def test_search_a_demo_zip_open_a_clinic_and_come_back(page: Any, live_server: A
     results_url = page.url
 
     results.first.locator("h2 a").click()
-    page.wait_for_url(re.compile(r"/clinics/\d+/(\?near=[^&]+&radius_miles=\d+)?$"))
+    page.wait_for_url(re.compile(r"/clinics/\d+/\?near=[^&]+&radius_miles=\d+&discipline=\w+$"))
     assert page.get_by_role("heading", level=1).inner_text() == first_name
     assert page.get_by_text("Therapy offered").is_visible()
 

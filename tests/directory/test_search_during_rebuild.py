@@ -14,7 +14,7 @@ from caretime.directory.models import Clinic
 pytestmark = pytest.mark.django_db
 
 
-def _with_a_vanished_clinic(real: Any) -> Any:
+def _vanishing_from_a_page(real: Any) -> Any:
     def ranked(*args: Any, **kwargs: Any) -> tuple[int, list[tuple[float, int]]]:
         total, found = real(*args, **kwargs)
         Clinic.objects.filter(pk=found[0][1]).delete()  # removed between the two reads
@@ -23,12 +23,32 @@ def _with_a_vanished_clinic(real: Any) -> Any:
     return ranked
 
 
-@pytest.mark.parametrize("path", ["/clinics/?near=60614", "/api/v1/clinics?near=60614"])
+def _vanishing_from_a_ranking(real: Any) -> Any:
+    def within(*args: Any, **kwargs: Any) -> list[tuple[float, int]]:
+        found: list[tuple[float, int]] = real(*args, **kwargs)
+        Clinic.objects.filter(pk=found[0][1]).delete()  # removed between the two reads
+        return found
+
+    return within
+
+
+@pytest.mark.parametrize(
+    ("path", "read", "vanishing"),
+    [
+        ("/clinics/?near=60614", "within", _vanishing_from_a_ranking),  # the results rank every clinic
+        ("/api/v1/clinics?near=60614", "page", _vanishing_from_a_page),  # the API lists a page
+    ],
+)
 def test_a_clinic_removed_between_the_two_reads_is_left_out(
-    client: Client, chicago_clinics: dict[str, Clinic], monkeypatch: pytest.MonkeyPatch, path: str
+    client: Client,
+    chicago_clinics: dict[str, Clinic],
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+    read: str,
+    vanishing: Any,
 ) -> None:
     # The ranking comes from the process's index of the directory, read before the page's rows.
-    monkeypatch.setattr(GeoIndex, "page", _with_a_vanished_clinic(GeoIndex.page))
+    monkeypatch.setattr(GeoIndex, read, vanishing(getattr(GeoIndex, read)))
     response = client.get(path)
     assert response.status_code == 200
     assert Clinic.objects.count() == len(chicago_clinics) - 1

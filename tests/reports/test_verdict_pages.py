@@ -196,8 +196,8 @@ def test_compare_puts_clinics_side_by_side(client: Client, lincoln_park: dict[st
 @pytest.mark.parametrize(
     ("clinics", "message"),
     [
-        (["1"], "Choose 2 to 4 clinics to compare."),
-        (["1", "2", "3", "4", "5"], "Choose 2 to 4 clinics to compare."),
+        (["1"], "Tick 2 to 4 clinics to compare."),
+        (["1", "2", "3", "4", "5"], "Tick 2 to 4 clinics to compare."),
         (["1", "x"], "is not a clinic number"),
         (["999998", "999999"], "Some of those clinics do not exist"),
     ],

@@ -1,8 +1,10 @@
-"""Search by what patients report: rank by Care Time, keep only "one-on-one every visit, at
-least N minutes", and what patients report set against what the clinic said."""
+"""Search by what patients report: a clinic patients report one-on-one time at comes first,
+"only clinics that meet my bar", old links, and what patients report set against what the
+clinic said."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -21,7 +23,7 @@ from caretime.directory.geo_index import geo_index
 from caretime.directory.models import Clinic
 from caretime.directory.selectors import ClinicSearch
 from caretime.verdicts.actions import record_call_report, record_visit_report
-from caretime.verdicts.selectors import OnlyOneOnOne, Sort, search_with_verdicts
+from caretime.verdicts.selectors import search_with_verdicts
 from tests.answers import ONE_ON_ONE
 from tests.factories import make_clinic
 
@@ -68,52 +70,55 @@ def names(response: Any) -> list[str]:
     return [name for position, name in sorted(order) if position >= 0]
 
 
-def test_care_time_ranks_the_most_one_on_one_minutes_first(client: Client, three: dict[str, Clinic]) -> None:
-    nearest = client.get("/clinics/", {"near": "60614", "discipline": "pt"})
-    assert names(nearest) == ["Near Mill PT", "Middle PT", "Far Good PT"]
-    by_care_time = client.get("/clinics/", {"near": "60614", "discipline": "pt", "sort": "care_time"})
-    assert by_care_time.status_code == 200
-    assert names(by_care_time) == ["Far Good PT", "Near Mill PT", "Middle PT"]  # no figures: last
-    assert "Care Time: typically 55 minutes one-on-one, by 3 patients" in by_care_time.content.decode()
+def test_what_patients_report_puts_the_good_clinic_first(client: Client, three: dict[str, Clinic]) -> None:
+    page = client.get("/clinics/", {"near": "60614", "discipline": "pt"})
+    assert names(page) == ["Far Good PT", "Near Mill PT", "Middle PT"]  # then nearest first
+    assert "Care Time: typically 55 minutes one-on-one, by 3 patients" in page.content.decode()
 
 
-def test_the_filter_keeps_one_on_one_every_visit_with_at_least_n_minutes(
-    client: Client, three: dict[str, Clinic]
-) -> None:
-    only = client.get("/clinics/", {"near": "60614", "discipline": "pt", "only_minutes": "45"})
+def test_only_clinics_that_meet_my_bar(client: Client, three: dict[str, Clinic]) -> None:
+    only = client.get("/clinics/", {"near": "60614", "discipline": "pt", "meets_bar": "1"})
     assert names(only) == ["Far Good PT"]
-    assert "1 clinic within" in only.content.decode()
-    stricter = client.get("/clinics/", {"near": "60614", "discipline": "pt", "only_minutes": "60"})
+    assert "1 clinic within 25 miles meets your bar, nearest first." in only.content.decode()
+    client.post("/your-bar/", {"min_minutes": "60", "every_visit": "yes", "next": "/"})
+    stricter = client.get("/clinics/", {"near": "60614", "discipline": "pt", "meets_bar": "1"})
     assert names(stricter) == []  # 55 and 60 minutes reported: the median is below 60
-    with_unknown = client.get(
-        "/clinics/", {"near": "60614", "discipline": "pt", "only_minutes": "45", "include_unknown": "1"}
-    )
-    assert names(with_unknown) == ["Middle PT", "Far Good PT"]  # nearest first; the mill stays out
+    assert re.search(r"No clinic within 25 miles of [^<]*60614[^<]* meets your bar yet\.", stricter.content.decode())
 
 
-def test_a_filter_it_cannot_read_is_a_400_that_says_what_to_fix(client: Client, three: dict[str, Clinic]) -> None:
-    response = client.get("/clinics/", {"near": "60614", "only_minutes": "90"})
-    assert response.status_code == 400
-    assert "takes a number of minutes from 30 to 60" in response.content.decode()
+@pytest.mark.parametrize(
+    "old",
+    [{"sort": "care_time"}, {"sort": "verdict"}, {"sort": "rating"}, {"only_minutes": "90"}, {"include_unknown": "1"}],
+)
+def test_old_links_with_the_sort_or_the_minutes_filter_still_work(
+    client: Client, three: dict[str, Clinic], old: dict[str, str]
+) -> None:
+    response = client.get("/clinics/", {"near": "60614", "discipline": "pt", **old})
+    assert response.status_code == 200
+    assert names(response) == ["Far Good PT", "Near Mill PT", "Middle PT"]
+    # The page's own links and forms leave the old parameter behind.
+    page, (param,) = response.content.decode(), old
+    assert not [href for href in re.findall(r'href="([^"]*)"', page) if f"{param}=" in href]
+    assert f'name="{param}"' not in page
 
 
-def test_filtering_and_ranking_take_a_fixed_number_of_queries(
+def test_ranking_takes_a_fixed_number_of_queries(
     three: dict[str, Clinic], django_assert_max_num_queries: Any, clock: TimeMachineFixture
 ) -> None:
     search = ClinicSearch(center=LINCOLN_PARK, radius_miles=25, discipline="pt")
     today = timezone.now().date()
-    # the verdicts' stored sums, the Care Time sums and their regions, the page (3), the page's
-    # calls, visits, worker figures and billing
+    # the verdicts' stored sums, the page (3), the page's calls, visits, worker figures,
+    # billing and Care Time sums
     geo_index()  # the process's index of the directory, built once per change of the directory
     with django_assert_max_num_queries(10):
-        first = search_with_verdicts(search, bar=Bar(), sort=Sort.CARE_TIME, as_of=today, only=OnlyOneOnOne(30, True))
+        first = search_with_verdicts(search, bar=Bar(), as_of=today, only_meeting=True)
     clock.shift(timedelta(seconds=1))  # a directory generation is named by the clock: let it move
     for index in range(30):
         make_clinic(f"Extra {index}", latitude=41.90 + index / 1000, longitude=-87.64)
     geo_index()
     with django_assert_max_num_queries(10):
-        second = search_with_verdicts(search, bar=Bar(), sort=Sort.CARE_TIME, as_of=today, only=OnlyOneOnOne(30, True))
-    assert (first.total, second.total) == (2, 32)
+        second = search_with_verdicts(search, bar=Bar(), as_of=today)
+    assert (first.total, second.total) == (1, 33)
 
 
 def test_what_patients_report_is_set_against_what_the_clinic_said(client: Client, three: dict[str, Clinic]) -> None:

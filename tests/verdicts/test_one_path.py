@@ -91,11 +91,9 @@ def _statuses_everywhere(client: Client, clinics: list[Clinic], bar: Bar) -> dic
             },
         ).json()
         seen.setdefault("API", {})[clinic.pk] = api["status"]
-    for sort in ("distance", "verdict"):
-        results = client.get(reverse("clinic-search"), {"near": "60614", "discipline": "pt", "sort": sort})
-        seen[f"results by {sort}"] = {
-            hit.clinic.pk: hit.verdicts[0].assessment.status.value for hit in results.context["results"].hits
-        }
+    for name, only in (("results", ""), ("results that meet the bar", "1")):
+        results = client.get(reverse("clinic-search"), {"near": "60614", "discipline": "pt", "meets_bar": only})
+        seen[name] = {hit.clinic.pk: hit.verdicts[0].assessment.status.value for hit in results.context["results"].hits}
     compared = client.get(reverse("compare"), {"clinic": [str(c.pk) for c in clinics], "discipline": "pt"})
     seen["compare"] = {item.clinic.pk: item.care_time.assessment.status.value for item in compared.context["compared"]}
     alternatives: dict[int, str] = {}
@@ -143,9 +141,13 @@ def test_every_path_gives_the_same_verdict(four_clinics: list[Clinic], evidence:
     for path, statuses in seen.items():
         for clinic_id, status in statuses.items():
             assert status == reference[clinic_id], f"{path} disagrees about clinic {clinic_id}"
-    for path in ("clinic page", "API", "results by distance", "results by verdict", "compare"):
+    for path in ("clinic page", "API", "results", "compare"):
         assert set(seen[path]) == set(reference), path
     # an alternative meets the bar, or is not enough known (and then nothing speaks against it)
     assert set(seen["alternatives"].values()) <= {Status.MEETS_BAR.value, Status.NOT_ENOUGH_KNOWN.value}
     meeting = {cid for cid, status in reference.items() if status == Status.MEETS_BAR.value}
+    assert set(seen["results that meet the bar"]) == meeting
+    # the results list them first, in the order the ranking and the page agree on
+    listed = list(seen["results"])
+    assert set(listed[: len(meeting)]) == meeting
     assert meeting <= set(seen["alternatives"])  # each is offered from the other clinics' pages
