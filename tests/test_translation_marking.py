@@ -15,7 +15,6 @@ words are looked up when a page is shown, not once when the code loads.
 from __future__ import annotations
 
 import re
-import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from django.utils import translation
 import caretime
 from caretime.directory.models import Clinic
 from caretime.shared.limits import duration
+from tests.catalogue import write_catalogue
 from tests.factories import make_clinic
 
 PACKAGE = Path(caretime.__file__).resolve().parent
@@ -207,34 +207,9 @@ SPANISH: dict[str | tuple[str, str], str | tuple[str, str]] = {
 }
 
 
-def _write_catalogue(path: Path, messages: dict[str | tuple[str, str], str | tuple[str, str]]) -> None:
-    """A GNU .mo file (the format gettext reads) holding ``messages``; a pair is a message with
-    its plural."""
-    header = "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n != 1);\n"
-    entries = {"": header}
-    for key, value in messages.items():
-        entries["\0".join(key) if isinstance(key, tuple) else key] = (
-            "\0".join(value) if isinstance(value, tuple) else value
-        )
-    keys = sorted(entries)
-    originals = [key.encode() for key in keys]
-    translations = [entries[key].encode() for key in keys]
-    count = len(keys)
-    table_start = 7 * 4
-    data_start = table_start + 2 * count * 8
-    tables, data = b"", b""
-    for strings in (originals, translations):
-        for text in strings:
-            tables += struct.pack("<2I", len(text), data_start + len(data))
-            data += text + b"\0"
-    head = struct.pack("<7I", 0x950412DE, 0, count, table_start, table_start + count * 8, 0, 0)
-    path.parent.mkdir(parents=True)
-    path.write_bytes(head + tables + data)
-
-
 @pytest.fixture
 def spanish(tmp_path: Path) -> Iterator[None]:
-    _write_catalogue(tmp_path / "es" / "LC_MESSAGES" / "django.mo", SPANISH)
+    write_catalogue(tmp_path / "es" / "LC_MESSAGES" / "django.mo", SPANISH)
     with override_settings(LOCALE_PATHS=[str(tmp_path)]), translation.override("es"):
         yield
 
