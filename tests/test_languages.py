@@ -82,7 +82,8 @@ def _switch(page: str) -> dict[str, str]:
         r'<button type="submit" name="language" value="([^"]+)" lang="([^"]+)">([^<]+)</button>', form[2]
     )
     following = re.search(r'name="next" value="([^"]+)"', form[2])
-    assert button and following
+    assert button
+    assert following
     return {
         "action": form[1],
         "language": button[1],

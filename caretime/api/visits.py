@@ -250,7 +250,7 @@ def delete_my_visit_report(request: HttpRequest, report_id: int) -> Status[None]
     user = request.auth  # type: ignore[attr-defined]
     report = VisitReport.objects.filter(pk=report_id, account=user).first()
     if report is None:
-        raise Http404(f"You have no visit report with the id {report_id}.")
+        raise Http404(gettext("You have no visit report with the id %(id)s.") % {"id": report_id})
     delete_visit_report(report)
     return Status(204, None)
 
