@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
@@ -12,7 +12,7 @@ from caretime.web import views as web_views
 
 # The pages people read: English at their plain addresses, Spanish under /es/
 # (caretime.web.language chooses between them).
-pages = [
+pages: list[URLPattern | URLResolver] = [
     path("", directory_views.home, name="home"),
     path("clinics/near-me/", directory_views.search_from_location, name="clinic-search-near-me"),
     path("about/", web_views.about, name="about"),

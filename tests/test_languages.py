@@ -240,7 +240,9 @@ def test_the_check_fails_when_a_catalogue_was_not_compiled(tmp_path: Path) -> No
         call_command("compile_translations")
         call_command("compile_translations", "--check")
         assert po.with_suffix(".mo").read_bytes() == compiled(po)
-        assert polib.mofile(str(po.with_suffix(".mo"))).find("Find a clinic").msgstr == "Buscar una clínica"
+        entry = polib.mofile(str(po.with_suffix(".mo"))).find("Find a clinic")
+        assert entry is not None
+        assert entry.msgstr == "Buscar una clínica"
 
 
 @pytest.mark.xfail(strict=True, reason="catalogue lands next")

@@ -82,7 +82,7 @@ def _has_twin(path: str, language: str) -> bool:
     if path.startswith(settings.STATIC_URL):
         return False
     with translation.override(language):
-        return is_valid_path(f"/{language}{path}")
+        return bool(is_valid_path(f"/{language}{path}"))
 
 
 class LanguageMiddleware:
