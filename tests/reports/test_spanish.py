@@ -1,4 +1,4 @@
-"""The call script on a Spanish page: the clinic speaks English, so each question comes in
+"""Letters come out in the language of the page, therapy names too. The call script on a Spanish page: the clinic speaks English, so each question comes in
 Spanish with the English to read aloud beside it, and the English answers to listen for are
 explained in Spanish. The English is the English page's own sentence."""
 
@@ -26,6 +26,8 @@ SPANISH: dict[str | tuple[str, str], str | tuple[str, str]] = {
     ASK: "¿Cuánto tiempo paso con el terapeuta en cada visita?",
     "Say it in English:": "Dígalo en inglés:",
     "Good: the therapist works only with you.": "Bien: el terapeuta trabaja solo con usted.",
+    "Physical therapy": "Fisioterapia",
+    "Request for one-on-one %(therapy)s": "Solicitud de %(therapy)s individual",
 }
 
 
@@ -69,3 +71,12 @@ def test_the_english_to_read_aloud_is_the_english_pages_own_sentence() -> None:
         spanish = call_script(Bar())
     assert [question.aloud for question in spanish] == [question.ask for question in english]
     assert all(question.aloud is None and not question.listen_for for question in english)
+
+
+@pytest.mark.usefixtures("spanish")
+def test_a_letter_on_a_spanish_page_names_the_therapy_in_spanish(client: Client, clinic: Clinic) -> None:
+    with translation.override("es"):
+        address = reverse("clinic-letters", args=[clinic.pk, "pt"])
+    page = client.get(address).content.decode()
+    assert "Solicitud de fisioterapia individual" in page
+    assert "physical therapy" not in page.lower()
