@@ -93,7 +93,9 @@ def get_clinic_billing(request: HttpRequest, clinic_id: int) -> ClinicBillingOut
     if not Clinic.objects.filter(pk=clinic_id).exists():
         raise Http404(gettext("No clinic has the id %(id)s.") % {"id": clinic_id})
     return ClinicBillingOut(
-        clinic_id=clinic_id, figures=[_figure_out(f) for f in clinic_billing(clinic_id)], caveats=list(CAVEATS)
+        clinic_id=clinic_id,
+        figures=[_figure_out(f) for f in clinic_billing(clinic_id)],
+        caveats=[str(caveat) for caveat in CAVEATS],
     )
 
 
@@ -167,5 +169,5 @@ def get_state_picture(request: HttpRequest, filters: Query[StatePictureQuery]) -
             )
             for row in picture.states
         ],
-        caveats=list(CAVEATS),
+        caveats=[str(caveat) for caveat in CAVEATS],
     )

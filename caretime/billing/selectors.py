@@ -13,6 +13,8 @@ from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear
 from caretime.core import billing as core
 from caretime.core.disciplines import Discipline
 from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
+from caretime.core.text import gettext_noop
+from caretime.core.wording import Message
 from caretime.directory.models import Clinic
 
 # Percentiles among fewer peers than this say little; the comparison is then left out.
@@ -20,17 +22,27 @@ MIN_PEERS_FOR_COMPARISON = 5
 # A state's distribution is drawn only from this many clinicians up.
 MIN_CLINICIANS_PER_STATE = 5
 
-CAVEATS = (
-    "Medicare fee-for-service only: no Medicare Advantage, Medicaid or private insurance.",
-    "Services by a physical therapist assistant are billed under the supervising therapist's NPI, "
-    "so their time is counted as the therapist's.",
-    "High units can mean improper billing rather than long visits: the figures show what was billed, "
-    "not what happened.",
-    "The public files lag about two years behind.",
-    "CMS leaves out every row with fewer than 11 beneficiaries, so small practices may be missing.",
-    "The file holds only claims billed by clinicians and practices (non-institutional Part B): therapy billed "
-    "by hospital outpatient departments, rehabilitation agencies and comprehensive outpatient rehabilitation "
-    "facilities (CORFs) is not in it.",
+# Messages, worded in the language of the page or API answer that shows them.
+CAVEATS = tuple(
+    Message(caveat)
+    for caveat in (
+        gettext_noop("Medicare fee-for-service only: no Medicare Advantage, Medicaid or private insurance."),
+        gettext_noop(
+            "Services by a physical therapist assistant are billed under the supervising therapist's NPI, "
+            "so their time is counted as the therapist's."
+        ),
+        gettext_noop(
+            "High units can mean improper billing rather than long visits: the figures show what was billed, "
+            "not what happened."
+        ),
+        gettext_noop("The public files lag about two years behind."),
+        gettext_noop("CMS leaves out every row with fewer than 11 beneficiaries, so small practices may be missing."),
+        gettext_noop(
+            "The file holds only claims billed by clinicians and practices (non-institutional Part B): therapy "
+            "billed by hospital outpatient departments, rehabilitation agencies and comprehensive outpatient "
+            "rehabilitation facilities (CORFs) is not in it."
+        ),
+    )
 )
 
 
