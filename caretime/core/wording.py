@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from caretime.core.text import gettext_noop
+from caretime.core.text import gettext_noop, ngettext_noop
 
 
 class Translation(Protocol):
@@ -45,9 +45,8 @@ class _English:
 
 ENGLISH: Translation = _English()
 
-# Marked here so that makemessages collects them; ngettext's two forms are marked one by one.
-_ONE_MINUTE = gettext_noop("%(minutes)s minute")
-_MINUTES = gettext_noop("%(minutes)s minutes")
+# Marked here so that makemessages collects them (the two forms of a plural as one entry).
+_MINUTE_FORMS = ngettext_noop("%(minutes)s minute", "%(minutes)s minutes")
 _RANGE = gettext_noop("%(low)s to %(high)s minutes")
 _OR_LESS = gettext_noop("%(minutes)s minutes or less")
 _OR_MORE = gettext_noop("%(minutes)s minutes or more")
@@ -55,7 +54,7 @@ _OR_MORE = gettext_noop("%(minutes)s minutes or more")
 
 def minutes(number: int, *, translation: Translation = ENGLISH) -> str:
     """ "1 minute", "60 minutes"."""
-    return translation.ngettext(_ONE_MINUTE, _MINUTES, number) % {"minutes": number}
+    return translation.ngettext(*_MINUTE_FORMS, number) % {"minutes": number}
 
 
 def minutes_range(low: int, high: int, *, translation: Translation = ENGLISH) -> str:
