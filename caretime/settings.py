@@ -99,6 +99,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every answer below it speaks the reader's language: the API's refusals,
+    # the maintenance page, the error pages (caretime.web.language).
+    "caretime.web.language.LanguageMiddleware",
     "caretime.web.middleware.ContentSecurityPolicyMiddleware",
     "caretime.api.middleware.ApiErrorShapeMiddleware",
     "caretime.api.middleware.ApiWritesOnlyFromApiClientsMiddleware",
@@ -129,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "caretime.web.context_processors.site",
+                "caretime.web.context_processors.languages",
             ],
         },
     },
@@ -182,7 +186,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# English pages at their plain addresses, Spanish ones under /es/ (caretime/urls.py); the
+# catalogue is caretime/locale/es/LC_MESSAGES/django.po, compiled by `manage.py
+# compile_translations` (README, "Commands").
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "caretime" / "locale"]
+# The language a person picks with the switch: a cookie holding only "en" or "es", for a year.
+# It tracks nothing, so it needs no consent; it is sent back to us only.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -212,6 +225,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS

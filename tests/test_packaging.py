@@ -1,6 +1,6 @@
 """The project as a package: both README installs build without a warning, and the built wheel
-carries its templates, static files and word lists and runs from a fresh virtual environment,
-through the ``caretime`` console command, far from the source tree.
+carries its templates, static files, word lists and compiled message catalogues and runs from a
+fresh virtual environment, through the ``caretime`` console command, far from the source tree.
 
 Builds use the setuptools pinned in the dev extras, in this process's environment (no build
 isolation), so nothing is fetched from the registry at test time.
@@ -101,12 +101,16 @@ def test_the_wheel_installs_and_runs_on_its_own(tmp_path: Path) -> None:
         response = Client().get("/about/", headers={"host": "localhost"})
         print(response.status_code, "About caretime" in response.content.decode())
         print(screen("Jane Doe and Brittany were kind.", roster=[RosterPerson("Jane", "Doe", "DPT")]).text)
+        from caretime.web.catalogues import sources
+        print(sources()[0].with_suffix(".mo"))
         """
     )
     done = subprocess.run([str(python), "-c", probe], cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    package_file, css, page, screened = done.stdout.strip().splitlines()[-4:]
+    package_file, css, page, screened, catalogue = done.stdout.strip().splitlines()[-5:]
     assert package_file.startswith(str(fresh_site)), f"caretime was imported from {package_file}, not the wheel"
     assert css.startswith(str(fresh_site)), f"static file found at {css}, not in the wheel"
     assert page == "200 True", "the About page, rendered from the wheel's templates"
     assert screened == "The therapist and a staff member were kind.", "a review screened with the wheel's word lists"
+    assert catalogue.startswith(str(fresh_site)), f"the Spanish catalogue found at {catalogue}, not in the wheel"
+    assert Path(catalogue).is_file(), "the wheel carries the compiled Spanish catalogue"

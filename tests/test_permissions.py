@@ -29,6 +29,7 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "clinics/<int:clinic_id>/": ("/clinics/{clinic}/", 200),
     "clinics/near-me/": ("/clinics/near-me/", 405),  # the coordinates come only in a POST body
     "about/": ("/about/", 200),
+    "language/": ("/language/", 302),  # the switch posts here; a visit changes nothing, back home
     "api/v1/clinics": ("/api/v1/clinics", 200),
     "api/v1/clinics/<int:clinic_id>": ("/api/v1/clinics/{clinic}", 200),
     "api/v1/clinics/<clinic_id>": ("/api/v1/clinics/not-a-number", 400),
@@ -112,6 +113,7 @@ _SIGN_IN_FOR = {
     "/admin/": "/admin/login/",
     "/accounts/login/code/confirm/": "/accounts/login/code/",
     "/accounts/logout/": "/",
+    "/language/": "/",
     "/accounts/signup/confirm/": "/accounts/signup/",
 }
 

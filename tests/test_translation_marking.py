@@ -14,8 +14,8 @@ words are looked up when a page is shown, not once when the code loads.
 
 from __future__ import annotations
 
+import ast
 import re
-import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +29,7 @@ from django.utils import translation
 import caretime
 from caretime.directory.models import Clinic
 from caretime.shared.limits import duration
+from tests.catalogue import write_catalogue
 from tests.factories import make_clinic
 
 PACKAGE = Path(caretime.__file__).resolve().parent
@@ -201,34 +202,9 @@ SPANISH: dict[str | tuple[str, str], str | tuple[str, str]] = {
 }
 
 
-def _write_catalogue(path: Path, messages: dict[str | tuple[str, str], str | tuple[str, str]]) -> None:
-    """A GNU .mo file (the format gettext reads) holding ``messages``; a pair is a message with
-    its plural."""
-    header = "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n != 1);\n"
-    entries = {"": header}
-    for key, value in messages.items():
-        entries["\0".join(key) if isinstance(key, tuple) else key] = (
-            "\0".join(value) if isinstance(value, tuple) else value
-        )
-    keys = sorted(entries)
-    originals = [key.encode() for key in keys]
-    translations = [entries[key].encode() for key in keys]
-    count = len(keys)
-    table_start = 7 * 4
-    data_start = table_start + 2 * count * 8
-    tables, data = b"", b""
-    for strings in (originals, translations):
-        for text in strings:
-            tables += struct.pack("<2I", len(text), data_start + len(data))
-            data += text + b"\0"
-    head = struct.pack("<7I", 0x950412DE, 0, count, table_start, table_start + count * 8, 0, 0)
-    path.parent.mkdir(parents=True)
-    path.write_bytes(head + tables + data)
-
-
 @pytest.fixture
 def spanish(tmp_path: Path) -> Iterator[None]:
-    _write_catalogue(tmp_path / "es" / "LC_MESSAGES" / "django.mo", SPANISH)
+    write_catalogue(tmp_path / "es" / "LC_MESSAGES" / "django.mo", SPANISH)
     with override_settings(LOCALE_PATHS=[str(tmp_path)]), translation.override("es"):
         yield
 
@@ -263,3 +239,195 @@ def test_without_a_catalogue_the_words_are_the_english_they_were() -> None:
     assert duration(50 * 60) == "50 minutes"
     assert duration(90) == "90 seconds"
     assert duration(3 * 3600) == "3 hours"
+
+
+# --- text a person reads, written in Python ---------------------------------------------------
+#
+# The same rule for the code: a sentence a person reads is passed through a translation
+# function where it is written. The sweep reads each module with ``ast`` and looks only where
+# text reaches a person: a message on the next page (``messages.*``), a form's label, help and
+# error messages, a validation error, the body of a plain answer, a 404's or an API error's
+# message, and the literal sentences of a template's context. A literal there must be the
+# argument of ``gettext`` and its kin (``gettext_noop`` for text translated where it is shown);
+# a name, an attribute or a call is not judged (its text was marked where it was written).
+
+TRANSLATING = frozenset(
+    {
+        "_",
+        "gettext",
+        "gettext_lazy",
+        "gettext_noop",
+        "ngettext",
+        "ngettext_lazy",
+        "pgettext",
+        "pgettext_lazy",
+        "npgettext",
+        "npgettext_lazy",
+    }
+)
+MESSAGE_FUNCTIONS = frozenset({"debug", "info", "success", "warning", "error"})
+# A call of one of these takes the message as its n-th positional argument or as a keyword.
+MESSAGE_AT: dict[str, tuple[int, str]] = {
+    "ValidationError": (0, "message"),
+    "Http404": (0, "message"),  # judged in the API only: a page's 404 shows web/404.html, not this
+    "PermissionDenied": (0, "message"),
+    "HttpResponse": (0, "content"),
+    "HttpResponseBadRequest": (0, "content"),
+    "HttpResponseForbidden": (0, "content"),
+    "HttpResponseNotFound": (0, "content"),
+    "HttpError": (1, "message"),  # ninja's: HttpError(status, message)
+    "ApiError": (2, "message"),  # caretime.api.errors: ApiError(status, code, message)
+    "add_error": (1, "error"),  # form.add_error(field, error)
+}
+FORM_TEXT = ("label", "help_text", "empty_label", "error_messages", "verbose_name", "verbose_name_plural")
+RENDERING = frozenset({"render", "render_to_string", "TemplateResponse"})
+# Modules nobody reads in a browser: the operators' commands and the database's history.
+NOT_READ = ("migrations/", "management/commands/")
+# A model field's label and help are read by staff in the admin and by developers, in English.
+STAFF_ONLY = "models.py"
+
+_SENTENCE = re.compile(r"[A-Za-z]{2,}")
+_CODE_LIKE = re.compile(r"^[a-z0-9_.:/#-]*$")
+
+
+def _called(node: ast.Call) -> str:
+    function = node.func
+    if isinstance(function, ast.Name):
+        return function.id
+    if isinstance(function, ast.Attribute):
+        return function.attr
+    return ""
+
+
+def _text_of(node: ast.expr) -> str | None:
+    """The literal text of ``node`` when it is a string or f-string a person would read."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = "".join(
+            part.value for part in node.values if isinstance(part, ast.Constant) and isinstance(part.value, str)
+        )
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
+        return _text_of(node.left) or _text_of(node.right)
+    else:
+        return None
+    if not _SENTENCE.search(text) or _CODE_LIKE.match(text):
+        return None  # a code ("invalid"), a path or a blank, not a sentence
+    return text
+
+
+def _read_texts(node: ast.expr) -> Iterator[ast.expr]:
+    """What a person reads of an argument: the argument itself, or a dict's values (error
+    messages, a template's context)."""
+    if isinstance(node, ast.Dict):
+        yield from node.values
+    else:
+        yield node
+
+
+def unmarked_in_python(source: str, module: str) -> list[Untranslated]:
+    found: list[Untranslated] = []
+
+    def judge(node: ast.expr) -> None:
+        for piece in _read_texts(node):
+            text = _text_of(piece)
+            if text is not None:
+                found.append(Untranslated(module, piece.lineno, " ".join(text.split())))
+
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or _called(node) in TRANSLATING:
+            continue
+        name = _called(node)
+        keywords = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
+        is_messages = (
+            isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "messages"
+            and name in MESSAGE_FUNCTIONS | {"add_message"}
+        )
+        if is_messages:
+            position = 2 if name == "add_message" else 1
+            if len(node.args) > position:
+                judge(node.args[position])
+            if "message" in keywords:
+                judge(keywords["message"])
+        if name in MESSAGE_AT and (name != "Http404" or module.startswith("api/")):
+            position, keyword = MESSAGE_AT[name]
+            if len(node.args) > position:
+                judge(node.args[position])
+            if keyword in keywords:
+                judge(keywords[keyword])
+        for keyword in FORM_TEXT:
+            if keyword in keywords and not module.endswith(STAFF_ONLY):
+                judge(keywords[keyword])
+        if name in RENDERING:
+            context = node.args[2] if len(node.args) > 2 else keywords.get("context")
+            if context is not None and name != "render_to_string":
+                judge(context)
+            elif name == "render_to_string" and len(node.args) > 1:
+                judge(node.args[1])
+    return found
+
+
+def _modules() -> list[Path]:
+    return sorted(
+        path
+        for path in PACKAGE.rglob("*.py")
+        if not any(part in path.relative_to(PACKAGE).as_posix() for part in NOT_READ)
+    )
+
+
+def test_every_python_module_is_found() -> None:
+    names = {_name(path) for path in _modules()}
+    assert "web/views.py" in names
+    assert not any("migrations/" in name for name in names)
+
+
+@pytest.mark.parametrize("path", _modules(), ids=_name)
+def test_python_text_a_person_reads_is_marked_for_translation(path: Path) -> None:
+    found = unmarked_in_python(path.read_text(encoding="utf-8"), _name(path))
+    assert not found, "text not marked for translation:\n" + "\n".join(str(piece) for piece in found)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'messages.success(request, _("Saved."))',
+        'messages.info(request, gettext("You have %(n)s reports.") % {"n": n})',
+        'raise ValidationError(gettext_lazy("Enter a ZIP code."), code="invalid")',
+        'forms.CharField(label=_("Name"), help_text=gettext_lazy("As on the sign."))',
+        'forms.CharField(error_messages={"required": _("Enter a name.")})',
+        'raise ApiError(400, "unknown_place", gettext("We do not know %(near)s.") % {"near": near})',
+        "raise HttpError(404, message)",
+        'render(request, "web/about.html", {"clinic": clinic, "kind": "pt"})',
+        'HttpResponse(json.dumps(body), content_type="application/json")',
+        'raise ValidationError(problem.message, code="bad_month")',
+    ],
+)
+def test_marked_python_text_passes(source: str) -> None:
+    assert unmarked_in_python(source, "example.py") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "piece"),
+    [
+        ('messages.success(request, "Saved.")', "Saved."),
+        ('messages.add_message(request, messages.INFO, f"{n} reports were saved.")', " reports were saved."),
+        ('raise ValidationError("Enter a ZIP code.", code="invalid")', "Enter a ZIP code."),
+        ('forms.CharField(label="Name")', "Name"),
+        ('forms.CharField(error_messages={"required": "Enter a name."})', "Enter a name."),
+        ('raise ApiError(400, "unknown_place", f"We do not know {near}.")', "We do not know ."),
+        ('raise HttpError(404, "Not here.")', "Not here."),
+        ('HttpResponse("Thanks for your report.")', "Thanks for your report."),
+        ('render(request, "web/about.html", {"heading": "About us"})', "About us"),
+        ('form.add_error("email", "Enter your address.")', "Enter your address."),
+    ],
+)
+def test_unmarked_python_text_is_found(source: str, piece: str) -> None:
+    assert [found.text for found in unmarked_in_python(source, "example.py")] == [piece.strip()]
+
+
+def test_a_not_found_message_is_judged_where_it_is_shown() -> None:
+    source = 'raise Http404("No clinic has this id.")'
+    assert [found.text for found in unmarked_in_python(source, "api/clinics.py")] == ["No clinic has this id."]
+    assert unmarked_in_python(source, "verdicts/views.py") == []  # the page shows web/404.html

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 
 from caretime.api.errors import CLINIC_NOT_FOUND, INVALID_INPUT, reads
@@ -90,9 +91,11 @@ def get_clinic_billing(request: HttpRequest, clinic_id: int) -> ClinicBillingOut
     """The latest year's figures per therapy, with every caveat; `figures` is empty when no
     clinician with at least 11 Medicare patients is linked to the clinic."""
     if not Clinic.objects.filter(pk=clinic_id).exists():
-        raise Http404(f"No clinic has the id {clinic_id}.")
+        raise Http404(gettext("No clinic has the id %(id)s.") % {"id": clinic_id})
     return ClinicBillingOut(
-        clinic_id=clinic_id, figures=[_figure_out(f) for f in clinic_billing(clinic_id)], caveats=list(CAVEATS)
+        clinic_id=clinic_id,
+        figures=[_figure_out(f) for f in clinic_billing(clinic_id)],
+        caveats=[str(caveat) for caveat in CAVEATS],
     )
 
 
@@ -166,5 +169,5 @@ def get_state_picture(request: HttpRequest, filters: Query[StatePictureQuery]) -
             )
             for row in picture.states
         ],
-        caveats=list(CAVEATS),
+        caveats=[str(caveat) for caveat in CAVEATS],
     )

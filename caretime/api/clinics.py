@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 
 from caretime.api.errors import (
@@ -135,7 +136,11 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpRes
 
     def answer() -> bytes:
         if filters.insurance and not InsurancePlan.objects.filter(slug=filters.insurance).exists():
-            raise ApiError(400, "unknown_insurance", f"No insurance plan has the slug {filters.insurance!r}.")
+            raise ApiError(
+                400,
+                "unknown_insurance",
+                gettext("No insurance plan has the slug %(slug)r.") % {"slug": filters.insurance},
+            )
         search = ClinicSearch(
             center=place.point if place else None,
             radius_miles=float(filters.radius_miles),
@@ -144,7 +149,10 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpRes
         )
         page = search_clinics(search, page=filters.page, page_size=PAGE_SIZE)
         if page.page > page.page_count:
-            raise Http404(f"Page {page.page} does not exist: the last page is {page.page_count}.")
+            raise Http404(
+                gettext("Page %(page)s does not exist: the last page is %(last)s.")
+                % {"page": page.page, "last": page.page_count}
+            )
         return page_json(page, place.label if place else None)
 
     # Only successful answers are cached (a refused one raises), keyed on the resolved
@@ -157,5 +165,5 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpRes
 def get_clinic(request: HttpRequest, clinic_id: int) -> ClinicOut:
     clinic = clinic_for_page(clinic_id)
     if clinic is None:
-        raise Http404(f"No clinic has the id {clinic_id}.")
+        raise Http404(gettext("No clinic has the id %(id)s.") % {"id": clinic_id})
     return ClinicOut.model_validate(clinic_out(clinic))

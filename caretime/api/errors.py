@@ -7,6 +7,7 @@ from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -40,7 +41,7 @@ def _describe(errors: list[dict[str, Any]]) -> str:
     for error in errors:
         where = ".".join(_location(error)) or "request"
         parts.append(f"{where}: {error.get('msg', 'is not valid')}")
-    return "; ".join(parts) or "The request is not valid."
+    return "; ".join(parts) or gettext("The request is not valid.")
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -63,11 +64,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return api.create_response(request, error_body("not_found", str(exc) or "Not found."), status=404)
+        return api.create_response(request, error_body("not_found", str(exc) or gettext("Not found.")), status=404)
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return api.create_response(request, error_body("unauthenticated", "Log in first."), status=401)
+        return api.create_response(request, error_body("unauthenticated", gettext("Log in first.")), status=401)
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

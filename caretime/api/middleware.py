@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
 
 from caretime.api.errors import error_body
 
@@ -41,7 +42,8 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
         return JsonResponse(
             error_body(
                 "unsupported_media_type",
-                f"Send the body as JSON with the header Content-Type: application/json (not {media_type or 'nothing'}).",
+                gettext("Send the body as JSON with the header Content-Type: application/json (not %(sent)s).")
+                % {"sent": media_type or gettext("nothing")},
             ),
             status=415,
         )
@@ -50,7 +52,9 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
     return JsonResponse(
         error_body(
             "cross_site_request",
-            "This request comes from another website. Send API writes from your own program, with an API token.",
+            gettext(
+                "This request comes from another website. Send API writes from your own program, with an API token."
+            ),
         ),
         status=403,
     )
@@ -89,7 +93,11 @@ class ApiErrorShapeMiddleware:
             return response
         status = HTTPStatus(response.status_code)
         shaped = JsonResponse(
-            error_body(status.phrase.lower().replace(" ", "_"), f"{status.phrase}: {request.method} {request.path}."),
+            error_body(
+                status.phrase.lower().replace(" ", "_"),
+                gettext("%(status)s: %(method)s %(path)s.")
+                % {"status": status.phrase, "method": request.method, "path": request.path},
+            ),
             status=response.status_code,
         )
         for name in _KEPT_HEADERS:

@@ -225,7 +225,7 @@ def verdict_out(clinic: Clinic, discipline: str, assessment: Assessment, *, unde
 def get_clinic(clinic_id: int) -> Clinic:
     clinic = clinic_for_page(clinic_id)
     if clinic is None:
-        raise Http404(f"No clinic has the id {clinic_id}.")
+        raise Http404(gettext("No clinic has the id %(id)s.") % {"id": clinic_id})
     return clinic
 
 
@@ -235,7 +235,8 @@ def ensure_offered(clinic: Clinic, discipline: str) -> None:
         raise ApiError(
             400,
             "discipline_not_offered",
-            f"This clinic is listed for {offered}, not {discipline}.",
+            gettext("This clinic is listed for %(offered)s, not %(discipline)s.")
+            % {"offered": offered, "discipline": discipline},
             fields=["discipline"],
         )
 
@@ -244,7 +245,12 @@ def checked_month(text: str, field: str, *, today: date, of: str) -> date:
     """The month of a report (``of`` a "call" or a "visit"), or a 400 naming the field."""
     month = parse_month(text)
     if month is None:
-        raise ApiError(400, "invalid_month", f"{field} must be a month written YYYY-MM, e.g. 2026-11.", fields=[field])
+        raise ApiError(
+            400,
+            "invalid_month",
+            gettext("%(field)s must be a month written YYYY-MM, e.g. 2026-11.") % {"field": field},
+            fields=[field],
+        )
     problem = month_problem(month, today, of=of)
     if problem:
         raise ApiError(400, "invalid_month", problem, fields=[field])

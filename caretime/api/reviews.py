@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from caretime.accounts.auth import TokenOrSessionAuth, has_verified_email
@@ -74,7 +75,7 @@ EMAIL_NOT_VERIFIED_FOR_REVIEW = Refusal(
     403,
     "email_not_verified",
     "The person has no verified e-mail address.",
-    "Verify your e-mail address before you write a review.",
+    gettext("Verify your e-mail address before you write a review."),
 )
 
 
@@ -130,8 +131,10 @@ class ReviewIn(StrictBody):
                 raise ApiError(
                     400,
                     "incomplete_facts",
-                    "every_visit goes with therapist_minutes and other_patients: give all of them, or leave "
-                    "every_visit out.",
+                    gettext(
+                        "every_visit goes with therapist_minutes and other_patients: give all of them, or leave "
+                        "every_visit out."
+                    ),
                     fields=["every_visit", "therapist_minutes", "other_patients"],
                 )
             return None
@@ -140,7 +143,9 @@ class ReviewIn(StrictBody):
             raise ApiError(
                 400,
                 "incomplete_facts",
-                "To add the facts of your visits, give both therapist_minutes and other_patients (or neither).",
+                gettext(
+                    "To add the facts of your visits, give both therapist_minutes and other_patients (or neither)."
+                ),
                 fields=[missing],
             )
         return review_visit_facts(
@@ -229,9 +234,9 @@ class PreviewOut(Schema):
 def _person(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
     if not isinstance(user, User):  # the operation's auth lets no one else through
-        raise ApiError(401, "unauthenticated", "Log in first.")
+        raise ApiError(401, "unauthenticated", gettext("Log in first."))
     if not has_verified_email(user):
-        raise ApiError(403, "email_not_verified", "Verify your e-mail address before you write a review.")
+        raise ApiError(403, "email_not_verified", gettext("Verify your e-mail address before you write a review."))
     return user
 
 

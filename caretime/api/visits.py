@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from caretime.accounts.auth import TokenOrSessionAuth, has_verified_email
@@ -150,9 +151,9 @@ class CareTimeOut(Schema):
 def _person(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
     if not isinstance(user, User):  # the operation's auth lets no one else through
-        raise ApiError(401, "unauthenticated", "Log in first.")
+        raise ApiError(401, "unauthenticated", gettext("Log in first."))
     if not has_verified_email(user):
-        raise ApiError(403, "email_not_verified", "Verify your e-mail address before you report a visit.")
+        raise ApiError(403, "email_not_verified", gettext("Verify your e-mail address before you report a visit."))
     return user
 
 
@@ -249,7 +250,7 @@ def delete_my_visit_report(request: HttpRequest, report_id: int) -> Status[None]
     user = request.auth  # type: ignore[attr-defined]
     report = VisitReport.objects.filter(pk=report_id, account=user).first()
     if report is None:
-        raise Http404(f"You have no visit report with the id {report_id}.")
+        raise Http404(gettext("You have no visit report with the id %(id)s.") % {"id": report_id})
     delete_visit_report(report)
     return Status(204, None)
 

@@ -17,6 +17,7 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from ninja import Field, Router, Schema, Status
 
 from caretime.api.errors import CLINIC_NOT_FOUND, INVALID_INPUT, RATE_LIMITED, REPORT_REFUSED, ApiError, reads, writes
@@ -222,7 +223,12 @@ def _refusal(refused: WorkerReportRefused, today: date) -> ApiError:
         )
     message = " ".join(f"{field}: {problem}" if field else problem for field, problem in refused.problems.items())
     fields = [field for field in refused.problems if field]
-    return ApiError(refused.status, "report_refused", f"Fix these and send the report again. {message}", fields=fields)
+    return ApiError(
+        refused.status,
+        "report_refused",
+        gettext("Fix these and send the report again. %(problems)s") % {"problems": message},
+        fields=fields,
+    )
 
 
 @router.post(
@@ -242,8 +248,14 @@ def create_worker_report(
         raise ApiError(
             429,
             "rate_limited",
-            f"We take at most {BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed} reports without an NPI a year from one browser "
-            "or program, and this one has sent them. A report with your NPI is still taken.",
+            ngettext(
+                "We take at most %(allowed)s report without an NPI a year from one browser or program, and this one "
+                "has sent it. A report with your NPI is still taken.",
+                "We take at most %(allowed)s reports without an NPI a year from one browser or program, and this one "
+                "has sent them. A report with your NPI is still taken.",
+                BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed,
+            )
+            % {"allowed": BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed},
             headers={"Retry-After": str(_seconds_until(date(today.year + 1, 1, 1)))},
         )
     try:

@@ -13,6 +13,8 @@ from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear
 from caretime.core import billing as core
 from caretime.core.disciplines import Discipline
 from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
+from caretime.core.text import gettext_noop
+from caretime.core.wording import Message
 from caretime.directory.models import Clinic
 
 # Percentiles among fewer peers than this say little; the comparison is then left out.
@@ -20,17 +22,27 @@ MIN_PEERS_FOR_COMPARISON = 5
 # A state's distribution is drawn only from this many clinicians up.
 MIN_CLINICIANS_PER_STATE = 5
 
-CAVEATS = (
-    "Medicare fee-for-service only: no Medicare Advantage, Medicaid or private insurance.",
-    "Time with a physical therapist assistant is billed under the therapist's NPI, so it counts as the "
-    "therapist's time.",
-    "Many units can mean wrong billing, not long visits: the figures show what was billed, not what happened.",
-    "The public files are about two years old.",
-    "CMS leaves out every row with fewer than 11 patients, so small practices may be missing.",
-    # The file is Part B claims billed by clinicians and practices (non-institutional), which
-    # leaves out institutional providers; docs/methodology.md names them.
-    "The file holds only claims billed by clinicians and their practices: therapy billed by hospital "
-    "outpatient departments, rehab agencies and rehab centers is not in it.",
+# Messages, worded in the language of the page or API answer that shows them.
+CAVEATS = tuple(
+    Message(caveat)
+    for caveat in (
+        gettext_noop("Medicare fee-for-service only: no Medicare Advantage, Medicaid or private insurance."),
+        gettext_noop(
+            "Time with a physical therapist assistant is billed under the therapist's NPI, so it counts as the "
+            "therapist's time."
+        ),
+        gettext_noop(
+            "Many units can mean wrong billing, not long visits: the figures show what was billed, not what happened."
+        ),
+        gettext_noop("The public files are about two years old."),
+        gettext_noop("CMS leaves out every row with fewer than 11 patients, so small practices may be missing."),
+        # The file is Part B claims billed by clinicians and practices (non-institutional), which
+        # leaves out institutional providers; docs/methodology.md names them.
+        gettext_noop(
+            "The file holds only claims billed by clinicians and their practices: therapy billed by hospital "
+            "outpatient departments, rehab agencies and rehab centers is not in it."
+        ),
+    )
 )
 
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from caretime.core.evidence import Evidence, EvidenceSource
-from caretime.core.text import gettext_noop
+from caretime.core.text import gettext_noop, ngettext_noop
 from caretime.core.verdict import Bar, Status, assess
+from caretime.core.wording import Listed, Message
 
 MAX_MINUTES = 240
 MAX_OTHER_PATIENTS = 20
@@ -71,7 +72,17 @@ class CallAnswers:
 @dataclass(frozen=True, slots=True)
 class Contradiction:
     fields: tuple[str, ...]
-    message: str
+    said: Message
+
+    @property
+    def message(self) -> str:
+        """The message in the language it is shown in."""
+        return str(self.said)
+
+
+def _contradiction(fields: tuple[str, ...], message: str | Message) -> Contradiction:
+    """``message``: a message id marked with ``gettext_noop``, or a message with parameters."""
+    return Contradiction(fields, message if isinstance(message, Message) else Message(message))
 
 
 def contradictions(answers: CallAnswers) -> list[Contradiction]:
@@ -80,7 +91,7 @@ def contradictions(answers: CallAnswers) -> list[Contradiction]:
     found: list[Contradiction] = []
     if a.therapist_minutes is not None and a.minutes_withheld:
         found.append(
-            Contradiction(
+            _contradiction(
                 ("therapist_minutes", "minutes_withheld"),
                 gettext_noop(
                     "Minutes with the therapist and “they would not say” disagree: give the minutes or tick the box, not both."
@@ -89,7 +100,7 @@ def contradictions(answers: CallAnswers) -> list[Contradiction]:
         )
     if a.therapist_minutes is None and not a.minutes_withheld:
         found.append(
-            Contradiction(
+            _contradiction(
                 ("therapist_minutes", "minutes_withheld"),
                 gettext_noop("Enter the minutes with the therapist, or tick “they would not say”."),
             )
@@ -100,23 +111,35 @@ def contradictions(answers: CallAnswers) -> list[Contradiction]:
         and a.therapist_minutes > a.visit_length_minutes
     ):
         found.append(
-            Contradiction(
+            _contradiction(
                 ("therapist_minutes", "visit_length_minutes"),
-                f"Minutes with the therapist and visit length disagree: {a.therapist_minutes} minutes with the "
-                f"therapist cannot fit in a {a.visit_length_minutes}-minute visit.",
+                Message(
+                    gettext_noop(
+                        "Minutes with the therapist and visit length disagree: %(minutes)s minutes with the "
+                        "therapist cannot fit in a %(length)s-minute visit."
+                    ),
+                    {"minutes": a.therapist_minutes, "length": a.visit_length_minutes},
+                ),
             )
         )
     if a.care == Care.ONE_ON_ONE and a.other_patients:
         found.append(
-            Contradiction(
+            _contradiction(
                 ("care", "other_patients"),
-                f"One-on-one and other patients disagree: one-on-one means no other patients at the same time, "
-                f"but {a.other_patients} other patient{'s' if a.other_patients != 1 else ''} were entered.",
+                Message.counted(
+                    ngettext_noop(
+                        "One-on-one and other patients disagree: one-on-one means no other patients at the same "
+                        "time, but %(count)s other patient was entered.",
+                        "One-on-one and other patients disagree: one-on-one means no other patients at the same "
+                        "time, but %(count)s other patients were entered.",
+                    ),
+                    a.other_patients,
+                ),
             )
         )
     if a.care == Care.SHARED and a.other_patients == 0:
         found.append(
-            Contradiction(
+            _contradiction(
                 ("care", "other_patients"),
                 gettext_noop(
                     "Shared and other patients disagree: shared care means at least 1 other patient at the same time, "
@@ -126,7 +149,7 @@ def contradictions(answers: CallAnswers) -> list[Contradiction]:
         )
     if a.care == Care.NOT_SAID and a.other_patients:
         found.append(
-            Contradiction(
+            _contradiction(
                 ("care", "other_patients"),
                 gettext_noop(
                     "“They would not say” and other patients disagree: if they named other patients at the same time, "
@@ -136,7 +159,7 @@ def contradictions(answers: CallAnswers) -> list[Contradiction]:
         )
     if a.care == Care.ONE_ON_ONE and a.therapist_minutes == 0:
         found.append(
-            Contradiction(
+            _contradiction(
                 ("therapist_minutes", "care"),
                 gettext_noop(
                     "Minutes with the therapist and one-on-one disagree: one-on-one care with 0 minutes with the "
@@ -146,7 +169,7 @@ def contradictions(answers: CallAnswers) -> list[Contradiction]:
         )
     if a.visits == Visits.EVERY_VISIT and a.follow_up_by == FollowUpBy.AIDE:
         found.append(
-            Contradiction(
+            _contradiction(
                 ("visits", "follow_up_by"),
                 gettext_noop(
                     "Every visit and who treats on follow-up visits disagree: if an aide treats on follow-up visits, "
@@ -185,19 +208,27 @@ def call_evidence(answers: CallAnswers, *, called_in: date, person: str = "") ->
 def describe(answers: CallAnswers) -> str:
     """The answers in a few plain words, e.g. "30 minutes, shared with 2 other patients"."""
     a = answers
-    parts = [f"{a.therapist_minutes} minutes" if a.therapist_minutes is not None else "minutes not said"]
+    parts = [
+        Message.counted(ngettext_noop("%(count)s minute", "%(count)s minutes"), a.therapist_minutes)
+        if a.therapist_minutes is not None
+        else Message(gettext_noop("minutes not said"))
+    ]
     if a.care == Care.SHARED:
-        others = (
-            f" with {a.other_patients} other patient{'s' if a.other_patients != 1 else ''}" if a.other_patients else ""
+        parts.append(
+            Message.counted(
+                ngettext_noop("shared with %(count)s other patient", "shared with %(count)s other patients"),
+                a.other_patients,
+            )
+            if a.other_patients
+            else Message(gettext_noop("shared"))
         )
-        parts.append(f"shared{others}")
     elif a.care == Care.ONE_ON_ONE:
-        parts.append("one-on-one")
+        parts.append(Message(gettext_noop("one-on-one")))
     if a.visits == Visits.FIRST_VISIT_ONLY:
-        parts.append("one-on-one only on the first visit")
+        parts.append(Message(gettext_noop("one-on-one only on the first visit")))
     elif a.visits == Visits.EVERY_VISIT:
-        parts.append("every visit")
-    return ", ".join(parts)
+        parts.append(Message(gettext_noop("every visit")))
+    return str(Listed(tuple(parts)))
 
 
 # --- what the person was told -----------------------------------------------------------

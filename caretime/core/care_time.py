@@ -34,9 +34,10 @@ from datetime import date
 
 from caretime.core.calls import Contradiction
 from caretime.core.evidence import MIN_PEOPLE_FOR_A_FIGURE, Evidence, EvidenceSource
-from caretime.core.text import gettext_noop
+from caretime.core.text import gettext_noop, ngettext_noop
 from caretime.core.verdict import EPOCH as EPOCH  # the stored sums of profiles and verdicts age alike
 from caretime.core.verdict import growth as growth
+from caretime.core.wording import Listed, Message
 
 # A patient's report of one visit counts as much as one call: both are one person's account.
 PATIENT_REPORT_WEIGHT = 1.0
@@ -127,9 +128,11 @@ def visit_contradictions(facts: VisitFacts) -> list[Contradiction]:
         found.append(
             Contradiction(
                 ("therapist_minutes", "aide_minutes", "scheduled_minutes"),
-                gettext_noop(
-                    "The parts add up to more than the visit: minutes with the therapist and minutes with an aide "
-                    "or on equipment together cannot be more than the scheduled length."
+                Message(
+                    gettext_noop(
+                        "The parts add up to more than the visit: minutes with the therapist and minutes with an aide "
+                        "or on equipment together cannot be more than the scheduled length."
+                    )
                 ),
             )
         )
@@ -137,9 +140,11 @@ def visit_contradictions(facts: VisitFacts) -> list[Contradiction]:
         found.append(
             Contradiction(
                 ("therapist_minutes", "whole_time"),
-                gettext_noop(
-                    "Minutes with the therapist and “the whole time” disagree: with 0 minutes one-on-one the "
-                    "therapist was not with you the whole time."
+                Message(
+                    gettext_noop(
+                        "Minutes with the therapist and “the whole time” disagree: with 0 minutes one-on-one the "
+                        "therapist was not with you the whole time."
+                    )
                 ),
             )
         )
@@ -178,19 +183,40 @@ def visit_evidence(facts: VisitFacts, *, visited_in: date, person: str = "") -> 
 
 def describe_visit(facts: VisitFacts) -> str:
     """The visit in a few plain words, e.g. "follow-up visit: 25 minutes, 2 other patients"."""
-    kind = "first visit" if facts.visit_kind == VisitKind.FIRST else "follow-up visit"
-    parts = [f"{facts.therapist_minutes} minutes with the therapist"]
-    if facts.other_patients:
-        more = " or more" if facts.other_patients >= MAX_OTHER_PATIENTS else ""
-        plural = "s" if facts.other_patients != 1 else ""
-        parts.append(f"{facts.other_patients}{more} other patient{plural} at the same time")
+    parts = [
+        Message.counted(
+            ngettext_noop("%(count)s minute with the therapist", "%(count)s minutes with the therapist"),
+            facts.therapist_minutes,
+        )
+    ]
+    if facts.other_patients >= MAX_OTHER_PATIENTS:
+        parts.append(
+            Message(gettext_noop("%(count)s or more other patients at the same time"), {"count": facts.other_patients})
+        )
+    elif facts.other_patients:
+        parts.append(
+            Message.counted(
+                ngettext_noop("%(count)s other patient at the same time", "%(count)s other patients at the same time"),
+                facts.other_patients,
+            )
+        )
     else:
-        parts.append("no other patient at the same time")
+        parts.append(Message(gettext_noop("no other patient at the same time")))
     if facts.whole_time == WholeTime.NO:
-        parts.append("the therapist left during treatment")
+        parts.append(Message(gettext_noop("the therapist left during treatment")))
     if facts.aide_minutes:
-        parts.append(f"{facts.aide_minutes} minutes with an aide or on equipment")
-    return f"{kind}: {', '.join(parts)}"
+        parts.append(
+            Message.counted(
+                ngettext_noop(
+                    "%(count)s minute with an aide or on equipment", "%(count)s minutes with an aide or on equipment"
+                ),
+                facts.aide_minutes,
+            )
+        )
+    details = Listed(tuple(parts))
+    if facts.visit_kind == VisitKind.FIRST:
+        return str(Message(gettext_noop("first visit: %(details)s"), {"details": details}))
+    return str(Message(gettext_noop("follow-up visit: %(details)s"), {"details": details}))
 
 
 # --- the profile's sums ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from caretime.core.text import gettext_noop
+from caretime.core.wording import Message
 
 
 class EvidenceSource(enum.StrEnum):
@@ -134,24 +135,24 @@ def parse_month(text: str) -> date | None:
 
 _MONTH_PROBLEMS = {
     "call": (
-        "The month of the call is in the future; choose this month or an earlier one.",
-        "That call is more than {years} years old; we only take calls from the last {years} years.",
+        gettext_noop("The month of the call is in the future; choose this month or an earlier one."),
+        gettext_noop("That call is more than %(years)s years old; we only take calls from the last %(years)s years."),
     ),
     "visit": (
-        "The month of the visit is in the future; choose this month or an earlier one.",
-        "That visit is more than {years} years old; we only take visits from the last {years} years.",
+        gettext_noop("The month of the visit is in the future; choose this month or an earlier one."),
+        gettext_noop("That visit is more than %(years)s years old; we only take visits from the last %(years)s years."),
     ),
 }
 
 
 def month_problem(month: date, today: date, *, of: str = "call") -> str | None:
     """Why a report (``of`` a "call" or a "visit") of this month cannot be taken, or None.
-    Every report keeps only its month."""
+    Every report keeps only its month. Worded in the language of the page or request."""
     future, too_old = _MONTH_PROBLEMS[of]
     this_month = today.replace(day=1)
     if month > this_month:
-        return future
+        return str(Message(future))
     months_back = (this_month.year - month.year) * 12 + this_month.month - month.month
     if months_back > OLDEST_REPORT_MONTHS:
-        return too_old.format(years=OLDEST_REPORT_MONTHS // 12)
+        return str(Message(too_old, {"years": OLDEST_REPORT_MONTHS // 12}))
     return None

@@ -7,6 +7,9 @@ the Luhn sum is the same as adding the constant 24 to the nine-digit sum.
 
 from __future__ import annotations
 
+from caretime.core.text import gettext_noop
+from caretime.core.wording import Message
+
 _PREFIX_CONSTANT = 24
 # Luhn's doubled digit, with 9 taken off when it exceeds 9 (imports check millions of NPIs).
 _DOUBLED = {str(digit): (2 * digit if digit < 5 else 2 * digit - 9) for digit in range(10)}
@@ -32,13 +35,14 @@ def npi_check_digit(base: str) -> int:
 
 
 def npi_problem(value: str) -> str | None:
-    """Say what is wrong with an NPI in words a person can act on, or None if it is valid."""
+    """Say what is wrong with an NPI in words a person can act on (in the language of the page),
+    or None if it is valid."""
     if len(value) != 10 or not value.isdigit():
-        return "An NPI is exactly 10 digits."
+        return str(Message(gettext_noop("An NPI is exactly 10 digits.")))
     if value[0] not in "12":
-        return "An NPI starts with 1 or 2."
+        return str(Message(gettext_noop("An NPI starts with 1 or 2.")))
     if npi_check_digit(value[:9]) != int(value[9]):
-        return "This NPI's last digit does not match its check digit; check for a typo."
+        return str(Message(gettext_noop("This NPI's last digit does not match its check digit; check for a typo.")))
     return None
 
 

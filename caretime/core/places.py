@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 
 from caretime.core.geo import Point, distance_miles
 from caretime.core.text import gettext_noop
+from caretime.core.wording import Message
 
 STATE_NAMES: dict[str, str] = {
     "AL": "Alabama",
@@ -491,7 +492,31 @@ def place_from_location(latitude: float, longitude: float) -> Place:
     return _zip_place(nearest[1])
 
 
-_COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
+_COMPASS = (
+    gettext_noop("north"),
+    gettext_noop("north-east"),
+    gettext_noop("east"),
+    gettext_noop("south-east"),
+    gettext_noop("south"),
+    gettext_noop("south-west"),
+    gettext_noop("west"),
+    gettext_noop("north-west"),
+)
+# Where a place is: (without a county, with one), by how near the city's center it is.
+_IN_CITY = (
+    gettext_noop("In %(city)s, %(state)s, ZIP code %(zip)s."),
+    gettext_noop("In %(city)s, %(state)s, in %(county)s, ZIP code %(zip)s."),
+)
+_NEAR_CENTER = (
+    gettext_noop("Near the center of %(city)s, %(state)s, ZIP code %(zip)s."),
+    gettext_noop("Near the center of %(city)s, %(state)s, in %(county)s, ZIP code %(zip)s."),
+)
+_FROM_CENTER = (
+    gettext_noop("About %(miles)s miles %(direction)s of the center of %(city)s, %(state)s, ZIP code %(zip)s."),
+    gettext_noop(
+        "About %(miles)s miles %(direction)s of the center of %(city)s, %(state)s, in %(county)s, ZIP code %(zip)s."
+    ),
+)
 
 
 def compass_direction(origin: Point, target: Point) -> str:
@@ -505,21 +530,19 @@ def compass_direction(origin: Point, target: Point) -> str:
 
 
 def describe_location(point: Point, city: str, state: str, zip_code: str) -> str:
-    """Where a place is, in words, for people who cannot (or prefer not to) use a map."""
-    city_name = city.title()
+    """Where a place is, in words (those of the page), for people who cannot (or prefer not to)
+    use a map."""
     county = _county_index().get(zip_code)
-    in_county = f", in {county}" if county else ""
+    params: dict[str, object] = {"city": city.title(), "state": state, "county": county, "zip": zip_code}
     known = _city_index().get(name_key(city), {}).get(state)
     if known is None:
-        return f"In {city_name}, {state}{in_county}, ZIP code {zip_code}."
+        return str(Message(_IN_CITY[bool(county)], params))
     center = known.center
     miles = distance_miles(center, point)
     if miles < 0.5:
-        return f"Near the center of {city_name}, {state}{in_county}, ZIP code {zip_code}."
-    return (
-        f"About {miles:.1f} miles {compass_direction(center, point)} of the center of "
-        f"{city_name}, {state}{in_county}, ZIP code {zip_code}."
-    )
+        return str(Message(_NEAR_CENTER[bool(county)], params))
+    direction = Message(compass_direction(center, point))
+    return str(Message(_FROM_CENTER[bool(county)], {**params, "miles": f"{miles:.1f}", "direction": direction}))
 
 
 @functools.cache

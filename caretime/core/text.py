@@ -11,3 +11,10 @@ from __future__ import annotations
 def gettext_noop(message: str) -> str:
     """Mark ``message`` for the catalogue; it is translated where it is shown."""
     return message
+
+
+def ngettext_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message and its plural for the catalogue as one entry (``makemessages`` is told
+    of this name: caretime/web/management/commands/makemessages.py); translated where it is
+    shown, with ``ngettext``."""
+    return singular, plural

@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from caretime.core.evidence import Evidence, EvidenceSource
-from caretime.core.text import gettext_noop
+from caretime.core.text import gettext_noop, ngettext_noop
+from caretime.core.wording import Listed, Message
 
 # A report loses half its weight every year. Outpatient clinics change how they book when
 # staff leave or an owner changes, which in this field happens on a scale of a year or two;
@@ -205,12 +206,52 @@ class Leaning(enum.StrEnum):
 
 
 _SOURCE_NOUNS: dict[EvidenceSource, tuple[str, str]] = {
-    EvidenceSource.CALL: ("call", "calls"),
-    EvidenceSource.DECLARED_POLICY: ("declared policy", "declared policies"),
-    EvidenceSource.PATIENT_REPORT: ("patient report", "patient reports"),
-    EvidenceSource.WORKER_REPORT: ("clinician report", "clinician reports"),
-    EvidenceSource.BILLING: ("Medicare billing figure", "Medicare billing figures"),
+    EvidenceSource.CALL: ngettext_noop("%(count)s call", "%(count)s calls"),
+    EvidenceSource.DECLARED_POLICY: ngettext_noop("%(count)s declared policy", "%(count)s declared policies"),
+    EvidenceSource.PATIENT_REPORT: ngettext_noop("%(count)s patient report", "%(count)s patient reports"),
+    EvidenceSource.WORKER_REPORT: ngettext_noop("%(count)s clinician report", "%(count)s clinician reports"),
+    EvidenceSource.BILLING: ngettext_noop("%(count)s Medicare billing figure", "%(count)s Medicare billing figures"),
 }
+# The same, with the date of the newest: "1 call, November 2026", "3 calls, newest November
+# 2026". Billing is dated by its claims year.
+_SOURCE_DATED: dict[EvidenceSource, tuple[str, str]] = {
+    EvidenceSource.CALL: ngettext_noop("%(count)s call, %(month)s", "%(count)s calls, newest %(month)s"),
+    EvidenceSource.DECLARED_POLICY: ngettext_noop(
+        "%(count)s declared policy, %(month)s", "%(count)s declared policies, newest %(month)s"
+    ),
+    EvidenceSource.PATIENT_REPORT: ngettext_noop(
+        "%(count)s patient report, %(month)s", "%(count)s patient reports, newest %(month)s"
+    ),
+    EvidenceSource.WORKER_REPORT: ngettext_noop(
+        "%(count)s clinician report, %(month)s", "%(count)s clinician reports, newest %(month)s"
+    ),
+    EvidenceSource.BILLING: ngettext_noop(
+        "%(count)s Medicare billing figure, claims of %(year)s",
+        "%(count)s Medicare billing figures, newest claims of %(year)s",
+    ),
+}
+MONTH_NAMES = (
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+)
+_NO_REPORTS = gettext_noop("no reports yet")
+
+
+def month_of(day: date) -> Message:
+    """ "November 2026", in the language it is shown in."""
+    return Message(gettext_noop("%(month)s %(year)s"), {"month": Message(MONTH_NAMES[day.month - 1]), "year": day.year})
+
+
 _SOURCE_ORDER = {source: index for index, source in enumerate(EvidenceSource)}
 
 
@@ -223,30 +264,26 @@ class SourceTally:
     newest: date
     support: float  # aged weight
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         return _dated(self.source, self.reports, self.newest)
 
 
-def _dated(source: EvidenceSource, reports: int, newest: date) -> str:
+def _dated(source: EvidenceSource, reports: int, newest: date) -> Message:
     """E.g. "3 calls, newest November 2026". Billing evidence is dated by its claims year
     ("1 Medicare billing figure, claims of 2023"), never by a month: it is dated on the last
     day of that year only so that it ages like a report, and claims are filed years after."""
-    singular, plural = _SOURCE_NOUNS[source]
-    noun = singular if reports == 1 else plural
-    newest_word = "newest " if reports > 1 else ""
-    when = f"claims of {newest.year}" if source == EvidenceSource.BILLING else f"{newest:%B %Y}"
-    return f"{reports} {noun}, {newest_word}{when}"
+    return Message.counted(_SOURCE_DATED[source], reports, month=month_of(newest), year=newest.year)
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
     question: Question
     effect: Effect
-    claim: str  # what the supporting evidence says, in plain words
+    claim: Message  # what the supporting evidence says, in plain words
     supporting: tuple[SourceTally, ...]
-    counter_claim: str = ""
+    counter_claim: Message | None = None
     contrary: tuple[SourceTally, ...] = ()
-    caveat: str = ""
+    caveat: Message | None = None
 
     @property
     def conflicting(self) -> bool:
@@ -254,14 +291,25 @@ class Reason:
 
     @property
     def text(self) -> str:
-        parts = [f"{self.claim} ({_describe(self.supporting)})."]
-        if self.contrary:
-            parts.append(
-                f"Conflicting: {self.counter_claim[0].lower()}{self.counter_claim[1:]} ({_describe(self.contrary)})."
+        """The reason in the language it is shown in, e.g. "One-on-one on every visit (2 calls,
+        newest May 2026). Conflicting: ... (1 patient report, June 2026). The evidence is
+        divided; ask the clinic." """
+        sentences = [
+            Message(
+                gettext_noop("%(claim)s (%(evidence)s)."), {"claim": self.claim, "evidence": _describe(self.supporting)}
             )
-        if self.caveat:
-            parts.append(self.caveat)
-        return " ".join(parts)
+        ]
+        if self.contrary and self.counter_claim is not None:
+            worded = str(self.counter_claim)
+            sentences.append(
+                Message(
+                    gettext_noop("Conflicting: %(claim)s (%(evidence)s)."),
+                    {"claim": worded[:1].lower() + worded[1:], "evidence": _describe(self.contrary)},
+                )
+            )
+        if self.caveat is not None:
+            sentences.append(self.caveat)
+        return str(Listed(tuple(sentences), " "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,28 +343,26 @@ class Assessment(_Judged):
             return ""
         for source, count in self.evidence_counts:
             if source != EvidenceSource.BILLING and count == 1:
-                return f"1 {_SOURCE_NOUNS[source][0]}"
+                return str(Message.counted(_SOURCE_NOUNS[source], 1))
         return ""
 
     @property
     def evidence_summary(self) -> str:
         """E.g. "3 calls, 4 patient reports", or "no reports yet"."""
         if not self.evidence_counts:
-            return "no reports yet"
-        parts = []
-        for source, count in self.evidence_counts:
-            singular, plural = _SOURCE_NOUNS[source]
-            parts.append(f"{count} {singular if count == 1 else plural}")
-        return ", ".join(parts)
+            return str(Message(_NO_REPORTS))
+        return str(
+            Listed(tuple(Message.counted(_SOURCE_NOUNS[source], count) for source, count in self.evidence_counts))
+        )
 
     @property
     def dated_evidence_summary(self) -> str:
         """E.g. "1 call, November 2026; 1 Medicare billing figure, claims of 2023": each source
         with its own newest date, so that one source's date is never read as another's."""
         if not self.evidence_counts:
-            return "no reports yet"
+            return str(Message(_NO_REPORTS))
         newest = dict(self.newest_by_source)
-        return "; ".join(_dated(source, count, newest[source]) for source, count in self.evidence_counts)
+        return str(Listed(tuple(_dated(source, count, newest[source]) for source, count in self.evidence_counts), "; "))
 
     def leaning(self, question: Question) -> Leaning:
         for result in self.questions:
@@ -371,8 +417,8 @@ class _Side:
         )
 
 
-def _describe(tallies: Sequence[SourceTally]) -> str:
-    return "; ".join(t.describe() for t in tallies)
+def _describe(tallies: Sequence[SourceTally]) -> Listed:
+    return Listed(tuple(t.describe() for t in tallies), "; ")
 
 
 def _leaning(bad: _Side, good: _Side) -> Leaning:
@@ -386,8 +432,10 @@ def _leaning(bad: _Side, good: _Side) -> Leaning:
     return Leaning.EVEN
 
 
-_BILLING_CAVEAT = "Billing data alone never marks a clinic Avoid; ask the clinic."
-_OLD_CAVEAT = "This evidence is old; ask the clinic whether it still holds."
+_BILLING_CAVEAT = Message(gettext_noop("Billing data alone never marks a clinic Avoid; ask the clinic."))
+_OLD_CAVEAT = Message(gettext_noop("This evidence is old; ask the clinic whether it still holds."))
+_EVEN_CAVEAT = Message(gettext_noop("The evidence is evenly split; ask the clinic."))
+_DIVIDED_CAVEAT = Message(gettext_noop("The evidence is divided; ask the clinic."))
 
 
 def _yes_no_question(
@@ -395,8 +443,8 @@ def _yes_no_question(
     bad: _Side,
     good: _Side,
     *,
-    bad_claim: str,
-    good_claim: str,
+    bad_claim: Message,
+    good_claim: Message,
     counts_for_bar: bool,
 ) -> tuple[QuestionResult, Reason | None]:
     """Sharing and every-visit: two answers, one bad and one good."""
@@ -416,24 +464,24 @@ def _yes_no_question(
             good.tallies(),
             bad_claim,
             bad.tallies(),
-            "The evidence is evenly split; ask the clinic.",
+            _EVEN_CAVEAT,
         )
     if not counts_for_bar:
-        effect, caveat = Effect.NOTE, ""
+        effect, caveat = Effect.NOTE, None
     elif result.settled_good:
-        effect, caveat = Effect.GOOD, ""
+        effect, caveat = Effect.GOOD, None
     elif good.support < MIN_DECIDING_SUPPORT:
         effect, caveat = Effect.OPEN, _OLD_CAVEAT
     else:
-        effect, caveat = Effect.OPEN, "The evidence is divided; ask the clinic."
+        effect, caveat = Effect.OPEN, _DIVIDED_CAVEAT
     return result, Reason(question, effect, good_claim, good.tallies(), bad_claim, bad.tallies(), caveat)
 
 
-def _bad_effect(bad: _Side, counts_for_bar: bool) -> tuple[Effect, str]:
+def _bad_effect(bad: _Side, counts_for_bar: bool) -> tuple[Effect, Message | None]:
     if not counts_for_bar:
-        return Effect.NOTE, ""
+        return Effect.NOTE, None
     if bad.support_without_billing >= MIN_DECIDING_SUPPORT:
-        return Effect.AVOID, ""
+        return Effect.AVOID, None
     if bad.support_without_billing == 0:
         return Effect.OPEN, _BILLING_CAVEAT
     return Effect.OPEN, _OLD_CAVEAT
@@ -718,14 +766,27 @@ def _time_question(sides: dict[_Bucket, _Side], bar: Bar) -> tuple[QuestionResul
     withheld = sides[_Bucket.WITHHELD]
     minimum = bar.min_one_on_one_minutes
     reasons: list[Reason] = []
-    short_claim = f"About {SHORT_MINUTES} minutes or less one-on-one with the therapist"
-    longer_claim = f"More than {SHORT_MINUTES} minutes one-on-one with the therapist"
+    about_short = {"minutes": SHORT_MINUTES}
+    short_claim = Message(gettext_noop("About %(minutes)s minutes or less one-on-one with the therapist"), about_short)
+    longer_claim = Message(gettext_noop("More than %(minutes)s minutes one-on-one with the therapist"), about_short)
     if minimum > SHORT_MINUTES:
-        meets_claim = f"At least {minimum} minutes one-on-one with the therapist, your minimum"
-        below_claim = f"Less than your minimum of {minimum} minutes one-on-one with the therapist"
+        meets_claim = Message(
+            gettext_noop("At least %(minutes)s minutes one-on-one with the therapist, your minimum"),
+            {"minutes": minimum},
+        )
+        below_claim = Message(
+            gettext_noop("Less than your minimum of %(minutes)s minutes one-on-one with the therapist"),
+            {"minutes": minimum},
+        )
     else:  # at a bar of 30, 30 minutes is "about 30 or less" and never meets it
-        meets_claim = f"More than {SHORT_MINUTES} minutes one-on-one with the therapist, as your minimum needs"
-        below_claim = f"{SHORT_MINUTES} minutes or less one-on-one with the therapist, which never meets your minimum"
+        meets_claim = Message(
+            gettext_noop("More than %(minutes)s minutes one-on-one with the therapist, as your minimum needs"),
+            about_short,
+        )
+        below_claim = Message(
+            gettext_noop("%(minutes)s minutes or less one-on-one with the therapist, which never meets your minimum"),
+            about_short,
+        )
     settled_good = meets.support >= MIN_DECIDING_SUPPORT and meets.support >= PREVAIL_RATIO * below.support
     leaning = _leaning(below, meets)
     if short.items and short.support > not_short.support:
@@ -735,11 +796,7 @@ def _time_question(sides: dict[_Bucket, _Side], bar: Bar) -> tuple[QuestionResul
         )
     elif meets.items and meets.support > below.support:
         effect = Effect.GOOD if settled_good else Effect.OPEN
-        caveat = (
-            ""
-            if settled_good
-            else (_OLD_CAVEAT if meets.support < MIN_DECIDING_SUPPORT else "The evidence is divided; ask the clinic.")
-        )
+        caveat = None if settled_good else (_OLD_CAVEAT if meets.support < MIN_DECIDING_SUPPORT else _DIVIDED_CAVEAT)
         reasons.append(
             Reason(Question.TIME, effect, meets_claim, meets.tallies(), below_claim, below.tallies(), caveat)
         )
@@ -765,7 +822,7 @@ def _time_question(sides: dict[_Bucket, _Side], bar: Bar) -> tuple[QuestionResul
             Reason(
                 Question.TIME,
                 Effect.NOTE if reasons else Effect.OPEN,
-                "The clinic would not say how much time you get with the therapist",
+                Message(gettext_noop("The clinic would not say how much time you get with the therapist")),
                 withheld.tallies(),
             )
         )
@@ -794,16 +851,16 @@ def assess(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> Assessment
         Question.SHARING,
         sides[_Bucket.SHARED],
         sides[_Bucket.ONE_ON_ONE],
-        bad_claim="The therapist treats other patients at the same time",
-        good_claim="One-on-one: the therapist sees no other patient during your time",
+        bad_claim=Message(gettext_noop("The therapist treats other patients at the same time")),
+        good_claim=Message(gettext_noop("One-on-one: the therapist sees no other patient during your time")),
         counts_for_bar=True,
     )
     visits_result, visits_reason = _yes_no_question(
         Question.EVERY_VISIT,
         sides[_Bucket.FIRST_ONLY],
         sides[_Bucket.EVERY],
-        bad_claim="One-on-one only on the first visit",
-        good_claim="One-on-one on every visit",
+        bad_claim=Message(gettext_noop("One-on-one only on the first visit")),
+        good_claim=Message(gettext_noop("One-on-one on every visit")),
         counts_for_bar=bar.every_visit_required,
     )
     reasons = [r for r in (sharing_reason, visits_reason) if r is not None]
@@ -841,10 +898,28 @@ def _reason_order(reason: Reason) -> tuple[int, int]:
 # and billing show): the gap is itself a finding (domain.md, section 3).
 STATED_SOURCES = frozenset({EvidenceSource.CALL, EvidenceSource.DECLARED_POLICY})
 
-_QUESTION_WORDS = {
-    Question.TIME: ("enough one-on-one time", "too little one-on-one time"),
-    Question.SHARING: ("one-on-one care", "a therapist shared with other patients"),
-    Question.EVERY_VISIT: ("one-on-one care on every visit", "one-on-one care only on the first visit"),
+# Whole sentences, by question and by what the clinic says (good or bad): the reports show the other.
+_DISAGREEMENTS = {
+    (Question.TIME, Leaning.GOOD): gettext_noop(
+        "The clinic says enough one-on-one time; reports after visits show too little one-on-one time."
+    ),
+    (Question.TIME, Leaning.BAD): gettext_noop(
+        "The clinic says too little one-on-one time; reports after visits show enough one-on-one time."
+    ),
+    (Question.SHARING, Leaning.GOOD): gettext_noop(
+        "The clinic says one-on-one care; reports after visits show a therapist shared with other patients."
+    ),
+    (Question.SHARING, Leaning.BAD): gettext_noop(
+        "The clinic says a therapist shared with other patients; reports after visits show one-on-one care."
+    ),
+    (Question.EVERY_VISIT, Leaning.GOOD): gettext_noop(
+        "The clinic says one-on-one care on every visit; reports after visits show one-on-one care only on the "
+        "first visit."
+    ),
+    (Question.EVERY_VISIT, Leaning.BAD): gettext_noop(
+        "The clinic says one-on-one care only on the first visit; reports after visits show one-on-one care on "
+        "every visit."
+    ),
 }
 
 
@@ -856,10 +931,8 @@ class Disagreement:
 
     @property
     def text(self) -> str:
-        good, bad = _QUESTION_WORDS[self.question]
-        said = good if self.stated == Leaning.GOOD else bad
-        seen = good if self.reported == Leaning.GOOD else bad
-        return f"The clinic says {said}; reports after visits show {seen}."
+        # Only opposite leanings disagree (stated_versus_reported): the reported one follows.
+        return str(Message(_DISAGREEMENTS[self.question, self.stated]))
 
 
 def stated_versus_reported(evidence: Sequence[Evidence], bar: Bar, *, as_of: date) -> tuple[Disagreement, ...]:

@@ -129,7 +129,7 @@ def _wants(bar: Bar) -> str:
 
 
 def _therapy(discipline: str) -> str:
-    return str(DisciplineChoices(discipline).label).lower()
+    return _(DisciplineChoices(discipline).label).lower()  # in the language of the letter
 
 
 def not_interested(clinic: Clinic, discipline: str, assessment: Assessment) -> Letter:

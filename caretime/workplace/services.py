@@ -123,7 +123,7 @@ def _npi_problem(npi: str, found: NpiCheck, discipline: str) -> str | None:
     if found.registered != discipline:
         return _(
             "This NPI is registered for {registered}, not for the therapy of this report. Check the role you chose."
-        ).format(registered=DisciplineChoices(found.registered).label.lower())
+        ).format(registered=_(DisciplineChoices(found.registered).label).lower())
     return None
 
 

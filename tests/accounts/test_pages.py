@@ -79,7 +79,7 @@ def test_account_pages_look_like_the_site_and_load_nothing_from_elsewhere(
     assert 'class="site-header"' in html  # the site's own layout and menu
     assert "/static/css/site.css" in html
     assert "Content-Security-Policy" in response.headers
-    fetched = re.findall(r'<(?:script|img|link|iframe|source)[^>]*(?:src|href)="([^"]+)"', html)
+    fetched = re.findall(r'<(?:script|img|link(?![^>]*rel="alternate")|iframe|source)[^>]*(?:src|href)="([^"]+)"', html)
     for address in fetched:
         assert not re.match(r"^(https?:)?//", address), f"{url} loads {address}"
     # No inline script (a JSON data block is not run, and the CSP allows it) and no inline style.
