@@ -1,5 +1,6 @@
 """Every page a patient or a clinician reads is written at US school grade 7 or below
-(Flesch-Kincaid), measured on its main text as rendered (tests/reading.py says what counts)."""
+(Flesch-Kincaid), and its Spanish edition at Fernández-Huerta 70 or more, measured on its main
+text as rendered (tests/reading.py says what counts)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from caretime.directory.models import Clinic
 from caretime.verdicts.demo import load_demo_region
 from caretime.verdicts.selectors import care_time_for
 from tests.factories import make_person
-from tests.reading import ENGLISH, hardest_sentences, page_text
+from tests.reading import ENGLISH, SPANISH, hardest_sentences, page_text
 
 BEING_REWRITTEN = pytest.mark.xfail(strict=True, reason="being rewritten")
 
@@ -94,3 +95,19 @@ def test_the_page_reads_at_grade_7_or_below(
     text = page_text(client, address(demo_clinic))
     grade = ENGLISH.score(text)
     assert ENGLISH.met_by(grade), (name, round(grade, 1), hardest_sentences(text, ENGLISH))
+
+
+@pytest.mark.parametrize(
+    ("name", "address", "signed_in"),
+    [pytest.param(*page, id=page[0], marks=[MARKS[page[0]]] if page[0] in MARKS else []) for page in PAGES],
+)
+def test_the_spanish_page_reads_easily(
+    name: str, address: Callable[[Clinic], str], signed_in: bool, demo_clinic: Clinic
+) -> None:
+    """The same pages under /es/: Fernández-Huerta 70 or more ("fairly easy")."""
+    client = Client()
+    if signed_in:
+        client.force_login(make_person("ada@example.org"))
+    text = page_text(client, f"/es{address(demo_clinic)}")
+    score = SPANISH.score(text)
+    assert SPANISH.met_by(score), (name, round(score, 1), hardest_sentences(text, SPANISH))

@@ -1,6 +1,10 @@
 """Documents of the project served as pages of the site: docs/methodology.md ("How we decide",
 which the profiles and verdicts link to) and docs/privacy.md. The page a person reads is the very
-text the project keeps up to date, so page and file never differ."""
+text the project keeps up to date, so page and file never differ.
+
+In another language the page opens with that language's edition of the summary
+(docs/methodology-summary.es.md, say) and keeps the English details after it: the rules are
+kept in one text, so that no translation can fall behind them unseen."""
 
 from __future__ import annotations
 
@@ -16,12 +20,14 @@ from markdown_it.token import Token
 
 
 class Document(enum.Enum):
-    METHODOLOGY = "methodology.md"
-    PRIVACY = "privacy.md"
+    METHODOLOGY = "methodology"
+    PRIVACY = "privacy"
 
-    def path(self) -> Path:
+    def path(self, language: str = "en") -> Path:
+        """The English document, or its summary in another language (which may not exist)."""
         # Read when the page is first rendered, not at import: settings may change in between.
-        return Path(settings.BASE_DIR) / "docs" / self.value
+        name = f"{self.value}.md" if language == "en" else f"{self.value}-summary.{language}.md"
+        return Path(settings.BASE_DIR) / "docs" / name
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,19 @@ class Rendered:
     summary: str  # what everyone reads: the part before the first thematic break ("---"), as HTML
     body: str  # the rest, as HTML: the details a reader looks up
     sections: tuple[Section, ...]  # the body's main sections (level-2 headings), for a contents list
+    body_language: str = "en"  # the language of the details, when it is not the page's
+
+
+@functools.cache
+def rendered_in(document: Document, language: str) -> Rendered:
+    """The document for a page in ``language``: its own summary when it has one, then the
+    English details; the English document as it is otherwise."""
+    english = rendered(document)
+    summary_path = document.path(language)
+    if language == "en" or not summary_path.exists():
+        return english
+    edition = _render(summary_path.read_text(encoding="utf-8"))
+    return Rendered(edition.title, edition.summary + edition.body, english.body, english.sections)
 
 
 @functools.cache
@@ -45,8 +64,12 @@ def rendered(document: Document) -> Rendered:
 
     A document may open with a short summary in plain words, ended by a thematic break: the
     page shows it first and the details after it. Without a break it is all body."""
+    return _render(document.path().read_text(encoding="utf-8"))
+
+
+def _render(text: str) -> Rendered:
     parser = MarkdownIt("js-default")
-    tokens = parser.parse(document.path().read_text(encoding="utf-8"))
+    tokens = parser.parse(text)
     title_end = next(i for i, token in enumerate(tokens) if token.type == "heading_close" and token.tag == "h1") + 1
     summary_end = next((i for i, token in enumerate(tokens) if token.type == "hr"), title_end - 1)
     sections = []

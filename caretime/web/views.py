@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from caretime.billing.charts import box_chart
@@ -11,7 +12,7 @@ from caretime.billing.forms import StatePictureForm
 from caretime.billing.selectors import CAVEATS, MIN_CLINICIANS_PER_STATE, billing_years, state_picture
 from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
 from caretime.datasets.freshness import data_freshness
-from caretime.web.documents import Document, rendered
+from caretime.web.documents import Document, rendered_in
 
 
 def about(request: HttpRequest) -> HttpResponse:
@@ -48,7 +49,7 @@ def _document_page(request: HttpRequest, document: Document, page_title: str) ->
     # The document is ours and rendered with raw HTML turned off.
     # The contents list goes after the document's title and its summary: the page starts with
     # its one h1.
-    page = rendered(document)
+    page = rendered_in(document, get_language())
     return render(
         request,
         "web/document.html",
@@ -58,6 +59,7 @@ def _document_page(request: HttpRequest, document: Document, page_title: str) ->
             "summary": mark_safe(page.summary),
             "document": mark_safe(page.body),
             "sections": page.sections,
+            "body_language": page.body_language if page.body_language != get_language() else "",
         },
     )
 
