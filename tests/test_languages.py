@@ -61,7 +61,7 @@ def _pages(clinic: Clinic) -> list[str]:
         reverse("contact"),
         reverse("clinic-search") + "?near=60614&radius_miles=5",
         reverse("clinic-detail", args=[clinic.pk]),
-        reverse("clinic-verdict", args=[clinic.pk, "pt"]),
+        f"{reverse('clinic-detail', args=[clinic.pk])}?discipline=pt",
         reverse("clinic-letters", args=[clinic.pk, "pt"]),
         reverse("employers"),
         reverse("review-policy"),

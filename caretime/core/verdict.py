@@ -109,20 +109,12 @@ _STATUS_LABELS = {
     Status.NOT_ENOUGH_KNOWN: gettext_noop("Unknown: ask before you book"),
 }
 _NEXT_STEPS = {
-    Status.MEETS_BAR: gettext_noop("Call to book, and ask the clinic to confirm its answers in writing."),
-    Status.MILL_SIGNS: gettext_noop(
-        "Tell the clinic you are not interested, and book a nearby clinic that meets your bar."
-    ),
-    Status.BELOW_BAR: gettext_noop(
-        "One-on-one on every visit, but fewer minutes than your minimum: ask for a longer slot when you book, "
-        "or lower your bar knowingly."
-    ),
-    Status.REPORTS_DISAGREE: gettext_noop(
-        "Reports point both ways: call the clinic and ask the three questions, with our script."
-    ),
-    Status.NOT_ENOUGH_KNOWN: gettext_noop(
-        "We don't know enough yet: call the clinic and ask the three questions, with our script."
-    ),
+    Status.MEETS_BAR: gettext_noop("Call to book. Ask them to confirm it in writing."),
+    Status.MILL_SIGNS: gettext_noop("Say you are not interested. Book a clinic that meets your bar."),
+    Status.BELOW_BAR: gettext_noop("Ask for a longer slot when you book, or lower your bar if fewer minutes are fine."),
+    # The label already says why ("reports disagree", "ask before you book"): the step says what.
+    Status.REPORTS_DISAGREE: gettext_noop("Call and ask the three questions, with our script."),
+    Status.NOT_ENOUGH_KNOWN: gettext_noop("Call and ask the three questions, with our script."),
 }
 
 # Sort by verdict, best first. A verdict that rests on one reporter (an early signal) ranks

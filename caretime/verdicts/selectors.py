@@ -234,10 +234,12 @@ class VerdictHit:
         for v in self.verdicts:
             a = v.assessment
             groups.setdefault((a.status, a.early_signal, a.evidence_summary), []).append(v)
-        return [
+        lines = [
             VerdictLine(tuple(v.label for v in same), same[0].assessment, len(same) == len(self.verdicts))
             for same in groups.values()
         ]
+        # Best first: the card shows the line the clinic ranks by, the others behind its disclosure.
+        return sorted(lines, key=lambda line: -line.assessment.sort_rank)
 
     @property
     def next_step(self) -> NextStep | None:

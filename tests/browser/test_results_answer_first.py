@@ -99,16 +99,17 @@ def test_the_clinic_that_meets_the_bar_comes_first(page: Any, live_server: Any, 
     assert page.get_by_label("Only clinics that meet my bar").is_checked()
 
 
+@pytest.mark.parametrize("language", ["", "/es"], ids=["en", "es"])
 @pytest.mark.parametrize("query", ["discipline=pt", "discipline=", "discipline=pt&meets_bar=1"])
 def test_on_a_phone_the_first_two_cards_fit_the_first_screen(
-    page: Any, live_server: Any, region: Region, query: str
+    page: Any, live_server: Any, region: Region, query: str, language: str
 ) -> None:
     if "meets_bar" in query:
         # Three calls of one-on-one care outweigh the mill's one: a second clinic to list.
         for _ in range(3):
             add_call(region.mill, ONE_ON_ONE)
     page.set_viewport_size(PHONE)
-    page.goto(f"{live_server.url}/clinics/?near={region.zip_code}&{query}")
+    page.goto(f"{live_server.url}{language}/clinics/?near={region.zip_code}&{query}")
     assert _cards(page).count() >= 2
     box = _cards(page).nth(1).bounding_box()
     assert box is not None
@@ -123,7 +124,7 @@ def test_on_a_phone_the_first_two_cards_fit_the_first_screen(
     assert first.locator(".next-step").is_visible()
     # Therapies and insurance wait behind a disclosure.
     assert not first.locator(".insurance").is_visible()
-    first.locator("summary", has_text="Address, therapies and insurance").click()
+    first.locator("details summary").click()
     assert first.locator(".insurance").is_visible()
 
 
@@ -156,10 +157,13 @@ def test_compare_with_one_clinic_explains_and_links_back(page: Any, live_server:
     assert _cards(page).first.locator("h2").inner_text() == region.good.name
 
 
-def test_on_a_phone_the_home_page_search_button_is_on_the_first_screen(page: Any, live_server: Any) -> None:
+@pytest.mark.parametrize("language", ["", "/es"], ids=["en", "es"])
+def test_on_a_phone_the_home_page_search_button_is_on_the_first_screen(
+    page: Any, live_server: Any, language: str
+) -> None:
     page.set_viewport_size(PHONE)
-    page.goto(f"{live_server.url}/")
-    button = page.get_by_role("button", name="Find clinics").bounding_box()
+    page.goto(f"{live_server.url}{language}/")
+    button = page.locator("form.search-form button[type=submit]").bounding_box()
     assert button is not None
     assert button["y"] + button["height"] <= PHONE["height"], (
         f"the button ends at {button['y'] + button['height']:.0f} px"

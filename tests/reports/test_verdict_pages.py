@@ -66,7 +66,7 @@ def test_good_reminds_to_confirm_in_writing(client: Client, lincoln_park: dict[s
     page = verdict_page(client, lincoln_park["good_near"])
     assert "verdict-good" in page
     assert "Good: meets your bar" in page
-    assert "Call to book, and ask the clinic to confirm its answers in writing." in page
+    assert "Call to book. Ask them to confirm it in writing." in page
     assert 'href="tel:3125550100"' in page
     assert "How to book" in page
     assert "Clinics near you" not in page

@@ -16,7 +16,7 @@ from tests.factories import add_call, make_clinic
 
 pytestmark = pytest.mark.django_db
 
-NEXT_STEP_UNKNOWN = "We don&#x27;t know enough yet: call the clinic and ask the three questions, with our script."
+NEXT_STEP_UNKNOWN = "Call and ask the three questions, with our script."
 
 
 def hidden_fields(page: str, form_id: str) -> dict[str, str]:
@@ -47,7 +47,7 @@ def test_three_therapies_nobody_reported_say_what_to_do_once(client: Client, two
     page = client.get(reverse("clinic-search"), {"near": "60614"}).content.decode()
     near = next(card for card in page.split('<li class="result">')[1:] if ">Near PT<" in card)
     assert near.count(NEXT_STEP_UNKNOWN) == 1
-    assert near.count("Unknown: not enough known") == 1
+    assert near.count("Unknown: ask before you book") == 1
     assert "All therapies:" in near
 
 
