@@ -4,8 +4,8 @@ readability formula for the page's language.
 The main text is what is inside ``<main>``, leaving out what a reader opens or skips on purpose:
 the bodies of ``<details>`` (their ``<summary>`` stays: it is read), elements marked
 ``data-reading="detail"`` (evidence, method and data sections only, never the answer or the next
-step), the insides of form controls (a list of options is not prose), charts, ``<script>`` and
-``<style>``. Every heading, list item, cell, label and paragraph ends a sentence, as it does for
+step), names marked ``translate="no"`` (a clinic's name is not our writing), the insides of form
+controls (a list of options is not prose), charts, ``<script>`` and ``<style>``. Every heading, list item, cell, label and paragraph ends a sentence, as it does for
 the reader: otherwise a list of short items would count as one endless sentence.
 """
 
@@ -74,7 +74,14 @@ class _MainText(HTMLParser):
         if self.stack and self.stack[-1][0] == "details" and tag != "summary":
             return True
         values = dict(attrs)
-        return tag in _SKIPPED or values.get("data-reading") == "detail" or "hidden" in values
+        # translate="no" marks names (a clinic's): not words we wrote, and the same in every
+        # language, so no formula should judge them (and no browser should translate them).
+        return (
+            tag in _SKIPPED
+            or values.get("data-reading") == "detail"
+            or values.get("translate") == "no"
+            or "hidden" in values
+        )
 
     def _end_sentence(self) -> None:
         text = " ".join("".join(self.current).split())
