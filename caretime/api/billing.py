@@ -78,7 +78,7 @@ def _figure_out(f: ClinicBilling) -> ClinicBillingFigureOut:
         peer_clinics=f.peer_clinics,
         linked_by=f.linked_by,
         is_demo=f.is_demo,
-        summary=list(f.sentences),
+        summary=[str(sentence) for sentence in f.sentences],  # in the request's language
     )
 
 

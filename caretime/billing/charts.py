@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from caretime.billing.selectors import StateRow
 from caretime.core.billing import Distribution
+from caretime.core.text import ngettext_noop
+from caretime.core.wording import Message
 
 LABEL_WIDTH = 44
 PLOT_WIDTH = 520
@@ -17,6 +19,12 @@ RIGHT_MARGIN = 32
 ROW_HEIGHT = 22
 TOP = 8
 AXIS_HEIGHT = 30
+
+# A state's box, as screen readers read it and the pointer shows it.
+_BOX_TITLE = ngettext_noop(
+    "%(state)s: median %(median)s, middle half %(low)s to %(high)s, %(count)s clinician",
+    "%(state)s: median %(median)s, middle half %(low)s to %(high)s, %(count)s clinicians",
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +36,7 @@ class Box:
     box_x: float
     box_width: float
     median_x: float
-    title: str  # read by screen readers and shown on hover
+    title: Message  # read by screen readers and shown on hover, in the page's language
 
     @property
     def label_y(self) -> float:
@@ -114,8 +122,14 @@ def box_chart(
                 box_x=x(d.first_quartile),
                 box_width=max(1.0, round(x(d.third_quartile) - x(d.first_quartile), 1)),
                 median_x=x(d.median),
-                title=f"{row.state}: median {fmt(d.median)}, middle half {fmt(d.first_quartile)} to "
-                f"{fmt(d.third_quartile)}, {row.clinicians} clinicians",
+                title=Message.counted(
+                    _BOX_TITLE,
+                    row.clinicians,
+                    state=row.state,
+                    median=fmt(d.median),
+                    low=fmt(d.first_quartile),
+                    high=fmt(d.third_quartile),
+                ),
             )
         )
     axis_y = TOP + len(boxes) * ROW_HEIGHT + 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MedicareServiceLine(models.Model):
@@ -86,8 +87,9 @@ class ClinicBillingYear(models.Model):
     weighted by visits, with percentiles among clinics of the same discipline and state."""
 
     class LinkedBy(models.TextChoices):
-        ROSTER = "roster", "the clinic's roster of clinicians"
-        ADDRESS = "address", "the clinicians' billing address"
+        # Shown on the clinic page in a sentence of its own: translated when shown.
+        ROSTER = "roster", _("the clinic's roster of clinicians")
+        ADDRESS = "address", _("the clinicians' billing address")
 
     clinic = models.ForeignKey("directory.Clinic", on_delete=models.CASCADE, related_name="billing_years")
     year = models.PositiveSmallIntegerField()

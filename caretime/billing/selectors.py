@@ -13,7 +13,7 @@ from caretime.billing.models import ClinicBillingYear, ClinicianBillingYear
 from caretime.core import billing as core
 from caretime.core.disciplines import Discipline
 from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
-from caretime.core.text import gettext_noop
+from caretime.core.text import gettext_noop, ngettext_noop
 from caretime.core.wording import Message
 from caretime.directory.models import Clinic
 
@@ -77,17 +77,116 @@ class ClinicBilling:
     possibly_suppressed: bool
     is_demo: bool
     timed_codes_apply: bool  # speech therapy is billed mostly in untimed codes
-    sentences: tuple[str, ...]
+    sentences: tuple[Message, ...]  # worded in the language of the page or API answer
 
     @property
     def group_above_threshold(self) -> bool:
         return self.group_share >= core.GROUP_SHARE_NOT_ONE_ON_ONE
 
 
-def _comparison(percentile: float | None, peers: int, state: str, what: str) -> str:
+# The sentences of a clinic's figures, each written whole: with its comparison among the
+# state's clinics and without it, since a translation may need to place the comparison anywhere
+# in the sentence. The comparison counts at least MIN_PEERS_FOR_COMPARISON clinics, so its
+# "%(peers)s clinics" is always plural.
+_UNITS = ngettext_noop(
+    "Medicare claims show %(units)s timed units per visit (the claims do not say which codes were billed on the "
+    "same day), so an average visit had at least %(count)s minute of one-on-one treatment if billed correctly.",
+    "Medicare claims show %(units)s timed units per visit (the claims do not say which codes were billed on the "
+    "same day), so an average visit had at least %(count)s minutes of one-on-one treatment if billed correctly.",
+)
+_UNITS_COMPARED = ngettext_noop(
+    "Medicare claims show %(units)s timed units per visit (the claims do not say which codes were billed on the "
+    "same day), so an average visit had at least %(count)s minute of one-on-one treatment if billed correctly, "
+    "%(peer)s other clinics in %(state)s (units per visit; %(peers)s clinics compared).",
+    "Medicare claims show %(units)s timed units per visit (the claims do not say which codes were billed on the "
+    "same day), so an average visit had at least %(count)s minutes of one-on-one treatment if billed correctly, "
+    "%(peer)s other clinics in %(state)s (units per visit; %(peers)s clinics compared).",
+)
+_UNITS_TOO_FEW = gettext_noop(
+    "Medicare claims show %(units)s timed units per visit (the claims do not say which codes were billed on the "
+    "same day), too few to show a least number of one-on-one minutes."
+)
+_UNITS_TOO_FEW_COMPARED = gettext_noop(
+    "Medicare claims show %(units)s timed units per visit (the claims do not say which codes were billed on the "
+    "same day), too few to show a least number of one-on-one minutes, %(peer)s other clinics in %(state)s (units "
+    "per visit; %(peers)s clinics compared)."
+)
+_SPEECH_UNTIMED = gettext_noop(
+    "Speech therapy is billed mostly in untimed codes, so these claims do not show how many minutes a visit had."
+)
+_ALMOST_NO_TIMED = gettext_noop(
+    "Almost no timed units were billed, so these claims do not show how many minutes a visit had."
+)
+_GROUP = gettext_noop(
+    "%(share)s of services were billed as group therapy; that is %(visits)s of visits with a group session."
+)
+_GROUP_COMPARED = gettext_noop(
+    "%(share)s of services were billed as group therapy, %(peer)s other clinics in %(state)s (group share; "
+    "%(peers)s clinics compared); that is %(visits)s of visits with a group session."
+)
+_NO_GROUP = gettext_noop("No services were billed as group therapy.")
+_VISITS_PER_PATIENT = ngettext_noop(
+    "Each Medicare patient had about %(count)s visit in %(year)s.",
+    "Each Medicare patient had about %(count)s visits in %(year)s.",
+)
+_VISITS_PER_PATIENT_COMPARED = ngettext_noop(
+    "Each Medicare patient had about %(count)s visit in %(year)s, %(peer)s other clinics in %(state)s (visits per "
+    "patient; %(peers)s clinics compared).",
+    "Each Medicare patient had about %(count)s visits in %(year)s, %(peer)s other clinics in %(state)s (visits per "
+    "patient; %(peers)s clinics compared).",
+)
+_BASED_ON = ngettext_noop(
+    "Based on %(count)s clinician and %(visits)s Medicare visits in %(year)s.",
+    "Based on %(count)s clinicians and %(visits)s Medicare visits in %(year)s.",
+)
+_BASED_ON_COMPARED = ngettext_noop(
+    "Based on %(count)s clinician and %(visits)s Medicare visits in %(year)s, %(peer)s other clinics in %(state)s "
+    "(visit volume; %(peers)s clinics compared).",
+    "Based on %(count)s clinicians and %(visits)s Medicare visits in %(year)s, %(peer)s other clinics in %(state)s "
+    "(visit volume; %(peers)s clinics compared).",
+)
+_BASED_ON_SHARED = ngettext_noop(
+    "Based on %(count)s clinician (also on other clinics' rosters, counted here in part) and %(visits)s Medicare "
+    "visits in %(year)s.",
+    "Based on %(count)s clinicians (%(shared)s of them also on other clinics' rosters, counted here in part) and "
+    "%(visits)s Medicare visits in %(year)s.",
+)
+_BASED_ON_SHARED_COMPARED = ngettext_noop(
+    "Based on %(count)s clinician (also on other clinics' rosters, counted here in part) and %(visits)s Medicare "
+    "visits in %(year)s, %(peer)s other clinics in %(state)s (visit volume; %(peers)s clinics compared).",
+    "Based on %(count)s clinicians (%(shared)s of them also on other clinics' rosters, counted here in part) and "
+    "%(visits)s Medicare visits in %(year)s, %(peer)s other clinics in %(state)s (visit volume; %(peers)s clinics "
+    "compared).",
+)
+_POSSIBLY_SUPPRESSED = gettext_noop(
+    "Some rows of these clinicians may be missing: CMS leaves out any code billed to fewer than 11 patients, so "
+    "group therapy may be more common than shown, and the units per visit higher or lower."
+)
+_ABOUT = gettext_noop("about %(value)s")
+_BETWEEN = gettext_noop("between %(low)s and %(high)s")
+
+
+def _compared(percentile: float | None, peers: int, state: str) -> dict[str, object] | None:
+    """The parameters of a sentence's comparison with the state's other clinics, or None when
+    there are too few of them to say anything."""
     if percentile is None or peers < MIN_PEERS_FOR_COMPARISON:
-        return ""
-    return f", {core.peer_words(percentile)} other clinics in {state} ({what}; {peers} clinics compared)"
+        return None
+    return {"peer": core.peer_words(percentile), "state": state, "peers": peers}
+
+
+def _sentence(
+    forms: tuple[str, str] | str,
+    compared_forms: tuple[str, str] | str,
+    comparison: dict[str, object] | None,
+    count: int | None = None,
+    **params: object,
+) -> Message:
+    """The sentence with its comparison when there is one, else the one without."""
+    chosen = forms if comparison is None else compared_forms
+    params = {**params, **(comparison or {})}
+    if isinstance(chosen, tuple):
+        return Message.counted(chosen, count or 0, **params)
+    return Message(chosen, params)
 
 
 def _percent(share: float) -> str:
@@ -95,11 +194,11 @@ def _percent(share: float) -> str:
     return f"{share * 100:.1f} %" if share < 0.01 else f"{share * 100:.0f} %"
 
 
-def _between(low: float, high: float, form: str) -> str:
+def _between(low: float, high: float, form: str) -> Message:
     """ "about 2.0" when the bounds meet (to the shown precision), else "between 1.5 and 2.0"."""
     if format(low, form) == format(high, form):
-        return f"about {format(high, form)}"
-    return f"between {format(low, form)} and {format(high, form)}"
+        return Message(_ABOUT, {"value": format(high, form)})
+    return Message(_BETWEEN, {"low": format(low, form), "high": format(high, form)})
 
 
 def _describe(row: ClinicBillingYear) -> ClinicBilling:
@@ -109,54 +208,54 @@ def _describe(row: ClinicBillingYear) -> ClinicBilling:
     # The beneficiary-days of group codes are the visits with a group session.
     group_low = min(1.0, row.group_days / row.visits_high) if row.visits_high else 0.0
     group_high = min(1.0, row.group_days / row.visits) if row.visits else 0.0
-    sentences: list[str] = []
+    sentences: list[Message] = []
     if timed:
         units = _between(row.timed_units_per_visit_low, row.timed_units_per_visit, ".1f")
-        floor = (
-            f"so an average visit had at least {minutes} minutes of one-on-one treatment if billed correctly"
-            if minutes > 0
-            else "too few to show a least number of one-on-one minutes"
-        )
+        comparison = _compared(row.timed_units_per_visit_percentile, row.peer_clinics, row.state)
         sentences.append(
-            f"Medicare claims show {units} timed units per visit (the claims do not say which codes were billed on "
-            f"the same day), {floor}"
-            + _comparison(row.timed_units_per_visit_percentile, row.peer_clinics, row.state, "units per visit")
-            + "."
+            _sentence(_UNITS, _UNITS_COMPARED, comparison, minutes, units=units)
+            if minutes > 0
+            else _sentence(_UNITS_TOO_FEW, _UNITS_TOO_FEW_COMPARED, comparison, units=units)
         )
     else:
         sentences.append(
-            "Speech therapy is billed mostly in untimed codes, so these claims do not show how many minutes a visit had."
-            if discipline is Discipline.SPEECH_LANGUAGE_PATHOLOGY
-            else "Almost no timed units were billed, so these claims do not show how many minutes a visit had."
+            Message(_SPEECH_UNTIMED if discipline is Discipline.SPEECH_LANGUAGE_PATHOLOGY else _ALMOST_NO_TIMED)
         )
     if row.group_share > 0:
         sentences.append(
-            f"{_percent(row.group_share)} of services were billed as group therapy"
-            + _comparison(row.group_share_percentile, row.peer_clinics, row.state, "group share")
-            + f"; that is {_between(group_low, group_high, '.0%')} of visits with a group session."
+            _sentence(
+                _GROUP,
+                _GROUP_COMPARED,
+                _compared(row.group_share_percentile, row.peer_clinics, row.state),
+                share=_percent(row.group_share),
+                visits=_between(group_low, group_high, ".0%"),
+            )
         )
     else:
-        sentences.append("No services were billed as group therapy.")
+        sentences.append(Message(_NO_GROUP))
+    # Rounded as "{:.0f}" rounds, so that the plural agrees with the figure shown.
     sentences.append(
-        f"Each Medicare patient had about {row.visits_per_beneficiary:.0f} visits in {row.year}"
-        + _comparison(row.visits_per_beneficiary_percentile, row.peer_clinics, row.state, "visits per patient")
-        + "."
-    )
-    who = "clinician" if row.clinicians == 1 else "clinicians"
-    shared = (
-        f" ({row.shared_clinicians} of them also on other clinics' rosters, counted here in part)"
-        if row.shared_clinicians
-        else ""
+        _sentence(
+            _VISITS_PER_PATIENT,
+            _VISITS_PER_PATIENT_COMPARED,
+            _compared(row.visits_per_beneficiary_percentile, row.peer_clinics, row.state),
+            round(row.visits_per_beneficiary),
+            year=row.year,
+        )
     )
     sentences.append(
-        f"Based on {row.clinicians} {who}{shared} and {_between(row.visits, row.visits_high, ',.0f')} Medicare "
-        f"visits in {row.year}" + _comparison(row.visits_percentile, row.peer_clinics, row.state, "visit volume") + "."
+        _sentence(
+            _BASED_ON_SHARED if row.shared_clinicians else _BASED_ON,
+            _BASED_ON_SHARED_COMPARED if row.shared_clinicians else _BASED_ON_COMPARED,
+            _compared(row.visits_percentile, row.peer_clinics, row.state),
+            row.clinicians,
+            shared=row.shared_clinicians,
+            visits=_between(row.visits, row.visits_high, ",.0f"),
+            year=row.year,
+        )
     )
     if row.possibly_suppressed:
-        sentences.append(
-            "Some rows of these clinicians may be missing: CMS leaves out any code billed to fewer than 11 "
-            "patients, so group therapy may be more common than shown, and the units per visit higher or lower."
-        )
+        sentences.append(Message(_POSSIBLY_SUPPRESSED))
     return ClinicBilling(
         year=row.year,
         discipline=row.discipline,
@@ -228,6 +327,20 @@ def _latest_evidence(rows: QuerySet[ClinicBillingYear], discipline: str | None) 
     return {key: evidence for key, evidence in found.items() if evidence}
 
 
+_EVIDENCE_WITH_MINUTES = ngettext_noop(
+    "Medicare claims %(year)s (%(count)s clinician, at least %(visits)s visits): on average at least %(minutes)s "
+    "one-on-one minutes per visit as billed; %(share)s of services billed as group therapy",
+    "Medicare claims %(year)s (%(count)s clinicians, at least %(visits)s visits): on average at least %(minutes)s "
+    "one-on-one minutes per visit as billed; %(share)s of services billed as group therapy",
+)
+_EVIDENCE = ngettext_noop(
+    "Medicare claims %(year)s (%(count)s clinician, at least %(visits)s visits): %(share)s of services billed as "
+    "group therapy",
+    "Medicare claims %(year)s (%(count)s clinicians, at least %(visits)s visits): %(share)s of services billed as "
+    "group therapy",
+)
+
+
 def _evidence_from_row(row: ClinicBillingYear) -> list[Evidence]:
     """Minutes are a lower bound: what the low end of units per visit guarantees for an
     average visit (the 8-minute rule read backwards, over the most visits the claims allow).
@@ -242,10 +355,13 @@ def _evidence_from_row(row: ClinicBillingYear) -> list[Evidence]:
     shared = True if figures.group_above_threshold else None
     if minutes is None and shared is None:
         return []
-    parts = []
-    if minutes is not None:
-        parts.append(f"on average at least {figures.average_minutes_at_least} one-on-one minutes per visit as billed")
-    parts.append(f"{_percent(figures.group_share)} of services billed as group therapy")
+    params = {
+        "year": row.year,
+        "visits": f"{row.visits:,.0f}",
+        "minutes": figures.average_minutes_at_least,
+        "share": _percent(figures.group_share),
+    }
+    summary = Message.counted(_EVIDENCE_WITH_MINUTES if has_minutes else _EVIDENCE, row.clinicians, **params)
     return [
         Evidence(
             source=EvidenceSource.BILLING,
@@ -257,8 +373,7 @@ def _evidence_from_row(row: ClinicBillingYear) -> list[Evidence]:
             one_on_one_minutes=minutes,
             minutes_are_lower_bound=True,
             shared=shared,
-            summary=f"Medicare claims {row.year} ({row.clinicians} clinicians, at least {row.visits:,.0f} visits): "
-            + "; ".join(parts),
+            summary=summary,
         )
     ]
 

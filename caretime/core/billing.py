@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from caretime.core.disciplines import Discipline
+from caretime.core.text import gettext_noop
+from caretime.core.wording import Message
 
 UNIT_MINUTES = 15
 MINIMUM_BILLABLE_MINUTES = 8  # fewer timed minutes than this bill no unit at all
@@ -48,51 +50,52 @@ class CodeClass(enum.StrEnum):
 # Every therapy code the indicators read, with its class. Source: the CPT/HCPCS code
 # descriptors as CMS lists them for outpatient therapy (the "always therapy" codes and the
 # timed-code list of the Medicare Claims Processing Manual, chapter 5, section 20.2): a code
-# whose descriptor says "each 15 minutes" is timed. tests/billing/code_descriptors.py keeps the
+# whose descriptor says "each 15 minutes" is timed. The labels are marked for the catalogue and
+# translated where they are shown. tests/billing/code_descriptors.py keeps the
 # descriptors, and a test fails when a code here is missing or filed in the wrong class.
 THERAPY_CODES: dict[str, tuple[CodeClass, str]] = {
-    "97110": (CodeClass.TIMED, "therapeutic exercise"),
-    "97112": (CodeClass.TIMED, "neuromuscular re-education"),
-    "97113": (CodeClass.TIMED, "aquatic therapy"),
-    "97116": (CodeClass.TIMED, "gait training"),
-    "97124": (CodeClass.TIMED, "massage"),
-    "97129": (CodeClass.TIMED, "cognitive function intervention, first 15 minutes"),
-    "97130": (CodeClass.TIMED, "cognitive function intervention, each additional 15 minutes"),
-    "97140": (CodeClass.TIMED, "manual therapy"),
-    "97530": (CodeClass.TIMED, "therapeutic activities"),
-    "97533": (CodeClass.TIMED, "sensory integration"),
-    "97535": (CodeClass.TIMED, "self-care / home management training"),
-    "97537": (CodeClass.TIMED, "community / work reintegration"),
-    "97542": (CodeClass.TIMED, "wheelchair management"),
-    "97750": (CodeClass.TIMED, "physical performance test"),
-    "97755": (CodeClass.TIMED, "assistive technology assessment"),
-    "97760": (CodeClass.TIMED, "orthotic management and training"),
-    "97761": (CodeClass.TIMED, "prosthetic training"),
-    "97763": (CodeClass.TIMED, "orthotic / prosthetic follow-up"),
-    "97032": (CodeClass.TIMED, "electrical stimulation, attended"),
-    "97033": (CodeClass.TIMED, "iontophoresis"),
-    "97034": (CodeClass.TIMED, "contrast baths"),
-    "97035": (CodeClass.TIMED, "ultrasound"),
-    "97036": (CodeClass.TIMED, "Hubbard tank"),
-    "G0515": (CodeClass.TIMED, "cognitive skills development, each 15 minutes"),
-    "97150": (CodeClass.GROUP, "group therapeutic procedures"),
-    "92508": (CodeClass.GROUP, "speech, language or hearing treatment, group"),
-    "92507": (CodeClass.UNTIMED, "speech, language or hearing treatment, individual"),
-    "92526": (CodeClass.UNTIMED, "treatment of swallowing dysfunction"),
-    "G0283": (CodeClass.UNTIMED, "electrical stimulation, unattended"),
-    "97161": (CodeClass.EVALUATION, "PT evaluation, low complexity"),
-    "97162": (CodeClass.EVALUATION, "PT evaluation, moderate complexity"),
-    "97163": (CodeClass.EVALUATION, "PT evaluation, high complexity"),
-    "97164": (CodeClass.EVALUATION, "PT re-evaluation"),
-    "97165": (CodeClass.EVALUATION, "OT evaluation, low complexity"),
-    "97166": (CodeClass.EVALUATION, "OT evaluation, moderate complexity"),
-    "97167": (CodeClass.EVALUATION, "OT evaluation, high complexity"),
-    "97168": (CodeClass.EVALUATION, "OT re-evaluation"),
-    "92521": (CodeClass.EVALUATION, "evaluation of speech fluency"),
-    "92522": (CodeClass.EVALUATION, "evaluation of speech sound production"),
-    "92523": (CodeClass.EVALUATION, "evaluation of speech sound production with language"),
-    "92524": (CodeClass.EVALUATION, "behavioral and qualitative analysis of voice and resonance"),
-    "92610": (CodeClass.EVALUATION, "evaluation of oral and pharyngeal swallowing function"),
+    "97110": (CodeClass.TIMED, gettext_noop("therapeutic exercise")),
+    "97112": (CodeClass.TIMED, gettext_noop("neuromuscular re-education")),
+    "97113": (CodeClass.TIMED, gettext_noop("aquatic therapy")),
+    "97116": (CodeClass.TIMED, gettext_noop("gait training")),
+    "97124": (CodeClass.TIMED, gettext_noop("massage")),
+    "97129": (CodeClass.TIMED, gettext_noop("cognitive function intervention, first 15 minutes")),
+    "97130": (CodeClass.TIMED, gettext_noop("cognitive function intervention, each additional 15 minutes")),
+    "97140": (CodeClass.TIMED, gettext_noop("manual therapy")),
+    "97530": (CodeClass.TIMED, gettext_noop("therapeutic activities")),
+    "97533": (CodeClass.TIMED, gettext_noop("sensory integration")),
+    "97535": (CodeClass.TIMED, gettext_noop("self-care / home management training")),
+    "97537": (CodeClass.TIMED, gettext_noop("community / work reintegration")),
+    "97542": (CodeClass.TIMED, gettext_noop("wheelchair management")),
+    "97750": (CodeClass.TIMED, gettext_noop("physical performance test")),
+    "97755": (CodeClass.TIMED, gettext_noop("assistive technology assessment")),
+    "97760": (CodeClass.TIMED, gettext_noop("orthotic management and training")),
+    "97761": (CodeClass.TIMED, gettext_noop("prosthetic training")),
+    "97763": (CodeClass.TIMED, gettext_noop("orthotic / prosthetic follow-up")),
+    "97032": (CodeClass.TIMED, gettext_noop("electrical stimulation, attended")),
+    "97033": (CodeClass.TIMED, gettext_noop("iontophoresis")),
+    "97034": (CodeClass.TIMED, gettext_noop("contrast baths")),
+    "97035": (CodeClass.TIMED, gettext_noop("ultrasound")),
+    "97036": (CodeClass.TIMED, gettext_noop("Hubbard tank")),
+    "G0515": (CodeClass.TIMED, gettext_noop("cognitive skills development, each 15 minutes")),
+    "97150": (CodeClass.GROUP, gettext_noop("group therapeutic procedures")),
+    "92508": (CodeClass.GROUP, gettext_noop("speech, language or hearing treatment, group")),
+    "92507": (CodeClass.UNTIMED, gettext_noop("speech, language or hearing treatment, individual")),
+    "92526": (CodeClass.UNTIMED, gettext_noop("treatment of swallowing dysfunction")),
+    "G0283": (CodeClass.UNTIMED, gettext_noop("electrical stimulation, unattended")),
+    "97161": (CodeClass.EVALUATION, gettext_noop("PT evaluation, low complexity")),
+    "97162": (CodeClass.EVALUATION, gettext_noop("PT evaluation, moderate complexity")),
+    "97163": (CodeClass.EVALUATION, gettext_noop("PT evaluation, high complexity")),
+    "97164": (CodeClass.EVALUATION, gettext_noop("PT re-evaluation")),
+    "97165": (CodeClass.EVALUATION, gettext_noop("OT evaluation, low complexity")),
+    "97166": (CodeClass.EVALUATION, gettext_noop("OT evaluation, moderate complexity")),
+    "97167": (CodeClass.EVALUATION, gettext_noop("OT evaluation, high complexity")),
+    "97168": (CodeClass.EVALUATION, gettext_noop("OT re-evaluation")),
+    "92521": (CodeClass.EVALUATION, gettext_noop("evaluation of speech fluency")),
+    "92522": (CodeClass.EVALUATION, gettext_noop("evaluation of speech sound production")),
+    "92523": (CodeClass.EVALUATION, gettext_noop("evaluation of speech sound production with language")),
+    "92524": (CodeClass.EVALUATION, gettext_noop("behavioral and qualitative analysis of voice and resonance")),
+    "92610": (CodeClass.EVALUATION, gettext_noop("evaluation of oral and pharyngeal swallowing function")),
 }
 
 
@@ -470,13 +473,19 @@ GROUP_SHARE_NOT_ONE_ON_ONE = 0.15
 BILLING_EVIDENCE_WEIGHT = 0.3
 
 
-def peer_words(percentile: float) -> str:
-    """A percentile among peers in words: "higher than 9 in 10", "lower than 9 in 10", ..."""
+_HIGHER_THAN_NINE = gettext_noop("higher than 9 in 10")
+_LOWER_THAN_NINE = gettext_noop("lower than 9 in 10")
+_HIGHER_THAN_ABOUT = gettext_noop("higher than about %(tenths)s in 10")
+
+
+def peer_words(percentile: float) -> Message:
+    """A percentile among peers in words: "higher than 9 in 10", "lower than 9 in 10", ...
+    A message, worded in the language of whoever shows it."""
     if percentile >= 90:
-        return "higher than 9 in 10"
+        return Message(_HIGHER_THAN_NINE)
     if percentile <= 10:
-        return "lower than 9 in 10"
-    return f"higher than about {round(percentile / 10)} in 10"
+        return Message(_LOWER_THAN_NINE)
+    return Message(_HIGHER_THAN_ABOUT, {"tenths": round(percentile / 10)})
 
 
 # --- addresses: the fallback link from a billing row to a clinic ----------------------------

@@ -56,7 +56,9 @@ class Evidence:
     shared: bool | None = None  # True: the therapist treated other patients at the same time
     every_visit: bool | None = None  # True: 1:1 on every visit; False: only on the first visit
     minutes_withheld: bool = False  # asked how much time with the therapist, the clinic would not say
-    summary: str = ""  # plain words for the reasons list, e.g. "30 minutes, shared with 2 others"
+    # Plain words for the reasons list, e.g. "30 minutes, shared with 2 others"; a message is
+    # worded in the language of whoever shows it.
+    summary: str | Message = ""
     # Who stands behind the item, as an opaque key, when several items can come from one
     # person (a patient's visits, their calls while signed in): items with the same key count
     # as one person. Empty: the item stands for ``reporters`` people of its own.

@@ -116,6 +116,11 @@ class Message:
     def __str__(self) -> str:
         return self.render()
 
+    def __hash__(self) -> int:
+        # A value like any other, so that what holds one (a piece of evidence) can be a key
+        # of a cache: the parameters' mapping is hashed as its items.
+        return hash((self.text, tuple(sorted(self.params.items())), self.plural, self.count))
+
 
 def _worded(value: object, translation: Translation) -> object:
     if isinstance(value, Message):

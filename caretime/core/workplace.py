@@ -32,7 +32,8 @@ from typing import TypeVar
 
 from caretime.core.disciplines import Discipline
 from caretime.core.evidence import BURST_REPORTS_PER_HOUR, Evidence, EvidenceSource
-from caretime.core.text import gettext_noop
+from caretime.core.text import gettext_noop, ngettext_noop
+from caretime.core.wording import Message
 
 # No figure from fewer worker reports than this (domain rule: 5 for workers, 3 for patients).
 MIN_CLINICIAN_REPORTS = 5
@@ -416,6 +417,36 @@ def employer_rank(figures: WorkplaceFigures, sort: EmployerSort) -> tuple[int, .
     return (*order, -figures.reporters)
 
 
+# The evidence's summary, whole for each answer on double-booking (how often it happens is part
+# of the sentence, not a word glued to it).
+EVIDENCE_SUMMARIES = {
+    Booking.NEVER: ngettext_noop(
+        "%(count)s report with an NPI on the clinic's roster says %(patients)s per therapist per hour; "
+        "double-booked never",
+        "%(count)s reports with an NPI on the clinic's roster say %(patients)s per therapist per hour; "
+        "double-booked never",
+    ),
+    Booking.SOME_DAYS: ngettext_noop(
+        "%(count)s report with an NPI on the clinic's roster says %(patients)s per therapist per hour; "
+        "double-booked some days",
+        "%(count)s reports with an NPI on the clinic's roster say %(patients)s per therapist per hour; "
+        "double-booked some days",
+    ),
+    Booking.MOST_DAYS: ngettext_noop(
+        "%(count)s report with an NPI on the clinic's roster says %(patients)s per therapist per hour; "
+        "double-booked most days",
+        "%(count)s reports with an NPI on the clinic's roster say %(patients)s per therapist per hour; "
+        "double-booked most days",
+    ),
+    Booking.EVERY_DAY: ngettext_noop(
+        "%(count)s report with an NPI on the clinic's roster says %(patients)s per therapist per hour; "
+        "double-booked every day",
+        "%(count)s reports with an NPI on the clinic's roster say %(patients)s per therapist per hour; "
+        "double-booked every day",
+    ),
+}
+
+
 def workplace_evidence(figures: WorkplaceFigures) -> Evidence | None:
     """What a published population of reports with an NPI on the clinic's roster tells the verdict: booking density
     supports "not one-on-one" (3 or more patients per therapist per hour, or double-booking on
@@ -435,8 +466,7 @@ def workplace_evidence(figures: WorkplaceFigures) -> Evidence | None:
         observed_on=observed,
         reporters=figures.reporters,
         shared=dense,
-        summary=(
-            f"{figures.reporters} reports with an NPI on the clinic's roster say {figures.typical_band.label} per therapist per hour; "
-            f"double-booked {figures.booking.label}"
+        summary=Message.counted(
+            EVIDENCE_SUMMARIES[figures.booking], figures.reporters, patients=Message(figures.typical_band.label)
         ),
     )

@@ -27,9 +27,10 @@ from caretime.directory.models import Clinic, DisciplineChoices
 
 STARS = [MinValueValidator(MIN_STARS), MaxValueValidator(MAX_STARS)]
 
-STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in ReviewState]
-HOLD_CHOICES = [(h.value, HOLD_LABELS[h]) for h in HoldReason]
-RULE_CHOICES = [(r.value, RULE_LABELS[r]) for r in Rule]
+# Translated when shown (``get_rule_display`` and the like), in the language of the page.
+STATE_CHOICES = [(s.value, _(STATE_LABELS[s])) for s in ReviewState]
+HOLD_CHOICES = [(h.value, _(HOLD_LABELS[h])) for h in HoldReason]
+RULE_CHOICES = [(r.value, _(RULE_LABELS[r])) for r in Rule]
 
 # The sub-ratings, in the order of the form: each 1-5, or empty when the writer did not say.
 # They rate the clinic's way of working, never a person.

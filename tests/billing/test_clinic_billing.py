@@ -125,7 +125,7 @@ def test_heavy_group_therapy_is_low_weight_evidence_of_shared_care(mill: Clinic)
     assert evidence.minutes_are_lower_bound is True
     assert evidence.weight == BILLING_EVIDENCE_WEIGHT < 1.0
     assert evidence.observed_on == date(CLAIMS_YEAR, 12, 31)
-    assert "2 clinicians" in evidence.summary
+    assert "2 clinicians" in str(evidence.summary)
 
 
 def test_little_group_therapy_says_nothing_about_sharing(chicago_clinics: dict[str, Clinic]) -> None:

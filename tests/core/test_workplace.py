@@ -211,7 +211,7 @@ def test_a_densely_booked_workplace_supports_not_one_on_one() -> None:
     assert evidence.source == EvidenceSource.WORKER_REPORT
     assert evidence.shared is True
     assert evidence.reporters == 6
-    assert "3-4 patients" in evidence.summary
+    assert "3-4 patients" in str(evidence.summary)
 
 
 def test_double_booking_on_most_days_supports_not_one_on_one_even_at_two_an_hour() -> None:
