@@ -19,7 +19,6 @@ from tests.factories import make_person
 from tests.reading import ENGLISH, SPANISH, hardest_sentences, page_text
 
 
-
 def _clinic() -> Clinic:
     clinic = Clinic.objects.filter(services__discipline="pt").order_by("id").first()
     assert clinic is not None
