@@ -250,6 +250,15 @@ TOLD_NEXT_STEPS = {
 }
 
 
+def goes_elsewhere(clinic: Status, told: Status | None) -> bool:
+    """Whether a clinic's page offers clinics that meet the person's bar in its place: for signs
+    of a patient mill or fewer minutes than the bar (by the clinic's verdict, or by what the
+    person was told on their own call), and when the clinic would not tell them enough. Before
+    anyone has asked, too little known sends the person to the call script instead."""
+    acting = told or clinic
+    return acting in {Status.MILL_SIGNS, Status.BELOW_BAR} or told == Status.NOT_ENOUGH_KNOWN
+
+
 def told_on_a_call(call: Evidence, bar: Bar, *, as_of: date) -> Status:
     """One call's answers judged alone against the person's bar. One call cannot disagree with
     itself, so the answer is never "reports disagree"."""

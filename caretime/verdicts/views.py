@@ -4,6 +4,8 @@ calls a selector or service, and renders what it passes; templates do not query.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caretime.billing.selectors import CAVEATS, clinic_billing
 from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
-from caretime.core.calls import TOLD_HEADLINES, TOLD_NEXT_STEPS, told_on_a_call
+from caretime.core.calls import TOLD_HEADLINES, TOLD_NEXT_STEPS, goes_elsewhere, told_on_a_call
 from caretime.core.geo import distance_miles
 from caretime.core.places import PlaceNotFound, describe_location, resolve_place
-from caretime.core.verdict import Status
+from caretime.core.verdict import Bar
 from caretime.datasets.freshness import data_freshness, missing_from
 from caretime.directory.coverage import nothing_found
 from caretime.directory.forms import ClinicSearchForm
@@ -49,6 +51,7 @@ from caretime.verdicts.bar import (
 )
 from caretime.verdicts.report_pages import last_call
 from caretime.verdicts.selectors import (
+    DisciplineCareTime,
     alternatives_for,
     care_time_for,
     clinic_care_time,
@@ -120,18 +123,12 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
     today = timezone.now().date()
     therapies = clinic_care_time(clinic, bar, as_of=today)
     asked = request.GET.get("discipline", "")
-    care_time = next((item for item in therapies if item.discipline == asked), None)
-    if care_time is None and not therapies and asked in DisciplineChoices.values:
-        care_time = care_time_for(clinic, asked, bar, as_of=today)  # a clinic listing no therapy
-    if care_time is None:
-        care_time = therapies[0] if therapies else care_time_for(clinic, _FIRST_THERAPY, bar, as_of=today)
+    care_time = _chosen_therapy(clinic, therapies, asked, bar, today)
     discipline = care_time.discipline
     call = last_call(request, clinic, discipline)
     told = told_on_a_call(call.as_evidence(), bar, as_of=today) if call else None
-    # What the person acts on: what they were told on their own call, else the clinic's verdict.
-    acting = told or care_time.assessment.status
     alternatives = None
-    if acting in _GO_ELSEWHERE and (told is not None or acting != Status.NOT_ENOUGH_KNOWN):
+    if goes_elsewhere(care_time.assessment.status, told):
         place = search_place(request)
         insurance = request.GET.get("insurance", "")
         alternatives = alternatives_for(
@@ -161,7 +158,8 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "told": told,
             "told_headline": TOLD_HEADLINES[told] if told else "",
             "told_next_step": TOLD_NEXT_STEPS[told] if told else "",
-            "acting": acting.value,
+            # What the person acts on: what they were told on their own call, else the verdict.
+            "acting": (told or care_time.assessment.status).value,
             "alternatives": alternatives,
             "not_interested": letters["not-interested"],
             "not_interested_sms": sms_link(clinic, letters["not-interested"]),
@@ -170,7 +168,8 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "script": call_script(bar),
             "bar_form": BarForm.for_bar(bar, request.get_full_path()),
             "origin_query": search_context(request, discipline=discipline),
-            "search_query": search_context(request, discipline=""),
+            "search_query": search_context(request),
+            "other_therapy_query": search_context(request, discipline=""),
             "from_search": _from_search(request, clinic),
             "freshness": freshness,
             "missing_from": missing_from(clinic, freshness),
@@ -302,9 +301,19 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 # The clinic page of a clinic that lists no therapy, reached with none asked for.
 _FIRST_THERAPY = DisciplineChoices.PHYSICAL_THERAPY.value
-# When to show clinics that meet the person's bar instead of this one: signs of a mill, fewer
-# minutes than the bar, or a clinic that would not answer the person's own call.
-_GO_ELSEWHERE = frozenset({Status.MILL_SIGNS, Status.BELOW_BAR, Status.NOT_ENOUGH_KNOWN})
+
+
+def _chosen_therapy(
+    clinic: Clinic, therapies: list[DisciplineCareTime], asked: str, bar: Bar, today: date
+) -> DisciplineCareTime:
+    """The therapy the page leads with: the one asked for if the clinic offers it (any, for a
+    clinic that lists none), else its first."""
+    for item in therapies:
+        if item.discipline == asked:
+            return item
+    if therapies:
+        return therapies[0]
+    return care_time_for(clinic, asked if asked in DisciplineChoices.values else _FIRST_THERAPY, bar, as_of=today)
 
 
 def _from_search(request: HttpRequest, clinic: Clinic) -> tuple[float, str] | None:
