@@ -7,7 +7,7 @@ from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -36,11 +36,55 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
+# The checks of the API's schemas word their errors in English; these are the kinds a client
+# meets, worded in the request's language (``ctx`` fills the numbers). The field names stay as
+# the API spells them. Any other kind keeps the schema library's own words.
+_PROBLEMS = {
+    "missing": gettext_noop("is required"),
+    "int_parsing": gettext_noop("must be a whole number"),
+    "int_type": gettext_noop("must be a whole number"),
+    "int_from_float": gettext_noop("must be a whole number"),
+    "float_parsing": gettext_noop("must be a number"),
+    "float_type": gettext_noop("must be a number"),
+    "bool_parsing": gettext_noop("must be true or false"),
+    "bool_type": gettext_noop("must be true or false"),
+    "string_type": gettext_noop("must be text"),
+    "string_too_short": gettext_noop("must have at least %(min_length)s characters"),
+    "string_too_long": gettext_noop("must have at most %(max_length)s characters"),
+    "greater_than_equal": gettext_noop("must be %(ge)s or more"),
+    "less_than_equal": gettext_noop("must be %(le)s or less"),
+    "greater_than": gettext_noop("must be more than %(gt)s"),
+    "less_than": gettext_noop("must be less than %(lt)s"),
+    "literal_error": gettext_noop("must be one of: %(expected)s"),
+    "enum": gettext_noop("must be one of: %(expected)s"),
+    "date_parsing": gettext_noop("must be a date, like 2026-11-30"),
+    "date_from_datetime_parsing": gettext_noop("must be a date, like 2026-11-30"),
+    "date_type": gettext_noop("must be a date, like 2026-11-30"),
+    "extra_forbidden": gettext_noop("is not a field this accepts"),
+    "json_invalid": gettext_noop("is not valid JSON"),
+    "dict_type": gettext_noop("must be an object"),
+    "model_attributes_type": gettext_noop("must be an object"),
+    "list_type": gettext_noop("must be a list"),
+}
+
+
+def _problem(error: dict[str, Any]) -> str:
+    template = _PROBLEMS.get(str(error.get("type", "")))
+    if template is None:
+        # Our own validators' messages, already in the request's language.
+        return str(error.get("msg", gettext("is not valid"))).removeprefix("Value error, ")
+    context = {name: str(value) for name, value in (error.get("ctx") or {}).items()}
+    try:
+        return gettext(template) % context
+    except (KeyError, TypeError, ValueError):
+        return str(error.get("msg", gettext("is not valid")))
+
+
 def _describe(errors: list[dict[str, Any]]) -> str:
     parts = []
     for error in errors:
-        where = ".".join(_location(error)) or "request"
-        parts.append(f"{where}: {error.get('msg', 'is not valid')}")
+        where = ".".join(_location(error)) or gettext("request")
+        parts.append(f"{where}: {_problem(error)}")
     return "; ".join(parts) or gettext("The request is not valid.")
 
 

@@ -155,3 +155,20 @@ def test_a_server_error_under_the_api_is_in_the_error_shape_with_its_retry_after
     }
     page = shape(RequestFactory().get("/clinics/"))
     assert page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("params", "english", "spanish"),
+    [
+        ({"near": "60614", "radius_miles": 0}, "radius_miles: must be 1 or more", "radius_miles: debe ser 1 o más"),
+        ({"near": "60614", "radius_miles": "far"}, "radius_miles: must be a whole number", "radius_miles: debe ser"),
+        ({"page": 0}, "page: must be 1 or more", "page: debe ser 1 o más"),
+    ],
+)
+def test_a_refused_field_is_explained_in_the_language_asked_for(
+    client: Client, db: None, params: dict[str, Any], english: str, spanish: str
+) -> None:
+    assert english in client.get("/api/v1/clinics", params).json()["error"]["message"]
+    answer = client.get("/api/v1/clinics", params, headers={"Accept-Language": "es"}).json()
+    assert spanish in answer["error"]["message"]
+    assert "must be" not in answer["error"]["message"]
