@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(CATALOGUES): %.mo: %.po $(STAMP)
-	$(BIN)/python manage.py compile_translations
+	DEBUG=true $(BIN)/python manage.py compile_translations
 
 ## Install, create the SQLite database, load the demo region and serve http://127.0.0.1:8000
 run: $(STAMP) $(CATALOGUES)
