@@ -23,9 +23,7 @@ from caretime.core import wording
 from caretime.core.calls import CARE_LABELS, FOLLOW_UP_LABELS, VISITS_LABELS, Care, FollowUpBy, Visits, call_evidence
 from caretime.core.care_time import CareTimeProfile, CareTimeSums, care_time_profile
 from caretime.core.evidence import COUNTING, MIN_PEOPLE_FOR_A_FIGURE, Evidence, EvidenceKey, Standing
-from caretime.core.geo import BoundingBox
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, SHORT_MINUTES
-from caretime.directory.models import in_box
 from caretime.reports.models import (
     EVIDENCE_COLUMNS,
     NATIONAL,
@@ -153,13 +151,6 @@ def care_time_profiles(
     if not clinic_ids:
         return {}
     return _profiles(_sums(discipline).filter(clinic_id__in=list(clinic_ids)), as_of)
-
-
-def care_time_profiles_in_box(
-    box: BoundingBox, discipline: str | None, *, as_of: date
-) -> dict[EvidenceKey, CareTimeProfile]:
-    """The same for every clinic inside a search box, without an id list."""
-    return _profiles(_sums(discipline).filter(in_box(box, via="clinic__")), as_of)
 
 
 @dataclass(frozen=True)
