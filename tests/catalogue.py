@@ -4,10 +4,25 @@ they are shown, whatever the shipped catalogue holds at the time."""
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from django.test import override_settings
 
-def write_catalogue(path: Path, messages: dict[str | tuple[str, str], str | tuple[str, str]]) -> None:
+Messages = dict[str | tuple[str, str], str | tuple[str, str]]
+
+
+@contextmanager
+def spanish_catalogue(directory: Path, messages: Messages) -> Iterator[None]:
+    """``messages`` as the site's only Spanish catalogue while the block runs (written under
+    ``directory``); changing LOCALE_PATHS makes Django load it afresh."""
+    write_catalogue(directory / "es" / "LC_MESSAGES" / "django.mo", messages)
+    with override_settings(LOCALE_PATHS=[str(directory)]):
+        yield
+
+
+def write_catalogue(path: Path, messages: Messages) -> None:
     """A GNU .mo file (the format gettext reads) holding ``messages``; a pair is a message with
     its plural."""
     header = "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n != 1);\n"

@@ -24,7 +24,7 @@ from django.utils import translation
 
 from caretime.directory.models import Clinic
 from caretime.web.catalogues import compiled, sources, stale
-from tests.catalogue import write_catalogue
+from tests.catalogue import Messages, spanish_catalogue
 from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 HOST = "http://testserver"
 SPANISH_FIRST = "es-MX,es;q=0.9,en;q=0.5"
 
-SPANISH: dict[str | tuple[str, str], str | tuple[str, str]] = {
+SPANISH: Messages = {
     "No clinic has the id %(id)s.": "Ninguna clínica tiene el número %(id)s.",
     "Your code for caretime": "Tu código de caretime",
     "Find a clinic": "Buscar una clínica",
@@ -41,8 +41,7 @@ SPANISH: dict[str | tuple[str, str], str | tuple[str, str]] = {
 
 @pytest.fixture
 def spanish(tmp_path: Path) -> Iterator[None]:
-    write_catalogue(tmp_path / "es" / "LC_MESSAGES" / "django.mo", SPANISH)
-    with override_settings(LOCALE_PATHS=[str(tmp_path)]):
+    with spanish_catalogue(tmp_path, SPANISH):
         yield
 
 

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pytest
 from django.template.base import Lexer, TokenType
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 import caretime
 from caretime.directory.models import Clinic
 from caretime.shared.limits import duration
-from tests.catalogue import write_catalogue
+from tests.catalogue import Messages, spanish_catalogue
 from tests.factories import make_clinic
 
 PACKAGE = Path(caretime.__file__).resolve().parent
@@ -194,7 +194,7 @@ def test_unmarked_text_is_found(source: str, piece: str) -> None:
 # No catalogue ships yet, so these tests write a small one: a word marked but looked up at
 # import time, or glued from pieces, would stay English under it.
 
-SPANISH: dict[str | tuple[str, str], str | tuple[str, str]] = {
+SPANISH: Messages = {
     "Physical therapy": "Fisioterapia",
     "Therapy offered:": "Terapia ofrecida:",
     "Choose a radius from {minimum} to {maximum} miles.": "Elige un radio de {minimum} a {maximum} millas.",
@@ -204,8 +204,7 @@ SPANISH: dict[str | tuple[str, str], str | tuple[str, str]] = {
 
 @pytest.fixture
 def spanish(tmp_path: Path) -> Iterator[None]:
-    write_catalogue(tmp_path / "es" / "LC_MESSAGES" / "django.mo", SPANISH)
-    with override_settings(LOCALE_PATHS=[str(tmp_path)]), translation.override("es"):
+    with spanish_catalogue(tmp_path, SPANISH), translation.override("es"):
         yield
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import translation
 
 from caretime.billing import selectors
@@ -27,7 +27,7 @@ from caretime.core.workplace import Booking, WorkplaceFigures, workplace_evidenc
 from caretime.directory.models import Clinic
 from caretime.reviews.models import ReviewDecision
 from caretime.verdicts.actions import compute_billing_indicators
-from tests.catalogue import write_catalogue
+from tests.catalogue import Messages, spanish_catalogue
 from tests.factories import CLAIMS_YEAR, add_therapist, make_clinic
 
 _PEERS = ", %(peer)s otras clínicas de %(state)s (%(what)s; %(peers)s clínicas comparadas)"
@@ -65,7 +65,7 @@ def _compared(sentence: str, what: str) -> str:
     return sentence + _PEERS.replace("%(what)s", what) + "."
 
 
-SPANISH: dict[str | tuple[str, str], str | tuple[str, str]] = {
+SPANISH: Messages = {
     selectors._UNITS: (
         _UNITS_ES.format(minutes="minuto") + ".",
         _UNITS_ES.format(minutes="minutos") + ".",
@@ -234,8 +234,7 @@ def _english_in(sentence: str) -> set[str]:
 
 @pytest.fixture
 def spanish(tmp_path: Path) -> Iterator[None]:
-    write_catalogue(tmp_path / "es" / "LC_MESSAGES" / "django.mo", SPANISH)
-    with override_settings(LOCALE_PATHS=[str(tmp_path)]), translation.override("es"):
+    with spanish_catalogue(tmp_path, SPANISH), translation.override("es"):
         yield
 
 

@@ -9,20 +9,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from caretime.core.verdict import Bar
 from caretime.directory.models import Clinic
 from caretime.reports.script import call_script
-from tests.catalogue import write_catalogue
+from tests.catalogue import Messages, spanish_catalogue
 from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db
 
 ASK = "How much time do I get with the therapist at each visit?"
-SPANISH: dict[str | tuple[str, str], str | tuple[str, str]] = {
+SPANISH: Messages = {
     ASK: "¿Cuánto tiempo paso con el terapeuta en cada visita?",
     "Say it in English:": "Dígalo en inglés:",
     "Good: the therapist works only with you.": "Bien: el terapeuta trabaja solo con usted.",
@@ -33,8 +33,7 @@ SPANISH: dict[str | tuple[str, str], str | tuple[str, str]] = {
 
 @pytest.fixture
 def spanish(tmp_path: Path) -> Iterator[None]:
-    write_catalogue(tmp_path / "es" / "LC_MESSAGES" / "django.mo", SPANISH)
-    with override_settings(LOCALE_PATHS=[str(tmp_path)]):
+    with spanish_catalogue(tmp_path, SPANISH):
         yield
 
 
