@@ -31,6 +31,7 @@ from caretime.reports.letters import (
     MAILTO_MAX_CHARS,
     LetterTextForm,
     letters_for,
+    not_interested,
     sms_link,
     sms_start,
     too_long_for_mailto,
@@ -141,7 +142,7 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             insurance=insurance if InsurancePlan.objects.filter(slug=insurance).exists() else None,
             include_unknown=request.GET.get("include_unknown") == "yes",
         )
-    letters = letters_for(clinic, discipline, care_time.assessment, told=call.summary if call else None)
+    message = not_interested(clinic, discipline, care_time.assessment)
     reviews = clinic_reviews(clinic)
     freshness = data_freshness()
     return render(
@@ -161,8 +162,8 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             # What the person acts on: what they were told on their own call, else the verdict.
             "acting": (told or care_time.assessment.status).value,
             "alternatives": alternatives,
-            "not_interested": letters["not-interested"],
-            "not_interested_sms": sms_link(clinic, letters["not-interested"]),
+            "not_interested": message,
+            "not_interested_sms": sms_link(clinic, message),
             "mailto_max_chars": MAILTO_MAX_CHARS,
             "too_long_for_mailto": too_long_for_mailto(),
             "script": call_script(bar),

@@ -203,3 +203,25 @@ def test_a_refused_form_does_not_use_up_the_limit(client: Client, clinic: Clinic
         assert client.post(ask_url(clinic), mill_answers(therapist_minutes="999")).status_code == 400
     for _ in range(3):
         assert client.post(ask_url(clinic), mill_answers()).status_code == 302
+
+
+def test_after_the_call_the_search_is_kept_and_the_letter_says_what_they_were_told(
+    client: Client, clinic: Clinic
+) -> None:
+    search = "near=60614&radius_miles=10&insurance=aetna"
+    response = client.post(f"{ask_url(clinic)}?{search}", mill_answers())
+    assert response["Location"] == (
+        f"{reverse('clinic-detail', args=[clinic.pk])}?near=60614&radius_miles=10&discipline=pt&insurance=aetna"
+        "#what-you-were-told"
+    )
+    page = client.get(response["Location"]).content.decode()
+    back = f'href="{reverse("clinic-search")}?near=60614&amp;radius_miles=10&amp;discipline=pt&amp;insurance=aetna"'
+    assert back in page  # "Back to your search" keeps the therapy and insurance searched
+    letters = client.get(reverse("clinic-letters", args=[clinic.pk, "pt"])).content.decode()
+    told = letters[letters.index('id="text-told"') :]
+    assert "I was told: 30 minutes, shared with 2 other patients, one-on-one only on the first visit." in told
+    # Another browser never sees this person's call.
+    assert (
+        "I was told: [what they told you"
+        in Client().get(reverse("clinic-letters", args=[clinic.pk, "pt"])).content.decode()
+    )
