@@ -70,8 +70,8 @@ def origin_query(near: str, radius_miles: float, *, discipline: str = "", insura
     """``near=...&radius_miles=...&discipline=...&insurance=...`` for links from results to
     clinic pages and on from there, so that no page forgets what the person searched for.
     Empty parts are left out."""
-    fields = {"near": near, "radius_miles": str(int(radius_miles)) if near else "", "discipline": discipline}
-    fields["insurance"] = insurance
+    radius = str(int(radius_miles)) if near else ""  # a radius means nothing without a place
+    fields = {"near": near, "radius_miles": radius, "discipline": discipline, "insurance": insurance}
     return urlencode({name: value for name, value in fields.items() if value})
 
 
