@@ -9,6 +9,7 @@ isolation), so nothing is fetched from the registry at test time.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -21,16 +22,30 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def source_tree(into: Path) -> Path:
+    """A copy of the project's own files, as a clean clone has them: setuptools writes its
+    ``build/`` folder into the tree it builds, and a stale one there from an earlier build
+    would put modules since deleted into the wheel."""
+    listed = subprocess.check_output(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT)
+    for name in filter(None, listed.decode().split("\0")):
+        source = ROOT / name
+        if source.is_file():  # a file deleted but not yet committed is listed and absent
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, into / name)
+    return into
+
+
 def build(hook: str, out: Path) -> tuple[Path, str]:
     """Run one PEP 517 hook of the project's backend with every warning turned into an error."""
     out.mkdir(parents=True, exist_ok=True)
+    tree = source_tree(out / "source")
     script = f"import sys; from setuptools import build_meta; print(build_meta.{hook}(sys.argv[1]))"
     # With PYTHONDONTWRITEBYTECODE set (as on some machines) setuptools notes that it skips
     # byte-compiling: a remark about the machine, not about the project.
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     done = subprocess.run(
         [sys.executable, "-W", "error", "-c", script, str(out)],
-        cwd=ROOT,
+        cwd=tree,
         env=env,
         capture_output=True,
         text=True,
