@@ -323,12 +323,21 @@ def _declared(refusals: tuple[Refusal, ...]) -> dict[str, Any]:
     return {"response": response, "openapi_extra": {"responses": described}}
 
 
-def reads(ok: dict[int, Any], *refusals: Refusal) -> dict[str, Any]:
+NOT_MODIFIED = {
+    "description": "Not modified: the copy whose ETag (If-None-Match) or Last-Modified (If-Modified-Since) was "
+    "sent is still current. No body; ETag, Last-Modified and Cache-Control as on a 200."
+}
+
+
+def reads(ok: dict[int, Any], *refusals: Refusal, conditional: bool = False) -> dict[str, Any]:
     """``response`` and ``openapi_extra`` for a reading operation's decorator: its answer, nginx's
     refusals (400, 413, 414) and ``refusals``, each status with the error schema and an example
-    per code."""
+    per code; with ``conditional``, the 304 of a conditional GET (``caretime.api.caching``)."""
     declared = _declared(refusals)
     declared["response"] = {**ok, **declared["response"]}
+    if conditional:
+        declared["response"][304] = None
+        declared["openapi_extra"]["responses"][304] = NOT_MODIFIED
     return declared
 
 

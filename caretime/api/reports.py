@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from caretime.accounts.auth import api_user
+from caretime.api.caching import evidence_version, not_modified
 from caretime.api.errors import (
     AMBIGUOUS_PLACE,
     CLINIC_NOT_FOUND,
@@ -324,13 +325,18 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
 
 @router.get(
     "/clinics/{clinic_id}/verdict",
-    **reads({200: VerdictOut}, INVALID_INPUT, NOT_OFFERED, CLINIC_NOT_FOUND),
+    **reads({200: VerdictOut}, INVALID_INPUT, NOT_OFFERED, CLINIC_NOT_FOUND, conditional=True),
     summary="Verdict for a clinic, therapy and bar",
 )
-def get_verdict(request: HttpRequest, clinic_id: int, query: Query[BarQuery]) -> VerdictOut:
+def get_verdict(
+    request: HttpRequest, response: HttpResponse, clinic_id: int, query: Query[BarQuery]
+) -> VerdictOut | HttpResponse:
     """A therapy the clinic is not listed for is a 400, as for a report."""
     clinic = get_clinic(clinic_id)
     ensure_offered(clinic, query.discipline)
+    unchanged = not_modified(request, response, evidence_version())
+    if unchanged is not None:
+        return unchanged
     assessment, under_review = verdict_for(clinic, query.discipline, query.bar(), as_of=timezone.now().date())
     return verdict_out(clinic, query.discipline, assessment, under_review=under_review)
 

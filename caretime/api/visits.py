@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Literal
 
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from caretime.accounts.auth import TokenOrSessionAuth, has_verified_email
+from caretime.api.caching import evidence_version, no_store, not_modified
 from caretime.api.errors import (
     CLINIC_NOT_FOUND,
     CONTRADICTORY,
@@ -233,8 +234,9 @@ def create_visit_report(request: HttpRequest, clinic_id: int, report: VisitRepor
     auth=signed_in,
     summary="Your own visit reports",
 )
-def my_visit_reports(request: HttpRequest) -> list[VisitReportOut]:
+def my_visit_reports(request: HttpRequest, response: HttpResponse) -> list[VisitReportOut]:
     """Only the signed-in person's reports, newest visit first."""
+    no_store(response)
     user = request.auth  # type: ignore[attr-defined]
     return [_out(report) for report in VisitReport.objects.filter(account=user)]
 
@@ -286,12 +288,17 @@ def _rounded(share: float | None) -> float | None:
 
 @router.get(
     "/clinics/{clinic_id}/care-time",
-    **reads({200: CareTimeOut}, INVALID_INPUT, NOT_OFFERED, CLINIC_NOT_FOUND),
+    **reads({200: CareTimeOut}, INVALID_INPUT, NOT_OFFERED, CLINIC_NOT_FOUND, conditional=True),
     summary="A clinic's Care Time profile",
 )
-def get_care_time(request: HttpRequest, clinic_id: int, query: Query[CareTimeQuery]) -> CareTimeOut:
+def get_care_time(
+    request: HttpRequest, response: HttpResponse, clinic_id: int, query: Query[CareTimeQuery]
+) -> CareTimeOut | HttpResponse:
     """What patients report about their visits, for one therapy. No figure below 3 people."""
     clinic = get_clinic(clinic_id)
     ensure_offered(clinic, query.discipline)
+    unchanged = not_modified(request, response, evidence_version())
+    if unchanged is not None:
+        return unchanged
     profiles = care_time_profiles([clinic.pk], query.discipline, as_of=timezone.now().date())
     return _profile_out(clinic.pk, query.discipline, profiles.get((clinic.pk, query.discipline)), clinic.is_demo)

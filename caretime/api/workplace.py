@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from ninja import Field, Router, Schema, Status
 
+from caretime.api.caching import evidence_version, not_modified
 from caretime.api.errors import CLINIC_NOT_FOUND, INVALID_INPUT, RATE_LIMITED, REPORT_REFUSED, ApiError, reads, writes
 from caretime.api.reports import DisciplineCode, get_clinic
 from caretime.api.types import StrictBody, Text
@@ -292,15 +293,18 @@ def _population_out(figures: WorkplaceFigures) -> PopulationOut:
 
 @router.get(
     "/clinics/{clinic_id}/workplace",
-    **reads({200: WorkplaceOut}, INVALID_INPUT, CLINIC_NOT_FOUND),
+    **reads({200: WorkplaceOut}, INVALID_INPUT, CLINIC_NOT_FOUND, conditional=True),
     summary="What clinicians report about a clinic",
 )
-def get_workplace(request: HttpRequest, clinic_id: int) -> WorkplaceOut:
+def get_workplace(request: HttpRequest, response: HttpResponse, clinic_id: int) -> WorkplaceOut | HttpResponse:
     """How the clinic books its patients, by the published reports of the people who work
     there: one entry per therapy the clinic is listed for, each with the figures of reports
     with an NPI on the clinic's roster and of all others (counted apart), every one a band, never a number. A
     therapy with fewer than 5 published reports has no figures and says so."""
     clinic = get_clinic(clinic_id)
+    unchanged = not_modified(request, response, evidence_version())
+    if unchanged is not None:
+        return unchanged
     found = workplaces([clinic.pk])
     codes = clinic.disciplines or [choice.value for choice in DisciplineChoices if (clinic.pk, choice.value) in found]
     entries = []
