@@ -13,9 +13,9 @@ from caretime.api.errors import (
     AMBIGUOUS_PLACE,
     CLINIC_NOT_FOUND,
     INVALID_INPUT,
+    UNKNOWN_PLACE,
     ApiError,
     Refusal,
-    place_unknown,
     reads,
 )
 from caretime.api.places import resolve_near
@@ -123,7 +123,7 @@ PAGE_NOT_FOUND = Refusal(404, "not_found", "A page past the last.", "Page 9 does
         {200: ClinicListOut},
         INVALID_INPUT,
         AMBIGUOUS_PLACE,
-        place_unknown("unknown_place"),
+        UNKNOWN_PLACE,
         UNKNOWN_INSURANCE,
         PAGE_NOT_FOUND,
         conditional=True,
@@ -134,7 +134,7 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpRes
     """Clinics nearest first when `near` is given, otherwise every clinic by name."""
     place = None
     if filters.near is not None:
-        place = resolve_near(filters.near, not_found_code="unknown_place")
+        place = resolve_near(filters.near)
     listing = HttpResponse(content_type="application/json")
     unchanged = not_modified(request, listing, directory_version())
     if unchanged is not None:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
 
-from caretime.api.errors import error_body
+from caretime.api.errors import error_body, status_code
 
 API_PREFIX = "/api/"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -94,7 +94,7 @@ class ApiErrorShapeMiddleware:
         status = HTTPStatus(response.status_code)
         shaped = JsonResponse(
             error_body(
-                status.phrase.lower().replace(" ", "_"),
+                status_code(response.status_code),
                 gettext("%(status)s: %(method)s %(path)s.")
                 % {"status": status.phrase, "method": request.method, "path": request.path},
             ),

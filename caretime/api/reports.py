@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
-from caretime.accounts.auth import api_user
+from caretime.accounts.auth import api_user, token_sent
 from caretime.api.caching import evidence_version, not_modified
 from caretime.api.errors import (
     AMBIGUOUS_PLACE,
@@ -19,11 +19,13 @@ from caretime.api.errors import (
     CONTRADICTORY,
     INVALID_INPUT,
     INVALID_MONTH,
+    INVALID_TOKEN,
     NOT_OFFERED,
     RATE_LIMITED,
     REPORT_REFUSED,
+    UNKNOWN_PLACE,
     ApiError,
-    place_unknown,
+    invalid_token,
     reads,
     writes,
 )
@@ -248,13 +250,14 @@ def checked_month(text: str, field: str, *, today: date, of: str) -> date:
     if month is None:
         raise ApiError(
             400,
-            "invalid_month",
+            "invalid_input",
             gettext("%(field)s must be a month written YYYY-MM, e.g. 2026-11.") % {"field": field},
             fields=[field],
+            replaces="invalid_month",
         )
     problem = month_problem(month, today, of=of)
     if problem:
-        raise ApiError(400, "invalid_month", problem, fields=[field])
+        raise ApiError(400, "invalid_input", problem, fields=[field], replaces="invalid_month")
     return month
 
 
@@ -262,7 +265,9 @@ def refuse_contradictions(found: list[Contradiction]) -> None:
     """A 400 naming every field of answers that cannot all be true."""
     if found:
         fields = list(dict.fromkeys(name for c in found for name in c.fields))
-        raise ApiError(400, "contradictory_answers", " ".join(c.message for c in found), fields=fields)
+        raise ApiError(
+            400, "invalid_input", " ".join(c.message for c in found), fields=fields, replaces="contradictory_answers"
+        )
 
 
 @router.post(
@@ -274,6 +279,7 @@ def refuse_contradictions(found: list[Contradiction]) -> None:
         INVALID_MONTH,
         CONTRADICTORY,
         REPORT_REFUSED,
+        INVALID_TOKEN,
         CLINIC_NOT_FOUND,
         RATE_LIMITED,
     ),
@@ -287,7 +293,11 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
     clinic are held for a moderator (``standing`` says which). Sent with a personal API token (or the
     signed-in session and its CSRF token), the report is kept with the account: its owner can
     delete it, and their repeated calls about a clinic count once. The answer includes the clinic's verdict
-    under the default bar (45 minutes, every visit); GET .../verdict gives it under any bar."""
+    under the default bar (45 minutes, every visit); GET .../verdict gives it under any bar. A
+    token that does not work is a 401 (``invalid_token``), never a report filed without it."""
+    account = api_user(request)
+    if account is None and token_sent(request):
+        raise invalid_token()
     clinic = get_clinic(clinic_id)
     ensure_offered(clinic, report.discipline)
     today = timezone.now().date()
@@ -302,10 +312,10 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
             called_in=called_in,
             answers=answers,
             note=report.note,
-            account=api_user(request),
+            account=account,
         )
     except ReportRefused as refused:
-        raise ApiError(400, "report_refused", str(refused)) from refused
+        raise ApiError(400, "invalid_input", str(refused), replaces="report_refused") from refused
     if isinstance(saved, RateLimited):
         raise ApiError(429, "rate_limited", saved.message, headers={"Retry-After": str(saved.retry_after_seconds)})
     care_time = care_time_for(clinic, report.discipline, Bar(), as_of=today)
@@ -348,7 +358,7 @@ def get_verdict(
         INVALID_INPUT,
         NOT_OFFERED,
         AMBIGUOUS_PLACE,
-        place_unknown("place_not_found"),
+        UNKNOWN_PLACE,
         CLINIC_NOT_FOUND,
     ),
     summary="Nearest clinics that meet the bar instead",
@@ -361,7 +371,7 @@ def get_alternatives(request: HttpRequest, clinic_id: int, query: Query[Alternat
     ensure_offered(clinic, query.discipline)
     origin = None
     if query.near:
-        place = resolve_near(query.near, not_found_code="place_not_found")
+        place = resolve_near(query.near, old_not_found_code="place_not_found")
         origin = (place.point, place.label)
     found = alternatives_for(
         clinic=clinic,

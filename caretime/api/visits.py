@@ -25,6 +25,7 @@ from caretime.api.errors import (
     EMAIL_NOT_VERIFIED,
     INVALID_INPUT,
     INVALID_MONTH,
+    INVALID_TOKEN,
     NOT_OFFERED,
     RATE_LIMITED,
     REPORT_REFUSED,
@@ -152,7 +153,7 @@ class CareTimeOut(Schema):
 def _person(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
     if not isinstance(user, User):  # the operation's auth lets no one else through
-        raise ApiError(401, "unauthenticated", gettext("Log in first."))
+        raise ApiError(401, "unauthenticated", gettext("Send your API token, or log in first."))
     if not has_verified_email(user):
         raise ApiError(403, "email_not_verified", gettext("Verify your e-mail address before you report a visit."))
     return user
@@ -181,6 +182,7 @@ def _out(report: VisitReport) -> VisitReportOut:
         CONTRADICTORY,
         REPORT_REFUSED,
         UNAUTHENTICATED,
+        INVALID_TOKEN,
         CSRF_FAILED,
         EMAIL_NOT_VERIFIED,
         CLINIC_NOT_FOUND,
@@ -215,7 +217,7 @@ def create_visit_report(request: HttpRequest, clinic_id: int, report: VisitRepor
     except DuplicateReport as duplicate:
         raise ApiError(409, "duplicate_report", str(duplicate)) from duplicate
     except ReportRefused as refused:
-        raise ApiError(400, "report_refused", str(refused)) from refused
+        raise ApiError(400, "invalid_input", str(refused), replaces="report_refused") from refused
     if isinstance(saved, RateLimited):
         raise ApiError(429, "rate_limited", saved.message, headers={"Retry-After": str(saved.retry_after_seconds)})
     care_time = care_time_for(clinic, report.discipline, Bar(), as_of=today)
@@ -230,7 +232,7 @@ def create_visit_report(request: HttpRequest, clinic_id: int, report: VisitRepor
 
 @router.get(
     "/me/visit-reports",
-    **reads({200: list[VisitReportOut]}, UNAUTHENTICATED),
+    **reads({200: list[VisitReportOut]}, UNAUTHENTICATED, INVALID_TOKEN),
     auth=signed_in,
     summary="Your own visit reports",
 )
@@ -243,7 +245,7 @@ def my_visit_reports(request: HttpRequest, response: HttpResponse) -> list[Visit
 
 @router.delete(
     "/me/visit-reports/{report_id}",
-    **writes({204: None}, INVALID_INPUT, UNAUTHENTICATED, CSRF_FAILED, REPORT_NOT_FOUND),
+    **writes({204: None}, INVALID_INPUT, UNAUTHENTICATED, INVALID_TOKEN, CSRF_FAILED, REPORT_NOT_FOUND),
     auth=signed_in,
     summary="Delete one of your visit reports",
 )

@@ -225,10 +225,11 @@ def _refusal(refused: WorkerReportRefused, today: date) -> ApiError:
     message = " ".join(f"{field}: {problem}" if field else problem for field, problem in refused.problems.items())
     fields = [field for field in refused.problems if field]
     return ApiError(
-        refused.status,
-        "report_refused",
+        400,
+        "invalid_input",
         gettext("Fix these and send the report again. %(problems)s") % {"problems": message},
         fields=fields,
+        replaces="report_refused",
     )
 
 
