@@ -106,8 +106,27 @@ class AlternativesQuery(BarQuery):
     )
 
 
+# The API's one name for each kind of evidence: a patient's report of a visit is a visit report,
+# as its address (/visit-reports) says. Older names stay for one version (docs/api.md).
+_OLD_SOURCE_NAMES = {EvidenceSource.PATIENT_REPORT: "patient_report"}
+SOURCE_NAMES = {source: source.value for source in EvidenceSource} | {EvidenceSource.PATIENT_REPORT: "visit_report"}
+DEPRECATED = "Deprecated: {what}; removed in the next API version."
+
+
+def evidence_by_source(counts: tuple[tuple[EvidenceSource, int], ...]) -> dict[str, int]:
+    return {SOURCE_NAMES[source]: count for source, count in counts}
+
+
+def old_evidence_counts(counts: tuple[tuple[EvidenceSource, int], ...]) -> dict[str, int]:
+    return {source.value: count for source, count in counts}
+
+
 class TallyOut(Schema):
-    source: str
+    source: str = Field(description="call, visit_report, worker_report, declared_policy or billing.")
+    deprecated_source: str | None = Field(
+        None,
+        description=DEPRECATED.format(what="the older name of `source` (patient_report), where it had another one"),
+    )
     reports: int
     newest_month: str
     claims_year: int | None = Field(
@@ -145,7 +164,12 @@ class VerdictOut(Schema):
         description="True while held reports (a burst, or past the daily cap) wait for a moderator."
     )
     reasons: list[ReasonOut]
-    evidence_counts: dict[str, int] = Field(description="Reports per source: call, patient_report, ...")
+    evidence_by_source: dict[str, int] = Field(
+        description="Items of evidence behind the verdict per source: call, visit_report, worker_report, billing."
+    )
+    evidence_counts: dict[str, int] = Field(
+        description=DEPRECATED.format(what="evidence_by_source under older names (patient_report for visit_report)")
+    )
     newest_month: str | None
     bar: BarOut
     is_demo: bool
@@ -172,7 +196,8 @@ class AlternativeOut(Schema):
     verdict: Literal["good", "unknown", "avoid"]
     status: StatusCode
     early_signal: bool
-    evidence_counts: dict[str, int]
+    evidence_by_source: dict[str, int]
+    evidence_counts: dict[str, int] = Field(description=DEPRECATED.format(what="evidence_by_source under older names"))
     is_demo: bool
     url: str
 
@@ -191,7 +216,11 @@ def _tally(tally: SourceTally) -> TallyOut:
     # Billing is dated on the last day of its claims year only so that it ages; its date is the year.
     claims_year = tally.newest.year if tally.source == EvidenceSource.BILLING else None
     return TallyOut(
-        source=tally.source.value, reports=tally.reports, newest_month=f"{tally.newest:%Y-%m}", claims_year=claims_year
+        source=SOURCE_NAMES[tally.source],
+        deprecated_source=_OLD_SOURCE_NAMES.get(tally.source),
+        reports=tally.reports,
+        newest_month=f"{tally.newest:%Y-%m}",
+        claims_year=claims_year,
     )
 
 
@@ -217,7 +246,8 @@ def verdict_out(clinic: Clinic, discipline: str, assessment: Assessment, *, unde
             )
             for r in assessment.reasons
         ],
-        evidence_counts={source.value: count for source, count in assessment.evidence_counts},
+        evidence_by_source=evidence_by_source(assessment.evidence_counts),
+        evidence_counts=old_evidence_counts(assessment.evidence_counts),
         newest_month=f"{assessment.newest:%Y-%m}" if assessment.newest else None,
         bar=BarOut(min_minutes=assessment.bar.min_one_on_one_minutes, every_visit=assessment.bar.every_visit_required),
         is_demo=clinic.is_demo,
@@ -397,7 +427,8 @@ def get_alternatives(request: HttpRequest, clinic_id: int, query: Query[Alternat
                 verdict=alt.assessment.verdict.value,
                 status=alt.assessment.status.value,
                 early_signal=alt.assessment.early_signal,
-                evidence_counts={source.value: n for source, n in alt.assessment.evidence_counts},
+                evidence_by_source=evidence_by_source(alt.assessment.evidence_counts),
+                evidence_counts=old_evidence_counts(alt.assessment.evidence_counts),
                 is_demo=alt.clinic.is_demo,
                 url=reverse("clinic-verdict", args=[alt.clinic.pk, query.discipline]),
             )
