@@ -54,6 +54,8 @@ def check_error(response: Any, operation: dict[str, Any], where: tuple[str, str]
     code = error["code"]
     assert code in ERROR_CODES, (where, code)
     assert ERROR_CODES[code].status == response.status_code, (where, code, response.status_code)
+    if "deprecated_code" in error:
+        assert error["deprecated_code"] in ERROR_CODES[code].replaces, (where, error)
     declared = operation["responses"][str(response.status_code)]
     assert f"`{code}`" in declared["description"], (where, code)
     return str(code)

@@ -332,7 +332,8 @@ class Refusal:
     def __post_init__(self) -> None:
         # Every refusal speaks the one vocabulary: a code not in the table, or with another
         # status, fails as the module loads.
-        assert ERROR_CODES[self.code].status == self.status, (self.code, self.status)
+        if ERROR_CODES[self.code].status != self.status:
+            raise ValueError(f"{self.code} is a {ERROR_CODES[self.code].status}, not a {self.status}")
 
     @property
     def example_name(self) -> str:
@@ -503,6 +504,21 @@ def _described(refusal: Refusal) -> str:
     return f"`{refusal.code}`: {refusal.when} To do: {ERROR_CODES[refusal.code].to_do}"
 
 
+CACHE_HEADERS = {
+    "ETag": {
+        "description": "Send it back as If-None-Match: while nothing the answer is made of changed, the answer is "
+        "a 304.",
+        "schema": {"type": "string"},
+    },
+    "Last-Modified": {
+        "description": "When something the answer is made of last changed; If-Modified-Since takes it.",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {
+        "description": "public, max-age=N: the answer may be kept N seconds without asking again.",
+        "schema": {"type": "string"},
+    },
+}
 NOT_MODIFIED = {
     "description": "Not modified: the copy whose ETag (If-None-Match) or Last-Modified (If-Modified-Since) was "
     "sent is still current. No body; ETag, Last-Modified and Cache-Control as on a 200."
@@ -518,6 +534,7 @@ def reads(ok: dict[int, Any], *refusals: Refusal, conditional: bool = False) -> 
     if conditional:
         declared["response"][304] = None
         declared["openapi_extra"]["responses"][304] = NOT_MODIFIED
+        declared["openapi_extra"]["responses"][200] = {"headers": CACHE_HEADERS}
     return declared
 
 
