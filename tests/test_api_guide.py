@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from caretime.accounts.services import create_api_token
+from caretime.api.caching import DIRECTORY_SECONDS, EVIDENCE_SECONDS, RELEASES_SECONDS
 from caretime.api.errors import ERROR_CODES
 from caretime.directory.models import Clinic
 from caretime.reports.models import VisitReport
@@ -82,3 +83,9 @@ def test_the_guide_lists_every_older_code_an_error_may_carry() -> None:
 def test_the_guide_lists_every_limit_on_what_people_send() -> None:
     for window in LIMITS:
         assert f"| {window.who} | {window.what} | {window.allowed} |" in GUIDE, window.what
+
+
+def test_the_guide_says_how_long_each_read_may_be_kept() -> None:
+    assert f"| `GET /clinics`, `GET /clinics/{{id}}` | {DIRECTORY_SECONDS} seconds |" in GUIDE
+    assert f"| `GET /clinics/{{id}}/verdict`, `.../care-time`, `.../workplace` | {EVIDENCE_SECONDS} seconds |" in GUIDE
+    assert f"| `GET /data-releases` | {RELEASES_SECONDS} seconds |" in GUIDE
