@@ -103,6 +103,8 @@ MIDDLEWARE = [
     # the maintenance page, the error pages (caretime.web.language).
     "caretime.web.language.LanguageMiddleware",
     "caretime.web.middleware.ContentSecurityPolicyMiddleware",
+    # Outside the error shape, so that an app on another site can read a refused read too.
+    "caretime.api.middleware.ReadsOpenToOtherSitesMiddleware",
     "caretime.api.middleware.ApiErrorShapeMiddleware",
     "caretime.api.middleware.ApiWritesOnlyFromApiClientsMiddleware",
     # While `restore --replace` replaces the database served: every write answers 503

@@ -41,7 +41,7 @@ def _fresh_directory_generation() -> None:
     process's memo of the directory generation must be forgotten too: a memo read in an earlier
     test, still under a second old, would file answers under a generation the cache no longer
     holds."""
-    search_cache._seen.clear()
+    search_cache.forget_generations()
     forget_geo_index()  # built from an earlier test's rows
 
 

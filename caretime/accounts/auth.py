@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
 from caretime.accounts.selectors import token_for_secret
@@ -25,7 +25,7 @@ from caretime.accounts.services import record_token_use
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
-__all__ = ["TokenOrSessionAuth", "api_user", "has_verified_email"]
+__all__ = ["CsrfFailed", "InvalidToken", "TokenOrSessionAuth", "api_user", "has_verified_email", "token_sent"]
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -47,6 +47,23 @@ def api_user(request: HttpRequest) -> User | None:
     return user
 
 
+def token_sent(request: HttpRequest) -> bool:
+    """Whether the request carries an ``Authorization: Bearer`` header, working or not."""
+    return _bearer_secret(request) is not None
+
+
+class InvalidToken(AuthenticationError):
+    """A token was sent and none that works has it (unknown, revoked or expired): told apart
+    from sending none, so that a client knows to make a new one rather than to send one."""
+
+
+class CsrfFailed(HttpError):
+    """A write with the browser session but without its CSRF token."""
+
+    def __init__(self) -> None:
+        super().__init__(403, gettext("The CSRF check failed: reload the page and try again."))
+
+
 def has_verified_email(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     """Whether the person has proved they receive mail at one of their addresses: what
     filing a visit report needs."""
@@ -59,17 +76,20 @@ class TokenOrSessionAuth(HttpBearer):
     """``auth=`` for ninja routes: a personal token, else the signed-in session.
 
     Documented in OpenAPI as bearer authentication. A session request on an unsafe method
-    without a valid CSRF token is refused with 403 (as ninja's ``SessionAuth`` does); no
-    credentials at all is ninja's 401.
+    without a valid CSRF token is refused (``CsrfFailed``, 403, as ninja's ``SessionAuth``
+    does); a token that does not work is ``InvalidToken``; no credentials at all is ninja's 401.
     """
 
     def __call__(self, request: HttpRequest) -> User | None:
         secret = _bearer_secret(request)
         if secret is not None:
-            return self.authenticate(request, secret)
+            user = self.authenticate(request, secret)
+            if user is None:
+                raise InvalidToken()
+            return user
         user = signed_in_user(request)
         if user is not None and not _passes_csrf(request):
-            raise HttpError(403, gettext("The CSRF check failed: reload the page and try again."))
+            raise CsrfFailed()
         return user
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:

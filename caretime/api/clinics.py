@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 
+from caretime.api.caching import directory_version, not_modified
 from caretime.api.errors import (
     AMBIGUOUS_PLACE,
     CLINIC_NOT_FOUND,
     INVALID_INPUT,
+    UNKNOWN_PLACE,
     ApiError,
     Refusal,
-    place_unknown,
     reads,
 )
 from caretime.api.places import resolve_near
@@ -122,9 +123,10 @@ PAGE_NOT_FOUND = Refusal(404, "not_found", "A page past the last.", "Page 9 does
         {200: ClinicListOut},
         INVALID_INPUT,
         AMBIGUOUS_PLACE,
-        place_unknown("unknown_place"),
+        UNKNOWN_PLACE,
         UNKNOWN_INSURANCE,
         PAGE_NOT_FOUND,
+        conditional=True,
     ),
     summary="Search or list clinics",
 )
@@ -132,7 +134,11 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpRes
     """Clinics nearest first when `near` is given, otherwise every clinic by name."""
     place = None
     if filters.near is not None:
-        place = resolve_near(filters.near, not_found_code="unknown_place")
+        place = resolve_near(filters.near)
+    listing = HttpResponse(content_type="application/json")
+    unchanged = not_modified(request, listing, directory_version())
+    if unchanged is not None:
+        return unchanged
 
     def answer() -> bytes:
         if filters.insurance and not InsurancePlan.objects.filter(slug=filters.insurance).exists():
@@ -158,12 +164,20 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpRes
     # Only successful answers are cached (a refused one raises), keyed on the resolved
     # place so that "60614" and "60614-0001" share one entry.
     key = (place.label if place else "", filters.radius_miles, filters.discipline, filters.insurance, filters.page)
-    return HttpResponse(cached_answer(key, answer), content_type="application/json")
+    listing.content = cached_answer(key, answer)
+    return listing
 
 
-@router.get("/clinics/{clinic_id}", **reads({200: ClinicOut}, INVALID_INPUT, CLINIC_NOT_FOUND), summary="One clinic")
-def get_clinic(request: HttpRequest, clinic_id: int) -> ClinicOut:
+@router.get(
+    "/clinics/{clinic_id}",
+    **reads({200: ClinicOut}, INVALID_INPUT, CLINIC_NOT_FOUND, conditional=True),
+    summary="One clinic",
+)
+def get_clinic(request: HttpRequest, response: HttpResponse, clinic_id: int) -> ClinicOut | HttpResponse:
     clinic = clinic_for_page(clinic_id)
     if clinic is None:
         raise Http404(gettext("No clinic has the id %(id)s.") % {"id": clinic_id})
+    unchanged = not_modified(request, response, directory_version())
+    if unchanged is not None:
+        return unchanged
     return ClinicOut.model_validate(clinic_out(clinic))

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
 
-from caretime.api.errors import error_body
+from caretime.api.errors import error_body, status_code
 
 API_PREFIX = "/api/"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -94,7 +94,7 @@ class ApiErrorShapeMiddleware:
         status = HTTPStatus(response.status_code)
         shaped = JsonResponse(
             error_body(
-                status.phrase.lower().replace(" ", "_"),
+                status_code(response.status_code),
                 gettext("%(status)s: %(method)s %(path)s.")
                 % {"status": status.phrase, "method": request.method, "path": request.path},
             ),
@@ -104,3 +104,42 @@ class ApiErrorShapeMiddleware:
             if response.has_header(name):
                 shaped[name] = response[name]
         return shaped
+
+
+# A person's own answers (GET /api/v1/me/...) stay closed to other sites.
+_PERSONAL_PREFIX = "/api/v1/me/"
+_OPEN_READS = frozenset({"GET", "HEAD"})
+# What a browser app on another site may send with a read: the language, and the validators
+# of its copy (conditional GETs); never Authorization, and never cookies (no credentials).
+_READ_HEADERS = "Accept-Language, If-None-Match, If-Modified-Since"
+# Response headers such an app may read besides those every browser shows (Cache-Control,
+# Content-Language, Content-Type, Last-Modified, ...).
+_EXPOSED = "ETag, Retry-After"
+PREFLIGHT_SECONDS = 86400
+
+
+class ReadsOpenToOtherSitesMiddleware:
+    """Browser apps on other sites may read the public API (CORS without credentials): every
+    GET and HEAD under /api/ except a person's own answers is marked readable by any origin,
+    and a preflight for such a read is answered. Writes are not opened: their preflight goes on
+    to the API, which answers it 405 without CORS headers, so a browser never sends them (and
+    ``ApiWritesOnlyFromApiClientsMiddleware`` refuses one sent without a preflight)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX) or request.path.startswith(_PERSONAL_PREFIX):
+            return self.get_response(request)
+        if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method") in _OPEN_READS:
+            preflight = HttpResponse(status=204)
+            preflight["Access-Control-Allow-Origin"] = "*"
+            preflight["Access-Control-Allow-Methods"] = "GET, HEAD"
+            preflight["Access-Control-Allow-Headers"] = _READ_HEADERS
+            preflight["Access-Control-Max-Age"] = str(PREFLIGHT_SECONDS)
+            return preflight
+        response = self.get_response(request)
+        if request.method in _OPEN_READS:
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = _EXPOSED
+        return response

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
+from caretime.api.caching import not_modified, releases_version
 from caretime.api.errors import reads
 from caretime.datasets.freshness import Freshness, data_freshness
 from caretime.datasets.models import DataRelease
@@ -65,9 +66,14 @@ def _releases_out(freshness: Freshness) -> DataReleasesOut:
     )
 
 
-@router.get("/data-releases", **reads({200: DataReleasesOut}), summary="The public-data releases in use")
-def data_releases(request: HttpRequest) -> DataReleasesOut:
+@router.get(
+    "/data-releases", **reads({200: DataReleasesOut}, conditional=True), summary="The public-data releases in use"
+)
+def data_releases(request: HttpRequest, response: HttpResponse) -> DataReleasesOut | HttpResponse:
     """The release of each public file the directory and the billing figures come from, and when
     it was imported (``manage.py sync_public_data``). A source loaded by hand or from the demo
     region has no release: null, or an empty list."""
+    unchanged = not_modified(request, response, releases_version())
+    if unchanged is not None:
+        return unchanged
     return _releases_out(data_freshness())

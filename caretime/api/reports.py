@@ -5,24 +5,27 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
-from caretime.accounts.auth import api_user
+from caretime.accounts.auth import api_user, token_sent
+from caretime.api.caching import evidence_version, not_modified
 from caretime.api.errors import (
     AMBIGUOUS_PLACE,
     CLINIC_NOT_FOUND,
     CONTRADICTORY,
     INVALID_INPUT,
     INVALID_MONTH,
+    INVALID_TOKEN,
     NOT_OFFERED,
     RATE_LIMITED,
     REPORT_REFUSED,
+    UNKNOWN_PLACE,
     ApiError,
-    place_unknown,
+    invalid_token,
     reads,
     writes,
 )
@@ -103,8 +106,27 @@ class AlternativesQuery(BarQuery):
     )
 
 
+# The API's one name for each kind of evidence: a patient's report of a visit is a visit report,
+# as its address (/visit-reports) says. Older names stay for one version (docs/api.md).
+_OLD_SOURCE_NAMES = {EvidenceSource.PATIENT_REPORT: "patient_report"}
+SOURCE_NAMES = {source: source.value for source in EvidenceSource} | {EvidenceSource.PATIENT_REPORT: "visit_report"}
+DEPRECATED = "Deprecated: {what}; removed in the next API version."
+
+
+def evidence_by_source(counts: tuple[tuple[EvidenceSource, int], ...]) -> dict[str, int]:
+    return {SOURCE_NAMES[source]: count for source, count in counts}
+
+
+def old_evidence_counts(counts: tuple[tuple[EvidenceSource, int], ...]) -> dict[str, int]:
+    return {source.value: count for source, count in counts}
+
+
 class TallyOut(Schema):
-    source: str
+    source: str = Field(description="call, visit_report, worker_report, declared_policy or billing.")
+    deprecated_source: str | None = Field(
+        None,
+        description=DEPRECATED.format(what="the older name of `source` (patient_report), where it had another one"),
+    )
     reports: int
     newest_month: str
     claims_year: int | None = Field(
@@ -142,7 +164,12 @@ class VerdictOut(Schema):
         description="True while held reports (a burst, or past the daily cap) wait for a moderator."
     )
     reasons: list[ReasonOut]
-    evidence_counts: dict[str, int] = Field(description="Reports per source: call, patient_report, ...")
+    evidence_by_source: dict[str, int] = Field(
+        description="Items of evidence behind the verdict per source: call, visit_report, worker_report, billing."
+    )
+    evidence_counts: dict[str, int] = Field(
+        description=DEPRECATED.format(what="evidence_by_source under older names (patient_report for visit_report)")
+    )
     newest_month: str | None
     bar: BarOut
     is_demo: bool
@@ -169,7 +196,8 @@ class AlternativeOut(Schema):
     verdict: Literal["good", "unknown", "avoid"]
     status: StatusCode
     early_signal: bool
-    evidence_counts: dict[str, int]
+    evidence_by_source: dict[str, int]
+    evidence_counts: dict[str, int] = Field(description=DEPRECATED.format(what="evidence_by_source under older names"))
     is_demo: bool
     url: str
 
@@ -188,7 +216,11 @@ def _tally(tally: SourceTally) -> TallyOut:
     # Billing is dated on the last day of its claims year only so that it ages; its date is the year.
     claims_year = tally.newest.year if tally.source == EvidenceSource.BILLING else None
     return TallyOut(
-        source=tally.source.value, reports=tally.reports, newest_month=f"{tally.newest:%Y-%m}", claims_year=claims_year
+        source=SOURCE_NAMES[tally.source],
+        deprecated_source=_OLD_SOURCE_NAMES.get(tally.source),
+        reports=tally.reports,
+        newest_month=f"{tally.newest:%Y-%m}",
+        claims_year=claims_year,
     )
 
 
@@ -214,7 +246,8 @@ def verdict_out(clinic: Clinic, discipline: str, assessment: Assessment, *, unde
             )
             for r in assessment.reasons
         ],
-        evidence_counts={source.value: count for source, count in assessment.evidence_counts},
+        evidence_by_source=evidence_by_source(assessment.evidence_counts),
+        evidence_counts=old_evidence_counts(assessment.evidence_counts),
         newest_month=f"{assessment.newest:%Y-%m}" if assessment.newest else None,
         bar=BarOut(min_minutes=assessment.bar.min_one_on_one_minutes, every_visit=assessment.bar.every_visit_required),
         is_demo=clinic.is_demo,
@@ -247,13 +280,14 @@ def checked_month(text: str, field: str, *, today: date, of: str) -> date:
     if month is None:
         raise ApiError(
             400,
-            "invalid_month",
+            "invalid_input",
             gettext("%(field)s must be a month written YYYY-MM, e.g. 2026-11.") % {"field": field},
             fields=[field],
+            replaces="invalid_month",
         )
     problem = month_problem(month, today, of=of)
     if problem:
-        raise ApiError(400, "invalid_month", problem, fields=[field])
+        raise ApiError(400, "invalid_input", problem, fields=[field], replaces="invalid_month")
     return month
 
 
@@ -261,7 +295,9 @@ def refuse_contradictions(found: list[Contradiction]) -> None:
     """A 400 naming every field of answers that cannot all be true."""
     if found:
         fields = list(dict.fromkeys(name for c in found for name in c.fields))
-        raise ApiError(400, "contradictory_answers", " ".join(c.message for c in found), fields=fields)
+        raise ApiError(
+            400, "invalid_input", " ".join(c.message for c in found), fields=fields, replaces="contradictory_answers"
+        )
 
 
 @router.post(
@@ -273,6 +309,7 @@ def refuse_contradictions(found: list[Contradiction]) -> None:
         INVALID_MONTH,
         CONTRADICTORY,
         REPORT_REFUSED,
+        INVALID_TOKEN,
         CLINIC_NOT_FOUND,
         RATE_LIMITED,
     ),
@@ -286,7 +323,11 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
     clinic are held for a moderator (``standing`` says which). Sent with a personal API token (or the
     signed-in session and its CSRF token), the report is kept with the account: its owner can
     delete it, and their repeated calls about a clinic count once. The answer includes the clinic's verdict
-    under the default bar (45 minutes, every visit); GET .../verdict gives it under any bar."""
+    under the default bar (45 minutes, every visit); GET .../verdict gives it under any bar. A
+    token that does not work is a 401 (``invalid_token``), never a report filed without it."""
+    account = api_user(request)
+    if account is None and token_sent(request):
+        raise invalid_token()
     clinic = get_clinic(clinic_id)
     ensure_offered(clinic, report.discipline)
     today = timezone.now().date()
@@ -301,10 +342,10 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
             called_in=called_in,
             answers=answers,
             note=report.note,
-            account=api_user(request),
+            account=account,
         )
     except ReportRefused as refused:
-        raise ApiError(400, "report_refused", str(refused)) from refused
+        raise ApiError(400, "invalid_input", str(refused), replaces="report_refused") from refused
     if isinstance(saved, RateLimited):
         raise ApiError(429, "rate_limited", saved.message, headers={"Retry-After": str(saved.retry_after_seconds)})
     care_time = care_time_for(clinic, report.discipline, Bar(), as_of=today)
@@ -324,13 +365,18 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
 
 @router.get(
     "/clinics/{clinic_id}/verdict",
-    **reads({200: VerdictOut}, INVALID_INPUT, NOT_OFFERED, CLINIC_NOT_FOUND),
+    **reads({200: VerdictOut}, INVALID_INPUT, NOT_OFFERED, CLINIC_NOT_FOUND, conditional=True),
     summary="Verdict for a clinic, therapy and bar",
 )
-def get_verdict(request: HttpRequest, clinic_id: int, query: Query[BarQuery]) -> VerdictOut:
+def get_verdict(
+    request: HttpRequest, response: HttpResponse, clinic_id: int, query: Query[BarQuery]
+) -> VerdictOut | HttpResponse:
     """A therapy the clinic is not listed for is a 400, as for a report."""
     clinic = get_clinic(clinic_id)
     ensure_offered(clinic, query.discipline)
+    unchanged = not_modified(request, response, evidence_version())
+    if unchanged is not None:
+        return unchanged
     assessment, under_review = verdict_for(clinic, query.discipline, query.bar(), as_of=timezone.now().date())
     return verdict_out(clinic, query.discipline, assessment, under_review=under_review)
 
@@ -342,7 +388,7 @@ def get_verdict(request: HttpRequest, clinic_id: int, query: Query[BarQuery]) ->
         INVALID_INPUT,
         NOT_OFFERED,
         AMBIGUOUS_PLACE,
-        place_unknown("place_not_found"),
+        UNKNOWN_PLACE,
         CLINIC_NOT_FOUND,
     ),
     summary="Nearest clinics that meet the bar instead",
@@ -355,7 +401,7 @@ def get_alternatives(request: HttpRequest, clinic_id: int, query: Query[Alternat
     ensure_offered(clinic, query.discipline)
     origin = None
     if query.near:
-        place = resolve_near(query.near, not_found_code="place_not_found")
+        place = resolve_near(query.near, old_not_found_code="place_not_found")
         origin = (place.point, place.label)
     found = alternatives_for(
         clinic=clinic,
@@ -381,7 +427,8 @@ def get_alternatives(request: HttpRequest, clinic_id: int, query: Query[Alternat
                 verdict=alt.assessment.verdict.value,
                 status=alt.assessment.status.value,
                 early_signal=alt.assessment.early_signal,
-                evidence_counts={source.value: n for source, n in alt.assessment.evidence_counts},
+                evidence_by_source=evidence_by_source(alt.assessment.evidence_counts),
+                evidence_counts=old_evidence_counts(alt.assessment.evidence_counts),
                 is_demo=alt.clinic.is_demo,
                 url=reverse("clinic-verdict", args=[alt.clinic.pk, query.discipline]),
             )

@@ -25,6 +25,7 @@ from caretime.api.errors import (
     CSRF_FAILED,
     INVALID_INPUT,
     INVALID_MONTH,
+    INVALID_TOKEN,
     NOT_OFFERED,
     RATE_LIMITED,
     REPORT_REFUSED,
@@ -45,6 +46,7 @@ from caretime.core.reviews import (
     MIN_STARS,
     ReviewState,
     review_visit_facts,
+    text_problem,
 )
 from caretime.reviews.models import SUB_RATINGS, Review
 from caretime.reviews.selectors import clinic_reviews
@@ -66,10 +68,11 @@ DUPLICATE_REVIEW = Refusal(
 )
 INCOMPLETE_FACTS = Refusal(
     400,
-    "incomplete_facts",
-    "Only some of the visits' facts are given.",
+    "invalid_input",
+    "Only some of the visits' facts are given (before: `incomplete_facts`).",
     "To add the facts of your visits, give both therapist_minutes and other_patients (or neither).",
-    {"fields": ["other_patients"]},
+    {"fields": ["other_patients"], "deprecated_code": "incomplete_facts"},
+    name="incomplete_facts",
 )
 EMAIL_NOT_VERIFIED_FOR_REVIEW = Refusal(
     403,
@@ -130,23 +133,25 @@ class ReviewIn(StrictBody):
             if self.every_visit is not None:
                 raise ApiError(
                     400,
-                    "incomplete_facts",
+                    "invalid_input",
                     gettext(
                         "every_visit goes with therapist_minutes and other_patients: give all of them, or leave "
                         "every_visit out."
                     ),
                     fields=["every_visit", "therapist_minutes", "other_patients"],
+                    replaces="incomplete_facts",
                 )
             return None
         if minutes is None or others is None:
             missing = "therapist_minutes" if minutes is None else "other_patients"
             raise ApiError(
                 400,
-                "incomplete_facts",
+                "invalid_input",
                 gettext(
                     "To add the facts of your visits, give both therapist_minutes and other_patients (or neither)."
                 ),
                 fields=[missing],
+                replaces="incomplete_facts",
             )
         return review_visit_facts(
             therapist_minutes=minutes, other_patients=others, every_visit=self.every_visit, connected=self.connected
@@ -234,7 +239,7 @@ class PreviewOut(Schema):
 def _person(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
     if not isinstance(user, User):  # the operation's auth lets no one else through
-        raise ApiError(401, "unauthenticated", gettext("Log in first."))
+        raise ApiError(401, "unauthenticated", gettext("Send your API token, or log in first."))
     if not has_verified_email(user):
         raise ApiError(403, "email_not_verified", gettext("Verify your e-mail address before you write a review."))
     return user
@@ -294,6 +299,7 @@ def list_reviews(request: HttpRequest, clinic_id: int) -> ClinicReviewsOut:
         INCOMPLETE_FACTS,
         REPORT_REFUSED,
         UNAUTHENTICATED,
+        INVALID_TOKEN,
         CSRF_FAILED,
         EMAIL_NOT_VERIFIED_FOR_REVIEW,
         CLINIC_NOT_FOUND,
@@ -329,7 +335,9 @@ def create_review(request: HttpRequest, clinic_id: int, review: ReviewIn) -> Sta
             message = refused.problems.get("") or str(refused)
             raise ApiError(409, "duplicate_review", message) from refused
         fields = [name for name in refused.problems if name]
-        raise ApiError(refused.status, "report_refused", str(refused), fields=fields or None) from refused
+        raise ApiError(
+            400, "invalid_input", str(refused), fields=fields or None, replaces="report_refused"
+        ) from refused
     except LimitReached as limit:
         saved = limit.refused
     if isinstance(saved, RateLimited):
@@ -354,17 +362,31 @@ def create_review(request: HttpRequest, clinic_id: int, review: ReviewIn) -> Sta
     )
 
 
+TEXT_REFUSED = Refusal(
+    400,
+    "invalid_input",
+    "The text is shorter than 20 or longer than 3,000 characters: a review with it would be refused alike.",
+    "Write at least 20 characters about the clinic: what happened, and what you would tell a friend.",
+    {"fields": ["text"]},
+    name="text",
+)
+
+
 @router.post(
     "/reviews/preview",
-    **writes({200: PreviewOut}, INVALID_INPUT, CLINIC_NOT_FOUND),
+    **writes({200: PreviewOut}, INVALID_INPUT, TEXT_REFUSED, CLINIC_NOT_FOUND),
     summary="See what screening makes of a review's text",
 )
 def preview_review(request: HttpRequest, body: PreviewIn) -> PreviewOut:
     """No account needed, and nothing is stored. Names of the clinic's clinicians and other
     people, phone numbers, e-mail addresses and record numbers are replaced, as they would be
     in a review sent with this text. The answer says what kind of thing was replaced and with
-    what, never the words that were taken out."""
+    what, never the words that were taken out. A text a review would refuse is refused here
+    too, with the same words."""
     clinic = get_clinic(body.clinic_id)
+    problem = text_problem(body.text)
+    if problem is not None:
+        raise ApiError(400, "invalid_input", gettext(problem), fields=["text"])
     screened = screen_for(clinic, body.text)
     if screened is None:
         return PreviewOut(text="", changed=False, found=[], screened=False)

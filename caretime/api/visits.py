@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Literal
 
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from caretime.accounts.auth import TokenOrSessionAuth, has_verified_email
+from caretime.api.caching import evidence_version, no_store, not_modified
 from caretime.api.errors import (
     CLINIC_NOT_FOUND,
     CONTRADICTORY,
@@ -24,6 +25,7 @@ from caretime.api.errors import (
     EMAIL_NOT_VERIFIED,
     INVALID_INPUT,
     INVALID_MONTH,
+    INVALID_TOKEN,
     NOT_OFFERED,
     RATE_LIMITED,
     REPORT_REFUSED,
@@ -151,7 +153,7 @@ class CareTimeOut(Schema):
 def _person(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
     if not isinstance(user, User):  # the operation's auth lets no one else through
-        raise ApiError(401, "unauthenticated", gettext("Log in first."))
+        raise ApiError(401, "unauthenticated", gettext("Send your API token, or log in first."))
     if not has_verified_email(user):
         raise ApiError(403, "email_not_verified", gettext("Verify your e-mail address before you report a visit."))
     return user
@@ -180,6 +182,7 @@ def _out(report: VisitReport) -> VisitReportOut:
         CONTRADICTORY,
         REPORT_REFUSED,
         UNAUTHENTICATED,
+        INVALID_TOKEN,
         CSRF_FAILED,
         EMAIL_NOT_VERIFIED,
         CLINIC_NOT_FOUND,
@@ -214,7 +217,7 @@ def create_visit_report(request: HttpRequest, clinic_id: int, report: VisitRepor
     except DuplicateReport as duplicate:
         raise ApiError(409, "duplicate_report", str(duplicate)) from duplicate
     except ReportRefused as refused:
-        raise ApiError(400, "report_refused", str(refused)) from refused
+        raise ApiError(400, "invalid_input", str(refused), replaces="report_refused") from refused
     if isinstance(saved, RateLimited):
         raise ApiError(429, "rate_limited", saved.message, headers={"Retry-After": str(saved.retry_after_seconds)})
     care_time = care_time_for(clinic, report.discipline, Bar(), as_of=today)
@@ -229,19 +232,20 @@ def create_visit_report(request: HttpRequest, clinic_id: int, report: VisitRepor
 
 @router.get(
     "/me/visit-reports",
-    **reads({200: list[VisitReportOut]}, UNAUTHENTICATED),
+    **reads({200: list[VisitReportOut]}, UNAUTHENTICATED, INVALID_TOKEN),
     auth=signed_in,
     summary="Your own visit reports",
 )
-def my_visit_reports(request: HttpRequest) -> list[VisitReportOut]:
+def my_visit_reports(request: HttpRequest, response: HttpResponse) -> list[VisitReportOut]:
     """Only the signed-in person's reports, newest visit first."""
+    no_store(response)
     user = request.auth  # type: ignore[attr-defined]
     return [_out(report) for report in VisitReport.objects.filter(account=user)]
 
 
 @router.delete(
     "/me/visit-reports/{report_id}",
-    **writes({204: None}, INVALID_INPUT, UNAUTHENTICATED, CSRF_FAILED, REPORT_NOT_FOUND),
+    **writes({204: None}, INVALID_INPUT, UNAUTHENTICATED, INVALID_TOKEN, CSRF_FAILED, REPORT_NOT_FOUND),
     auth=signed_in,
     summary="Delete one of your visit reports",
 )
@@ -286,12 +290,17 @@ def _rounded(share: float | None) -> float | None:
 
 @router.get(
     "/clinics/{clinic_id}/care-time",
-    **reads({200: CareTimeOut}, INVALID_INPUT, NOT_OFFERED, CLINIC_NOT_FOUND),
+    **reads({200: CareTimeOut}, INVALID_INPUT, NOT_OFFERED, CLINIC_NOT_FOUND, conditional=True),
     summary="A clinic's Care Time profile",
 )
-def get_care_time(request: HttpRequest, clinic_id: int, query: Query[CareTimeQuery]) -> CareTimeOut:
+def get_care_time(
+    request: HttpRequest, response: HttpResponse, clinic_id: int, query: Query[CareTimeQuery]
+) -> CareTimeOut | HttpResponse:
     """What patients report about their visits, for one therapy. No figure below 3 people."""
     clinic = get_clinic(clinic_id)
     ensure_offered(clinic, query.discipline)
+    unchanged = not_modified(request, response, evidence_version())
+    if unchanged is not None:
+        return unchanged
     profiles = care_time_profiles([clinic.pk], query.discipline, as_of=timezone.now().date())
     return _profile_out(clinic.pk, query.discipline, profiles.get((clinic.pk, query.discipline)), clinic.is_demo)

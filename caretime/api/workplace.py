@@ -4,9 +4,9 @@ Sending a report needs no account on purpose: nothing that could tie a report to
 is read or kept (``caretime.workplace.services``). Reading is public and shows only published
 figures, as bands chosen with differential privacy (``caretime.core.workplace_privacy``).
 
-``verified`` (in the answer to a report and in each population) is the old name of
-``with_npi`` and ``npi_on_roster``; it is kept, with the same value, for one version and then
-removed.
+Older names kept, with the same value, for one version and then removed (docs/api.md):
+``verified`` (in the answer to a report and in each population) of ``with_npi`` and
+``npi_on_roster``; ``status`` of ``standing``; ``experience_year`` of ``worked_in``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from ninja import Field, Router, Schema, Status
 
+from caretime.api.caching import evidence_version, not_modified
 from caretime.api.errors import CLINIC_NOT_FOUND, INVALID_INPUT, RATE_LIMITED, REPORT_REFUSED, ApiError, reads, writes
 from caretime.api.reports import DisciplineCode, get_clinic
 from caretime.api.types import StrictBody, Text
@@ -76,9 +77,30 @@ class WorkerReportIn(StrictBody):
         description="The reporter's role: pt, pta, ot, ota, slp, aide (or technician) or front_desk. Only the "
         "group is kept (therapist, assistant, or support)."
     )
-    experience_year: int = Field(
-        description=f"The year the report is about: this year or one of the {OLDEST_EXPERIENCE_YEARS} before it."
+    worked_in: int | None = Field(
+        None,
+        description=f"The year the report is about: this year or one of the {OLDEST_EXPERIENCE_YEARS} before it. "
+        "Required (or, for now, its older name experience_year).",
     )
+    experience_year: int | None = Field(None, description=DEPRECATED_ALIAS.format(name="worked_in"))
+
+    def year(self) -> tuple[str, int]:
+        """The field the year was sent in (the old name, where a client still uses it) and the year."""
+        if self.worked_in is not None and self.experience_year is not None:
+            raise ApiError(
+                400,
+                "invalid_input",
+                gettext("worked_in: send the year once, as worked_in (experience_year is its older name)."),
+                fields=["worked_in", "experience_year"],
+            )
+        if self.experience_year is not None:
+            return "experience_year", self.experience_year
+        if self.worked_in is None:
+            raise ApiError(
+                400, "invalid_input", gettext("worked_in: give the year the report is about."), fields=["worked_in"]
+            )
+        return "worked_in", self.worked_in
+
     patients_per_hour_typical: int = Field(
         description=f"Patients one therapist treats in a typical hour, 1 to {MAX_PATIENTS_PER_HOUR} "
         f"({MAX_PATIENTS_PER_HOUR} for {MAX_PATIENTS_PER_HOUR} or more)."
@@ -121,7 +143,7 @@ class WorkerReportIn(StrictBody):
             clinic=clinic,
             discipline=self.discipline,
             role=Role(self.role),
-            experience_year=self.experience_year,
+            experience_year=self.year()[1],
             answers=WorkerAnswers(
                 patients_per_hour_typical=self.patients_per_hour_typical,
                 patients_per_hour_peak=self.patients_per_hour_peak,
@@ -137,7 +159,11 @@ class WorkerReportIn(StrictBody):
 
 
 class WorkerReportReceived(Schema):
-    status: Literal["received"]
+    standing: Literal["received"] = Field(
+        description="What became of the report, as far as it is ever told: received. Whether it is held, a repeat "
+        "or on the roster is never said."
+    )
+    status: Literal["received"] = Field(description=DEPRECATED_ALIAS.format(name="standing"))
     with_npi: bool = Field(
         description="True when the report was sent with an NPI (whether it is on the roster is never said)."
     )
@@ -193,7 +219,7 @@ CREATE_DESCRIPTION = (
     "account, address, browser or time, only the answers, the clinic and therapy, the year, the month it "
     f"arrived and the role group. It shows nowhere until a monthly batch publishes it with at least "
     f"{MIN_CLINICIAN_REPORTS - 1} others, and then only as ranges.\n\n"
-    "Every problem with the answers is a 400 (code report_refused) naming each field and what to fix; an "
+    "Every problem with the answers is a 400 (code invalid_input) naming each field and what to fix; an "
     "unknown clinic is a 404. Reports without an NPI are limited to "
     f"{BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR.allowed} a year per client (a signed cookie: keep cookies between requests) "
     f"and {CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH.allowed} a month per clinic and therapy (429, code rate_limited, with "
@@ -213,7 +239,7 @@ def _next_month(today: date) -> date:
     return date(today.year + today.month // 12, today.month % 12 + 1, 1)
 
 
-def _refusal(refused: WorkerReportRefused, today: date) -> ApiError:
+def _refusal(refused: WorkerReportRefused, today: date, year_field: str) -> ApiError:
     if refused.status == 429:
         return ApiError(
             429,
@@ -221,13 +247,16 @@ def _refusal(refused: WorkerReportRefused, today: date) -> ApiError:
             str(refused),
             headers={"Retry-After": str(_seconds_until(_next_month(today)))},
         )
-    message = " ".join(f"{field}: {problem}" if field else problem for field, problem in refused.problems.items())
-    fields = [field for field in refused.problems if field]
+    # The year's problems name the field the client sent it in.
+    problems = {year_field if field == "experience_year" else field: text for field, text in refused.problems.items()}
+    message = " ".join(f"{field}: {problem}" if field else problem for field, problem in problems.items())
+    fields = [field for field in problems if field]
     return ApiError(
-        refused.status,
-        "report_refused",
+        400,
+        "invalid_input",
         gettext("Fix these and send the report again. %(problems)s") % {"problems": message},
         fields=fields,
+        replaces="report_refused",
     )
 
 
@@ -261,13 +290,16 @@ def create_worker_report(
     try:
         submit_worker_report(submission, today=today)
     except WorkerReportRefused as refused:
-        raise _refusal(refused, today) from refused
+        raise _refusal(refused, today, report.year()[0]) from refused
     # Matched or not, stored, held or discarded (a repeat) are answered alike, on purpose.
     if not submission.npi:
         count_unverified(request, response, today)
     with_npi = bool(submission.npi)
     return Status(
-        202, WorkerReportReceived(status="received", with_npi=with_npi, verified=with_npi, published=PUBLISHED)
+        202,
+        WorkerReportReceived(
+            standing="received", status="received", with_npi=with_npi, verified=with_npi, published=PUBLISHED
+        ),
     )
 
 
@@ -292,15 +324,18 @@ def _population_out(figures: WorkplaceFigures) -> PopulationOut:
 
 @router.get(
     "/clinics/{clinic_id}/workplace",
-    **reads({200: WorkplaceOut}, INVALID_INPUT, CLINIC_NOT_FOUND),
+    **reads({200: WorkplaceOut}, INVALID_INPUT, CLINIC_NOT_FOUND, conditional=True),
     summary="What clinicians report about a clinic",
 )
-def get_workplace(request: HttpRequest, clinic_id: int) -> WorkplaceOut:
+def get_workplace(request: HttpRequest, response: HttpResponse, clinic_id: int) -> WorkplaceOut | HttpResponse:
     """How the clinic books its patients, by the published reports of the people who work
     there: one entry per therapy the clinic is listed for, each with the figures of reports
     with an NPI on the clinic's roster and of all others (counted apart), every one a band, never a number. A
     therapy with fewer than 5 published reports has no figures and says so."""
     clinic = get_clinic(clinic_id)
+    unchanged = not_modified(request, response, evidence_version())
+    if unchanged is not None:
+        return unchanged
     found = workplaces([clinic.pk])
     codes = clinic.disciplines or [choice.value for choice in DisciplineChoices if (clinic.pk, choice.value) in found]
     entries = []

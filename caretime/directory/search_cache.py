@@ -26,36 +26,63 @@ ANSWER_SECONDS = 600
 # process is seen within a second, and a cached answer costs one cache look-up, not two.
 GENERATION_RECHECK_SECONDS = 1.0
 
-_seen: dict[str, float] = {}  # this process's last reading: generation, and when it was read
+_GENERATIONS: list[Generation] = []
+
+
+def forget_generations() -> None:
+    """Forget this process's readings of every generation (tests, whose cache is rolled back)."""
+    for generation in _GENERATIONS:
+        generation._seen.clear()
+
+
+class Generation:
+    """A number that changes whenever what it stands for changes: the time in nanoseconds of
+    the latest change, kept in the shared cache, so that it also says when that was. Each
+    process re-reads it at most every GENERATION_RECHECK_SECONDS."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self._seen: dict[str, float] = {}  # this process's last reading: generation, and when it was read
+        _GENERATIONS.append(self)
+
+    def current(self) -> int:
+        now = time.monotonic()
+        if "generation" in self._seen and now - self._seen["read_at"] < GENERATION_RECHECK_SECONDS:
+            return int(self._seen["generation"])
+        generation = cache.get(self.key)
+        if generation is None:
+            # A fresh, never-used number: if the cache lost the key, answers filed under an
+            # older generation can never match it.
+            cache.add(self.key, time.time_ns(), timeout=None)
+            generation = cache.get(self.key)
+        self._seen.update(generation=int(generation), read_at=now)
+        return int(generation)
+
+    def changed(self) -> None:
+        self._start()
+        # Inside a transaction, another process could read the rows as they were before the
+        # commit and keep what it made of them under the new generation: start one more when
+        # the rows commit.
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(self._start)
+
+    def _start(self) -> None:
+        generation = time.time_ns()
+        cache.set(self.key, generation, timeout=None)
+        self._seen.update(generation=generation, read_at=time.monotonic())
+
+
+DIRECTORY = Generation(GENERATION_KEY)
 
 
 def directory_generation() -> int:
-    now = time.monotonic()
-    if "generation" in _seen and now - _seen["read_at"] < GENERATION_RECHECK_SECONDS:
-        return int(_seen["generation"])
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # A fresh, never-used number: if the cache lost the key, answers filed under an
-        # older generation can never match it.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    _seen.update(generation=int(generation), read_at=now)
-    return int(generation)
+    return DIRECTORY.current()
 
 
 def directory_changed() -> None:
-    _new_generation()
-    # Each process keeps an index of the directory per generation (geo_index). Inside a
-    # transaction, another process could build its index from the rows as they were before
-    # the commit and keep it under the new generation: start one more when the rows commit.
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_new_generation)
-
-
-def _new_generation() -> None:
-    generation = time.time_ns()
-    cache.set(GENERATION_KEY, generation, timeout=None)
-    _seen.update(generation=generation, read_at=time.monotonic())
+    """Each process keeps an index of the directory per generation (geo_index): a change
+    starts a new one, and another when the rows commit."""
+    DIRECTORY.changed()
 
 
 def cached_answer(parts: tuple[object, ...], compute: Callable[[], bytes]) -> bytes:

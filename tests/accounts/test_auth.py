@@ -10,7 +10,7 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from ninja.errors import HttpError
 
-from caretime.accounts.auth import TokenOrSessionAuth, api_user, has_verified_email
+from caretime.accounts.auth import InvalidToken, TokenOrSessionAuth, api_user, has_verified_email
 from caretime.accounts.services import create_api_token
 from tests.factories import make_person
 
@@ -70,7 +70,8 @@ def test_the_ninja_auth_takes_a_token_or_a_session_with_csrf(rf: RequestFactory,
     auth = TokenOrSessionAuth()
     created = create_api_token(user=alice, name="script")
     assert auth(rf.post("/api/v1/anything", HTTP_AUTHORIZATION=f"Bearer {created.secret}")) == alice
-    assert auth(rf.post("/api/v1/anything", HTTP_AUTHORIZATION="Bearer ct_wrong")) is None  # ninja answers 401
+    with pytest.raises(InvalidToken):  # 401 invalid_token, not the 401 of sending none
+        auth(rf.post("/api/v1/anything", HTTP_AUTHORIZATION="Bearer ct_wrong"))
     assert auth(with_csrf(rf, alice)) == alice
 
     forged = rf.post("/api/v1/anything")

@@ -185,7 +185,7 @@ def test_the_index_follows_a_generation_started_by_another_process(chicago_clini
     assert "Evanston Rehab" in _page_names()
     Clinic.objects.filter(name="Evanston Rehab").update(is_active=False)
     cache.set(search_cache.GENERATION_KEY, search_cache.directory_generation() + 1, timeout=None)
-    search_cache._seen.clear()  # as when GENERATION_RECHECK_SECONDS have passed
+    search_cache.forget_generations()  # as when GENERATION_RECHECK_SECONDS have passed
     assert "Evanston Rehab" not in _page_names()
 
 

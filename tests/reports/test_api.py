@@ -74,35 +74,35 @@ def test_a_report_is_recorded_and_the_verdict_returned(client: Client, clinic: C
         ({"note": "x" * 1001}, "invalid_input", "note", {"note"}),
         ({"note": "ok\x00"}, "invalid_input", "NUL", {"note"}),
         ({"discipline": "slp"}, "discipline_not_offered", "not slp", {"discipline"}),
-        ({"called_in": "soon"}, "invalid_month", "YYYY-MM", {"called_in"}),
-        ({"called_in": "2999-01"}, "invalid_month", "in the future", {"called_in"}),
-        ({"called_in": "2001-01"}, "invalid_month", "more than 3 years old", {"called_in"}),
+        ({"called_in": "soon"}, "invalid_input", "YYYY-MM", {"called_in"}),
+        ({"called_in": "2999-01"}, "invalid_input", "in the future", {"called_in"}),
+        ({"called_in": "2001-01"}, "invalid_input", "more than 3 years old", {"called_in"}),
         (
             {"therapist_minutes": 60, "visit_length_minutes": 30},
-            "contradictory_answers",
+            "invalid_input",
             "60 minutes with the therapist cannot fit in a 30-minute visit",
             {"therapist_minutes", "visit_length_minutes"},
         ),
         (
             {"care": "one_on_one"},
-            "contradictory_answers",
+            "invalid_input",
             "One-on-one and other patients disagree",
             {"care", "other_patients"},
         ),
         (
             {"other_patients": 0},
-            "contradictory_answers",
+            "invalid_input",
             "Shared and other patients disagree",
             {"care", "other_patients"},
         ),
-        ({"visits": "every_visit"}, "contradictory_answers", "Every visit and who treats", {"visits", "follow_up_by"}),
+        ({"visits": "every_visit"}, "invalid_input", "Every visit and who treats", {"visits", "follow_up_by"}),
         (
             {"therapist_minutes": None},
-            "contradictory_answers",
+            "invalid_input",
             "Enter the minutes",
             {"therapist_minutes", "minutes_withheld"},
         ),
-        ({"minutes_withheld": True}, "contradictory_answers", "not both", {"therapist_minutes", "minutes_withheld"}),
+        ({"minutes_withheld": True}, "invalid_input", "not both", {"therapist_minutes", "minutes_withheld"}),
     ],
 )
 def test_bad_reports_are_refused_with_the_api_error_shape(
@@ -191,7 +191,7 @@ def test_alternatives_measure_from_the_persons_place(client: Client, lincoln_par
     assert from_home["distances_from"].startswith("60614")
     assert [item["name"] for item in from_home["items"]] == ["Near Good PT"]
     assert from_home["items"][0]["distance_miles"] < 1.5
-    assert_error(client.get(f"{url}&near=Qwxyz"), 400, "place_not_found", "")
+    assert_error(client.get(f"{url}&near=Qwxyz"), 400, "unknown_place", "")
 
 
 @pytest.mark.parametrize("query", ["discipline=pt&radius_miles=0", "discipline=pt&radius_miles=101", "radius_miles=5"])

@@ -184,7 +184,7 @@ def test_oldest_report_a_call_36_months_back_is_taken_and_37_months_back_is_refu
     assert post_call(clinic, "192.0.2.40", called_in="2023-06").status_code == 201
     refused = post_call(clinic, "192.0.2.41", called_in="2023-05")
     assert refused.status_code == 400
-    assert refused.json()["error"]["code"] == "invalid_month"
+    assert refused.json()["error"]["code"] == "invalid_input"
     assert "more than 3 years old" in refused.json()["error"]["message"]
 
 

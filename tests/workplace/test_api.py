@@ -109,7 +109,7 @@ def test_an_npi_that_cannot_verify_the_report_is_refused(
     client: Client, clinic: Clinic, clinicians: None, npi: str, words: str
 ) -> None:
     response = post(client, worker_report_body(clinic, npi=npi))
-    assert_error(response, 400, "report_refused", words, {"npi"})
+    assert_error(response, 400, "invalid_input", words, {"npi"})
     assert "npi:" in response.json()["error"]["message"]
     assert not WorkerReport.objects.exists()
 
@@ -130,7 +130,7 @@ def test_a_second_report_from_one_npi_is_answered_alike_but_not_stored(
 
 def test_peak_below_typical_is_refused_and_nothing_stored(client: Client, clinic: Clinic) -> None:
     response = post(client, worker_report_body(clinic, patients_per_hour_typical=4, patients_per_hour_peak=2))
-    assert_error(response, 400, "report_refused", "busiest times", {"patients_per_hour_peak"})
+    assert_error(response, 400, "invalid_input", "busiest times", {"patients_per_hour_peak"})
     assert not WorkerReport.objects.exists()
 
 
@@ -144,7 +144,7 @@ def test_every_problem_is_named_at_once(client: Client, clinic: Clinic) -> None:
     assert_error(
         response,
         400,
-        "report_refused",
+        "invalid_input",
         "from 10 to 120 minutes",
         {"slot_minutes", "quota_percent", "experience_year", "discipline"},
     )
@@ -157,7 +157,7 @@ def test_every_problem_is_named_at_once(client: Client, clinic: Clinic) -> None:
 def test_an_aide_sends_no_npi(client: Client, clinic: Clinic, clinicians: None) -> None:
     assert post(client, worker_report_body(clinic, role="aide")).status_code == 202
     refused = post(client, worker_report_body(clinic, role="aide", npi=PT_NPI))
-    assert_error(refused, 400, "report_refused", "leave it empty", {"npi"})
+    assert_error(refused, 400, "invalid_input", "leave it empty", {"npi"})
     assert WorkerReport.objects.get().role_group == "support"
 
 
