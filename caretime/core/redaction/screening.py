@@ -73,11 +73,33 @@ class Options:
 DEFAULT_OPTIONS = Options()
 
 
+# How many times the screened text is read again at most (see ``screen_with``); in practice a
+# second reading finds something in few texts and a third in almost none.
+READINGS = 4
+
+
 def screen_with(
     options: Options, text: str, *, roster: Sequence[RosterPerson] = (), clinic_names: Sequence[str] = ()
 ) -> Screened:
-    """``screen`` with the given sources of names and numbers."""
-    found = _Screening(text, tuple(roster), tuple(clinic_names), options).run()
+    """``screen`` with the given sources of names and numbers.
+
+    The screened text is screened again until nothing more is found: a replacement can make
+    what follows it readable as a name ("Dr. A, Kayla" becomes "The doctor, Kayla", a role and
+    a name). So screening a screened text changes nothing, which the re-screening of published
+    reviews after a roster grows relies on. What a later reading finds is mapped back onto the
+    text as written, so every ``Found`` points into ``text``."""
+    found: list[Found] = []
+    screened = text
+    for _ in range(READINGS):
+        more = _Screening(screened, tuple(roster), tuple(clinic_names), options).run()
+        if not more:
+            break
+        found = _compose(found, more, screened, len(text))
+        screened = _applied(text, found)
+    return Screened(screened, tuple(found))
+
+
+def _applied(text: str, found: Sequence[Found]) -> str:
     pieces: list[str] = []
     at = 0
     for item in found:
@@ -85,7 +107,36 @@ def screen_with(
         pieces.append(item.replacement)
         at = item.end
     pieces.append(text[at:])
-    return Screened("".join(pieces), tuple(found))
+    return "".join(pieces)
+
+
+def _compose(earlier: list[Found], later: list[Found], screened: str, length: int) -> list[Found]:
+    """The finds of a reading of the screened text, as finds in the text as written: a span
+    that covers part of an earlier replacement covers the whole of what it replaced, and takes
+    its place."""
+    # Where each character of the screened text came from: (start, end) in the text as written.
+    origin: list[tuple[int, int]] = []
+    at = 0
+    for item in earlier:
+        origin += [(k, k + 1) for k in range(at, item.start)]
+        origin += [(item.start, item.end)] * len(item.replacement)
+        at = item.end
+    origin += [(k, k + 1) for k in range(at, length)]
+    mapped: list[Found] = []
+    previous_end = 0  # of the last later find, in the screened text
+    for item in later:
+        start, end = origin[item.start][0], origin[item.end - 1][1]
+        if mapped and start < mapped[-1].end:
+            # Two finds in one earlier replacement become one, with what lies between them.
+            joined = mapped.pop()
+            gap = screened[previous_end : item.start]
+            replacement = joined.replacement + gap + item.replacement
+            mapped.append(Found(joined.kind, joined.start, max(end, joined.end), replacement))
+        else:
+            mapped.append(Found(item.kind, start, end, item.replacement))
+        previous_end = item.end
+    kept = [f for f in earlier if not any(f.start < m.end and m.start < f.end for m in mapped)]
+    return sorted(kept + mapped, key=lambda f: f.start)
 
 
 # --- titles and roles -------------------------------------------------------------------
@@ -146,6 +197,10 @@ class _Screening:
 
     def run(self) -> list[Found]:
         contact = contacts(self.text)
+        # Words are read with the numbers and addresses taken out, as the screened text will
+        # have them: "JANE'A000000" is "JANE'" and a record number, so the name is found now
+        # and not only when the screened text is screened again.
+        self.text = _masked(self.text, contact)
         self.tokens = tokenise(self.text)
         self.names = first_names(self.options.first_names)
         self.forms = roster_forms(self.roster)
@@ -496,6 +551,18 @@ class _Screening:
                 end = credentials.end()
         kind = Kind.TITLED_NAME if context == "titled" else Kind.OTHER_NAME
         return _Name(kind, i, last, end, A_STAFF_MEMBER)
+
+
+# What stands for a removed number or address while names are read: neither a letter, a
+# digit nor punctuation that ends a sentence.
+_MASK = "\ufffc"
+
+
+def _masked(text: str, found: Sequence[Found]) -> str:
+    chars = list(text)
+    for item in found:
+        chars[item.start : item.end] = _MASK * (item.end - item.start)
+    return "".join(chars)
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
