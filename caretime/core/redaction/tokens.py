@@ -33,7 +33,7 @@ def tokenise(text: str) -> list[Token]:
     for match in WORD.finditer(text):
         word, start, end = match.group(), match.start(), match.end()
         if _glued(text, start - 1) or _glued(text, end):
-            continue  # "A000000JENa", "x_Jane": part of a code, not a word
+            continue  # "A000000JENa": part of a code, not a word
         after, possessive = end, ""
         if len(word) > 2 and word.endswith(_POSSESSIVE):
             word, end, possessive = word[:-2], end - 2, "'s"
@@ -71,7 +71,7 @@ def tokenise(text: str) -> list[Token]:
 
 
 def _glued(text: str, at: int) -> bool:
-    return 0 <= at < len(text) and (text[at].isdigit() or text[at] == "_")
+    return 0 <= at < len(text) and text[at].isdigit()
 
 
 def between(text: str, left: Token, right: Token) -> str:
