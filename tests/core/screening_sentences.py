@@ -472,7 +472,10 @@ def _written(rng: random.Random, form: str, person: RosterPerson) -> str | None:
 
 def _place(template: str, name: str) -> tuple[str, tuple[int, int]]:
     at = template.index("{name}")
-    text = template[:at] + name + template[at + len("{name}") :]
+    rest = template[at + len("{name}") :]
+    if name.endswith(".") and rest.startswith("."):
+        rest = rest[1:]  # "try to get Dr. B." ends with the initial's full stop
+    text = template[:at] + name + rest
     # A possessive's "'s" may stay: the name is the part before it.
     end = at + len(name) - (2 if name.endswith("'s") else 0)
     return text, (at, end)

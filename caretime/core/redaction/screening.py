@@ -27,7 +27,14 @@ from caretime.core.redaction.found import (
     Kind,
     Screened,
 )
-from caretime.core.redaction.roster import CREDENTIALS_AFTER, Form, RosterPerson, roster_forms, roster_matches
+from caretime.core.redaction.roster import (
+    CREDENTIALS_AFTER,
+    Form,
+    RosterPerson,
+    resembled,
+    roster_forms,
+    roster_matches,
+)
 from caretime.core.redaction.tokens import Token, between, spaced, tokenise
 from caretime.core.redaction.words import (
     ABBREVIATED_TITLES,
@@ -47,6 +54,7 @@ from caretime.core.redaction.words import (
     ROLE_NOUNS,
     STOPWORDS,
     first_names,
+    fold,
     last_names,
     ordinary_words,
 )
@@ -194,6 +202,7 @@ class _Screening:
     taken: list[bool] = field(default_factory=list)  # token inside a number, an address or a clinic name
     names: frozenset[str] = frozenset()
     forms: dict[str, list[Form]] = field(default_factory=dict)
+    keys: list[str] = field(default_factory=list)  # each token's key as read (see _reading_key)
 
     def run(self) -> list[Found]:
         contact = contacts(self.text)
@@ -204,6 +213,7 @@ class _Screening:
         self.tokens = tokenise(self.text)
         self.names = first_names(self.options.first_names)
         self.forms = roster_forms(self.roster)
+        self.keys = [self._reading_key(t) for t in self.tokens]
         clinics = clinic_spans(self.text, self.tokens, self.clinic_names, self._person_word)
         blocked = [(f.start, f.end) for f in contact] + clinics
         self.taken = [_overlaps(t.start, t.after, blocked) for t in self.tokens]
@@ -215,6 +225,23 @@ class _Screening:
                 continue
             kept.append(item)
         return kept
+
+    def _reading_key(self, token: Token) -> str:
+        """The token's key, or the roster word it misspells or spells as it sounds
+        ("Witfield", "Kathryn"): only for a capitalised word that is no roster word, no
+        ordinary word and no name that is also a word."""
+        key = token.key
+        if (
+            not self.roster
+            or key in self.forms
+            or not token.capitalised
+            or key in ordinary_words()
+            or key in AMBIGUOUS
+            or key in TITLES
+            or key in ROLE_NOUNS
+        ):
+            return key
+        return resembled(self.roster, key) or key
 
     def _person_word(self, token: Token) -> bool:
         """A roster word or a listed first name: "Doe PT" is a name and a credential, where
@@ -387,10 +414,29 @@ class _Screening:
             return roster
         return self._other_at(i, context, comma=comma)
 
+    def _titled_initial(self, i: int, context: str) -> bool:
+        """ "Dr. D.", "Ms. K": a capital letter after a title stands for a surname (but "Dr. I
+        think" does not)."""
+        token = self.tokens[i]
+        if context != "titled" or not token.capitalised:
+            return False
+        return self.text[token.end : token.end + 1] == "." or token.key not in ("i", "a")
+
+    def _initial_end(self, i: int) -> int:
+        end = self.tokens[i].end
+        return end + 1 if self.text[end : end + 1] == "." else end
+
     def _roster_at(self, i: int, context: str) -> _Name | None:
-        for match in roster_matches(self.text, self.tokens, self.taken, self.forms, i):
+        if self._titled_initial(i, context):
+            # "Dr. D.": the roster's people whose surname begins with a D, if they share a role.
+            roles = {p.role for p in self.roster if fold(p.last_name)[:1] == self.tokens[i].key}
+            if len(roles) == 1:
+                return _Name(Kind.ROSTER_NAME, i, i, self._initial_end(i), roles.pop())
+        for match in roster_matches(self.text, self.tokens, self.keys, self.taken, self.forms, i):
             if not match.full and not self._roster_word_counts(i, match.last, context, match.credentials):
                 continue
+            if match.nickname and context == "plain" and self._eponym_after(match.last, possessive=True):
+                continue  # "Tommy John surgery", "Bell's palsy" with a Thomas and a William on the roster
             return _Name(Kind.ROSTER_NAME, i, match.last, match.end, match.person.role)
         return None
 
@@ -404,16 +450,20 @@ class _Screening:
             return False
         if context != "plain" or credentials or self._name_like_after(last):
             return True
-        if not token.capitalised or (token.all_caps and len(token.text) > 1):
-            return False
-        if token.possessive:
-            return True
-        if not token.sentence_start:
-            return True
         following = self.tokens[last + 1] if last + 1 < len(self.tokens) else None
-        if following is None or not spaced(self.text, token, following):
-            return False
-        return following.key in NAME_FOLLOWERS or (following.key.endswith("ed") and len(following.key) > 4)
+        name_follows = (
+            following is not None
+            and spaced(self.text, token, following)
+            and (following.key in NAME_FOLLOWERS or (following.key.endswith("ed") and len(following.key) > 4))
+        )
+        if not token.capitalised:
+            # "victoria rushed me": a sentence begun in lower case, a name's verb after it.
+            return token.sentence_start and name_follows
+        if token.all_caps and self._in_capitals(i):
+            return False  # "WILL THEY CALL BACK"; but "I trust FRANK" shouts a name
+        if token.possessive or not token.sentence_start:
+            return True
+        return name_follows
 
     def _in_capitals(self, i: int) -> bool:
         """ "KAYLA WAS GREAT": an all-capitals word among others; alone it is an acronym."""
@@ -441,12 +491,17 @@ class _Screening:
             and not (i + 2 < len(tokens) and tokens[i + 2].capitalised and spaced(text, nxt, tokens[i + 2]))
         )
 
-    def _eponym_after(self, last: int) -> bool:
-        """A method, condition or brand follows, one or two capitalised words on."""
+    def _eponym_after(self, last: int, *, possessive: bool = False) -> bool:
+        """A method, condition or brand follows, one or two capitalised words on; with
+        ``possessive``, also after "'s" ("Bell's palsy")."""
         tokens, text = self.tokens, self.text
         k = last
         for _ in range(3):
-            if k + 1 >= len(tokens) or not spaced(text, tokens[k], tokens[k + 1]):
+            if k + 1 >= len(tokens):
+                return False
+            gap = between(text, tokens[k], tokens[k + 1])
+            joined = spaced(text, tokens[k], tokens[k + 1]) or (possessive and gap == " " and k == last)
+            if not joined:
                 return False
             if tokens[k + 1].key in EPONYM_NOUNS:
                 return True
@@ -470,17 +525,27 @@ class _Screening:
                 return True
         return False
 
+    def _placed_by_role(self, i: int) -> bool:
+        """ "Keiko at the front desk", "Dmitri, the PTA,": a capitalised word that is no
+        ordinary word, placed as a person by what follows it."""
+        token = self.tokens[i]
+        if token.possessive or token.key in ordinary_words() or token.key in AMBIGUOUS:
+            return False
+        return self._role_after(token.end)
+
+    def _role_after(self, at: int) -> bool:
+        """A desk or a role right after ``at``: "at the front desk", ", the PTA,"."""
+        if _DESK_AFTER.match(self.text, at):
+            return True
+        role = _ROLE_AFTER.match(self.text, at)
+        return role is not None and role.group("noun").casefold() in ROLE_NOUNS
+
     def _name_like_after(self, last: int) -> bool:
         """ "Grace at the front desk", "Grace, the PTA," and "Grace Smith, PTA" place a name."""
         token = self.tokens[last]
         if token.possessive:
             return False
-        if _DESK_AFTER.match(self.text, token.end):
-            return True
-        role = _ROLE_AFTER.match(self.text, token.end)
-        if role is not None and role.group("noun").casefold() in ROLE_NOUNS:
-            return True
-        return bool(CREDENTIALS_AFTER.match(self.text, token.end))
+        return self._role_after(token.end) or bool(CREDENTIALS_AFTER.match(self.text, token.end))
 
     def _other_at(self, i: int, context: str, *, comma: bool = False) -> _Name | None:
         """A name not on the roster. ``context``: "plain" (only a listed first name that is
@@ -492,7 +557,11 @@ class _Screening:
         ordinary = ordinary_words()
         listed = key in self.names
         ambiguous = key in AMBIGUOUS
-        if len(key) < 2 or key in BUSINESS_WORDS or key in BUSINESS_MODIFIERS or key in EPONYMS:
+        if self._titled_initial(i, context):
+            return _Name(Kind.TITLED_NAME, i, i, self._initial_end(i), A_STAFF_MEMBER)
+        if len(key) < 2:
+            return None
+        if key in BUSINESS_WORDS or key in BUSINESS_MODIFIERS or key in EPONYMS:
             return None
         if key in STOPWORDS and not (ambiguous and context != "plain" and token.capitalised):
             return None
@@ -500,7 +569,7 @@ class _Screening:
         if context == "plain":
             if not token.capitalised or len(key) < 3 or (token.all_caps and not self._in_capitals(i)):
                 return None
-            if not listed and not self._unlisted_full_name(i):
+            if not listed and not self._unlisted_full_name(i) and not self._placed_by_role(i):
                 return None
         elif not listed and len(key) > 6 and "-" not in key and key.endswith(NOT_NAME_ENDINGS):
             return None  # "Provider Enumeration", "Therapist Training"
