@@ -18,6 +18,7 @@ from caretime.datasets.services import (
 )
 from caretime.datasets.summary import ImportSummary
 from caretime.directory.models import ClinicSource
+from caretime.directory.rosters import roster_grew
 from caretime.directory.search_cache import directory_changed
 from caretime.progress import ProgressCallback
 
@@ -88,6 +89,8 @@ def import_doctors_clinicians(
 
     Group practice addresses that an earlier file listed and this one does not are marked
     inactive (only the clinics this importer created; NPPES clinics are NPPES's to judge).
+    The clinics whose roster gained a clinician are announced (``rosters_grew``), and their
+    reviews are screened again with the new roster.
     Raises WrongFileError before writing anything when a required column is missing.
     """
     doctors_clinicians_columns(path)
@@ -107,4 +110,5 @@ def import_doctors_clinicians(
     if not dry_run:
         mark_missing_inactive(run=run, sources=[ClinicSource.DOCTORS_CLINICIANS], people=False)
         directory_changed()
+        roster_grew(run.grown_rosters, progress)
     return run.summary

@@ -16,7 +16,7 @@ import hashlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -46,6 +46,8 @@ class ImportRun:
     started_at: dt.datetime
     dry_run: bool
     summary: ImportSummary
+    # Clinics whose roster gained a clinician in this run: their reviews are screened again.
+    grown_rosters: set[int] = field(default_factory=set)
 
 
 def cut(model: type[models.Model], field: str, value: str) -> str:
@@ -823,3 +825,4 @@ def _link(pairs: set[tuple[int, int]], run: ImportRun) -> None:
     run.summary.updated["roster links (already there)"] += len(pairs & existing)
     if not run.dry_run:
         roster.objects.bulk_create([roster(clinician_id=a, clinic_id=b) for a, b in new], ignore_conflicts=True)
+        run.grown_rosters.update(clinic for _, clinic in new)
