@@ -14,6 +14,7 @@ import unicodedata
 from importlib import resources
 
 
+@functools.lru_cache(maxsize=65536)  # a review's words are few and repeat; each is read twice
 def fold(word: str) -> str:
     """The key a word is compared by: no accents, case-folded, one kind of apostrophe."""
     decomposed = unicodedata.normalize("NFKD", word)
