@@ -180,7 +180,7 @@ def roster_matches(
     i: int,
 ) -> Iterator[RosterMatch]:
     """The roster forms spelled by the tokens from ``i`` on, longest first; none of their
-    tokens ``taken`` (inside a number, an address or a clinic name). ``keys`` are the tokens'
+    tokens ``taken`` (inside a clinic's name). ``keys`` are the tokens'
     keys as read: a misspelt roster word's is the roster word's."""
     for form, person, full, nickname in forms.get(keys[i], ()):
         n = len(form)
