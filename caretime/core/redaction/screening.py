@@ -81,8 +81,8 @@ class Options:
 DEFAULT_OPTIONS = Options()
 
 
-# How many times a text is read at most (see ``screen_with``). Of 3,000 random texts of the
-# property test, 780 needed a second reading to find nothing more, 26 a third, none a fourth.
+# How many times a text is read at most (see ``screen_with``). Of 3,000 random texts like the
+# property test's, the first reading found something in 806, the second in 26, the third in none.
 READINGS = 4
 
 
