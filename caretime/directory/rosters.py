@@ -1,11 +1,12 @@
-"""When clinics' rosters grow: ``rosters_grew`` is sent with the ids of the clinics that gained
-a clinician, after the change is stored. Reviews are screened for the names on the roster, so
-the reviews app screens the published text of those clinics again (``caretime.reviews``); the
-directory knows nothing of reviews.
+"""When clinics' rosters change: ``rosters_changed`` is sent with the ids of the clinics whose
+roster gained a clinician or a clinician's new name, after the change is stored. Reviews are
+screened for the names on the roster, so the reviews app screens the stored text of those
+clinics' reviews again (``caretime.reviews``); the directory knows nothing of reviews.
 
-The importer of the public roster file sends it once per run (``caretime.datasets.runs``); any
-other way a roster gains a person through the ORM (``clinician.clinics.add(clinic)``, the
-admin) sends it through ``m2m_changed``, connected here.
+The importers send it once per run (``caretime.datasets.runs``: the roster file adds people,
+the NPPES registry renames them); any other way a roster gains a person through the ORM
+(``clinician.clinics.add(clinic)``, the admin, the shell) sends it through ``m2m_changed``,
+connected here.
 """
 
 from __future__ import annotations
@@ -21,15 +22,15 @@ from caretime.directory.models import Clinic, Clinician
 from caretime.progress import ProgressCallback
 
 # Sent with ``clinic_ids`` (a set of clinic ids) and ``progress`` (a ProgressCallback or None).
-rosters_grew = Signal()
+rosters_changed = Signal()
 
 
-def roster_grew(clinic_ids: Collection[int], progress: ProgressCallback | None = None) -> None:
-    """Tell the receivers that these clinics' rosters gained people, once the change is
-    committed (a roster that is rolled back never grew)."""
+def announce_rosters_changed(clinic_ids: Collection[int], progress: ProgressCallback | None = None) -> None:
+    """Tell the receivers that these clinics' rosters changed, once the change is committed (a
+    change that is rolled back never happened)."""
     if clinic_ids:
         ids = set(clinic_ids)
-        transaction.on_commit(lambda: rosters_grew.send(sender=Clinic, clinic_ids=ids, progress=progress))
+        transaction.on_commit(lambda: rosters_changed.send(sender=Clinic, clinic_ids=ids, progress=progress))
 
 
 def _links_added(
@@ -37,7 +38,8 @@ def _links_added(
 ) -> None:
     if action != "post_add" or not pk_set:
         return
-    roster_grew({instance.pk} if reverse else pk_set)
+    # clinic.clinicians.add(...) is the reverse side: the instance is the clinic.
+    announce_rosters_changed({instance.pk} if reverse else pk_set)
 
 
 m2m_changed.connect(_links_added, sender=Clinician.clinics.through, dispatch_uid="caretime.directory.rosters")

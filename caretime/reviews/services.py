@@ -128,10 +128,10 @@ def rescreen_reviews(
     return done
 
 
-def rescreen_grown_rosters(
+def rescreen_changed_rosters(
     sender: object, *, clinic_ids: Collection[int], progress: ProgressCallback | None = None, **kwargs: object
 ) -> None:
-    """Receiver of ``caretime.directory.rosters.rosters_grew``."""
+    """Receiver of ``caretime.directory.rosters.rosters_changed``."""
     rescreen_reviews(clinic_ids, progress=progress)
 
 

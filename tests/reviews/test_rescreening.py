@@ -20,7 +20,7 @@ from caretime.core.reviews import Rule
 from caretime.directory.models import Clinic, Clinician
 from caretime.reviews.models import Review
 from caretime.reviews.services import moderate
-from tests.datasets.helpers import organization_row, run_command, write_file
+from tests.datasets.helpers import individual_row, organization_row, run_command, write_file
 from tests.datasets.test_import_doctors_clinicians import roster_row, write_roster
 from tests.factories import clinic_page, make_clinic
 
@@ -106,6 +106,24 @@ def test_an_import_that_adds_a_clinician_screens_that_clinics_reviews_again(
     with django_capture_on_commit_callbacks(execute=True):
         run_command("import_doctors_clinicians", tmp_path / "roster.csv")
     assert published(good) == [TEXT.replace("Quillfeather", "The therapist")]
+
+
+def test_a_registry_import_that_renames_a_clinician_screens_their_clinics_reviews_again(
+    tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    good = organization_row(111111111, "GOOD PT")
+    run_command("import_nppes", write_file(tmp_path / "v1.csv", [good, individual_row(200000001, "SMITH", "ADA")]))
+    clinic = Clinic.objects.get(name="GOOD PT")
+    row = roster_row(200000001, "SMITH", pac="1234567890", facility="GOOD PT", street="100 North Main Street")
+    run_command("import_doctors_clinicians", write_roster(tmp_path / "roster.csv", [row]))
+    write_through_the_page(clinic, "gil", TEXT)
+    assert published(clinic) == [TEXT]
+
+    # Ada Smith is Ada Quillfeather now: the next registry file has her new name.
+    renamed = write_file(tmp_path / "v2.csv", [good, individual_row(200000001, "QUILLFEATHER", "ADA")])
+    with django_capture_on_commit_callbacks(execute=True):
+        run_command("import_nppes", renamed)
+    assert published(clinic) == [TEXT.replace("Quillfeather", "The therapist")]
 
 
 def test_a_clinician_added_to_a_roster_in_the_admin_or_shell_counts_too(
