@@ -18,6 +18,7 @@ from caretime.datasets.services import (
 )
 from caretime.datasets.summary import ImportSummary
 from caretime.directory.models import ClinicSource
+from caretime.directory.rosters import announce_rosters_changed
 from caretime.directory.search_cache import directory_changed
 from caretime.progress import ProgressCallback
 
@@ -74,6 +75,7 @@ def import_nppes(
             mark_missing_inactive(run=locations, sources=[ClinicSource.NPPES_SECONDARY], people=False)
     if not dry_run:
         directory_changed()  # cached search answers from before the import are not served again
+        announce_rosters_changed(main.changed_rosters, progress)  # a clinician's new name is on their rosters
     return NppesRunResult(main.summary, locations.summary if locations else None)
 
 
@@ -88,6 +90,8 @@ def import_doctors_clinicians(
 
     Group practice addresses that an earlier file listed and this one does not are marked
     inactive (only the clinics this importer created; NPPES clinics are NPPES's to judge).
+    The clinics whose roster gained a clinician are announced (``rosters_changed``), and their
+    reviews are screened again with the new roster.
     Raises WrongFileError before writing anything when a required column is missing.
     """
     doctors_clinicians_columns(path)
@@ -107,4 +111,5 @@ def import_doctors_clinicians(
     if not dry_run:
         mark_missing_inactive(run=run, sources=[ClinicSource.DOCTORS_CLINICIANS], people=False)
         directory_changed()
+        announce_rosters_changed(run.changed_rosters, progress)
     return run.summary

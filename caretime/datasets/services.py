@@ -16,7 +16,7 @@ import hashlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -46,6 +46,9 @@ class ImportRun:
     started_at: dt.datetime
     dry_run: bool
     summary: ImportSummary
+    # Clinics whose roster gained a clinician or a new name in this run: their reviews are
+    # screened again.
+    changed_rosters: set[int] = field(default_factory=set)
 
 
 def cut(model: type[models.Model], field: str, value: str) -> str:
@@ -499,6 +502,8 @@ def _save_clinicians(individuals: Any, run: ImportRun) -> None:
         },
     )
     clinician = _table(Clinician)
+    if not run.dry_run:
+        _note_renamed_clinicians(stage, clinician, run)
     updated = ["first_name", "last_name", "credential", "discipline", "is_active", "last_imported_at"]
     existing = _upsert_staged(
         existing_sql=f"SELECT count(*) FROM {stage} s JOIN {clinician} c ON c.npi = s.npi",  # noqa: S608
@@ -511,6 +516,22 @@ def _save_clinicians(individuals: Any, run: ImportRun) -> None:
     )
     run.summary.created["clinicians"] += individuals.height - existing
     run.summary.updated["clinicians"] += existing
+
+
+def _note_renamed_clinicians(stage: str, clinician: str, run: ImportRun) -> None:
+    """The clinics on whose roster a staged clinician's name is about to change: a roster with
+    a new name on it, against which their reviews are screened again."""
+    quote = connection.ops.quote_name
+    roster = _table(Clinician.clinics.through)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT r.{quote('clinic_id')} FROM {stage} s "  # noqa: S608 (names of ours)
+            f"JOIN {clinician} c ON c.{quote('npi')} = s.{quote('npi')} "
+            f"JOIN {roster} r ON r.{quote('clinician_id')} = c.{quote('id')} "
+            f"WHERE c.{quote('first_name')} <> s.{quote('first_name')} "
+            f"OR c.{quote('last_name')} <> s.{quote('last_name')}"
+        )
+        run.changed_rosters.update(row[0] for row in cursor.fetchall())
 
 
 def _deactivate(npis: set[str], run: ImportRun) -> None:
@@ -823,3 +844,4 @@ def _link(pairs: set[tuple[int, int]], run: ImportRun) -> None:
     run.summary.updated["roster links (already there)"] += len(pairs & existing)
     if not run.dry_run:
         roster.objects.bulk_create([roster(clinician_id=a, clinic_id=b) for a, b in new], ignore_conflicts=True)
+        run.changed_rosters.update(clinic for _, clinic in new)

@@ -7,5 +7,6 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Clinic directory"
 
     def ready(self) -> None:
-        # Connects the receivers that start a new directory generation when a clinic is saved.
-        from caretime.directory import geo_index  # noqa: F401
+        # Connect the receivers that start a new directory generation when a clinic is saved
+        # (geo_index) and that tell the reviews when a roster gains a clinician (rosters).
+        from caretime.directory import geo_index, rosters  # noqa: F401

@@ -9,6 +9,7 @@ as written is kept aside and the review cannot be published until it is screened
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -37,6 +38,7 @@ from caretime.core.reviews import (
     text_problem,
 )
 from caretime.directory.models import Clinic
+from caretime.progress import ProgressCallback
 from caretime.reviews.models import SUB_RATINGS, Review, ReviewArrival, ReviewDecision, ReviewFlag, ReviewFreeze
 from caretime.shared.limits import ACCOUNT_REVIEWS_PER_DAY, LimitReached, RateLimited, admit, take_report_slot
 
@@ -69,14 +71,68 @@ def roster(clinic: Clinic) -> list[RosterPerson]:
     ]
 
 
-def screen_for(clinic: Clinic, text: str) -> Screened | None:
+def screen_for(clinic: Clinic, text: str, people: Sequence[RosterPerson] | None = None) -> Screened | None:
     """The text with names and contact details replaced, or None when screening failed (the
-    review is then held, never published unscreened)."""
+    review is then held, never published unscreened). ``people``: the clinic's roster, when
+    the caller has read it already."""
     try:
-        return screen(text, roster=roster(clinic), clinic_names=[clinic.name, clinic.organization.display_name])
+        people = roster(clinic) if people is None else people
+        return screen(text, roster=people, clinic_names=[clinic.name, clinic.organization.display_name])
     except Exception:  # any failure of the screening must hold the review, never publish it
         log.exception("Screening a review of clinic %s failed", clinic.pk)
         return None
+
+
+@dataclass
+class Rescreened:
+    """What screening stored reviews again did."""
+
+    reviews: int = 0  # screened again
+    changed: int = 0  # of them, whose text changed
+    failed: int = 0  # whose screening failed: their text is left as it was
+
+    def lines(self) -> list[str]:
+        return [
+            f"Reviews screened again: {self.reviews:,}",
+            f"Changed: {self.changed:,}",
+            f"Screening failed (text left as it was; run again): {self.failed:,}",
+        ]
+
+
+def rescreen_reviews(
+    clinic_ids: Collection[int] | None = None, *, progress: ProgressCallback | None = None
+) -> Rescreened:
+    """Screen the stored text of the reviews of these clinics (of every clinic when None) again
+    with each clinic's roster as it is now: a clinician added to the roster after a review was
+    written is taken out of it too. Published reviews and those waiting for a moderator alike
+    (a waiting one is published as it is stored). Screening a screened text with the same
+    roster changes nothing, so this can run any time."""
+    reviews = Review.objects.exclude(text="")
+    if clinic_ids is not None:
+        reviews = reviews.filter(clinic_id__in=clinic_ids)
+    done = Rescreened()
+    total = reviews.count()
+    clinics = Clinic.objects.filter(pk__in=reviews.values("clinic_id")).select_related("organization").order_by("pk")
+    for clinic in clinics.iterator(chunk_size=500):
+        people = roster(clinic)
+        for pk, text in reviews.filter(clinic=clinic).order_by("pk").values_list("pk", "text"):
+            done.reviews += 1
+            screened = screen_for(clinic, text, people)
+            if screened is None:
+                done.failed += 1
+            elif screened.text != text:
+                # Only if the text is still what was read: an author's edit in between wins.
+                done.changed += Review.objects.filter(pk=pk, text=text).update(text=screened.text)
+            if progress:
+                progress("reviews screened again", done.reviews, total)
+    return done
+
+
+def rescreen_changed_rosters(
+    sender: object, *, clinic_ids: Collection[int], progress: ProgressCallback | None = None, **kwargs: object
+) -> None:
+    """Receiver of ``caretime.directory.rosters.rosters_changed``."""
+    rescreen_reviews(clinic_ids, progress=progress)
 
 
 def problems_of(draft: Draft, clinic: Clinic, today: date) -> dict[str, str]:

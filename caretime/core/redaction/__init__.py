@@ -6,7 +6,9 @@ front desk", "a staff member") and removes phone numbers, e-mail addresses and r
 or member numbers. It knows three sources of names:
 
 * the clinic's roster, in every usual form: "Jane Doe", "Jane", "Doe", "Dr. Doe", "Jane D.",
-  "Jane Doe, DPT", "Doe PT", "Jane's", common short forms ("Jenny" for Jennifer), any case;
+  "J. Doe", "Dr. D.", "Jane Doe, DPT", "Doe PT", "Jane's", "Jane.Doe", "J a n e", short forms
+  from a published nickname table ("Jenny" for Jennifer, and back), misspellings and
+  sound-alike spellings ("Whitfeild", "Kathryn" for Katherine), any case;
 * titles: "Dr. Smith", "Mr. Lee", "Nurse Kim", "Therapist Jane";
 * other personal names, by position ("my therapist Kayla", "an aide named Bo", "Grace at the
   front desk", "Tina, the PTA,") or because they are on a list of first names: the
@@ -30,9 +32,13 @@ The modules, each depending only on those above it:
 * ``found``: what is found (``Kind``, ``Found``, ``Screened``) and the wording put in its place;
 * ``tokens``: the words of a text, with their keys, case and sentence starts;
 * ``contacts``: phone numbers, e-mail addresses and record numbers;
-* ``roster``: the roster's people and the forms of their names;
+* ``roster``: the roster's people, the forms of their names, and the roster word a misspelt
+  word stands for;
 * ``clinics``: what stays because it names a clinic;
 * ``screening``: the screening itself, ``screen`` and ``screen_with``.
+
+Screening a screened text changes nothing (``screen_with`` reads its own result again until
+nothing more is found), so a stored text can be screened again whenever the roster grows.
 
 Nothing here touches the network or Django.
 """

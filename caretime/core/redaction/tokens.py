@@ -32,25 +32,15 @@ def tokenise(text: str) -> list[Token]:
     tokens: list[Token] = []
     for match in WORD.finditer(text):
         word, start, end = match.group(), match.start(), match.end()
+        if _glued(text, start - 1) or _glued(text, end):
+            continue  # "A000000JENa": part of a code, not a word
         after, possessive = end, ""
         if len(word) > 2 and word.endswith(_POSSESSIVE):
             word, end, possessive = word[:-2], end - 2, "'s"
         elif word[-1:] in "sS" and text[end : end + 1] in ("'", "’") and not text[end + 1 : end + 2].isalpha():
             after, possessive = end + 1, "'"
-        first = word[0]
-        letters = [c for c in word if c.isalpha()]
-        tokens.append(
-            Token(
-                start=start,
-                end=end,
-                text=word,
-                key=fold(word),
-                after=after,
-                possessive=possessive,
-                capitalised=first.isupper(),
-                all_caps=len(letters) > 1 and all(c.isupper() for c in letters),
-            )
-        )
+        tokens.append(_word(start, end, word, after, possessive))
+    tokens = _spelled_out(text, tokens)
     previous: Token | None = None
     for token in tokens:
         before = text[previous.after if previous else 0 : token.start]
@@ -66,6 +56,55 @@ def tokenise(text: str) -> list[Token]:
             )
         previous = token
     return tokens
+
+
+# What may stand between the letters of a word spelled out: "J a n e", "D.O.E", "D*O*E".
+_LETTER_GAPS = frozenset({" ", ".", "*"})
+_HYPHENATED_LETTERS = re.compile(r"[^\W\d_](?:-[^\W\d_]){2,}")
+
+
+def _spelled_out(text: str, tokens: list[Token]) -> list[Token]:
+    """Words spelled out letter by letter ("J a n e", "D.O.E", "D-o-e"), three letters or
+    more, each read as the one word they spell."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        m = k
+        gap = ""
+        while m + 1 < len(tokens) and len(tokens[m].text) == 1 == len(tokens[m + 1].text) and not tokens[m].possessive:
+            between_letters = text[tokens[m].end : tokens[m + 1].start]
+            if between_letters not in _LETTER_GAPS or (gap and between_letters != gap):
+                break
+            gap, m = between_letters, m + 1
+        if m - k >= 2:
+            letters = "".join(t.text for t in tokens[k : m + 1])
+            out.append(_word(tokens[k].start, tokens[m].end, letters, tokens[m].after, tokens[m].possessive))
+            k = m + 1
+            continue
+        token = tokens[k]
+        if _HYPHENATED_LETTERS.fullmatch(token.text):
+            token = _word(token.start, token.end, token.text.replace("-", ""), token.after, token.possessive)
+        out.append(token)
+        k += 1
+    return out
+
+
+def _word(start: int, end: int, word: str, after: int, possessive: str) -> Token:
+    letters = [c for c in word if c.isalpha()]
+    return Token(
+        start=start,
+        end=end,
+        text=word,
+        key=fold(word),
+        after=after,
+        possessive=possessive,
+        capitalised=word[0].isupper(),
+        all_caps=len(letters) > 1 and all(c.isupper() for c in letters),
+    )
+
+
+def _glued(text: str, at: int) -> bool:
+    return 0 <= at < len(text) and text[at].isdigit()
 
 
 def between(text: str, left: Token, right: Token) -> str:

@@ -7,11 +7,14 @@ Words are compared by ``fold``: no accents, case-folded, one kind of apostrophe.
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import unicodedata
 from importlib import resources
 
 
+@functools.lru_cache(maxsize=65536)  # a review's words are few and repeat; each is read twice
 def fold(word: str) -> str:
     """The key a word is compared by: no accents, case-folded, one kind of apostrophe."""
     decomposed = unicodedata.normalize("NFKD", word)
@@ -112,15 +115,21 @@ NAME_FOLLOWERS = word_set("name_followers")
 
 
 @functools.cache
-def nicknames() -> dict[str, tuple[str, ...]]:
-    """Short forms of common first names, by the folded full name: the roster says
-    "Jennifer", the review says "Jenny". Each line of ``nicknames.txt`` is a full name and
-    its short forms."""
-    table: dict[str, tuple[str, ...]] = {}
-    for line in entries("nicknames"):
-        full, *short = line.split()
-        table[full] = tuple(short)
-    return table
+def nicknames() -> dict[str, frozenset[str]]:
+    """The other forms of a first name, by the folded name: its short forms when it is a full
+    name ("jennifer": "jen", "jenny", ...), and the full names it is a short form of ("jenny":
+    "jennifer", ...). The roster says "Jennifer", the review says "Jenny"; the roster says
+    "Bill", the review says "William". From the published nickname table ``nicknames.csv``
+    (see ``data/SOURCES.md``): rows of a name, ``has_nickname`` and one of its short forms."""
+    table: dict[str, set[str]] = {}
+    text = (resources.files("caretime.core.redaction") / "data" / "nicknames.csv").read_text(encoding="utf-8")
+    for row in csv.reader(io.StringIO(text)):
+        if len(row) != 3 or row[1] != "has_nickname":
+            continue  # the header
+        full, short = fold(row[0].strip()), fold(row[2].strip())
+        table.setdefault(full, set()).add(short)
+        table.setdefault(short, set()).add(full)
+    return {name: frozenset(others) for name, others in table.items()}
 
 
 # --- lists taken from Faker (census-derived names, common English words) -------------------
@@ -139,8 +148,8 @@ def lorem_words() -> frozenset[str]:
 @functools.cache
 def first_names(which: str) -> frozenset[str]:
     """First names, folded: "en_US" is Faker's en_US list (census-derived, 690 names);
-    "wide" adds its en_GB, en_IE, en_NZ, en_IN and es_MX lists and the short forms of
-    ``nicknames``; "none" is no list at all."""
+    "wide" adds its en_GB, en_IE, en_NZ, en_IN and es_MX lists (the nickname table, a
+    genealogist's with "Bell" and "Kit" among its short forms, serves the roster only); "none" is no list at all."""
     if which == "none":
         return frozenset()
     locales = ("en_US",) if which == "en_US" else WIDE_LOCALES
@@ -150,9 +159,6 @@ def first_names(which: str) -> frozenset[str]:
             # "José Luis", "Te Ariki": each word is a first name.
             for part in name.split():
                 names.add(fold(part))
-    if which == "wide":
-        for short in nicknames().values():
-            names.update(short)
     ordinary = lorem_words() | STOPWORDS | BUSINESS_WORDS
     return frozenset(n for n in names if len(n) > 1 and n not in ordinary)
 
