@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "caretime.reviews",
     "caretime.datasets",
     "caretime.verdicts",
+    "caretime.opendata",
 ]
 
 MIDDLEWARE = [
