@@ -32,10 +32,13 @@ def test_root_names_the_version(client: Client, db: None) -> None:
 @pytest.mark.parametrize("kind", ["services", "organizations", "locations", "service_at_locations"])
 def test_every_list_validates_and_pages(client: Client, open_directory: dict[str, Clinic], kind: str) -> None:
     first = get_valid(client, f"/hsds/{kind}?per_page=1", page_validator(kind))
-    assert first["page_number"] == 1 and first["first_page"] and first["size"] == 1
+    assert first["page_number"] == 1
+    assert first["first_page"]
+    assert first["size"] == 1
     assert first["total_pages"] == first["total_items"] >= 3
     last = get_valid(client, f"/hsds/{kind}?per_page=1&page={first['total_pages']}", page_validator(kind))
-    assert last["last_page"] and not last["empty"]
+    assert last["last_page"]
+    assert not last["empty"]
     assert last["contents"][0]["id"] != first["contents"][0]["id"]
 
 
@@ -54,7 +57,8 @@ def test_filters_combine_with_and(client: Client, open_directory: dict[str, Clin
     only_pt = get_valid(client, f"/hsds/{kind}?taxonomy_term_id={pt}", page_validator(kind))
     assert only_pt["total_items"] == 2  # Lincoln Park and Evanston
     nothing = get_valid(client, f"/hsds/{kind}?taxonomy_term_id={pt}&postcode=60601", page_validator(kind))
-    assert nothing["empty"] and nothing["contents"] == []
+    assert nothing["empty"]
+    assert nothing["contents"] == []
 
 
 def test_full_service_carries_its_figures_as_attributes(client: Client, open_directory: dict[str, Clinic]) -> None:
