@@ -17,3 +17,7 @@ hsds_urls = [
     path("services/<str:key>", views.hsds_service, name="hsds-service"),
     *(path(kind, views.hsds_list, {"kind": kind}, name=f"hsds-{kind}") for kind in KINDS),
 ]
+
+# The page of releases (in every language, under /data/ and /es/data/) and their files.
+page_urls = [path("data/", views.open_data, name="open-data")]
+release_urls = [path("<str:release>/<str:name>", views.release_file, name="open-data-file")]

@@ -4,15 +4,21 @@ data releases. Read-only and anonymous: no session, no cookie, nothing about the
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
+from caretime.core.evidence import MIN_PEOPLE_FOR_A_FIGURE
+from caretime.core.workplace import MIN_CLINICIAN_REPORTS
 from caretime.opendata import fhir, hsds
+from caretime.opendata.export import releases
 from caretime.opendata.capability import capability_statement
 from caretime.opendata.fhir_search import SEARCHES, FhirError, operation_outcome, parse
 
@@ -132,3 +138,37 @@ def hsds_list(request: HttpRequest, kind: str) -> dict[str, object]:
 @hsds_view
 def hsds_service(request: HttpRequest, key: str) -> dict[str, object]:
     return hsds.full_service(key, as_of=timezone.now().date())
+
+
+# --- the releases ---------------------------------------------------------------------------
+
+_RELEASE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    """The page of open data releases: the newest to download first, then what is in them."""
+    return render(
+        request,
+        "opendata/data.html",
+        {
+            "releases": releases(settings.OPEN_DATA_DIR),
+            "minimum_people": MIN_PEOPLE_FOR_A_FIGURE,
+            "minimum_clinicians": MIN_CLINICIAN_REPORTS,
+        },
+    )
+
+
+@require_safe
+def release_file(request: HttpRequest, release: str, name: str) -> FileResponse:
+    """One file of a release, by the name its folder gives it: nothing else under the folder."""
+    folder = settings.OPEN_DATA_DIR / release
+    listed = (
+        {path.name for path in folder.iterdir() if path.is_file()}
+        if _RELEASE.match(release) and folder.is_dir()
+        else set()
+    )
+    if name not in listed:
+        raise Http404(gettext("No such file in the open data releases."))
+    response = FileResponse((folder / name).open("rb"), as_attachment=True, filename=name)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

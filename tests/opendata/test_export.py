@@ -7,11 +7,13 @@ import csv
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from frictionless import Package
+
 
 from caretime.directory.models import Clinic
 from caretime.opendata.ids import location_id
@@ -69,3 +71,26 @@ def test_ids_match_fhir_and_hsds(release: Path, client: Client) -> None:
     exported = {r["clinic_id"] for r in rows(release, "clinics")}
     served = {r["id"] for r in client.get("/hsds/locations").json()["contents"]}
     assert exported == served
+
+
+def test_the_data_page_lists_the_release_and_serves_its_files(release: Path, client: Client, settings: Any) -> None:
+    settings.OPEN_DATA_DIR = release.parent
+    page = client.get("/data/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    sums = dict(line.split("  ")[::-1] for line in (release / "SHA256SUMS").read_text().splitlines())
+    assert sums["therapies.csv"] in text
+    download = client.get(f"/data/releases/{release.name}/therapies.csv")
+    assert download.status_code == 200
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == sums["therapies.csv"]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("path", ["2026-01-01/therapies.csv", "..%2F..%2Fsettings.py/x", "2026-12-07/..%2Fx"])
+def test_nothing_else_is_served(path: str, client: Client, settings: Any, tmp_path: Path, db: None) -> None:
+    settings.OPEN_DATA_DIR = tmp_path
+    assert client.get(f"/data/releases/{path}").status_code == 404
+
+
+def test_the_data_page_without_a_release(client: Client, settings: Any, tmp_path: Path, db: None) -> None:
+    settings.OPEN_DATA_DIR = tmp_path / "none"
+    assert "There is no release yet" in client.get("/data/").content.decode()
