@@ -18,8 +18,8 @@ from django.views.decorators.http import require_safe
 from caretime.core.evidence import MIN_PEOPLE_FOR_A_FIGURE
 from caretime.core.workplace import MIN_CLINICIAN_REPORTS
 from caretime.opendata import fhir, hsds
-from caretime.opendata.export import releases
 from caretime.opendata.capability import capability_statement
+from caretime.opendata.export import releases
 from caretime.opendata.fhir_search import SEARCHES, FhirError, operation_outcome, parse
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"

@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.test import Client
 from frictionless import Package
 
-
 from caretime.directory.models import Clinic
 from caretime.opendata.ids import location_id
 
