@@ -20,7 +20,7 @@ from caretime.core.workplace import MIN_CLINICIAN_REPORTS
 from caretime.opendata import fhir, hsds
 from caretime.opendata.capability import capability_statement
 from caretime.opendata.export import releases
-from caretime.opendata.fhir_search import SEARCHES, FhirError, operation_outcome, parse
+from caretime.opendata.fhir_search import SEARCHES, FhirError, SearchSpec, operation_outcome, parse
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 
@@ -67,11 +67,20 @@ def code_system(request: HttpRequest, key: str) -> dict[str, object]:
     return fhir.rating_code_system(_base(request), timezone.now().date())
 
 
-@fhir_view
-def search(request: HttpRequest, resource_type: str) -> dict[str, object]:
+def _served(resource_type: str) -> SearchSpec:
     spec = SEARCHES.get(resource_type)
     if spec is None:
-        raise _spec_missing(resource_type)
+        raise FhirError(
+            404,
+            "not-supported",
+            gettext("This server does not serve %(type)s; see /fhir/R4/metadata.") % {"type": resource_type},
+        )
+    return spec
+
+
+@fhir_view
+def search(request: HttpRequest, resource_type: str) -> dict[str, object]:
+    spec = _served(resource_type)
     query = parse(request.GET, spec)
     base = _base(request)
     found = spec.run(query, base, timezone.now().date())
@@ -88,19 +97,9 @@ def search(request: HttpRequest, resource_type: str) -> dict[str, object]:
     return {"resourceType": "Bundle", "type": "searchset", "total": found.total, "link": links, "entry": entries}
 
 
-def _spec_missing(resource_type: str) -> FhirError:
-    return FhirError(
-        404,
-        "not-supported",
-        gettext("This server does not serve %(type)s; see /fhir/R4/metadata.") % {"type": resource_type},
-    )
-
-
 @fhir_view
 def read(request: HttpRequest, resource_type: str, key: str) -> dict[str, object]:
-    spec = SEARCHES.get(resource_type)
-    if spec is None:
-        raise _spec_missing(resource_type)
+    spec = _served(resource_type)
     if request.GET:
         raise FhirError(400, "not-supported", gettext("A read takes no parameters."))
     found = spec.read(key, _base(request), timezone.now().date())

@@ -86,3 +86,27 @@ def test_no_care_time_figure_from_two_people(client: Client, open_directory: dic
 def test_unsupported_parameter_is_refused_not_ignored(client: Client, db: None) -> None:
     outcome = fhir_get(client, "/fhir/R4/Location?address-country=US", status=400)
     assert "address-country" in outcome["issue"][0]["diagnostics"]
+
+
+def test_a_resource_not_served_says_so(client: Client, db: None) -> None:
+    outcome = fhir_get(client, "/fhir/R4/Practitioner", status=404)
+    assert outcome["issue"][0]["code"] == "not-supported"
+
+
+def test_bad_near_is_a_400_naming_the_shape(client: Client, db: None) -> None:
+    outcome = fhir_get(client, "/fhir/R4/Location?near=60614", status=400)
+    assert "latitude|longitude" in outcome["issue"][0]["diagnostics"]
+
+
+def test_the_rating_code_system_defines_every_type_served(client: Client, open_directory: dict[str, Clinic]) -> None:
+    system = fhir_get(client, "/fhir/R4/CodeSystem/caretime-rating-type")
+    defined = {concept["code"] for concept in system["concept"]}
+    bundle = fhir_get(client, "/fhir/R4/HealthcareService")
+    used = {kind for entry in bundle["entry"] for kind in ratings(entry["resource"])}
+    assert used <= defined
+    assert "care-time-typical-minutes" in used
+
+
+def test_last_updated_filters_by_day(client: Client, open_directory: dict[str, Clinic]) -> None:
+    assert fhir_get(client, "/fhir/R4/Location?_lastUpdated=ge2000-01-01")["total"] == 3
+    assert fhir_get(client, "/fhir/R4/Location?_lastUpdated=lt2000-01-01")["total"] == 0
