@@ -110,3 +110,26 @@ def test_the_rating_code_system_defines_every_type_served(client: Client, open_d
 def test_last_updated_filters_by_day(client: Client, open_directory: dict[str, Clinic]) -> None:
     assert fhir_get(client, "/fhir/R4/Location?_lastUpdated=ge2000-01-01")["total"] == 3
     assert fhir_get(client, "/fhir/R4/Location?_lastUpdated=lt2000-01-01")["total"] == 0
+
+
+def test_includes_and_revincludes(client: Client, open_directory: dict[str, Clinic]) -> None:
+    near = open_directory["near"]
+    bundle = fhir_get(
+        client,
+        f"/fhir/R4/Location?_id={location_id(near.pk)}"
+        "&_include=Location:organization&_revinclude=HealthcareService:location",
+    )
+    found = sorted((e["resource"]["resourceType"], e["search"]["mode"]) for e in bundle["entry"])
+    assert found == [
+        ("HealthcareService", "include"),
+        ("HealthcareService", "include"),
+        ("Location", "match"),
+        ("Organization", "include"),
+    ]
+    assert bundle["total"] == 1  # the matches only
+
+
+def test_service_category_outpatient_is_every_service(client: Client, open_directory: dict[str, Clinic]) -> None:
+    outpatient = "http://hl7.org/fhir/us/davinci-pdex-plan-net/CodeSystem/HealthcareServiceCategoryCS|outpat"
+    assert fhir_get(client, f"/fhir/R4/HealthcareService?service-category={outpatient}")["total"] == 4
+    assert fhir_get(client, "/fhir/R4/HealthcareService?service-category=emerg")["total"] == 0
