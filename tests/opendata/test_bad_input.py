@@ -14,7 +14,7 @@ from caretime.directory.models import Clinic
 from caretime.opendata.fhir_search import SEARCHES
 from caretime.opendata.hsds import KINDS
 
-_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 _FHIR = [
     (spec.resource_type, name) for spec in SEARCHES.values() for name in sorted(spec.params | {"_count", "_offset"})
 ]
