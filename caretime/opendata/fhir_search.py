@@ -24,7 +24,7 @@ from caretime.directory.geo_index import geo_index
 from caretime.directory.models import Clinic, ClinicService, Organization
 from caretime.opendata import fhir
 from caretime.opendata.ids import id_map
-from caretime.opendata.published import PublishedClinic, clinics_for_publishing, published_clinics
+from caretime.opendata.published import published_services
 
 DEFAULT_COUNT = 20
 MAX_COUNT = 100
@@ -230,20 +230,10 @@ def _page(queryset: QuerySet[ClinicService] | QuerySet[Clinic] | QuerySet[Organi
     return list(queryset.order_by("pk").values_list("pk", flat=True)[query.offset : query.offset + query.count])
 
 
-def _published(clinic_ids: Sequence[int], as_of: date) -> dict[int, PublishedClinic]:
-    clinics = clinics_for_publishing().in_bulk(list(clinic_ids))
-    return {found.clinic.pk: found for found in published_clinics(list(clinics.values()), as_of=as_of)}
-
-
 def _services(pairs: Sequence[tuple[int, str]], base: str, as_of: date) -> list[dict[str, object]]:
-    published = _published(sorted({clinic_id for clinic_id, _ in pairs}), as_of)
-    resources = []
-    for clinic_id, discipline in pairs:
-        clinic = published.get(clinic_id)
-        therapy = next((t for t in clinic.therapies if t.discipline == discipline), None) if clinic else None
-        if clinic is not None and therapy is not None:
-            resources.append(fhir.healthcare_service(clinic, therapy, base))
-    return resources
+    return [
+        fhir.healthcare_service(clinic, therapy, base) for clinic, therapy in published_services(pairs, as_of=as_of)
+    ]
 
 
 def _organizations(ids: Sequence[int], base: str) -> list[dict[str, object]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -35,9 +34,8 @@ from caretime.opendata.published import (
     FIGURES,
     PublishedClinic,
     PublishedTherapy,
-    clinics_for_publishing,
-    published_clinics,
     published_figures,
+    published_services,
 )
 
 HSDS_VERSION = "3.0"
@@ -287,18 +285,6 @@ def _page(total: int, paging: Paging, contents: list[dict[str, object]]) -> dict
     }
 
 
-def _services(pairs: Sequence[tuple[int, str]], as_of: date) -> list[tuple[PublishedClinic, PublishedTherapy]]:
-    clinics = clinics_for_publishing().in_bulk(sorted({clinic_id for clinic_id, _ in pairs}))
-    published = {found.clinic.pk: found for found in published_clinics(list(clinics.values()), as_of=as_of)}
-    found = []
-    for clinic_id, discipline in pairs:
-        clinic = published.get(clinic_id)
-        therapy = next((t for t in clinic.therapies if t.discipline == discipline), None) if clinic else None
-        if clinic is not None and therapy is not None:
-            found.append((clinic, therapy))
-    return found
-
-
 def listing(kind: str, params: QueryDict, *, as_of: date) -> dict[str, object]:
     paging, filters = _paging(params, kind)
     window = slice((paging.page - 1) * paging.per_page, paging.page * paging.per_page)
@@ -318,7 +304,7 @@ def listing(kind: str, params: QueryDict, *, as_of: date) -> dict[str, object]:
         total = services.count()
         pairs = list(services.values_list("clinic_id", "discipline")[window])
         if kind == "services":
-            contents = [service_record(clinic, therapy) for clinic, therapy in _services(pairs, as_of)]
+            contents = [service_record(clinic, therapy) for clinic, therapy in published_services(pairs, as_of=as_of)]
         else:
             by_id = Clinic.objects.select_related("organization").in_bulk([clinic_id for clinic_id, _ in pairs])
             contents = [service_at_location_record(by_id[c], d) for c, d in pairs if c in by_id]
@@ -336,7 +322,7 @@ def listing(kind: str, params: QueryDict, *, as_of: date) -> dict[str, object]:
 def full_service(key: str, *, as_of: date) -> dict[str, object]:
     """One service with its organisation, its location and its figures as attributes."""
     pair = id_map().services.get(key)
-    found = _services([pair], as_of) if pair else []
+    found = published_services([pair], as_of=as_of) if pair else []
     if not found:
         raise HsdsError(404, "not_found", gettext("No service has the id %(id)s.") % {"id": key})
     published, therapy = found[0]

@@ -84,6 +84,22 @@ def published_clinics(clinics: Sequence[Clinic], *, as_of: date) -> list[Publish
     ]
 
 
+def published_services(
+    pairs: Sequence[tuple[int, str]], *, as_of: date
+) -> list[tuple[PublishedClinic, PublishedTherapy]]:
+    """The published facts of a few therapies at clinics, ``(clinic id, therapy)`` pairs, in the
+    order given; a pair whose clinic or therapy is gone is left out."""
+    clinics = clinics_for_publishing().in_bulk(sorted({clinic_id for clinic_id, _ in pairs}))
+    published = {found.clinic.pk: found for found in published_clinics(list(clinics.values()), as_of=as_of)}
+    found = []
+    for clinic_id, discipline in pairs:
+        clinic = published.get(clinic_id)
+        therapy = next((t for t in clinic.therapies if t.discipline == discipline), None) if clinic else None
+        if clinic is not None and therapy is not None:
+            found.append((clinic, therapy))
+    return found
+
+
 def clinics_for_publishing() -> ClinicQuerySet:
     """Clinics with what publishing them needs: organisation, therapies, plans, roster size."""
     return with_listing_details(Clinic.objects.all()).annotate(roster_size=Count("clinicians", distinct=True))
