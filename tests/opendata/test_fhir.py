@@ -133,3 +133,9 @@ def test_service_category_outpatient_is_every_service(client: Client, open_direc
     outpatient = "http://hl7.org/fhir/us/davinci-pdex-plan-net/CodeSystem/HealthcareServiceCategoryCS|outpat"
     assert fhir_get(client, f"/fhir/R4/HealthcareService?service-category={outpatient}")["total"] == 4
     assert fhir_get(client, "/fhir/R4/HealthcareService?service-category=emerg")["total"] == 0
+
+
+def test_a_reader_preferring_spanish_is_not_sent_elsewhere(client: Client, db: None) -> None:
+    response = client.get("/fhir/R4/metadata", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 200
+    assert client.get("/hsds/services", HTTP_ACCEPT_LANGUAGE="es").status_code == 200
