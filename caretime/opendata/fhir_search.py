@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
@@ -246,18 +247,20 @@ def _locations(ids: Sequence[int], base: str) -> list[dict[str, object]]:
     return [fhir.location(by_id[pk], base) for pk in ids if pk in by_id]
 
 
-def _ids_filter(query: Query, ids: dict[str, int]) -> Q | None:
-    wanted = query.any_of("_id")
-    return None if wanted is None else Q(pk__in=[ids[key] for key in wanted if key in ids])
+_Row = TypeVar("_Row", Clinic, Organization)
+
+
+def _common(rows: QuerySet[_Row], query: Query, ids: dict[str, int]) -> QuerySet[_Row]:
+    """``_id`` and ``_lastUpdated``, which every resource read from one table takes."""
+    if (wanted := query.any_of("_id")) is not None:
+        rows = rows.filter(pk__in=[ids[key] for key in wanted if key in ids])
+    if "_lastUpdated" in query.values:
+        rows = rows.filter(last_updated(query.values["_lastUpdated"], "updated_at"))
+    return rows
 
 
 def search_organizations(query: Query, base: str, as_of: date) -> Found:
-    organizations = Organization.objects.all()
-    by_id = _ids_filter(query, id_map().organizations)
-    if by_id is not None:
-        organizations = organizations.filter(by_id)
-    if "_lastUpdated" in query.values:
-        organizations = organizations.filter(last_updated(query.values["_lastUpdated"], "updated_at"))
+    organizations = _common(Organization.objects.all(), query, id_map().organizations)
     if (names := query.any_of("name")) is not None:
         organizations = organizations.filter(
             _starts_with(names, "legal_name") | _starts_with(names, "doing_business_as")
@@ -279,12 +282,7 @@ def search_organizations(query: Query, base: str, as_of: date) -> Found:
 
 
 def search_locations(query: Query, base: str, as_of: date) -> Found:
-    clinics = Clinic.objects.all()
-    by_id = _ids_filter(query, id_map().locations)
-    if by_id is not None:
-        clinics = clinics.filter(by_id)
-    if "_lastUpdated" in query.values:
-        clinics = clinics.filter(last_updated(query.values["_lastUpdated"], "updated_at"))
+    clinics = _common(Clinic.objects.all(), query, id_map().locations)
     for name, column in (("address-postalcode", "zip_code"), ("address-city", "city"), ("address-state", "state")):
         if (values := query.any_of(name)) is not None:
             clinics = clinics.filter(_starts_with(values, column))
