@@ -50,7 +50,7 @@ SUMS = "SHA256SUMS"
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # a Table Schema type: string, integer, number, boolean, date
+    type: str  # a Table Schema type: string, integer, number, boolean, date, yearmonth
     description: str
 
 
@@ -103,7 +103,7 @@ _FIGURE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("verdict", "string", "verdict"),
     ("verdict_reporters", "integer", "verdict-reporters"),
     ("verdict_reports", "integer", "verdict-reports"),
-    ("verdict_newest", "date", "verdict-newest"),
+    ("verdict_newest", "yearmonth", "verdict-newest"),
     ("early_signal", "boolean", "verdict-early-signal"),
     ("care_time_typical_minutes", "integer", "care-time-typical-minutes"),
     ("care_time_low_minutes", "integer", "care-time-low-minutes"),
@@ -113,7 +113,7 @@ _FIGURE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("care_time_aide_led_share", "number", "care-time-aide-led-share"),
     ("care_time_reporters", "integer", "care-time-reporters"),
     ("care_time_reports", "integer", "care-time-reports"),
-    ("care_time_newest", "date", "care-time-newest"),
+    ("care_time_newest", "yearmonth", "care-time-newest"),
 )
 
 THERAPIES = Table(
@@ -310,7 +310,14 @@ def _parquet(folder: Path, table: Table) -> Path | None:
         pl = import_extra("polars")
     except ExtraMissingError:
         return None
-    types = {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean, "date": pl.Date}
+    types = {
+        "string": pl.String,
+        "integer": pl.Int64,
+        "number": pl.Float64,
+        "boolean": pl.Boolean,
+        "date": pl.Date,
+        "yearmonth": pl.String,  # Parquet has no year-month: "2026-11" as written
+    }
     frame = pl.read_csv(
         folder / table.csv,
         schema={column.name: types[column.type] for column in table.columns},

@@ -1,9 +1,9 @@
-"""Stable public ids: the same clinic, organisation, therapy or clinician has the same UUID in
+"""Stable public ids: the same clinic, organisation or therapy at a clinic has the same UUID in
 every FHIR answer, HSDS answer and data release, so that a reader can match them over time.
 
 Each is a version 5 UUID (a hash, RFC 9562) of caretime's namespace and the thing's own lasting
-key: an organisation's NPI (its id in the national registry; our row id when it has none), a
-clinic's row id (imports update a clinic in place, so it keeps its row), a clinician's NPI.
+key: an organisation's NPI (its id in the national registry; our row id when it has none) and a
+clinic's row id (imports update a clinic in place, so it keeps its row).
 A hash cannot be turned back, so a request naming an id is answered from ``IdMap``, which holds
 every id of the directory as it is now, built once per directory generation."""
 
@@ -51,17 +51,14 @@ class IdMap:
     organizations: dict[str, int]
     locations: dict[str, int]
     services: dict[str, tuple[int, str]]  # (clinic id, discipline)
-    services_at_locations: dict[str, tuple[int, str]]
 
 
 @lru_cache(maxsize=1)
 def _id_map(generation: int) -> IdMap:
-    services = list(ClinicService.objects.values_list("clinic_id", "discipline"))
     return IdMap(
         organizations={_id(organization_key(pk, npi)): pk for pk, npi in Organization.objects.values_list("pk", "npi")},
         locations={location_id(pk): pk for pk in Clinic.objects.values_list("pk", flat=True)},
-        services={service_id(c, d): (c, d) for c, d in services},
-        services_at_locations={service_at_location_id(c, d): (c, d) for c, d in services},
+        services={service_id(c, d): (c, d) for c, d in ClinicService.objects.values_list("clinic_id", "discipline")},
     )
 
 

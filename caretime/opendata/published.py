@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils.translation import gettext
 
 from caretime.core.care_time import CareTimeProfile
+from caretime.core.evidence import MIN_PEOPLE_FOR_A_FIGURE
 from caretime.core.verdict import Bar, Status
 from caretime.core.workplace import WorkplaceFigures
 from caretime.directory.models import Clinic, ClinicQuerySet, DisciplineChoices
@@ -108,13 +109,16 @@ def clinics_for_publishing() -> ClinicQuerySet:
 # What each published figure means: FHIR's rating types and HSDS's attribute terms. The verdict
 # is one of the statuses of docs/methodology.md; the Care Time figures are those of the clinic
 # page, present only when 3 or more people reported; every figure travels with its sample size
-# and date.
+# and month (never a day: the pages date reports by month).
 FIGURES: dict[str, str] = {
-    "verdict": "The clinic's verdict for this therapy under the default bar (45 minutes one-on-one every "
-    "visit): meets_bar, mill_signs, below_bar, reports_disagree or not_enough_known.",
+    "verdict": f"The clinic's verdict for this therapy under the default bar "
+    f"({OPEN_DATA_BAR.min_one_on_one_minutes} minutes one-on-one every visit): "
+    + ", ".join(status.value for status in Status)
+    + ".",
     "verdict-reporters": "How many people's reports the verdict rests on (billing data is not a person).",
     "verdict-reports": "How many reports and published figures, of every source, the verdict rests on.",
-    "verdict-newest": "The date of the newest evidence behind the verdict (YYYY-MM-DD).",
+    "verdict-newest": "The month of the newest evidence behind the verdict (YYYY-MM; billing is dated December "
+    "of its claims year).",
     "verdict-early-signal": "true when the verdict rests on one person's report.",
     "care-time-typical-minutes": "Typical one-on-one minutes with the therapist per visit, as patients report.",
     "care-time-low-minutes": "8 in 10 reported visits had at least this many one-on-one minutes (low end).",
@@ -122,9 +126,10 @@ FIGURES: dict[str, str] = {
     "care-time-whole-one-on-one-share": "Share of visits one-on-one for the whole time (0 to 1).",
     "care-time-shared-share": "Share of visits with other patients treated at the same time (0 to 1).",
     "care-time-aide-led-share": "Share of visits mostly with an aide or alone on equipment (0 to 1).",
-    "care-time-reporters": "How many different people the Care Time figures come from (3 or more).",
+    "care-time-reporters": f"How many different people the Care Time figures come from "
+    f"({MIN_PEOPLE_FOR_A_FIGURE} or more).",
     "care-time-reports": "How many visit reports the Care Time figures come from.",
-    "care-time-newest": "The month of the newest visit behind the Care Time figures (YYYY-MM-DD).",
+    "care-time-newest": "The month of the newest visit behind the Care Time figures (YYYY-MM).",
 }
 
 
@@ -139,7 +144,7 @@ def published_figures(therapy: PublishedTherapy) -> list[tuple[str, str]]:
         ("verdict", therapy.status.value),
         ("verdict-reporters", str(therapy.reporters)),
         ("verdict-reports", str(therapy.reports)),
-        ("verdict-newest", therapy.newest.isoformat() if therapy.newest else None),
+        ("verdict-newest", f"{therapy.newest:%Y-%m}" if therapy.newest else None),
         ("verdict-early-signal", "true" if therapy.early_signal else "false"),
     ]
     profile = therapy.care_time
@@ -153,6 +158,6 @@ def published_figures(therapy: PublishedTherapy) -> list[tuple[str, str]]:
             ("care-time-aide-led-share", _share(profile.aide_led_share)),
             ("care-time-reporters", str(profile.reporters)),
             ("care-time-reports", str(profile.reports)),
-            ("care-time-newest", profile.newest.isoformat() if profile.newest else None),
+            ("care-time-newest", f"{profile.newest:%Y-%m}" if profile.newest else None),
         ]
     return [(kind, value) for kind, value in values if value is not None]
