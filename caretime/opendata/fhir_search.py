@@ -250,17 +250,19 @@ def _locations(ids: Sequence[int], base: str) -> list[dict[str, object]]:
 _Row = TypeVar("_Row", Clinic, Organization)
 
 
-def _common(rows: QuerySet[_Row], query: Query, ids: dict[str, int]) -> QuerySet[_Row]:
-    """``_id`` and ``_lastUpdated``, which every resource read from one table takes."""
+def _common(rows: QuerySet[_Row], query: Query, ids: Callable[[], dict[str, int]]) -> QuerySet[_Row]:
+    """``_id`` and ``_lastUpdated``, which every resource read from one table takes; ``ids``
+    gives the public ids of the table, read only when ``_id`` is given."""
     if (wanted := query.any_of("_id")) is not None:
-        rows = rows.filter(pk__in=[ids[key] for key in wanted if key in ids])
+        known = ids()
+        rows = rows.filter(pk__in=[known[key] for key in wanted if key in known])
     if "_lastUpdated" in query.values:
         rows = rows.filter(last_updated(query.values["_lastUpdated"], "updated_at"))
     return rows
 
 
 def search_organizations(query: Query, base: str, as_of: date) -> Found:
-    organizations = _common(Organization.objects.all(), query, id_map().organizations)
+    organizations = _common(Organization.objects.all(), query, lambda: id_map().organizations)
     if (names := query.any_of("name")) is not None:
         organizations = organizations.filter(
             _starts_with(names, "legal_name") | _starts_with(names, "doing_business_as")
@@ -282,7 +284,7 @@ def search_organizations(query: Query, base: str, as_of: date) -> Found:
 
 
 def search_locations(query: Query, base: str, as_of: date) -> Found:
-    clinics = _common(Clinic.objects.all(), query, id_map().locations)
+    clinics = _common(Clinic.objects.all(), query, lambda: id_map().locations)
     for name, column in (("address-postalcode", "zip_code"), ("address-city", "city"), ("address-state", "state")):
         if (values := query.any_of(name)) is not None:
             clinics = clinics.filter(_starts_with(values, column))

@@ -10,8 +10,7 @@ every id of the directory as it is now, built once per directory generation."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from caretime.directory.models import Clinic, ClinicService, Organization
 from caretime.directory.search_cache import directory_generation
@@ -44,22 +43,27 @@ def service_at_location_id(clinic_id: int, discipline: str) -> str:
     return _id(f"clinic/{clinic_id}/service/{discipline}/at-location")
 
 
-@dataclass(frozen=True)
 class IdMap:
-    """Every public id of the directory, back to the rows it names."""
+    """Every public id of the directory of one generation, back to the rows it names; each kind
+    is built the first time a request names one (100,000 clinics take seconds to hash:
+    docs/performance.md, "Open data export")."""
 
-    organizations: dict[str, int]
-    locations: dict[str, int]
-    services: dict[str, tuple[int, str]]  # (clinic id, discipline)
+    @cached_property
+    def organizations(self) -> dict[str, int]:
+        return {_id(organization_key(pk, npi)): pk for pk, npi in Organization.objects.values_list("pk", "npi")}
+
+    @cached_property
+    def locations(self) -> dict[str, int]:
+        return {location_id(pk): pk for pk in Clinic.objects.values_list("pk", flat=True)}
+
+    @cached_property
+    def services(self) -> dict[str, tuple[int, str]]:  # (clinic id, discipline)
+        return {service_id(c, d): (c, d) for c, d in ClinicService.objects.values_list("clinic_id", "discipline")}
 
 
 @lru_cache(maxsize=1)
 def _id_map(generation: int) -> IdMap:
-    return IdMap(
-        organizations={_id(organization_key(pk, npi)): pk for pk, npi in Organization.objects.values_list("pk", "npi")},
-        locations={location_id(pk): pk for pk in Clinic.objects.values_list("pk", flat=True)},
-        services={service_id(c, d): (c, d) for c, d in ClinicService.objects.values_list("clinic_id", "discipline")},
-    )
+    return IdMap()
 
 
 def id_map() -> IdMap:
