@@ -106,6 +106,8 @@ def parse(query: QueryDict, spec: SearchSpec) -> Query:
             )
         if len(given) > 1:
             raise invalid(gettext("Give the search parameter %(name)s only once.") % {"name": name})
+        if "\x00" in given[0]:  # PostgreSQL refuses NUL in text: a clear 400, not a server error
+            raise invalid(gettext("%(name)s must not contain NUL (0x00) characters.") % {"name": name})
         values[name] = given[0]
     if values.get("_format", "json") not in ("json", "application/fhir+json", "application/json"):
         raise FhirError(406, "not-supported", gettext("Only JSON is served (_format=json)."))

@@ -218,6 +218,10 @@ def _paging(params: QueryDict, kind: str) -> tuple[Paging, dict[str, str]]:
             )
         if len(values) > 1:
             raise HsdsError(400, "invalid_input", gettext("Give %(name)s only once.") % {"name": name})
+        if "\x00" in values[0]:  # PostgreSQL refuses NUL in text: a clear 400, not a server error
+            raise HsdsError(
+                400, "invalid_input", gettext("%(name)s must not contain NUL (0x00) characters.") % {"name": name}
+            )
         filters[name] = values[0]
     page, per_page = filters.pop("page", "1"), filters.pop("per_page", str(DEFAULT_PER_PAGE))
     if not page.isdigit() or int(page) < 1:
