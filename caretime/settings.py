@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "caretime.reviews",
     "caretime.datasets",
     "caretime.verdicts",
+    "caretime.opendata",
 ]
 
 MIDDLEWARE = [
@@ -342,6 +343,9 @@ DOCTORS_CLINICIANS_INDEX_URL = env_str(
 )
 MEDICARE_INDEX_URL = env_str("MEDICARE_INDEX_URL", "https://data.cms.gov/data.json")
 PUBLIC_DATA_DIR = Path(env_str("PUBLIC_DATA_DIR", str(BASE_DIR / "public-data")))
+# Where manage.py export_open_data writes each month's open data release, and the /data/ page
+# lists and serves them from.
+OPEN_DATA_DIR = Path(env_str("OPEN_DATA_DIR", str(BASE_DIR / "open-data")))
 
 LOGGING = {
     "version": 1,

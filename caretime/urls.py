@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from caretime.accounts.staff import protect_admin_urls
 from caretime.api.api import api
 from caretime.directory import views as directory_views
+from caretime.opendata.urls import fhir_urls, hsds_urls, page_urls, release_urls
 from caretime.web import views as web_views
 
 # The pages people read: English at their plain addresses, Spanish under /es/
@@ -20,6 +21,7 @@ pages: list[URLPattern | URLResolver] = [
     path("about/privacy/", web_views.privacy, name="privacy"),
     path("about/contact/", web_views.contact, name="contact"),
     path("data/states/", web_views.state_picture_page, name="billing-states"),
+    *page_urls,
     path("", include("caretime.verdicts.urls")),
     path("", include("caretime.workplace.urls")),
     path("", include("caretime.reviews.urls")),
@@ -36,6 +38,10 @@ urlpatterns = [
     path("language/", csrf_exempt(set_language), name="set_language"),
     # Programs choose their language with Accept-Language; the API has one address per answer.
     path("api/v1/", api.urls),
+    # Open data in the formats others read (caretime.opendata): one address each, no language.
+    path("fhir/R4/", include(fhir_urls)),
+    path("hsds/", include(hsds_urls)),
+    path("data/releases/", include(release_urls)),
     # Only staff who passed two-factor sign-in; no password login (caretime.accounts.staff).
     path(settings.ADMIN_PATH, protect_admin_urls(admin.site.urls)),
     *i18n_patterns(*pages, prefix_default_language=False),

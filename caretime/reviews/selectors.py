@@ -59,9 +59,14 @@ def not_recommended_reviews(clinic: Clinic) -> list[Review]:
     return list(Review.objects.filter(clinic=clinic, state=ReviewState.NOT_RECOMMENDED.value))
 
 
+# The schema.org medical specialty of each therapy; schema.org has none for occupational therapy.
+SCHEMA_ORG_SPECIALTIES = {"pt": "Physiotherapy", "slp": "SpeechPathology"}
+
+
 def json_ld(clinic: Clinic, reviews: ClinicReviews) -> str:
-    """schema.org data for search engines, from published reviews only (insiders left out),
-    escaped to sit inside a <script type="application/ld+json"> element."""
+    """The clinic page's schema.org data for search engines and apps, in one node: the clinic
+    (address, place, phone, specialties) and its reviews, from published reviews only
+    (insiders left out); escaped to sit inside a <script type="application/ld+json"> element."""
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "MedicalClinic",
@@ -75,7 +80,13 @@ def json_ld(clinic: Clinic, reviews: ClinicReviews) -> str:
             "postalCode": clinic.zip_code,
             "addressCountry": "US",
         },
+        "geo": {"@type": "GeoCoordinates", "latitude": clinic.latitude, "longitude": clinic.longitude},
     }
+    if clinic.phone:
+        data["telephone"] = clinic.formatted_phone
+    specialties = [SCHEMA_ORG_SPECIALTIES[code] for code in clinic.disciplines if code in SCHEMA_ORG_SPECIALTIES]
+    if specialties:
+        data["medicalSpecialty"] = specialties
     counted = [review for review in reviews.published if review.counts]
     if reviews.stars.average is not None:
         data["aggregateRating"] = {
