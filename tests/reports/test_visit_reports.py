@@ -354,6 +354,17 @@ def test_the_api_takes_null_minutes_and_the_verdict_counts_the_other_answers(cli
     assert "Shown once 3 different people have given the minutes; 0 people have so far." in page
 
 
+def test_the_openapi_document_says_the_minutes_of_a_visit_may_be_null(db: None) -> None:
+    schemas = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    visit = schemas["VisitReportIn"]
+    assert "therapist_minutes" in visit["required"]  # sent always, null when not known
+    for name in ("therapist_minutes", "aide_minutes"):
+        assert {"type": "null"} in visit["properties"][name]["anyOf"], name
+    care_time = schemas["CareTimeOut"]["properties"]
+    assert care_time["minutes_reporters"]["type"] == "integer"
+    assert {"type": "null"} in care_time["typical_minutes"]["anyOf"]
+
+
 def test_the_api_takes_aide_minutes_as_unknown_only_with_the_therapists(clinic: Clinic) -> None:
     token = create_api_token(user=person("ana@example.org"), name="phone").secret
     response = Client().post(
