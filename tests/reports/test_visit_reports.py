@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -568,3 +569,21 @@ def test_the_sums_kept_report_by_report_equal_a_rebuild_from_the_reports(
         rebuild_care_time()
         assert _stored() == incremental
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_counts_everyone_who_reported_before_as_having_given_minutes(clinic: Clinic) -> None:
+    """Before minutes could be left out, every counted reporter gave them."""
+    report(person("a@example.org"), clinic)
+    report(person("b@example.org"), clinic, MILL_VISIT)
+    before = ("reports", "0006_connection_arrivals_moved")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    row = ClinicCareTime.objects.get(clinic=clinic)
+    assert (row.reporters, row.minutes_reporters) == (2, 2)
+    incremental = _stored()
+    rebuild_care_time()
+    assert _stored() == incremental
