@@ -187,9 +187,10 @@ def visit_evidence(facts: VisitFacts, *, visited_in: date, person: str = "") -> 
     time (as on calls). Minutes the patient does not know are None, as on a call where the
     minutes were not said: the verdict rule reads the item's other answers and nothing about
     time (``caretime.core.verdict``); unlike a clinic that would not say, not knowing is no
-    mark against the clinic (``minutes_withheld`` stays False). A follow-up visit says whether one-on-one care lasts beyond the first
-    visit: yes when the therapist treated only this patient the whole time, no when they
-    shared or left; a first visit says nothing about later ones.
+    mark against the clinic (``minutes_withheld`` stays False). A follow-up visit says whether
+    one-on-one care lasts beyond the first visit: yes when the therapist treated only this
+    patient the whole time, no when they shared or left; a first visit says nothing about
+    later ones.
     """
     if facts.connected:
         return None

@@ -250,17 +250,18 @@ class VisitReportForm(ReportForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if "therapist_minutes" not in self.errors and not self._minutes_given_or_unknown(data):
-            return data
+        if "therapist_minutes" not in self.errors:
+            self._check_minutes_given_or_unknown(data)
         needed = ("visit_kind", "other_patients", "whole_time", "connected")
-        if "aide_minutes" in self.errors or any(name in self.errors or data.get(name) is None for name in needed):
+        checked = (*needed, "therapist_minutes", "minutes_unknown", "aide_minutes")
+        if any(name in self.errors for name in checked) or any(data.get(name) is None for name in needed):
             return data
         for contradiction in visit_contradictions(self._facts(data)):
             for name in contradiction.fields:
                 self.add_error(name, _(contradiction.message))
         return data
 
-    def _minutes_given_or_unknown(self, data: dict[str, Any]) -> bool:
+    def _check_minutes_given_or_unknown(self, data: dict[str, Any]) -> None:
         """The minutes with the therapist, or the box that says they are not known: one of them."""
         given, unknown = data.get("therapist_minutes") is not None, bool(data.get("minutes_unknown"))
         if given and unknown:
@@ -276,7 +277,6 @@ class VisitReportForm(ReportForm):
                     "Enter the minutes one-on-one with the therapist (0 if there were none), or tick “I don't know how many minutes”."
                 ),
             )
-        return given != unknown
 
     @staticmethod
     def _facts(data: dict[str, Any]) -> VisitFacts:
