@@ -74,11 +74,19 @@ class VisitReportIn(StrictBody):
         description="first: the evaluation; follow_up_early: the 2nd to 5th visit; follow_up_later: the 6th or later."
     )
     scheduled_minutes: int | None = Field(None, ge=0, le=MAX_MINUTES, description="Booked length of the visit.")
-    therapist_minutes: int = Field(
-        ..., ge=0, le=MAX_MINUTES, description="Minutes one-on-one with a licensed therapist."
+    therapist_minutes: int | None = Field(
+        ...,
+        ge=0,
+        le=MAX_MINUTES,
+        description="Minutes one-on-one with a licensed therapist; null when the patient does not know them. "
+        "The other answers still count; the minutes figures count only reports that gave minutes.",
     )
-    aide_minutes: int = Field(
-        0, ge=0, le=MAX_MINUTES, description="Minutes with an aide or technician, or alone on equipment."
+    aide_minutes: int | None = Field(
+        0,
+        ge=0,
+        le=MAX_MINUTES,
+        description="Minutes with an aide or technician, or alone on equipment; null (not known) only with "
+        "therapist_minutes null.",
     )
     other_patients: int = Field(
         ...,
@@ -132,17 +140,26 @@ class CareTimeOut(Schema):
     clinic_id: int
     discipline: DisciplineCode
     reporters: int = Field(description="Different people whose visit reports count.")
+    minutes_reporters: int = Field(
+        description="Of them, the people who gave minutes with the therapist: the sample of typical_minutes, "
+        "range_minutes and aide_led_share."
+    )
     reports: int = Field(description="Visit reports that count.")
     newest_month: str | None
     connected_reports: int = Field(description="Reports from people connected to the clinic: shown, never counted.")
     shows_figures: bool = Field(description="True from 3 different people on; before, every figure is null.")
-    typical_minutes: int | None = Field(description="Median one-on-one minutes with the therapist per visit.")
+    typical_minutes: int | None = Field(
+        description="Median one-on-one minutes with the therapist per visit; null until 3 different people gave minutes."
+    )
     range_minutes: list[int] | None = Field(description="The range holding the middle share of reported visits.")
     range_share: float = Field(description="The share of reported visits inside range_minutes (0.8).")
     whole_one_on_one_share: float | None = Field(description="Share of visits one-on-one for the whole time.")
     shared_share: float | None = Field(description="Share of visits with other patients treated at the same time.")
     shared_counts: list[float] | None = Field(description="Share of visits with 1, 2, and 3 or more other patients.")
-    aide_led_share: float | None = Field(description="Share of visits mostly with an aide or alone on equipment.")
+    aide_led_share: float | None = Field(
+        description="Share of the visits that gave minutes that were mostly with an aide or alone on equipment; "
+        "null until 3 different people gave minutes."
+    )
     pulled_toward: Literal["state", "national", "none"] = Field(
         description="What the figures are shrunk toward: the state's or the nation's reports for this therapy."
     )
@@ -265,6 +282,7 @@ def _profile_out(clinic_id: int, discipline: str, profile: CareTimeProfile | Non
         clinic_id=clinic_id,
         discipline=discipline,  # type: ignore[arg-type]
         reporters=p.reporters,
+        minutes_reporters=p.minutes_reporters,
         reports=p.reports,
         newest_month=f"{p.newest:%Y-%m}" if p.newest else None,
         connected_reports=p.connected,

@@ -21,6 +21,10 @@ The profile is built so that a few reports cannot swing it:
 - One person's visits to one clinic count at most ``VISITS_PER_REPORTER_PER_MONTH`` times a
   month (the later ones are stored, not counted), and nothing numeric is shown below
   ``MIN_PEOPLE_FOR_A_FIGURE`` different people.
+- A patient may honestly not know the minutes. Such a visit still counts for everything else
+  it says (other patients, the whole time); the minutes figures (typical minutes, the range,
+  visits mostly with an aide) come only from the visits that gave minutes, and are shown only
+  once ``MIN_PEOPLE_FOR_A_FIGURE`` different people gave them.
 - Reports from people connected to the clinic (staff, family, owner) count nowhere.
 """
 
@@ -100,12 +104,13 @@ OTHER_PATIENTS_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class VisitFacts:
-    """One visit as the patient lived it. Minutes are whole minutes, 0 to 240 as on calls."""
+    """One visit as the patient lived it. Minutes are whole minutes, 0 to 240 as on calls;
+    None where the patient does not know them."""
 
     visit_kind: VisitKind
     scheduled_minutes: int | None  # the booked length, door to door; None when not known
-    therapist_minutes: int  # one-on-one with a licensed therapist
-    aide_minutes: int  # with an aide or technician, or alone on equipment
+    therapist_minutes: int | None  # one-on-one with a licensed therapist
+    aide_minutes: int | None  # with an aide or technician, or alone on equipment
     other_patients: int  # others the therapist treated during the visit, 3 meaning "3 or more"
     whole_time: WholeTime
     connected: bool  # the reporter is staff, family or owner of the clinic
@@ -115,8 +120,16 @@ class VisitFacts:
         return self.other_patients == 0 and self.whole_time == WholeTime.YES
 
     @property
-    def aide_led(self) -> bool:
-        """More of the visit with an aide or alone on equipment than with the therapist."""
+    def gave_minutes(self) -> bool:
+        """Whether the patient gave the minutes with the therapist (the minutes figures' sample)."""
+        return self.therapist_minutes is not None
+
+    @property
+    def aide_led(self) -> bool | None:
+        """More of the visit with an aide or alone on equipment than with the therapist; None
+        when the minutes are not known."""
+        if self.therapist_minutes is None or self.aide_minutes is None:
+            return None
         return self.aide_minutes > self.therapist_minutes
 
 
@@ -124,7 +137,22 @@ def visit_contradictions(facts: VisitFacts) -> list[Contradiction]:
     """Answers that cannot all be true, each naming the fields that disagree."""
     f = facts
     found: list[Contradiction] = []
-    if f.scheduled_minutes is not None and f.therapist_minutes + f.aide_minutes > f.scheduled_minutes:
+    if f.therapist_minutes is not None and f.aide_minutes is None:
+        # Whoever knows their minutes with the therapist knows whether an aide had them, and
+        # "visits mostly with an aide" is then read from both (``aide_led``).
+        found.append(
+            Contradiction(
+                ("aide_minutes",),
+                Message(
+                    gettext_noop(
+                        "You gave the minutes with the therapist: give the minutes with an aide or on equipment too "
+                        "(0 if none), or leave out both."
+                    )
+                ),
+            )
+        )
+    known_parts = sum(minutes for minutes in (f.therapist_minutes, f.aide_minutes) if minutes is not None)
+    if f.scheduled_minutes is not None and known_parts > f.scheduled_minutes:
         found.append(
             Contradiction(
                 ("therapist_minutes", "aide_minutes", "scheduled_minutes"),
@@ -156,9 +184,13 @@ def visit_evidence(facts: VisitFacts, *, visited_in: date, person: str = "") -> 
     counts nowhere. ``person`` tells one reporter's items apart from another's.
 
     Minutes with a therapist who was also treating others are an upper bound on one-on-one
-    time (as on calls). A follow-up visit says whether one-on-one care lasts beyond the first
-    visit: yes when the therapist treated only this patient the whole time, no when they
-    shared or left; a first visit says nothing about later ones.
+    time (as on calls). Minutes the patient does not know are None, as on a call where the
+    minutes were not said: the verdict rule reads the item's other answers and nothing about
+    time (``caretime.core.verdict``); unlike a clinic that would not say, not knowing is no
+    mark against the clinic (``minutes_withheld`` stays False). A follow-up visit says whether
+    one-on-one care lasts beyond the first visit: yes when the therapist treated only this
+    patient the whole time, no when they shared or left; a first visit says nothing about
+    later ones.
     """
     if facts.connected:
         return None
@@ -173,7 +205,7 @@ def visit_evidence(facts: VisitFacts, *, visited_in: date, person: str = "") -> 
         source=EvidenceSource.PATIENT_REPORT,
         observed_on=visited_in,
         weight=PATIENT_REPORT_WEIGHT,
-        one_on_one_minutes=float(facts.therapist_minutes),
+        one_on_one_minutes=float(facts.therapist_minutes) if facts.therapist_minutes is not None else None,
         shared=shared,
         every_visit=every_visit,
         person=person,
@@ -188,6 +220,8 @@ def describe_visit(facts: VisitFacts) -> str:
             ngettext_noop("%(count)s minute with the therapist", "%(count)s minutes with the therapist"),
             facts.therapist_minutes,
         )
+        if facts.therapist_minutes is not None
+        else Message(gettext_noop("minutes with the therapist not known"))
     ]
     if facts.other_patients >= MAX_OTHER_PATIENTS:
         parts.append(
@@ -232,11 +266,17 @@ class CareTimeSums:
     """Weighted sums over visit reports; every field ages by the same factor."""
 
     weight: float = 0.0  # all counted visits
-    minutes: list[float] = field(default_factory=lambda: [0.0] * MINUTE_BINS)  # by ``minute_bin``
+    # Visits that gave minutes with the therapist, by ``minute_bin``; their sum is the weight
+    # of those visits, the sample of every minutes figure.
+    minutes: list[float] = field(default_factory=lambda: [0.0] * MINUTE_BINS)
     whole_known: float = 0.0  # visits where it is known whether the care was one-on-one the whole time
     whole_one_on_one: float = 0.0  # ... and it was
     shared: list[float] = field(default_factory=lambda: [0.0] * MAX_OTHER_PATIENTS)  # 1, 2, 3+ others
-    aide_led: float = 0.0
+    aide_led: float = 0.0  # of the visits that gave minutes
+
+    @property
+    def minutes_weight(self) -> float:
+        return math.fsum(self.minutes)
 
     def add(self, other: CareTimeSums, sign: float = 1.0) -> None:
         self.weight += sign * other.weight
@@ -265,7 +305,8 @@ def contribution(facts: VisitFacts, *, visited_in: date) -> CareTimeSums:
         return CareTimeSums()
     weight = PATIENT_REPORT_WEIGHT * growth(visited_in)
     sums = CareTimeSums(weight=weight)
-    sums.minutes[minute_bin(facts.therapist_minutes)] = weight
+    if facts.therapist_minutes is not None:
+        sums.minutes[minute_bin(facts.therapist_minutes)] = weight
     if facts.other_patients > 0 or facts.whole_time != WholeTime.NOT_SURE:
         sums.whole_known = weight
     if facts.one_on_one_whole_time:
@@ -283,24 +324,30 @@ def contribution(facts: VisitFacts, *, visited_in: date) -> CareTimeSums:
 @dataclass(frozen=True, slots=True)
 class CareTimeProfile:
     """What patients report about one clinic and therapy. Figures are None below
-    ``MIN_PEOPLE_FOR_A_FIGURE`` people; shares are 0 to 1."""
+    ``MIN_PEOPLE_FOR_A_FIGURE`` people, the minutes figures below that many people who gave
+    minutes; shares are 0 to 1."""
 
     reporters: int  # different people whose reports count
     reports: int  # counted reports
     newest: date | None  # month of the newest counted visit
     weight: float  # the reports' weight today, after ageing (the prior not included)
     connected: int = 0  # reports from people connected to the clinic, counted nowhere
+    minutes_reporters: int = 0  # different people whose counted reports gave minutes with the therapist
     typical_minutes: int | None = None  # median one-on-one minutes of a visit
     low_minutes: int | None = None  # ``RANGE_SHARE`` of visits lie between low and high
     high_minutes: int | None = None
     whole_one_on_one_share: float | None = None  # one-on-one for the whole time
     shared_share: float | None = None  # other patients treated at the same time
     shared_counts: tuple[float, ...] | None = None  # of all visits: with 1, 2, 3 or more others
-    aide_led_share: float | None = None  # mostly with an aide or alone on equipment
+    aide_led_share: float | None = None  # of the visits that gave minutes: mostly with an aide or alone on equipment
     prior: str = ""  # "state" or "national": what the figures are pulled toward
 
     @property
     def shows_figures(self) -> bool:
+        return self.shared_share is not None
+
+    @property
+    def shows_minutes(self) -> bool:
         return self.typical_minutes is not None
 
 
@@ -337,12 +384,20 @@ def care_time_profile(
     newest: date | None,
     as_of: date,
     connected: int = 0,
+    minutes_reporters: int,
 ) -> CareTimeProfile:
-    """The profile from stored sums (all scaled by ``growth``), read on ``as_of``."""
+    """The profile from stored sums (all scaled by ``growth``), read on ``as_of``.
+    ``minutes_reporters`` of the ``reporters`` gave minutes with the therapist: the minutes
+    figures need ``MIN_PEOPLE_FOR_A_FIGURE`` of them, the others that many reporters."""
     today = 1.0 / growth(as_of)
     own = sums.scaled(today)
     counts = CareTimeProfile(
-        reporters=reporters, reports=reports, newest=newest, weight=max(0.0, own.weight), connected=connected
+        reporters=reporters,
+        reports=reports,
+        newest=newest,
+        weight=max(0.0, own.weight),
+        connected=connected,
+        minutes_reporters=minutes_reporters,
     )
     if reporters < MIN_PEOPLE_FOR_A_FIGURE or own.weight <= 0:
         return counts
@@ -356,22 +411,26 @@ def care_time_profile(
         denominator = whole + prior_whole
         return None if denominator <= 0 else min(1.0, max(0.0, (part + prior_part) / denominator))
 
+    shows_minutes = minutes_reporters >= MIN_PEOPLE_FOR_A_FIGURE and own.minutes_weight > 0
     return CareTimeProfile(
         reporters=reporters,
         reports=reports,
         newest=newest,
         weight=own.weight,
         connected=connected,
-        typical_minutes=weighted_quantile(both.minutes, 0.5),
-        low_minutes=weighted_quantile(both.minutes, low_share),
-        high_minutes=weighted_quantile(both.minutes, 1 - low_share),
+        minutes_reporters=minutes_reporters,
+        typical_minutes=weighted_quantile(both.minutes, 0.5) if shows_minutes else None,
+        low_minutes=weighted_quantile(both.minutes, low_share) if shows_minutes else None,
+        high_minutes=weighted_quantile(both.minutes, 1 - low_share) if shows_minutes else None,
         whole_one_on_one_share=share(own.whole_one_on_one, own.whole_known, prior.whole_one_on_one, prior.whole_known),
         shared_share=share(sum(own.shared), own.weight, sum(prior.shared), prior.weight),
         shared_counts=tuple(
             share(own.shared[index], own.weight, prior.shared[index], prior.weight) or 0.0
             for index in range(MAX_OTHER_PATIENTS)
         ),
-        aide_led_share=share(own.aide_led, own.weight, prior.aide_led, prior.weight),
+        aide_led_share=share(own.aide_led, own.minutes_weight, prior.aide_led, prior.minutes_weight)
+        if shows_minutes
+        else None,
         prior=prior_name,
     )
 

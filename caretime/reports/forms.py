@@ -214,8 +214,14 @@ class VisitReportForm(ReportForm):
     )
     therapist_minutes = _visit_count_field(
         gettext_lazy("Minutes one-on-one with a licensed therapist"),
-        required=True,
+        required=False,
         help_text=gettext_lazy("Only time when the therapist was with you and no one else. 0 if none."),
+    )
+    # Not stored: an empty minutes field with this ticked is stored as unknown (null).
+    minutes_unknown = forms.BooleanField(
+        label=gettext_lazy("I don't know how many minutes"),
+        required=False,
+        help_text=gettext_lazy("Tick this instead of guessing. Your other answers still count."),
     )
     aide_minutes = _visit_count_field(
         gettext_lazy("Minutes with an aide or technician, or alone on equipment, ice or heat"),
@@ -244,21 +250,43 @@ class VisitReportForm(ReportForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        needed = ("visit_kind", "therapist_minutes", "other_patients", "whole_time", "connected")
-        if any(name in self.errors or data.get(name) is None for name in needed):
+        if "therapist_minutes" not in self.errors:
+            self._check_minutes_given_or_unknown(data)
+        needed = ("visit_kind", "other_patients", "whole_time", "connected")
+        checked = (*needed, "therapist_minutes", "minutes_unknown", "aide_minutes")
+        if any(name in self.errors for name in checked) or any(data.get(name) is None for name in needed):
             return data
         for contradiction in visit_contradictions(self._facts(data)):
             for name in contradiction.fields:
                 self.add_error(name, _(contradiction.message))
         return data
 
+    def _check_minutes_given_or_unknown(self, data: dict[str, Any]) -> None:
+        """The minutes with the therapist, or the box that says they are not known: one of them."""
+        given, unknown = data.get("therapist_minutes") is not None, bool(data.get("minutes_unknown"))
+        if given and unknown:
+            message = _(
+                "Minutes with the therapist and “I don't know” disagree: give the minutes or tick the box, not both."
+            )
+            self.add_error("therapist_minutes", message)
+            self.add_error("minutes_unknown", message)
+        elif not given and not unknown:
+            self.add_error(
+                "therapist_minutes",
+                _(
+                    "Enter the minutes one-on-one with the therapist (0 if there were none), or tick “I don't know how many minutes”."
+                ),
+            )
+
     @staticmethod
     def _facts(data: dict[str, Any]) -> VisitFacts:
+        aide_minutes = data.get("aide_minutes")
         return VisitFacts(
             visit_kind=VisitKind(data["visit_kind"]),
             scheduled_minutes=data.get("scheduled_minutes"),
-            therapist_minutes=data["therapist_minutes"],
-            aide_minutes=data.get("aide_minutes") or 0,
+            therapist_minutes=data.get("therapist_minutes"),
+            # An empty field is "none", unless the patient said they do not know the minutes.
+            aide_minutes=aide_minutes if aide_minutes is not None or data.get("minutes_unknown") else 0,
             other_patients=int(data["other_patients"]),
             whole_time=WholeTime(data["whole_time"]),
             connected=data["connected"] == "yes",

@@ -225,8 +225,11 @@ class VisitReport(models.Model):
     scheduled_minutes = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(MAX_MINUTES)]
     )
-    therapist_minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MAX_MINUTES)])
-    aide_minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MAX_MINUTES)])
+    # Null: the patient does not know (``VisitFacts``); the aide's minutes only with the therapist's.
+    therapist_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_MINUTES)]
+    )
+    aide_minutes = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(MAX_MINUTES)])
     other_patients = models.PositiveSmallIntegerField(
         choices=OTHER_PATIENTS_CHOICES, validators=[MaxValueValidator(MAX_VISIT_OTHER_PATIENTS)]
     )
@@ -246,8 +249,13 @@ class VisitReport(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(therapist_minutes__lte=MAX_MINUTES) & models.Q(aide_minutes__lte=MAX_MINUTES),
+                condition=(models.Q(therapist_minutes__isnull=True) | models.Q(therapist_minutes__lte=MAX_MINUTES))
+                & (models.Q(aide_minutes__isnull=True) | models.Q(aide_minutes__lte=MAX_MINUTES)),
                 name="visitreport_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(therapist_minutes__isnull=True) | models.Q(aide_minutes__isnull=False),
+                name="visitreport_aide_minutes_known",
             ),
             models.CheckConstraint(
                 condition=models.Q(scheduled_minutes__isnull=True) | models.Q(scheduled_minutes__lte=MAX_MINUTES),
@@ -300,8 +308,8 @@ def facts_from_row(row: tuple[object, ...]) -> tuple[date, VisitFacts]:
     return visited_in, VisitFacts(
         visit_kind=VisitKind(str(kind)),
         scheduled_minutes=scheduled if isinstance(scheduled, int) else None,
-        therapist_minutes=_number(therapist),
-        aide_minutes=_number(aide),
+        therapist_minutes=therapist if isinstance(therapist, int) else None,
+        aide_minutes=aide if isinstance(aide, int) else None,
         other_patients=_number(others),
         whole_time=WholeTime(str(whole)),
         connected=bool(connected),
@@ -366,6 +374,9 @@ class ClinicCareTime(CareTimeSumsFields):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
     discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
     reporters = models.PositiveIntegerField(default=0, help_text="Different people with counted reports.")
+    minutes_reporters = models.PositiveIntegerField(
+        default=0, help_text="Different people with counted reports that gave minutes with the therapist."
+    )
     reports = models.PositiveIntegerField(default=0, help_text="Counted reports.")
     newest = models.DateField(null=True, blank=True, help_text="Month of the newest counted visit.")
     connected_reports = models.PositiveIntegerField(

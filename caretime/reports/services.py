@@ -388,8 +388,14 @@ def _update_care_time(report: VisitReport, *, add: bool) -> None:
     # A person counts once however many of their visits count; reports without an account
     # (demo ones) stand for themselves.
     first_of_person = report.account_id is None or not others.filter(account_id=report.account_id).exists()
+    # The same for the people who gave minutes, the sample of the minutes figures.
+    first_to_give_minutes = facts.gave_minutes and (
+        report.account_id is None
+        or not others.filter(account_id=report.account_id, therapist_minutes__isnull=False).exists()
+    )
     step = 1 if add else -1
     row.reporters = max(0, row.reporters + (step if first_of_person else 0))
+    row.minutes_reporters = max(0, row.minutes_reporters + (step if first_to_give_minutes else 0))
     row.reports = max(0, row.reports + step)
     if add:
         row.newest = max(row.newest or visited_in, visited_in)
@@ -421,10 +427,19 @@ def rebuild_care_time() -> int:
         sums.add(_indicator_sums(row), growth(row["visited_in"]))
         newest[key] = max(newest.get(key, row["visited_in"]), row["visited_in"])
         reports[key] = reports.get(key, 0) + row["n"]
-    people = {
-        (row["clinic_id"], row["discipline"]): row["accounts"] + row["without_account"]
+    gave_minutes = Q(therapist_minutes__isnull=False)
+    people: dict[tuple[int, str], tuple[int, int]] = {
+        (row["clinic_id"], row["discipline"]): (
+            row["accounts"] + row["without_account"],
+            row["minutes_accounts"] + row["minutes_without_account"],
+        )
         for row in counted.values("clinic_id", "discipline")
-        .annotate(accounts=Count("account_id", distinct=True), without_account=Count("pk", filter=Q(account=None)))
+        .annotate(
+            accounts=Count("account_id", distinct=True),
+            without_account=Count("pk", filter=Q(account=None)),
+            minutes_accounts=Count("account_id", distinct=True, filter=gave_minutes),
+            minutes_without_account=Count("pk", filter=Q(account=None) & gave_minutes),
+        )
         .order_by()
     }
     connected = {
@@ -440,10 +455,12 @@ def rebuild_care_time() -> int:
     for key in {*clinic_sums, *connected}:
         clinic_id, discipline = key
         sums = clinic_sums.get(key, CareTimeSums())
+        reporters, minutes_reporters = people.get(key, (0, 0))
         clinic_row = ClinicCareTime(
             clinic_id=clinic_id,
             discipline=discipline,
-            reporters=people.get(key, 0),
+            reporters=reporters,
+            minutes_reporters=minutes_reporters,
             reports=reports.get(key, 0),
             newest=newest.get(key),
             connected_reports=connected.get(key, 0),
@@ -486,6 +503,7 @@ _INDICATORS: dict[str, Count] = {
         )
         for count in range(1, MAX_OTHER_PATIENTS + 1)
     },
+    # A comparison with an unknown (NULL) minutes figure is never true, as ``aide_led`` is None.
     "aide_led": Count("pk", filter=Q(aide_minutes__gt=F("therapist_minutes"))),
 }
 

@@ -3,6 +3,7 @@ must hold for every set of reports."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -22,6 +23,7 @@ from caretime.core.care_time import (
     WholeTime,
     care_time_profile,
     contribution,
+    describe_visit,
     growth,
     minute_bin,
     shift_bounds,
@@ -59,6 +61,11 @@ def visit(
     )
 
 
+def unknown_minutes(facts: VisitFacts) -> VisitFacts:
+    """The same visit from a patient who does not know the minutes."""
+    return replace(facts, therapist_minutes=None, aide_minutes=None)
+
+
 def sums_of(visits: list[VisitFacts], month: date = THIS_MONTH) -> CareTimeSums:
     total = CareTimeSums()
     for facts in visits:
@@ -70,14 +77,19 @@ def profile_of(
     visits: list[VisitFacts],
     *,
     reporters: int | None = None,
+    minutes_reporters: int | None = None,
     region: CareTimeSums | None = None,
     month: date = THIS_MONTH,
 ) -> CareTimeProfile:
+    """Each visit from a different person unless ``reporters`` says otherwise."""
+    people = len(visits) if reporters is None else reporters
+    gave_minutes = sum(1 for facts in visits if facts.gave_minutes)
     return care_time_profile(
         sums_of(visits, month),
         region=region or CareTimeSums(),
         national=CareTimeSums(),
-        reporters=len(visits) if reporters is None else reporters,
+        reporters=people,
+        minutes_reporters=min(people, gave_minutes) if minutes_reporters is None else minutes_reporters,
         reports=len(visits),
         newest=month,
         as_of=TODAY,
@@ -136,6 +148,7 @@ def test_a_state_with_few_reports_gives_way_to_the_nation() -> None:
         region=state,
         national=nation,
         reporters=3,
+        minutes_reporters=3,
         reports=3,
         newest=THIS_MONTH,
         as_of=TODAY,
@@ -199,6 +212,51 @@ def test_the_parts_cannot_add_up_to_more_than_the_visit() -> None:
     assert [c.fields for c in visit_contradictions(visit(0))] == [("therapist_minutes", "whole_time")]
 
 
+def test_minutes_with_an_aide_are_given_with_the_therapists_or_left_out_with_them() -> None:
+    assert [c.fields for c in visit_contradictions(replace(visit(30), aide_minutes=None))] == [("aide_minutes",)]
+    assert visit_contradictions(unknown_minutes(visit(30))) == []
+    # Known parts still cannot be more than the visit.
+    aide_only = replace(visit(30, aide=50, scheduled=45), therapist_minutes=None)
+    assert [c.fields for c in visit_contradictions(aide_only)] == [
+        ("therapist_minutes", "aide_minutes", "scheduled_minutes")
+    ]
+
+
+def test_a_visit_with_unknown_minutes_says_so() -> None:
+    assert describe_visit(unknown_minutes(visit(30, others=1))) == (
+        "follow-up visit: minutes with the therapist not known, 1 other patient at the same time"
+    )
+
+
+def test_three_people_who_shared_the_therapist_but_do_not_know_the_minutes_still_show_mill_signs() -> None:
+    evidence = [
+        visit_evidence(unknown_minutes(visit(30, others=2)), visited_in=THIS_MONTH, person=f"account:{n}")
+        for n in range(3)
+    ]
+    assessment = assess([e for e in evidence if e is not None], Bar(), as_of=TODAY)
+    assert assessment.status == Status.MILL_SIGNS
+    assert assessment.reporters == 3
+
+
+def test_three_reporters_of_whom_two_gave_minutes_show_no_minutes_figure() -> None:
+    profile = profile_of([visit(30), visit(45, aide=50), unknown_minutes(visit(30, others=1))])
+    assert (profile.reporters, profile.minutes_reporters) == (3, 2)
+    assert profile.shows_figures
+    assert not profile.shows_minutes
+    assert (profile.typical_minutes, profile.low_minutes, profile.high_minutes) == (None, None, None)
+    assert profile.aide_led_share is None
+    # The other answers of all three still count: one of three visits was shared.
+    assert profile.shared_share == pytest.approx(1 / 3)
+
+
+def test_minutes_figures_come_only_from_the_visits_that_gave_minutes() -> None:
+    visits = [visit(30), visit(30, aide=40), visit(45)] + [unknown_minutes(visit(90, others=3))] * 3
+    profile = profile_of(visits, reporters=6, minutes_reporters=3)
+    assert (profile.typical_minutes, profile.low_minutes, profile.high_minutes) == (30, 30, 45)
+    assert profile.aide_led_share == pytest.approx(1 / 3)  # of the three that gave minutes
+    assert profile.shared_share == pytest.approx(1 / 2)  # of all six
+
+
 def test_a_quantile_needs_weight() -> None:
     with pytest.raises(ValueError, match="no weight"):
         weighted_quantile([0.0] * MINUTE_BINS, 0.5)
@@ -215,6 +273,35 @@ minutes = st.integers(min_value=0, max_value=240)
 others = st.integers(min_value=0, max_value=MAX_OTHER_PATIENTS)
 wholes = st.sampled_from(list(WholeTime))
 visits = st.builds(visit, minutes, others=others, whole=wholes, aide=st.integers(0, 60))
+# Some visits from patients who do not know the minutes.
+visits_some_unknown = st.one_of(visits, visits.map(unknown_minutes))
+
+
+@settings(max_examples=200, deadline=None)
+@given(visits, st.text(max_size=12))
+def test_unknown_minutes_take_out_the_time_and_nothing_else(facts: VisitFacts, person: str) -> None:
+    """To the verdict, a visit whose minutes are not known is the same visit with no time in it,
+    as a call with no minutes is (``one_on_one_minutes`` None); not knowing is no refusal."""
+    known = visit_evidence(facts, visited_in=THIS_MONTH, person=person)
+    hidden = visit_evidence(unknown_minutes(facts), visited_in=THIS_MONTH, person=person)
+    assert known is not None
+    assert hidden is not None
+    assert replace(known, summary="") == replace(hidden, summary="", one_on_one_minutes=known.one_on_one_minutes)
+    assert hidden.one_on_one_minutes is None
+    assert not hidden.minutes_withheld
+    # To the profile's sums, it is the same visit with no minutes (and so no aide-led share).
+    with_time, without = (
+        contribution(facts, visited_in=THIS_MONTH),
+        contribution(unknown_minutes(facts), visited_in=THIS_MONTH),
+    )
+    assert without.minutes_weight == 0.0
+    assert without.aide_led == 0.0
+    assert (without.weight, without.whole_known, without.whole_one_on_one, without.shared) == (
+        with_time.weight,
+        with_time.whole_known,
+        with_time.whole_one_on_one,
+        with_time.shared,
+    )
 
 
 def _genuine_with_prior(genuine: list[VisitFacts], region: CareTimeSums) -> CareTimeSums:
@@ -279,13 +366,36 @@ def test_no_figure_is_ever_shown_from_fewer_than_three_people(reports: list[Visi
 
 
 @settings(max_examples=200, deadline=None)
+@given(
+    reports=st.lists(visits_some_unknown, min_size=MIN_PEOPLE_FOR_A_FIGURE, max_size=12),
+    minutes_reporters=st.integers(min_value=0, max_value=MIN_PEOPLE_FOR_A_FIGURE - 1),
+)
+def test_no_minutes_figure_is_ever_shown_from_fewer_than_three_people_who_gave_minutes(
+    reports: list[VisitFacts], minutes_reporters: int
+) -> None:
+    profile = profile_of(
+        reports, reporters=len(reports), minutes_reporters=minutes_reporters, region=sums_of([visit(45)] * 20)
+    )
+    figures = (profile.typical_minutes, profile.low_minutes, profile.high_minutes, profile.aide_led_share)
+    assert figures == (None,) * len(figures)
+    assert profile.shows_figures  # the other answers of three people are shown
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(visits, st.integers(min_value=0, max_value=35)), min_size=3, max_size=25))
 def test_figures_stay_in_range_whatever_the_reports(dated: list[tuple[VisitFacts, int]]) -> None:
     total = CareTimeSums()
     for facts, months_back in dated:
         total.add(contribution(facts, visited_in=THIS_MONTH - timedelta(days=31 * months_back)))
     profile = care_time_profile(
-        total, region=CareTimeSums(), national=CareTimeSums(), reporters=3, reports=len(dated), newest=None, as_of=TODAY
+        total,
+        region=CareTimeSums(),
+        national=CareTimeSums(),
+        reporters=3,
+        minutes_reporters=3,
+        reports=len(dated),
+        newest=None,
+        as_of=TODAY,
     )
     low, typical, high = profile.low_minutes, profile.typical_minutes, profile.high_minutes
     assert low is not None

@@ -51,6 +51,7 @@ def profile(
         region=sums(region),
         national=sums(national),
         reporters=reporters,
+        minutes_reporters=reporters,
         reports=len(own),
         newest=DAY,
         as_of=DAY,

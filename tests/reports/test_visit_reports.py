@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -286,6 +287,98 @@ def test_the_profile_shows_figures_from_three_people_on(clinic: Clinic) -> None:
     assert 'id="care-time-profile"' in page
 
 
+# --- minutes the patient does not know ------------------------------------------------------
+
+UNKNOWN_MINUTES_SHARED = replace(MILL_VISIT, therapist_minutes=None, aide_minutes=None)
+
+
+def test_the_form_takes_a_visit_whose_minutes_the_patient_does_not_know(clinic: Clinic) -> None:
+    report(person("a@example.org"), clinic, replace(GOOD_VISIT, therapist_minutes=40))
+    report(person("b@example.org"), clinic, replace(GOOD_VISIT, therapist_minutes=45))
+    client = signed_in(person("ana@example.org"))
+    unknown = form_data(
+        therapist_minutes="", minutes_unknown="on", aide_minutes="", other_patients="3", whole_time="no"
+    )
+    response = client.post(reverse("visit-report", args=[clinic.pk, "pt"]), unknown)
+    assert response.status_code == 302, response.content.decode()
+    saved = VisitReport.objects.get(account__email="ana@example.org")
+    assert (saved.therapist_minutes, saved.aide_minutes, saved.standing) == (None, None, "counted")
+    assert "minutes with the therapist not known" in saved.summary
+    # Three people reported; two gave minutes: their other answers show, no minutes figure does.
+    page = Client().get(reverse("clinic-detail", args=[clinic.pk]), {"discipline": "pt"}).content.decode()
+    assert "Shown once 3 different people have given the minutes; 2 people have so far." in page
+    assert "From 3 reports by 3 different people" in page
+    assert "Other patients treated at the same time" in page
+    assert "Mostly with an aide or alone on equipment" not in page
+    profile = profile_json(Client(), clinic)
+    assert (profile["reporters"], profile["minutes_reporters"], profile["shows_figures"]) == (3, 2, True)
+    assert (profile["typical_minutes"], profile["range_minutes"], profile["aide_led_share"]) == (None, None, None)
+    assert profile["shared_share"] == pytest.approx(1 / 3, abs=0.001)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"therapist_minutes": ""}, "or tick “I don&#x27;t know how many minutes”"),
+        ({"minutes_unknown": "on"}, "give the minutes or tick the box, not both"),
+    ],
+)
+def test_the_form_needs_the_minutes_or_the_box_that_says_they_are_not_known(
+    clinic: Clinic, changes: dict[str, str], message: str
+) -> None:
+    client = signed_in(person("ana@example.org"))
+    response = client.post(reverse("visit-report", args=[clinic.pk, "pt"]), form_data(**changes))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert 'value="60"' in page  # the rest of what was typed is kept
+    assert VisitReport.objects.count() == 0
+
+
+def test_the_api_takes_null_minutes_and_the_verdict_counts_the_other_answers(clinic: Clinic) -> None:
+    url = f"/api/v1/clinics/{clinic.pk}/visit-reports"
+    for name in ("a", "b", "c"):
+        token = create_api_token(user=person(f"{name}@example.org"), name="phone").secret
+        body = api_body(therapist_minutes=None, aide_minutes=None, other_patients=3, whole_time="no")
+        response = Client().post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 201, response.content
+        assert "minutes with the therapist not known" in response.json()["summary"]
+    verdict = Client().get(f"/api/v1/clinics/{clinic.pk}/verdict", {"discipline": "pt"}).json()
+    # Three patients whose therapist treated 3 or more others at once: mill signs, without minutes.
+    assert (verdict["status"], verdict["reporters"]) == ("mill_signs", 3)
+    assert verdict["evidence_by_source"] == {"visit_report": 3}
+    assert {reason["question"] for reason in verdict["reasons"]} >= {"sharing"}
+    assert "time" not in {reason["question"] for reason in verdict["reasons"]}
+    profile = profile_json(Client(), clinic)
+    assert (profile["reporters"], profile["minutes_reporters"], profile["typical_minutes"]) == (3, 0, None)
+    page = Client().get(reverse("clinic-detail", args=[clinic.pk]), {"discipline": "pt"}).content.decode()
+    assert "Shown once 3 different people have given the minutes; 0 people have so far." in page
+
+
+def test_the_openapi_document_says_the_minutes_of_a_visit_may_be_null(db: None) -> None:
+    schemas = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    visit = schemas["VisitReportIn"]
+    assert "therapist_minutes" in visit["required"]  # sent always, null when not known
+    for name in ("therapist_minutes", "aide_minutes"):
+        assert {"type": "null"} in visit["properties"][name]["anyOf"], name
+    care_time = schemas["CareTimeOut"]["properties"]
+    assert care_time["minutes_reporters"]["type"] == "integer"
+    assert {"type": "null"} in care_time["typical_minutes"]["anyOf"]
+
+
+def test_the_api_takes_aide_minutes_as_unknown_only_with_the_therapists(clinic: Clinic) -> None:
+    token = create_api_token(user=person("ana@example.org"), name="phone").secret
+    response = Client().post(
+        f"/api/v1/clinics/{clinic.pk}/visit-reports",
+        api_body(aide_minutes=None),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == ["aide_minutes"]
+    assert VisitReport.objects.count() == 0
+
+
 # --- which reports count --------------------------------------------------------------------
 
 
@@ -407,7 +500,14 @@ def _stored() -> dict[tuple[Any, ...], tuple[Any, ...]]:
         )
 
     clinics = {
-        ("clinic", r.clinic_id, r.discipline): (r.reporters, r.reports, r.newest, r.connected_reports, *sums(r))
+        ("clinic", r.clinic_id, r.discipline): (
+            r.reporters,
+            r.minutes_reporters,
+            r.reports,
+            r.newest,
+            r.connected_reports,
+            *sums(r),
+        )
         for r in ClinicCareTime.objects.all()
         if r.reports or r.connected_reports
     }
@@ -415,15 +515,24 @@ def _stored() -> dict[tuple[Any, ...], tuple[Any, ...]]:
     return clinics | regions
 
 
+# (therapist, aide) minutes: both given, or the therapist's not known (the aide's given or not).
+minutes = st.one_of(
+    st.tuples(st.integers(1, 240), st.integers(0, 60)),
+    st.tuples(st.none(), st.one_of(st.none(), st.integers(0, 60))),
+)
 facts = st.builds(
-    VisitFacts,
-    visit_kind=st.sampled_from(list(VisitKind)),
-    scheduled_minutes=st.none(),
-    therapist_minutes=st.integers(1, 240),
-    aide_minutes=st.integers(0, 60),
-    other_patients=st.integers(0, 3),
-    whole_time=st.sampled_from(list(WholeTime)),
-    connected=st.booleans(),
+    lambda base, pair: replace(base, therapist_minutes=pair[0], aide_minutes=pair[1]),
+    st.builds(
+        VisitFacts,
+        visit_kind=st.sampled_from(list(VisitKind)),
+        scheduled_minutes=st.none(),
+        therapist_minutes=st.just(1),
+        aide_minutes=st.just(0),
+        other_patients=st.integers(0, 3),
+        whole_time=st.sampled_from(list(WholeTime)),
+        connected=st.booleans(),
+    ),
+    minutes,
 )
 steps = st.lists(
     st.tuples(st.integers(0, 2), st.integers(0, 1), st.integers(0, 30), facts, st.booleans()), min_size=1, max_size=12
@@ -460,3 +569,21 @@ def test_the_sums_kept_report_by_report_equal_a_rebuild_from_the_reports(
         rebuild_care_time()
         assert _stored() == incremental
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_counts_everyone_who_reported_before_as_having_given_minutes(clinic: Clinic) -> None:
+    """Before minutes could be left out, every counted reporter gave them."""
+    report(person("a@example.org"), clinic)
+    report(person("b@example.org"), clinic, MILL_VISIT)
+    before = ("reports", "0006_connection_arrivals_moved")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    row = ClinicCareTime.objects.get(clinic=clinic)
+    assert (row.reporters, row.minutes_reporters) == (2, 2)
+    incremental = _stored()
+    rebuild_care_time()
+    assert _stored() == incremental

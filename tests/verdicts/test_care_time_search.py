@@ -37,6 +37,7 @@ _people = iter(range(10_000))
 
 def patients_report(clinic: Clinic, facts: VisitFacts, *, people: int) -> None:
     start = timezone.now() - timedelta(days=2)
+    minutes = facts.therapist_minutes or 0
     for index in range(people):
         n = next(_people)
         user = User.objects.create_user(username=f"patient{n}", email=f"patient{n}@example.org")
@@ -46,7 +47,7 @@ def patients_report(clinic: Clinic, facts: VisitFacts, *, people: int) -> None:
             clinic=clinic,
             discipline="pt",
             visited_in=start.date(),
-            facts=replace(facts, therapist_minutes=facts.therapist_minutes + 5 * (index % 2)),
+            facts=replace(facts, therapist_minutes=minutes + 5 * (index % 2)),
             now=start + timedelta(hours=2 * index),  # no burst: one report every two hours
         )
 
