@@ -16,10 +16,10 @@ PRIVACY = Path(__file__).resolve().parent.parent / "docs" / "privacy.md"
 
 
 @pytest.mark.parametrize("page", ["home", "about", "methodology", "privacy", "contact", "review-policy"])
-def test_every_page_links_to_how_we_decide_privacy_and_contact(client: Client, page: str) -> None:
+def test_every_page_links_to_how_we_decide_privacy_contact_and_open_data(client: Client, page: str) -> None:
     html = client.get(reverse(page)).content.decode()
     footer = html[html.index('<footer class="site-footer">') :]
-    for target in ("methodology", "privacy", "contact"):
+    for target in ("methodology", "privacy", "contact", "open-data"):
         assert f'href="{reverse(target)}"' in footer, f"{page} has no footer link to {target}"
 
 
