@@ -44,7 +44,7 @@ from caretime.directory.selectors import (
 )
 from caretime.reports.selectors import CallSpread, care_time_profiles, stated_answers
 from caretime.verdicts.evidence import evidence_for_clinics
-from caretime.verdicts.sums import StoredOrGrown, grown_sums_for, judged
+from caretime.verdicts.sums import StoredOrGrown, grown_sums_for, judged_all
 from caretime.workplace.selectors import Workplace, workplaces
 
 
@@ -60,11 +60,12 @@ class Judge:
         grown: dict[EvidenceKey, StoredOrGrown] | None = None,
     ) -> None:
         self.evidence = evidence
-        self.grown = grown
         self.bar = bar
         self.as_of = as_of
         self.nothing = assess([], bar, as_of=as_of)
         self._done: dict[EvidenceKey, Assessment] = {}
+        # From stored sums, every quick verdict at once (thousands when ranking a radius).
+        self._grown_verdicts = None if grown is None else judged_all(grown, bar, as_of)
         self._quick: dict[EvidenceKey, QuickVerdict] = {}
 
     def __call__(self, clinic_id: int, discipline: str) -> Assessment:
@@ -77,13 +78,8 @@ class Judge:
 
     def quick(self, clinic_id: int, discipline: str) -> QuickVerdict:
         key = (clinic_id, discipline)
-        if self.grown is not None:
-            grown = self.grown.get(key)
-            if grown is None:
-                return NOTHING_KNOWN
-            if key not in self._quick:
-                self._quick[key] = judged(grown, self.bar, self.as_of)
-            return self._quick[key]
+        if self._grown_verdicts is not None:
+            return self._grown_verdicts.get(key, NOTHING_KNOWN)
         if key not in self.evidence:
             return NOTHING_KNOWN
         if key not in self._quick:
