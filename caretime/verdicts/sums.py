@@ -18,7 +18,7 @@ from typing import TypeVar
 from django.db import connection, transaction
 
 from caretime.core.evidence import Evidence, EvidenceKey
-from caretime.core.verdict import Bar, GrownSums, QuickVerdict, grow, judge_sums
+from caretime.core.verdict import Bar, GrownSums, QuickVerdict, VerdictSummary, grow, judge_sums, summarize
 from caretime.directory.models import Clinic
 from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.models import VerdictSums, decode, encode
@@ -177,3 +177,14 @@ def judged_all(found: Mapping[K, StoredOrGrown], bar: Bar, as_of: date) -> dict[
             verdict = known[sums] = judge_sums(decode(text, people, None), bar, as_of=as_of)  # newest plays no part
         verdicts[key] = verdict
     return verdicts
+
+
+def summaries(found: Mapping[K, StoredOrGrown], bar: Bar, as_of: date) -> dict[K, VerdictSummary]:
+    """The verdict summaries of found sums (``summarize``), for those that kept their counts."""
+    summarized = {}
+    for key, sums in found.items():
+        grown = sums if isinstance(sums, GrownSums) else decode(*sums, None)
+        summary = summarize(grown, bar, as_of=as_of)
+        if summary is not None:
+            summarized[key] = summary
+    return summarized

@@ -15,7 +15,7 @@ from django.test import Client
 from time_machine import TimeMachineFixture
 
 from caretime.directory.models import Clinic
-from caretime.reports.services import record_call_report
+from caretime.verdicts.actions import record_call_report
 from caretime.verdicts.cards import kept_cards
 from tests.answers import MIDDLING, MILL, ONE_ON_ONE
 from tests.factories import add_call, make_clinic, today
