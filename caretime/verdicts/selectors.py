@@ -325,13 +325,11 @@ class Ranking:
     sums: dict[EvidenceKey, StoredOrGrown]  # what they were judged from, which also summarises a page
 
 
-def _best(judge: Judge, search: ClinicSearch, offered: dict[int, list[str]], clinic_id: int) -> QuickVerdict:
-    """The verdict a clinic ranks by: for the therapy searched, or without one its best therapy's
-    (a clinic whose physical therapy meets the bar is one to call, whatever its speech therapy)."""
-    if search.discipline:  # the common case, and the loop that runs for every clinic in the radius
-        return judge.quick(clinic_id, search.discipline)
-    verdicts = (judge.quick(clinic_id, code) for code in offered.get(clinic_id, []))
-    return max(verdicts, key=lambda verdict: verdict.sort_rank, default=NOTHING_KNOWN)
+def _best(verdicts: dict[EvidenceKey, QuickVerdict], offered: list[str], clinic_id: int) -> QuickVerdict:
+    """The verdict a clinic ranks by without a therapy searched: its best therapy's (a clinic
+    whose physical therapy meets the bar is one to call, whatever its speech therapy)."""
+    found = (verdicts.get((clinic_id, code), NOTHING_KNOWN) for code in offered)
+    return max(found, key=lambda verdict: verdict.sort_rank, default=NOTHING_KNOWN)
 
 
 def rank_clinics(search: ClinicSearch, *, bar: Bar, as_of: date, only_meeting: bool = False) -> Ranking:
@@ -344,8 +342,12 @@ def rank_clinics(search: ClinicSearch, *, bar: Bar, as_of: date, only_meeting: b
     within = index.within(search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance)
     grown = grown_sums_for([cid for _, cid in within], search.discipline, as_of=as_of)
     offered = {} if search.discipline else index.offered([cid for _, cid in within])
-    judge = Judge({}, bar, as_of, grown)
-    ranked = [Ranked(_best(judge, search, offered, cid), miles, cid) for miles, cid in within]
+    verdicts = judged_all(grown, bar, as_of)  # no row: nothing known
+    if search.discipline:  # the common case: one lookup per clinic in the radius
+        key = search.discipline
+        ranked = [Ranked(verdicts.get((cid, key), NOTHING_KNOWN), miles, cid) for miles, cid in within]
+    else:
+        ranked = [Ranked(_best(verdicts, offered.get(cid, []), cid), miles, cid) for miles, cid in within]
     if only_meeting:
         ranked = [r for r in ranked if r.verdict.status == Status.MEETS_BAR]
     ranked.sort(key=lambda r: meets_bar_first(r.verdict.status, r.distance_miles, r.clinic_id))
