@@ -264,7 +264,7 @@ def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
     with log.open("w") as log_file:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 180  # each worker builds its indexes first: slow on a busy machine
             while True:
                 if server.poll() is not None:
                     sys.exit(f"gunicorn exited with {server.returncode}; see {log}")
@@ -275,7 +275,7 @@ def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
                 except OSError:
                     pass
                 if time.monotonic() > deadline:
-                    sys.exit(f"gunicorn did not answer within a minute; see {log}")
+                    sys.exit(f"gunicorn did not answer within 3 minutes; see {log}")
                 time.sleep(0.2)
             yield Server(port, server.pid)
         finally:
