@@ -10,6 +10,7 @@ from time_machine import TimeMachineFixture
 from caretime.directory import search_cache
 from caretime.directory.geo_index import forget_geo_index
 from caretime.directory.models import Clinic
+from caretime.verdicts.cards import kept_cards
 from tests.clock import NOON
 from tests.factories import make_clinic
 from tests.staff import staff_client
@@ -43,6 +44,7 @@ def _fresh_directory_generation() -> None:
     holds."""
     search_cache.forget_generations()
     forget_geo_index()  # built from an earlier test's rows
+    kept_cards.clear()  # rendered from an earlier test's rows, under a generation named by a stopped clock
 
 
 @pytest.fixture

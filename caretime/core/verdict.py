@@ -311,18 +311,12 @@ class QuestionResult:
     settled_good: bool  # the good answer prevails (one of the conditions of Good)
 
 
-@dataclass(frozen=True)
-class Assessment(_Judged):
-    status: Status
-    reasons: tuple[Reason, ...]
-    questions: tuple[QuestionResult, ...]
-    bar: Bar
-    evidence_counts: tuple[tuple[EvidenceSource, int], ...] = ()  # reports per source
-    strength: float = 0.0  # total aged weight of all the evidence read
-    newest: date | None = None
-    newest_by_source: tuple[tuple[EvidenceSource, date], ...] = ()  # in the order of evidence_counts
-    reporters: int = 0  # reports from people (billing data is not a person)
-    evidence_against: bool = False  # any evidence on a bad side of the person's bar
+class _Counted(_Judged):
+    """What follows from the reports counted per source as well: for full assessments and for
+    the summaries a results page shows (``VerdictSummary``) alike."""
+
+    __slots__ = ()
+    evidence_counts: tuple[tuple[EvidenceSource, int], ...]
 
     @property
     def reports(self) -> int:
@@ -346,6 +340,30 @@ class Assessment(_Judged):
         return str(
             Listed(tuple(Message.counted(_SOURCE_NOUNS[source], count) for source, count in self.evidence_counts))
         )
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictSummary(_Counted):
+    """A verdict as a list of results shows it: the status, the people and the reports per
+    source, without the reasons; from the stored sums alone (``summarize``)."""
+
+    status: Status
+    reporters: int
+    evidence_counts: tuple[tuple[EvidenceSource, int], ...]
+
+
+@dataclass(frozen=True)
+class Assessment(_Counted):
+    status: Status
+    reasons: tuple[Reason, ...]
+    questions: tuple[QuestionResult, ...]
+    bar: Bar
+    evidence_counts: tuple[tuple[EvidenceSource, int], ...] = ()  # reports per source
+    strength: float = 0.0  # total aged weight of all the evidence read
+    newest: date | None = None
+    newest_by_source: tuple[tuple[EvidenceSource, date], ...] = ()  # in the order of evidence_counts
+    reporters: int = 0  # reports from people (billing data is not a person)
+    evidence_against: bool = False  # any evidence on a bad side of the person's bar
 
     @property
     def dated_evidence_summary(self) -> str:
@@ -577,6 +595,9 @@ class GrownSums:
     total: float  # all the evidence
     people: int  # see ``_people``
     newest: date | None  # the newest item's day
+    # Reports per source as ``Assessment.evidence_counts`` counts them (they do not age);
+    # None in sums stored before they were kept.
+    counts: tuple[tuple[EvidenceSource, int], ...] | None = None
 
 
 def _fsum_all(lists: dict[int, list[float]], size: int) -> tuple[float, ...]:
@@ -631,7 +652,16 @@ def grow(evidence: Iterable[Evidence], *, as_of: date | None = None) -> GrownSum
         total=math.fsum(total),
         people=_people(counted),
         newest=max((item.observed_on for item in counted), default=None),
+        counts=_evidence_counts(counted),
     )
+
+
+def _evidence_counts(items: Iterable[Evidence]) -> tuple[tuple[EvidenceSource, int], ...]:
+    """Reports per source, a published figure counting for the people behind it."""
+    counts: dict[EvidenceSource, int] = {}
+    for item in items:
+        counts[item.source] = counts.get(item.source, 0) + max(1, item.reporters)
+    return tuple(sorted(counts.items(), key=lambda kv: _SOURCE_ORDER[kv[0]]))
 
 
 @dataclass(frozen=True)
@@ -740,6 +770,15 @@ NOTHING_KNOWN = QuickVerdict(Status.NOT_ENOUGH_KNOWN, 0.0, 0, False)
 def quick_verdict(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> QuickVerdict:
     """The same rule as ``assess`` without the reasons, for ranking many clinics."""
     return judge_sums(grow(evidence, as_of=as_of), bar, as_of=as_of)
+
+
+def summarize(grown: GrownSums, bar: Bar, *, as_of: date) -> VerdictSummary | None:
+    """The summary of the verdict from grown sums (the same status, people and counts as
+    ``assess`` of their items); None for sums stored before they kept their counts."""
+    if grown.counts is None:
+        return None
+    quick = judge_sums(grown, bar, as_of=as_of)
+    return VerdictSummary(quick.status, quick.reporters, grown.counts)
 
 
 def judge_sums(grown: GrownSums, bar: Bar, *, as_of: date) -> QuickVerdict:
@@ -859,17 +898,15 @@ def assess(evidence: Iterable[Evidence], bar: Bar, *, as_of: date) -> Assessment
     reasons[0:0] = time_reasons[:1]
     reasons.extend(time_reasons[1:])
 
-    counts: dict[EvidenceSource, int] = {}
     newest_by_source: dict[EvidenceSource, date] = {}
     for item, _ in weighted:
-        counts[item.source] = counts.get(item.source, 0) + max(1, item.reporters)
         newest_by_source[item.source] = max(newest_by_source.get(item.source, item.observed_on), item.observed_on)
     return Assessment(
         status=_decide(sums, bar),
         reasons=tuple(sorted(reasons, key=_reason_order)),
         questions=(time_result, sharing_result, visits_result),
         bar=bar,
-        evidence_counts=tuple(sorted(counts.items(), key=lambda kv: _SOURCE_ORDER[kv[0]])),
+        evidence_counts=_evidence_counts(item for item, _ in weighted),
         strength=grown.total / growth(as_of),
         newest=max((item.observed_on for item, _ in weighted), default=None),
         newest_by_source=tuple(sorted(newest_by_source.items(), key=lambda kv: _SOURCE_ORDER[kv[0]])),

@@ -143,4 +143,5 @@ def clinics_for_listing(clinic_ids: Sequence[int], index: GeoIndex) -> dict[int,
 
 
 def clinic_for_page(clinic_id: int) -> Clinic | None:
-    return with_listing_details(Clinic.objects.all()).prefetch_related("clinicians").filter(pk=clinic_id).first()
+    # Not its clinicians: no page lists them (a query and a model instance each, for nothing).
+    return with_listing_details(Clinic.objects.all()).filter(pk=clinic_id).first()

@@ -14,14 +14,16 @@ from datetime import date
 
 from django.db import models
 
+from caretime.core.evidence import EvidenceSource
 from caretime.core.verdict import MINUTE_LEVELS, GrownSums
 from caretime.directory.models import Clinic, DisciplineChoices
 
 
 def encode(grown: GrownSums) -> str:
     """The sums as JSON text: floats written by ``repr`` come back bit for bit; the minutes
-    levels, mostly empty, as [level index, sum] pairs. Text rather than a JSON column, so that
-    a worker can recognise sums it judged before without parsing them (``sums.judged``)."""
+    levels, mostly empty, as [level index, sum] pairs; then the reports per source. Text rather
+    than a JSON column, so that a worker can recognise sums it judged before without parsing
+    them (``sums.judged_all``)."""
     return json.dumps(
         [
             grown.total,
@@ -29,13 +31,14 @@ def encode(grown: GrownSums) -> str:
             list(grown.without_billing),
             [[index, value] for index, value in enumerate(grown.meets) if value],
             [[index, value] for index, value in enumerate(grown.below) if value],
+            *([] if grown.counts is None else [[[source.value, count] for source, count in grown.counts]]),
         ],
         separators=(",", ":"),
     )
 
 
 def decode(stored: str, people: int, newest: date | None) -> GrownSums:
-    total, support, without_billing, meets_pairs, below_pairs = json.loads(stored)
+    total, support, without_billing, meets_pairs, below_pairs, *counted = json.loads(stored)
     meets = [0.0] * MINUTE_LEVELS
     below = [0.0] * MINUTE_LEVELS
     for index, value in meets_pairs:
@@ -50,6 +53,8 @@ def decode(stored: str, people: int, newest: date | None) -> GrownSums:
         total=float(total),
         people=people,
         newest=newest,
+        # Rows written before the counts were kept have none: read from the evidence instead.
+        counts=tuple((EvidenceSource(source), count) for source, count in counted[0]) if counted else None,
     )
 
 

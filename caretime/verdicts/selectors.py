@@ -11,7 +11,7 @@ itself, are made only for the clinics shown.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -28,6 +28,7 @@ from caretime.core.verdict import (
     Disagreement,
     QuickVerdict,
     Status,
+    VerdictSummary,
     assess,
     quick_verdict,
     stated_versus_reported,
@@ -44,7 +45,7 @@ from caretime.directory.selectors import (
 )
 from caretime.reports.selectors import CallSpread, care_time_profiles, stated_answers
 from caretime.verdicts.evidence import evidence_for_clinics
-from caretime.verdicts.sums import StoredOrGrown, grown_sums_for, judged
+from caretime.verdicts.sums import StoredOrGrown, grown_sums_for, judged_all, summaries
 from caretime.workplace.selectors import Workplace, workplaces
 
 
@@ -60,11 +61,12 @@ class Judge:
         grown: dict[EvidenceKey, StoredOrGrown] | None = None,
     ) -> None:
         self.evidence = evidence
-        self.grown = grown
         self.bar = bar
         self.as_of = as_of
         self.nothing = assess([], bar, as_of=as_of)
         self._done: dict[EvidenceKey, Assessment] = {}
+        # From stored sums, every quick verdict at once (thousands when ranking a radius).
+        self._grown_verdicts = None if grown is None else judged_all(grown, bar, as_of)
         self._quick: dict[EvidenceKey, QuickVerdict] = {}
 
     def __call__(self, clinic_id: int, discipline: str) -> Assessment:
@@ -77,13 +79,8 @@ class Judge:
 
     def quick(self, clinic_id: int, discipline: str) -> QuickVerdict:
         key = (clinic_id, discipline)
-        if self.grown is not None:
-            grown = self.grown.get(key)
-            if grown is None:
-                return NOTHING_KNOWN
-            if key not in self._quick:
-                self._quick[key] = judged(grown, self.bar, self.as_of)
-            return self._quick[key]
+        if self._grown_verdicts is not None:
+            return self._grown_verdicts.get(key, NOTHING_KNOWN)
         if key not in self.evidence:
             return NOTHING_KNOWN
         if key not in self._quick:
@@ -194,7 +191,7 @@ def clinic_care_time(clinic: Clinic, bar: Bar, *, as_of: date) -> list[Disciplin
 class DisciplineVerdict:
     discipline: str
     label: str
-    assessment: Assessment
+    assessment: Assessment | VerdictSummary  # a list of results needs no reasons
     profile: CareTimeProfile | None = None
 
 
@@ -212,7 +209,7 @@ class VerdictLine:
     """One line of a result's verdicts: the therapies (``labels``) that it says the same of."""
 
     labels: tuple[str, ...]
-    assessment: Assessment
+    assessment: Assessment | VerdictSummary
     every_therapy: bool
 
 
@@ -223,7 +220,7 @@ class VerdictHit:
     verdicts: tuple[DisciplineVerdict, ...]
 
     @property
-    def best(self) -> Assessment | None:
+    def best(self) -> Assessment | VerdictSummary | None:
         return max((v.assessment for v in self.verdicts), key=lambda a: a.sort_rank, default=None)
 
     @property
@@ -266,7 +263,10 @@ class VerdictSearchPage(PageNumbers):
 
 
 def _verdicts(
-    clinic: Clinic, discipline: str | None, judge: Judge, profiles: dict[EvidenceKey, CareTimeProfile]
+    clinic: Clinic,
+    discipline: str | None,
+    judge: Callable[[int, str], Assessment | VerdictSummary],
+    profiles: dict[EvidenceKey, CareTimeProfile],
 ) -> tuple[DisciplineVerdict, ...]:
     codes = [discipline] if discipline else clinic.disciplines
     return tuple(
@@ -322,15 +322,14 @@ class Ranking:
     ranked: list[Ranked]
     index: GeoIndex  # the one index that ranked them, which also lists them and tells their therapies
     only_meeting: bool
+    sums: dict[EvidenceKey, StoredOrGrown]  # what they were judged from, which also summarises a page
 
 
-def _best(judge: Judge, search: ClinicSearch, offered: dict[int, list[str]], clinic_id: int) -> QuickVerdict:
-    """The verdict a clinic ranks by: for the therapy searched, or without one its best therapy's
-    (a clinic whose physical therapy meets the bar is one to call, whatever its speech therapy)."""
-    if search.discipline:  # the common case, and the loop that runs for every clinic in the radius
-        return judge.quick(clinic_id, search.discipline)
-    verdicts = (judge.quick(clinic_id, code) for code in offered.get(clinic_id, []))
-    return max(verdicts, key=lambda verdict: verdict.sort_rank, default=NOTHING_KNOWN)
+def _best(verdicts: dict[EvidenceKey, QuickVerdict], offered: list[str], clinic_id: int) -> QuickVerdict:
+    """The verdict a clinic ranks by without a therapy searched: its best therapy's (a clinic
+    whose physical therapy meets the bar is one to call, whatever its speech therapy)."""
+    found = (verdicts.get((clinic_id, code), NOTHING_KNOWN) for code in offered)
+    return max(found, key=lambda verdict: verdict.sort_rank, default=NOTHING_KNOWN)
 
 
 def rank_clinics(search: ClinicSearch, *, bar: Bar, as_of: date, only_meeting: bool = False) -> Ranking:
@@ -343,28 +342,45 @@ def rank_clinics(search: ClinicSearch, *, bar: Bar, as_of: date, only_meeting: b
     within = index.within(search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance)
     grown = grown_sums_for([cid for _, cid in within], search.discipline, as_of=as_of)
     offered = {} if search.discipline else index.offered([cid for _, cid in within])
-    judge = Judge({}, bar, as_of, grown)
-    ranked = [Ranked(_best(judge, search, offered, cid), miles, cid) for miles, cid in within]
+    verdicts = judged_all(grown, bar, as_of)  # no row: nothing known
+    if search.discipline:  # the common case: one lookup per clinic in the radius
+        key = search.discipline
+        ranked = [Ranked(verdicts.get((cid, key), NOTHING_KNOWN), miles, cid) for miles, cid in within]
+    else:
+        ranked = [Ranked(_best(verdicts, offered.get(cid, []), cid), miles, cid) for miles, cid in within]
     if only_meeting:
         ranked = [r for r in ranked if r.verdict.status == Status.MEETS_BAR]
     ranked.sort(key=lambda r: meets_bar_first(r.verdict.status, r.distance_miles, r.clinic_id))
-    return Ranking(ranked, index, only_meeting)
+    return Ranking(ranked, index, only_meeting, grown)
 
 
 def page_of(
     ranking: Ranking, search: ClinicSearch, *, bar: Bar, as_of: date, page: int, page_size: int
 ) -> VerdictSearchPage:
-    """One page of a ranking, its clinics listed with their verdicts judged in full (with their
-    reasons) and their Care Time profiles."""
+    """One page of a ranking, its clinics listed with their verdicts as a list shows them
+    (summarised from the sums they were ranked by; no report read) and their Care Time profiles.
+    Sums stored before they kept their counts are assessed from the evidence instead."""
     offset = (page - 1) * page_size
     shown = ranking.ranked[offset : offset + page_size]
     shown_ids = [r.clinic_id for r in shown]
     by_id = clinics_for_listing(shown_ids, ranking.index)
-    judge = Judge(evidence_for_clinics(shown_ids, search.discipline), bar, as_of)  # the reasons of the page
+    keys = [
+        (cid, code) for cid in by_id for code in ([search.discipline] if search.discipline else by_id[cid].disciplines)
+    ]
+    summarized = summaries({key: ranking.sums[key] for key in keys if key in ranking.sums}, bar, as_of)
+    unsummarized = sorted({cid for cid, code in keys if (cid, code) in ranking.sums and (cid, code) not in summarized})
+    judge = Judge(evidence_for_clinics(unsummarized, search.discipline) if unsummarized else {}, bar, as_of)
     profiles = care_time_profiles(shown_ids, search.discipline, as_of=as_of)
     hits = [
         VerdictHit(
-            by_id[r.clinic_id], r.distance_miles, _verdicts(by_id[r.clinic_id], search.discipline, judge, profiles)
+            by_id[r.clinic_id],
+            r.distance_miles,
+            _verdicts(
+                by_id[r.clinic_id],
+                search.discipline,
+                lambda cid, code: summarized.get((cid, code)) or judge(cid, code),
+                profiles,
+            ),
         )
         for r in shown
         if r.clinic_id in by_id  # removed by an import or the demo rebuild since it was ranked

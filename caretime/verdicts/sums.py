@@ -10,17 +10,15 @@ equals a verdict from the reports bit for bit (``tests/verdicts/test_stored_sums
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
+from typing import TypeVar
 
 from django.db import connection, transaction
-from django.db.models import IntegerField
-from django.db.models.expressions import RawSQL
 
 from caretime.core.evidence import Evidence, EvidenceKey
-from caretime.core.verdict import Bar, GrownSums, QuickVerdict, grow, judge_sums
+from caretime.core.verdict import Bar, GrownSums, QuickVerdict, VerdictSummary, grow, judge_sums, summarize
 from caretime.directory.models import Clinic
 from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.models import VerdictSums, decode, encode
@@ -99,6 +97,7 @@ def rebuild_verdict_sums() -> int:
 # and people), or sums grown from the evidence where a row cannot serve.
 StoredRow = tuple[str, int]
 StoredOrGrown = StoredRow | GrownSums
+K = TypeVar("K", bound=Hashable)
 
 
 def grown_sums_for(
@@ -110,17 +109,25 @@ def grown_sums_for(
     the rule counts it as of that day, so those few clinics are grown from their evidence."""
     if not clinic_ids:
         return {}
-    rows = VerdictSums.objects.filter(clinic_id__in=_id_list(clinic_ids))
+    # One statement through the cursor, not the ORM: a radius holds thousands of rows, and the
+    # ORM's per-row work (converters, model fields) cost more than the database's reading.
+    ids_sql, ids_param = _id_list(clinic_ids)
+    table = VerdictSums._meta.db_table
+    sql = f"SELECT clinic_id, discipline, sums, people, newest > %s FROM {table} WHERE clinic_id IN ({ids_sql})"  # noqa: S608 (our table and fixed SQL; values are parameters)
+    params: list[date | str | list[int]] = [
+        as_of if connection.vendor == "postgresql" else as_of.isoformat(),
+        ids_param,
+    ]
     if discipline:
-        rows = rows.filter(discipline=discipline)
-    # Compared in the database: turning thousands of stored days into dates costs more.
-    rows = rows.annotate(later=RawSQL("newest > %s", (as_of,), output_field=IntegerField()))
+        sql += " AND discipline = %s"
+        params.append(discipline)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     found: dict[EvidenceKey, StoredOrGrown] = {}
     later: list[int] = []
-    for clinic_id, code, text, people, is_later in rows.values_list(
-        "clinic_id", "discipline", "sums", "people", "later"
-    ):
-        if is_later:
+    for clinic_id, code, text, people, is_later in rows:
+        if is_later:  # compared in the database: turning thousands of stored days into dates costs more
             later.append(clinic_id)
         else:
             found[(clinic_id, code)] = (text, people)
@@ -130,24 +137,54 @@ def grown_sums_for(
     return found
 
 
-def _id_list(clinic_ids: Sequence[int]) -> RawSQL:
-    """The ids as one query parameter: a radius holds thousands of clinics, and Django spends
-    far longer preparing thousands of parameters, one by one, than the database spends on them."""
+def _id_list(clinic_ids: Sequence[int]) -> tuple[str, str | list[int]]:
+    """The ids as one query parameter (SQL to select them, and the parameter): a radius holds
+    thousands of clinics, and preparing thousands of parameters one by one costs far longer
+    than the database spends on them."""
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (list(clinic_ids),))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(clinic_ids)),))
+        return "SELECT unnest(%s::bigint[])", list(clinic_ids)
+    return "SELECT value FROM json_each(%s)", json.dumps(list(clinic_ids))
 
 
 def judged(found: StoredOrGrown, bar: Bar, as_of: date) -> QuickVerdict:
     """The quick verdict of found sums under the bar, on ``as_of``."""
     if isinstance(found, GrownSums):
         return judge_sums(found, bar, as_of=as_of)
-    return _judged_row(*found, bar, as_of)
+    return judged_all({None: found}, bar, as_of)[None]
 
 
 # The verdict of stored sums is a pure function of the row's text, the bar and the day, and
-# the clinics of a metro come up in search after search: each worker keeps the last verdicts
-# it worked out (about 10 MB at most), so a row it judged before costs a dictionary lookup.
-@functools.lru_cache(maxsize=50_000)
-def _judged_row(text: str, people: int, bar: Bar, as_of: date) -> QuickVerdict:
-    return judge_sums(decode(text, people, None), bar, as_of=as_of)  # the newest day plays no part
+# the clinics of a metro come up in search after search: each worker keeps the verdicts it
+# worked out (about 10 MB at most), so a row it judged before costs a dictionary lookup.
+# Filed by bar and day first, so that a ranking of thousands of rows hashes those once.
+_JUDGED_KEPT = 50_000
+_judged_rows: dict[tuple[Bar, date], dict[StoredRow, QuickVerdict]] = {}
+
+
+def judged_all(found: Mapping[K, StoredOrGrown], bar: Bar, as_of: date) -> dict[K, QuickVerdict]:
+    """``judged`` of every value of ``found``, under one bar on one day."""
+    if sum(map(len, _judged_rows.values())) + len(found) > _JUDGED_KEPT:
+        _judged_rows.clear()
+    known = _judged_rows.setdefault((bar, as_of), {})
+    verdicts = {}
+    for key, sums in found.items():
+        if isinstance(sums, GrownSums):
+            verdicts[key] = judge_sums(sums, bar, as_of=as_of)
+            continue
+        verdict = known.get(sums)
+        if verdict is None:
+            text, people = sums
+            verdict = known[sums] = judge_sums(decode(text, people, None), bar, as_of=as_of)  # newest plays no part
+        verdicts[key] = verdict
+    return verdicts
+
+
+def summaries(found: Mapping[K, StoredOrGrown], bar: Bar, as_of: date) -> dict[K, VerdictSummary]:
+    """The verdict summaries of found sums (``summarize``), for those that kept their counts."""
+    summarized = {}
+    for key, sums in found.items():
+        grown = sums if isinstance(sums, GrownSums) else decode(*sums, None)
+        summary = summarize(grown, bar, as_of=as_of)
+        if summary is not None:
+            summarized[key] = summary
+    return summarized

@@ -24,6 +24,7 @@ from caretime.datasets.freshness import data_freshness, missing_from
 from caretime.directory.coverage import nothing_found
 from caretime.directory.forms import ClinicSearchForm
 from caretime.directory.models import Clinic, DisciplineChoices, InsurancePlan
+from caretime.directory.search_cache import directory_generation
 from caretime.directory.shortcuts import clinic_and_discipline, clinic_or_404
 from caretime.reports.forms import CompareForm
 from caretime.reports.letters import (
@@ -50,6 +51,7 @@ from caretime.verdicts.bar import (
     search_place,
     search_radius,
 )
+from caretime.verdicts.cards import result_cards
 from caretime.verdicts.report_pages import last_call
 from caretime.verdicts.selectors import (
     DisciplineCareTime,
@@ -79,6 +81,7 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
     search = form.to_search()
     bar = bar_from_session(request)
     remember_search(request, search.radius_miles, form.cleaned_data["near"])
+    generation = directory_generation()  # before the clinics are read: their listing is this one's or newer
     results = search_with_verdicts(
         search,
         bar=bar,
@@ -104,6 +107,7 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "place": form.place,
             "results": results,
+            "cards": result_cards(results, generation),
             "no_results": None if results.total else nothing_found(search),
             "query": _query_without(request, *_OLD_PARAMETERS),
             "filter_fields": _hidden_fields(_query_without(request, ONLY_MEETING, *_OLD_PARAMETERS)),

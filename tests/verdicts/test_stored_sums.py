@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from caretime.core.calls import CallAnswers, Care, FollowUpBy, Visits
 from caretime.core.care_time import VisitFacts, VisitKind, WholeTime
 from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource, Standing
-from caretime.core.verdict import Bar, assess, grow, judge_sums, quick_verdict
+from caretime.core.verdict import Bar, assess, grow, judge_sums, quick_verdict, summarize
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport, VisitReport
 from caretime.reviews.models import Review
@@ -92,6 +92,23 @@ def test_the_verdict_from_stored_sums_is_the_verdict_from_the_evidence(
     assert from_sums == from_items  # status, strength, people, evidence against: every bit
     assert (from_sums.status, from_sums.strength, from_sums.reporters) == (full.status, full.strength, full.reporters)
     assert from_sums.evidence_against == full.evidence_against
+    # What a list of results shows, from the sums alone, is what the full assessment says.
+    summary = summarize(grown, bar, as_of=as_of)
+    assert summary is not None
+    assert (summary.status, summary.reporters, summary.evidence_counts) == (
+        full.status,
+        full.reporters,
+        full.evidence_counts,
+    )
+    assert (summary.early_signal_label, summary.evidence_summary) == (full.early_signal_label, full.evidence_summary)
+
+
+def test_sums_stored_before_the_counts_were_kept_are_not_summarised() -> None:
+    grown = grow([Evidence(source=EvidenceSource.CALL, observed_on=TODAY, weight=1.0, shared=False)])
+    text = encode(replace(grown, counts=None))
+    assert decode(text, grown.people, grown.newest).counts is None
+    assert summarize(decode(text, grown.people, grown.newest), Bar(), as_of=TODAY) is None
+    assert decode(encode(grown), grown.people, grown.newest) == grown
 
 
 # --- the stored rows, kept by every write ---------------------------------------------------

@@ -1,0 +1,102 @@
+"""The cards of the results page, each rendered once per worker for what it shows.
+
+Rendering a card through the template language costs far more than finding and judging its
+clinic (about a hundred variable lookups and a dozen translations each), while the same
+clinics come up in search after search. A card shows only the clinic's listing (fixed for a
+directory generation) and what its verdicts say (status, early signal, the count of reports
+per source, the Care Time figures): those, with the language and the therapy searched, are
+the key of the rendered card. The key is what the card shows, not a version of the evidence,
+so a new report that changes the verdict makes a new key and nothing has to be invalidated,
+and a card is shared by every person and bar that sees the same thing. The two parts that
+depend on the search (the link's kept search and the distance) are holes in the card, filled
+by results.html.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from django.template.loader import get_template
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from caretime.verdicts.selectors import DisciplineVerdict, VerdictHit, VerdictSearchPage
+
+# Markers of the holes while a card is rendered: no template output can contain a NUL.
+_ORIGIN = "\x00origin\x00"
+_DISTANCE = "\x00distance\x00"
+# Cards kept per worker: a few kilobytes each, so at most some tens of megabytes; a dense
+# city's clinics within the largest radius fit several times over.
+CARDS_KEPT = 10_000
+
+
+@dataclass(frozen=True)
+class Card:
+    head: SafeString  # up to the clinic's link, where results.html adds the kept search
+    middle: SafeString  # up to the reach line, where results.html adds the distance
+    tail: SafeString
+    distance_miles: float | None
+
+
+class _Kept:
+    """The rendered cards this worker saw last (least recently used goes first)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._cards: OrderedDict[Hashable, tuple[SafeString, SafeString, SafeString]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> tuple[SafeString, SafeString, SafeString] | None:
+        with self._lock:
+            found = self._cards.get(key)
+            if found is not None:
+                self._cards.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, parts: tuple[SafeString, SafeString, SafeString]) -> None:
+        with self._lock:
+            self._cards[key] = parts
+            if len(self._cards) > self.size:
+                self._cards.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cards.clear()
+
+
+kept_cards = _Kept(CARDS_KEPT)
+
+
+def _shown(verdict: DisciplineVerdict) -> Hashable:
+    """What a card shows of one therapy's verdict (everything ``_result.html`` reads of it)."""
+    a, profile = verdict.assessment, verdict.profile
+    figures = (profile.typical_minutes, profile.minutes_reporters) if profile and profile.shows_minutes else None
+    return (verdict.discipline, a.status, a.early_signal, a.evidence_counts, figures)
+
+
+def result_cards(page: VerdictSearchPage, generation: int) -> list[Card]:
+    """The page's cards, from those this worker rendered before where it can. ``generation``
+    is the directory generation read before the page's clinics were (their listing is that
+    generation's or newer)."""
+    language = translation.get_language()
+    cards = []
+    for hit in page.hits:
+        key = (language, generation, hit.clinic.pk, page.discipline, tuple(_shown(v) for v in hit.verdicts))
+        parts = kept_cards.get(key)
+        if parts is None:
+            parts = _render(hit, page.discipline)
+            kept_cards.put(key, parts)
+        cards.append(Card(*parts, distance_miles=hit.distance_miles))
+    return cards
+
+
+def _render(hit: VerdictHit, discipline: str | None) -> tuple[SafeString, SafeString, SafeString]:
+    html = get_template("verdicts/_result.html").render(
+        {"hit": hit, "discipline": discipline, "origin": _ORIGIN, "distance": _DISTANCE}
+    )
+    head, rest = html.removesuffix("\n").split(_ORIGIN)
+    middle, tail = rest.split(_DISTANCE)
+    return mark_safe(head), mark_safe(middle), mark_safe(tail)  # the template's own output, escaped
