@@ -50,6 +50,7 @@ from caretime.verdicts.bar import (
     search_place,
     search_radius,
 )
+from caretime.verdicts.clinic_side import clinic_side
 from caretime.verdicts.report_pages import last_call
 from caretime.verdicts.selectors import (
     DisciplineCareTime,
@@ -181,6 +182,7 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "reviews": reviews,
             "reviews_json_ld": json_ld(clinic, reviews),
             "flag_form": FlagForm(),
+            "side": clinic_side(clinic, discipline, today=today),
         },
     )
 

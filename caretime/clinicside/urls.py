@@ -1,0 +1,8 @@
+from django.urls import path
+
+from caretime.clinicside import views
+
+urlpatterns = [
+    path("clinics/<int:clinic_id>/claim/", views.claim_clinic, name="claim-clinic"),
+    path("clinics/<int:clinic_id>/claim/code/", views.enter_code, name="claim-code"),
+]
