@@ -106,6 +106,7 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "clinics/<int:clinic_id>/claim/code/": ("/clinics/{clinic}/claim/code/", 302),
     "clinics/<int:clinic_id>/manage/": ("/clinics/{clinic}/manage/", 302),
     "api/v1/clinics/<clinic_id>/schedules": ("/api/v1/clinics/{clinic}/schedules", 405),  # POST only
+    "reviews/<int:review_id>/answer/": ("/reviews/1/answer/", 302),  # sign in first
     # Public data: open to everyone.
     "data/states/": ("/data/states/", 200),
     "api/v1/billing/states": ("/api/v1/billing/states", 200),
@@ -180,6 +181,7 @@ SIGNED_IN_DIFFERS: dict[str, int] = {
     "clinics/<int:clinic_id>/claim/": 200,  # where to send the code
     "clinics/<int:clinic_id>/claim/code/": 200,  # "no code sent to you yet"
     "clinics/<int:clinic_id>/manage/": 403,  # only the claimant (tests/clinicside/test_claims.py)
+    "reviews/<int:review_id>/answer/": 404,  # no published review 1 (tests/clinicside/test_answers.py)
 }
 
 

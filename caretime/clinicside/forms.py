@@ -88,3 +88,12 @@ class ScheduleForm(ErrorSummaryForm):
     def data_bytes(self) -> bytes:
         upload = self.cleaned_data["schedule"]
         return bytes(upload.read(MAX_FILE_BYTES + 1))
+
+
+class AnswerForm(ErrorSummaryForm):
+    text = forms.CharField(
+        label=_("The clinic's answer"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Shown under the review once a moderator has read it. Do not name the patient or any staff."),
+        error_messages={"required": _("Write the answer.")},
+    )

@@ -1,6 +1,7 @@
 """The clinic's side, where it meets the other sources: what the clinic page shows of a
 clinic's statement and schedule beside what people report (and whether 5 or more of them
-contradict it), and the claimant's page, whose statement is evidence (``actions.state_policy``).
+contradict it), and the claimant's page, whose statement is evidence (``actions.state_policy``), and the clinic's
+answers to reviews, which need both a review and a claim.
 """
 
 from __future__ import annotations
@@ -12,23 +13,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from caretime.clinicside import claims
-from caretime.clinicside.forms import ScheduleForm, StatementForm
+from caretime.clinicside.forms import AnswerForm, ScheduleForm, StatementForm
 from caretime.clinicside.models import Claim, ScheduleSample, Statement
 from caretime.clinicside.selectors import as_statement, listing_of, newest_schedule, standing_statements
 from caretime.clinicside.services import upload_schedule
 from caretime.core.evidence import Evidence
 from caretime.core.refusal import Refused
+from caretime.core.reviews import ReviewState
 from caretime.core.schedule import CONTRADICTING_REPORTS, ScheduleStanding, badge_until, schedule_standing
 from caretime.core.statement import contradicting_people, describe_statement
 from caretime.directory.models import Clinic
 from caretime.directory.shortcuts import clinic_or_404
+from caretime.reviews.models import Review
+from caretime.reviews.services import answer_review
 from caretime.verdicts.actions import state_policy
 from caretime.verdicts.evidence import evidence_for_clinics
 
@@ -55,6 +60,7 @@ class ScheduleShown:
 @dataclass(frozen=True)
 class ClinicSide:
     claimed: bool
+    yours: bool  # the person viewing the page speaks for the clinic
     statement: StatedByClinic | None
     schedule: ScheduleShown | None
     last_confirmed: date | None
@@ -64,7 +70,7 @@ class ClinicSide:
         return self.schedule is not None and self.schedule.standing == ScheduleStanding.BADGE
 
 
-def clinic_side(clinic: Clinic, discipline: str, *, today: date) -> ClinicSide:
+def clinic_side(clinic: Clinic, discipline: str, *, today: date, viewer: User | None = None) -> ClinicSide:
     """What the clinic page shows of the clinic's own word for one therapy. The evidence is read
     only when there is a statement or schedule to weigh it against."""
     stated = standing_statements([clinic.pk], discipline).first()
@@ -94,8 +100,10 @@ def clinic_side(clinic: Clinic, discipline: str, *, today: date) -> ClinicSide:
             contradicting=against,
             until=badge_until(sample.received_on),
         )
+    held = claims.confirmed_claim(clinic)
     return ClinicSide(
-        claimed=claims.confirmed_claim(clinic) is not None,
+        claimed=held is not None,
+        yours=held is not None and viewer is not None and held.account_id == viewer.pk,
         statement=statement,
         schedule=schedule,
         last_confirmed=listing.last_confirmed_on if listing else None,
@@ -105,7 +113,8 @@ def clinic_side(clinic: Clinic, discipline: str, *, today: date) -> ClinicSide:
 # --- the claimant's page --------------------------------------------------------------------
 
 
-def _claimant_or_none(request: HttpRequest, clinic: Clinic) -> Claim | None:
+def claimant_of(request: HttpRequest, clinic: Clinic) -> Claim | None:
+    """The signed-in person's claim of the clinic, or None."""
     user = request.user
     return claims.claim_of(user, clinic) if isinstance(user, User) else None
 
@@ -116,7 +125,7 @@ def _claimant_or_none(request: HttpRequest, clinic: Clinic) -> Claim | None:
 def manage_clinic(request: HttpRequest, clinic_id: int) -> HttpResponse:
     """The claimant's page: state the policy, send a schedule sample. Anyone else: 403."""
     clinic = clinic_or_404(clinic_id)
-    claim = _claimant_or_none(request, clinic)
+    claim = claimant_of(request, clinic)
     if claim is None:
         return render(request, "verdicts/clinic_manage_refused.html", {"clinic": clinic}, status=403)
     posted = request.POST.get("form", "")
@@ -158,5 +167,42 @@ def manage_clinic(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "statements": list(standing_statements([clinic.pk])),
             "side": clinic_side(clinic, clinic.disciplines[0] if clinic.disciplines else "pt", today=today),
         },
+        status=status,
+    )
+
+
+# --- answering a review -------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_review_page(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The clinic's one public answer to a published review; only whoever speaks for the clinic.
+    The review itself is shown as it is and never changed here."""
+    review = get_object_or_404(Review.objects.select_related("clinic__organization"), pk=review_id,
+                               state=ReviewState.PUBLISHED.value)  # fmt: skip
+    claim = claimant_of(request, review.clinic)
+    if claim is None:
+        return render(request, "verdicts/clinic_manage_refused.html", {"clinic": review.clinic}, status=403)
+    existing = getattr(review, "answer", None)
+    form = AnswerForm(request.POST or None, initial={"text": existing.text if existing else ""})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer_review(review=review, claim_id=claim.pk, text=form.cleaned_data["text"])
+        except Refused as refused:
+            for field, message in refused.problems.items():
+                form.add_error(field or None, message)
+            status = refused.status
+        else:
+            messages.success(request, _("Thank you. A moderator reads your answer before it is shown."))
+            return redirect(f"{reverse('clinic-detail', args=[review.clinic_id])}#review-{review.pk}")
+    if form.errors and status == 200:
+        status = 400
+    return render(
+        request,
+        "verdicts/answer_review.html",
+        {"clinic": review.clinic, "review": review, "form": form, "existing": existing},
         status=status,
     )

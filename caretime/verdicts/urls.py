@@ -16,6 +16,7 @@ urlpatterns = [
     path("reviews/<int:review_id>/edit/", review_pages.edit_review_page, name="edit-review"),
     path("reviews/<int:review_id>/delete/", review_pages.delete_review_page, name="delete-review"),
     path("clinics/<int:clinic_id>/manage/", clinic_side.manage_clinic, name="clinic-manage"),
+    path("reviews/<int:review_id>/answer/", clinic_side.answer_review_page, name="answer-review"),
     path("compare/", views.compare, name="compare"),
     path("your-bar/", views.set_bar, name="set-bar"),
 ]
