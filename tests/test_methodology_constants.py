@@ -207,3 +207,9 @@ def test_the_clinics_own_word_is_stated_as_the_code_has_it() -> None:
     ):
         assert phrase in TEXT, phrase
     assert STATED_WEIGHT == PATIENT_REPORT_WEIGHT / 2
+
+
+def test_the_wait_for_corrections_is_stated_as_the_code_has_it() -> None:
+    from caretime.clinicside.corrections import OVERDUE_DAYS
+
+    assert f"waited more than {OVERDUE_DAYS} days" in TEXT

@@ -7,7 +7,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caretime.clinicside.models import FOLLOW_UP_CHOICES, Channel
+from caretime.clinicside.models import FOLLOW_UP_CHOICES, Channel, CorrectionKind
 from caretime.core.calls import FollowUpBy
 from caretime.core.schedule import MAX_FILE_BYTES
 from caretime.core.statement import MAX_MINUTES, MAX_PATIENTS_AT_ONCE, ClinicStatement
@@ -96,4 +96,27 @@ class AnswerForm(ErrorSummaryForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Shown under the review once a moderator has read it. Do not name the patient or any staff."),
         error_messages={"required": _("Write the answer.")},
+    )
+
+
+class CorrectionForm(ErrorSummaryForm):
+    kind = forms.ChoiceField(
+        label=_("What is wrong?"),
+        choices=CorrectionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what is wrong.")},
+    )
+    details = forms.CharField(
+        label=_("What is right?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example the new address, or the plans it takes. Do not name patients or staff."),
+        error_messages={"required": _("Say what is wrong and what is right.")},
+    )
+    phone = forms.CharField(label=_("The right phone number (optional)"), max_length=20, required=False)
+    disciplines = forms.MultipleChoiceField(
+        label=_("The therapies it offers (optional)"),
+        choices=DisciplineChoices.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )

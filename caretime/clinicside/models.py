@@ -123,3 +123,38 @@ class ScheduleSample(models.Model):
     @property
     def alone_percent(self) -> int:
         return round(100 * self.alone_minutes / self.patient_minutes) if self.patient_minutes else 100
+
+
+class CorrectionKind(models.TextChoices):
+    CLOSED = "closed", _("The clinic has closed")
+    MOVED = "moved", _("The clinic has moved")
+    PHONE = "phone", _("The phone number is wrong")
+    THERAPIES = "therapies", _("The therapies are wrong")
+    INSURANCE = "insurance", _("The insurance plans are wrong")
+
+
+class CorrectionState(models.TextChoices):
+    WAITING = "waiting", _("Waiting for staff")
+    APPLIED = "applied", _("Applied to the listing")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Correction(models.Model):
+    """Someone's report that a listing is wrong. Nothing changes on the listing until staff have
+    checked it; a correction from whoever speaks for the clinic says so (``claim``)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="corrections")
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections")
+    kind = models.CharField(max_length=10, choices=CorrectionKind.choices)
+    details = models.TextField(max_length=1000, help_text="What is wrong, and what is right.")
+    phone = models.CharField(max_length=20, blank=True, help_text="The right phone number, for a wrong one.")
+    disciplines = models.JSONField(default=list, blank=True, help_text="The right therapies, for wrong ones.")
+    reported_on = models.DateField()
+    state = models.CharField(max_length=10, choices=CorrectionState.choices, default=CorrectionState.WAITING)
+    decided_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reported_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Correction {self.pk} of clinic {self.clinic_id} ({self.kind})"
