@@ -3,13 +3,12 @@ account's confirmed claim of the clinic (``claims.claim_of``); the callers check
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caretime.clinicside.models import Claim, ScheduleSample, Statement
 from caretime.core.refusal import Refused
-from caretime.core.schedule import read_schedule
+from caretime.core.schedule import ScheduleSummary, read_schedule
 from caretime.core.statement import ClinicStatement, statement_problems
 
 
@@ -38,22 +37,24 @@ def state_policy(*, claim: Claim, discipline: str, statement: ClinicStatement) -
 def upload_schedule(*, claim: Claim, data: bytes) -> ScheduleSample:
     """Read a schedule file, keep only its aggregates (the file is not stored anywhere), and
     return them. ``Refused`` says what to fix; nothing is stored then."""
-    summary = read_schedule(data)
-    with transaction.atomic():
-        return ScheduleSample.objects.create(
-            claim=claim,
-            clinic_id=claim.clinic_id,
-            received_on=timezone.now().date(),
-            first_day=summary.first_day,
-            last_day=summary.last_day,
-            weeks=summary.weeks,
-            appointments=summary.appointments,
-            patients=summary.patients,
-            therapists=len(summary.therapists),
-            most_at_once=summary.most_at_once,
-            patient_minutes=summary.patient_minutes,
-            alone_minutes=summary.alone_minutes,
-            per_therapist=[
-                [t.appointments, t.most_at_once, t.patient_minutes, t.alone_minutes] for t in summary.therapists
-            ],
-        )
+    return store_schedule(claim=claim, summary=read_schedule(data))
+
+
+def store_schedule(*, claim: Claim, summary: ScheduleSummary) -> ScheduleSample:
+    return ScheduleSample.objects.create(
+        claim=claim,
+        clinic_id=claim.clinic_id,
+        received_on=timezone.now().date(),
+        first_day=summary.first_day,
+        last_day=summary.last_day,
+        weeks=summary.weeks,
+        appointments=summary.appointments,
+        patients=summary.patients,
+        therapists=len(summary.therapists),
+        most_at_once=summary.most_at_once,
+        patient_minutes=summary.patient_minutes,
+        alone_minutes=summary.alone_minutes,
+        per_therapist=[
+            [t.appointments, t.most_at_once, t.patient_minutes, t.alone_minutes] for t in summary.therapists
+        ],
+    )

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from caretime.clinicside import claims
+from caretime.clinicside.demo import demo_schedule_csv
 from caretime.clinicside.forms import AnswerForm, ScheduleForm, StatementForm
 from caretime.clinicside.models import Claim, ScheduleSample, Statement
 from caretime.clinicside.selectors import as_statement, listing_of, newest_schedule, standing_statements
@@ -145,9 +146,15 @@ def manage_clinic(request: HttpRequest, clinic_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved. The clinic page now shows what the clinic states."))
             return redirect("clinic-manage", clinic.pk)
-    if posted == "schedule" and schedule_form.is_valid():
+    demo = posted == "demo_schedule" and clinic.is_demo
+    if demo or (posted == "schedule" and schedule_form.is_valid()):
+        data = (
+            demo_schedule_csv(today=timezone.now().date(), overlap=request.POST.get("overlap") == "yes")
+            if demo
+            else schedule_form.data_bytes()
+        )
         try:
-            upload_schedule(claim=claim, data=schedule_form.data_bytes())
+            upload_schedule(claim=claim, data=data)
         except Refused as refused:
             for field, message in refused.problems.items():
                 schedule_form.add_error(field or None, message)
