@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
@@ -83,3 +84,19 @@ def sender() -> Sender:
         return built_in()
     made: Sender = import_string(name)()
     return made
+
+
+def check_sender() -> None:
+    """Refuse a ``CLAIM_CODE_SENDER`` that cannot be loaded or cannot send, naming the setting."""
+    name = settings.CLAIM_CODE_SENDER
+    try:
+        made = sender()
+        channels = made.channels()
+    except (ImportError, TypeError, AttributeError) as problem:
+        raise ImproperlyConfigured(
+            f"CLAIM_CODE_SENDER={name!r} is not console, outbox, mail or the dotted path of a sender class: {problem}"
+        ) from None
+    if not callable(getattr(made, "send", None)) or not channels <= ALL_CHANNELS:
+        raise ImproperlyConfigured(
+            f"CLAIM_CODE_SENDER={name!r}: the class needs send(delivery) and channels() among {sorted(ALL_CHANNELS)}"
+        )

@@ -3,17 +3,19 @@ the code proves it, one claim per clinic, staff can revoke, and every step is in
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
+from typing import ClassVar
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, override_settings
 
 from caretime.clinicside.claims import MAX_WRONG_TRIES
 from caretime.clinicside.models import Claim, ClaimState, Listing
-from caretime.clinicside.senders import OUTBOX
+from caretime.clinicside.senders import OUTBOX, Delivery
 from caretime.directory.models import Clinic
 from tests.factories import make_person
 from tests.staff import staff_client
@@ -171,3 +173,29 @@ def test_access_matrix(chicago_clinics: dict[str, Clinic], admin_user: User, rou
     path, expected = CLINIC_SIDE[route]
     got = {who: client.get(path.format(clinic=clinic.pk)).status_code for who, client in clients.items()}
     assert got == expected
+
+
+class LetterOnlySender:
+    """A provider's adapter as production plugs one in: here, one that only posts letters."""
+
+    sent: ClassVar[list[Delivery]] = []
+
+    def channels(self) -> frozenset[str]:
+        return frozenset({"letter"})
+
+    def send(self, delivery: Delivery) -> None:
+        self.sent.append(delivery)
+
+
+def test_a_providers_sender_is_plugged_in_by_its_dotted_path(chicago_clinics: dict[str, Clinic]) -> None:
+    clinic = chicago_clinics["near"]
+    client = signed_in(make_person("desk@example.org"))
+    with override_settings(CLAIM_CODE_SENDER="tests.clinicside.test_claims.LetterOnlySender"):
+        page = html.unescape(client.get(f"/clinics/{clinic.pk}/claim/").content.decode())
+        assert "A letter to the clinic's address" in page
+        assert "A text message" not in page
+        assert client.post(f"/clinics/{clinic.pk}/claim/", {"channel": "text"}).status_code == 400
+        assert client.post(f"/clinics/{clinic.pk}/claim/", {"channel": "letter"}).status_code == 302
+    (letter,) = LetterOnlySender.sent
+    assert letter.to.splitlines()[:2] == ["Lincoln Park PT", "1 Test St"]
+    assert OUTBOX == []
