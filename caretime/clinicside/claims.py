@@ -73,7 +73,7 @@ def channels_for(clinic: Clinic) -> list[tuple[Channel, str]]:
 
 
 def confirmed_claim(clinic: Clinic) -> Claim | None:
-    return Claim.objects.filter(clinic=clinic, state=ClaimState.CONFIRMED).select_related("account").first()
+    return Claim.objects.filter(clinic=clinic, state=ClaimState.CONFIRMED).first()
 
 
 def claim_of(account: User | None, clinic: Clinic) -> Claim | None:

@@ -4,13 +4,15 @@ claim they were made under stands), and the newest schedule sample of a clinic."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
-from caretime.clinicside.models import ClaimState, Listing, ScheduleSample, Statement
+from caretime.clinicside.models import Claim, ClaimState, ScheduleSample, Statement
 from caretime.core.calls import FollowUpBy
 from caretime.core.evidence import Evidence, EvidenceKey
 from caretime.core.statement import ClinicStatement, statement_evidence
+from caretime.directory.models import Clinic
 
 
 def standing_statements(clinic_ids: Sequence[int], discipline: str | None = None) -> QuerySet[Statement]:
@@ -45,5 +47,14 @@ def newest_schedule(clinic_id: int) -> ScheduleSample | None:
     return ScheduleSample.objects.filter(clinic_id=clinic_id, claim__state=ClaimState.CONFIRMED).first()
 
 
-def listing_of(clinic_id: int) -> Listing | None:
-    return Listing.objects.filter(clinic_id=clinic_id).first()
+def who_speaks_and_when_confirmed(clinic_id: int) -> tuple[int | None, date | None]:
+    """The account that speaks for the clinic (None: nobody) and the day its listing was last
+    confirmed (None: never), in one query: every clinic page asks."""
+    speaker = Claim.objects.filter(clinic_id=OuterRef("pk"), state=ClaimState.CONFIRMED).values("account_id")[:1]
+    row = (
+        Clinic.objects.filter(pk=clinic_id)
+        .annotate(speaker=Subquery(speaker))
+        .values_list("speaker", "listing__last_confirmed_on")
+        .first()
+    )
+    return row if row is not None else (None, None)

@@ -24,7 +24,12 @@ from caretime.clinicside import claims
 from caretime.clinicside.demo import demo_schedule_csv
 from caretime.clinicside.forms import AnswerForm, ScheduleForm, StatementForm
 from caretime.clinicside.models import Claim, ScheduleSample, Statement
-from caretime.clinicside.selectors import as_statement, listing_of, newest_schedule, standing_statements
+from caretime.clinicside.selectors import (
+    as_statement,
+    newest_schedule,
+    standing_statements,
+    who_speaks_and_when_confirmed,
+)
 from caretime.clinicside.services import upload_schedule
 from caretime.core.evidence import Evidence
 from caretime.core.refusal import Refused
@@ -72,11 +77,12 @@ class ClinicSide:
 
 
 def clinic_side(clinic: Clinic, discipline: str, *, today: date, viewer: User | None = None) -> ClinicSide:
-    """What the clinic page shows of the clinic's own word for one therapy. The evidence is read
-    only when there is a statement or schedule to weigh it against."""
-    stated = standing_statements([clinic.pk], discipline).first()
-    sample = newest_schedule(clinic.pk)
-    listing = listing_of(clinic.pk)
+    """What the clinic page shows of the clinic's own word for one therapy: one query for a
+    clinic nobody speaks for. Statements and schedules stand only with a confirmed claim, and the
+    evidence is read only when there is one to weigh it against."""
+    speaker, last_confirmed = who_speaks_and_when_confirmed(clinic.pk)
+    stated = standing_statements([clinic.pk], discipline).first() if speaker is not None else None
+    sample = newest_schedule(clinic.pk) if speaker is not None else None
     by_key = evidence_for_clinics([clinic.pk]) if stated is not None or sample is not None else {}
     witnesses: list[Evidence] = [item for items in by_key.values() for item in items]
     statement = None
@@ -101,13 +107,12 @@ def clinic_side(clinic: Clinic, discipline: str, *, today: date, viewer: User | 
             contradicting=against,
             until=badge_until(sample.received_on),
         )
-    held = claims.confirmed_claim(clinic)
     return ClinicSide(
-        claimed=held is not None,
-        yours=held is not None and viewer is not None and held.account_id == viewer.pk,
+        claimed=speaker is not None,
+        yours=speaker is not None and viewer is not None and speaker == viewer.pk,
         statement=statement,
         schedule=schedule,
-        last_confirmed=listing.last_confirmed_on if listing else None,
+        last_confirmed=last_confirmed,
     )
 
 
