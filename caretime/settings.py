@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "caretime.reports",
     "caretime.workplace",
     "caretime.reviews",
+    "caretime.clinicside",
     "caretime.datasets",
     "caretime.verdicts",
     "caretime.opendata",
@@ -245,6 +246,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caretime <noreply@localhost>")
 # Where people write to us (the contact page): questions, and corrections to a clinic's listing.
+# Where the codes that prove a person speaks for a clinic are sent (caretime.clinicside.senders):
+# console, outbox, mail, or the dotted path of a provider's adapter.
+CLAIM_CODE_SENDER = env_str("CLAIM_CODE_SENDER", "console" if DEBUG else "mail")
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "contact@localhost")
 if "@" not in CONTACT_EMAIL or any(c.isspace() for c in CONTACT_EMAIL):
     raise ImproperlyConfigured("CONTACT_EMAIL must be one e-mail address, e.g. hello@caretime.example.")

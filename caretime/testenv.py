@@ -14,3 +14,4 @@ os.environ.setdefault("HTTPS", "false")  # the live server speaks plain HTTP on 
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("STATIC_MANIFEST", "false")  # tests serve static files without collectstatic
 os.environ.setdefault("WORKPLACE_NOISE_SEED", "caretime-tests")  # published workplace figures repeat exactly
+os.environ.setdefault("CLAIM_CODE_SENDER", "outbox")  # claim codes kept in memory for the tests to read

@@ -25,6 +25,7 @@ pages: list[URLPattern | URLResolver] = [
     path("", include("caretime.verdicts.urls")),
     path("", include("caretime.workplace.urls")),
     path("", include("caretime.reviews.urls")),
+    path("", include("caretime.clinicside.urls")),
     # allauth's sign-up and sign-in pages (password pages switched off; two-factor sign-in under
     # accounts/2fa/), then our account page.
     path("accounts/", include("caretime.accounts.allauth_urls")),

@@ -24,6 +24,9 @@ from django.utils import timezone
 from caretime.accounts.models import ApiToken
 from caretime.accounts.services import create_api_token
 from caretime.billing.models import MedicareServiceLine
+from caretime.clinicside.claims import confirm_claim, request_claim
+from caretime.clinicside.models import Claim
+from caretime.clinicside.senders import OUTBOX
 from caretime.core.calls import CallAnswers
 from caretime.core.npi import make_npi
 from caretime.core.workplace import ROLE_GROUPS, Role, WorkerAnswers
@@ -279,3 +282,31 @@ def worker_report_body(clinic: Clinic, **changes: Any) -> dict[str, Any]:
 def clinic_page(clinic_id: int, discipline: str) -> str:
     """A clinic's page for one therapy: where its verdict, next step and evidence are shown."""
     return f"{reverse('clinic-detail', args=[clinic_id])}?discipline={discipline}"
+
+
+# --- the clinic's side ------------------------------------------------------------------------
+
+
+def claim_clinic(clinic: Clinic, person: User) -> Claim:
+    """``person`` claims ``clinic`` as the site lets them: a code by text to the clinic's phone
+    (read from the outbox sender), then the code."""
+    sent = request_claim(account=person, clinic=clinic, channel="text")
+    assert isinstance(sent, Claim)
+    code = "".join(ch for ch in OUTBOX[-1].text.split("code: ", 1)[1][:9] if ch.isdigit())
+    return confirm_claim(claim=sent, code=code)
+
+
+def schedule_csv(weeks: int = 4, *, overlap: bool = False, first_monday: date = date(2026, 3, 2)) -> str:
+    """A de-identified schedule: two therapists, back-to-back hour-long visits each weekday;
+    with ``overlap``, one therapist has a second patient booked in the middle of each day."""
+    rows = ["therapist,patient,start,end"]
+    for day_number in range(weeks * 7):
+        day = first_monday + timedelta(days=day_number)
+        if day.weekday() >= 5:
+            continue
+        for therapist in ("T1", "T2"):
+            for hour in (8, 9, 10, 11):
+                rows.append(f"{therapist},P{day_number}{therapist}{hour},{day}T{hour:02}:00,{day}T{hour + 1:02}:00")
+        if overlap:
+            rows.append(f"T1,X{day_number},{day}T09:30,{day}T10:30")
+    return "\n".join(rows) + "\n"

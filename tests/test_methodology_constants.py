@@ -190,3 +190,26 @@ def test_the_billing_rules_are_stated_as_the_code_has_them() -> None:
         *GROUP_CODES,
     ]
     assert [phrase for phrase in expected if phrase not in TEXT] == []
+
+
+def test_the_clinics_own_word_is_stated_as_the_code_has_it() -> None:
+    from caretime.core.schedule import BADGE_MONTHS, CONTRADICTING_REPORTS, MAX_WEEKS, MIN_WEEKS
+    from caretime.core.statement import MINUTES_TOLERANCE, STATED_WEIGHT
+
+    for phrase in (
+        f"**weight {STATED_WEIGHT}**",
+        f"has weight {STATED_WEIGHT}, half of one patient's report",
+        f"When **{CONTRADICTING_REPORTS} or more** people who were there",
+        f"more than {MINUTES_TOLERANCE} minutes fewer one-on-one",
+        f"at least {MIN_WEEKS} weeks in a row (no week left out, at most {MAX_WEEKS})",
+        f"for **{BADGE_MONTHS} months** from the day the sample arrived",
+        f"A schedule that {CONTRADICTING_REPORTS} or more people who were there contradict",
+    ):
+        assert phrase in TEXT, phrase
+    assert STATED_WEIGHT == PATIENT_REPORT_WEIGHT / 2
+
+
+def test_the_wait_for_corrections_is_stated_as_the_code_has_it() -> None:
+    from caretime.clinicside.corrections import OVERDUE_DAYS
+
+    assert f"waited more than {OVERDUE_DAYS} days" in TEXT

@@ -101,6 +101,14 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "accounts/2fa/recovery-codes/": ("/accounts/2fa/recovery-codes/", 302),  # sign in first
     "accounts/2fa/recovery-codes/generate/": ("/accounts/2fa/recovery-codes/generate/", 302),  # sign in first
     "accounts/2fa/recovery-codes/download/": ("/accounts/2fa/recovery-codes/download/", 302),  # sign in first
+    # The clinic's side: claiming and speaking for a clinic need an account (and then the code).
+    "clinics/<int:clinic_id>/claim/": ("/clinics/{clinic}/claim/", 302),
+    "clinics/<int:clinic_id>/claim/code/": ("/clinics/{clinic}/claim/code/", 302),
+    "clinics/<int:clinic_id>/manage/": ("/clinics/{clinic}/manage/", 302),
+    "api/v1/clinics/<clinic_id>/schedules": ("/api/v1/clinics/{clinic}/schedules", 405),  # POST only
+    "reviews/<int:review_id>/answer/": ("/reviews/1/answer/", 302),  # sign in first
+    "clinics/<int:clinic_id>/correction/": ("/clinics/{clinic}/correction/", 200),  # anyone can say it is wrong
+    "clinics/<int:clinic_id>/listing-is-right/": ("/clinics/{clinic}/listing-is-right/", 302),  # sign in first
     # Public data: open to everyone.
     "data/states/": ("/data/states/", 200),
     "api/v1/billing/states": ("/api/v1/billing/states", 200),
@@ -172,6 +180,11 @@ SIGNED_IN_DIFFERS: dict[str, int] = {
     "accounts/2fa/recovery-codes/generate/": 200,
     "accounts/2fa/recovery-codes/download/": 404,
     "reviews/<int:review_id>/delete/": 405,  # POST only
+    "clinics/<int:clinic_id>/claim/": 200,  # where to send the code
+    "clinics/<int:clinic_id>/claim/code/": 200,  # "no code sent to you yet"
+    "clinics/<int:clinic_id>/manage/": 403,  # only the claimant (tests/clinicside/test_claims.py)
+    "reviews/<int:review_id>/answer/": 404,  # no published review 1 (tests/clinicside/test_answers.py)
+    "clinics/<int:clinic_id>/listing-is-right/": 405,  # POST only, and only the claimant
 }
 
 

@@ -57,6 +57,11 @@ def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
             "MFA_ENCRYPTION_KEY: key 2 is not a Fernet key",
         ),
         ({"SECRET_KEY": GOOD_KEY, "MFA_ENCRYPTION_KEY": " , "}, "MFA_ENCRYPTION_KEY must hold at least one key"),
+        ({"SECRET_KEY": GOOD_KEY, "CLAIM_CODE_SENDER": "sms"}, "CLAIM_CODE_SENDER='sms' is not console, outbox, mail"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "CLAIM_CODE_SENDER": "caretime.nowhere.Sender"},
+            "CLAIM_CODE_SENDER='caretime.nowhere.Sender' is not console",
+        ),
     ],
 )
 def test_bad_values_stop_start_up_and_name_the_variable(env: dict[str, str], named: str) -> None:

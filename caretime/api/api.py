@@ -9,6 +9,7 @@ from caretime.api.errors import install_error_handlers
 from caretime.api.releases import router as releases_router
 from caretime.api.reports import router as reports_router
 from caretime.api.reviews import router as reviews_router
+from caretime.api.schedules import router as schedules_router
 from caretime.api.visits import router as visits_router
 from caretime.api.workplace import router as workplace_router
 
@@ -30,6 +31,7 @@ api.add_router("/", billing_router)
 api.add_router("/", workplace_router)
 api.add_router("/", reviews_router)
 api.add_router("/", releases_router)
+api.add_router("/", schedules_router)
 
 
 @api.get("/health", include_in_schema=False)

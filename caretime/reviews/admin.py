@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from caretime.core.reviews import RULE_LABELS, Rule
-from caretime.reviews.models import SUB_RATINGS, Review, ReviewDecision, ReviewFlag
-from caretime.reviews.services import CannotPublish, moderate
+from caretime.reviews.models import SUB_RATINGS, Review, ReviewAnswer, ReviewDecision, ReviewFlag
+from caretime.reviews.services import CannotPublish, moderate, moderate_answer
 
 if TYPE_CHECKING:
     _ReviewAdmin = admin.ModelAdmin[Review]
@@ -127,3 +127,45 @@ class ReviewFlagAdmin(_FlagAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: ReviewFlag | None = None) -> bool:
         return False
+
+
+if TYPE_CHECKING:
+    _AnswerAdmin = admin.ModelAdmin[ReviewAnswer]
+else:
+    _AnswerAdmin = admin.ModelAdmin
+
+
+def _answer_action(rule: Rule) -> Callable[[Any, HttpRequest, QuerySet[ReviewAnswer]], None]:
+    def decide(model_admin: Any, request: HttpRequest, queryset: QuerySet[ReviewAnswer]) -> None:
+        if not isinstance(request.user, User):
+            raise PermissionDenied
+        for answer in queryset:
+            moderate_answer(answer, moderator=request.user, rule=rule)
+        model_admin.message_user(
+            request,
+            ngettext("%(count)d answer decided: %(rule)s.", "%(count)d answers decided: %(rule)s.", len(queryset))
+            % {"count": len(queryset), "rule": _(RULE_LABELS[rule])},
+            messages.SUCCESS,
+        )
+
+    decide.__name__ = f"answer_{rule.value}"
+    return admin.action(description=_(RULE_LABELS[rule]), permissions=["moderate"])(decide)
+
+
+@admin.register(ReviewAnswer)
+class ReviewAnswerAdmin(_AnswerAdmin):
+    """Clinics' answers to reviews, decided by the rules of the same review policy."""
+
+    list_display = ["id", "review", "state", "rule", "written_on"]
+    list_filter = ["state"]
+    readonly_fields = ["review", "claim", "text", "state", "rule", "written_on", "published_on"]
+    actions = [_answer_action(rule) for rule in Rule]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ReviewAnswer | None = None) -> bool:
+        return False
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.has_perm("reviews.view_review")

@@ -94,6 +94,12 @@ class Review(models.Model):
         return f"Review of clinic {self.clinic_id} ({self.discipline}, {self.get_state_display()})"
 
     @property
+    def public_answer(self) -> ReviewAnswer | None:
+        """The clinic's answer, once a moderator published it."""
+        answer: ReviewAnswer | None = getattr(self, "answer", None)
+        return answer if answer is not None and answer.state == ReviewState.PUBLISHED else None
+
+    @property
     def counts(self) -> bool:
         """Whether its stars count in the clinic's summary: published, not from an insider."""
         return self.state == ReviewState.PUBLISHED and not self.connected
@@ -169,3 +175,21 @@ class ReviewArrival(models.Model):
 
     def __str__(self) -> str:
         return f"A review of clinic {self.clinic_id} at {self.arrived_at:%Y-%m-%d %H:%M}"
+
+
+class ReviewAnswer(models.Model):
+    """The clinic's one public answer to a review, by whoever speaks for the clinic. Moderated by
+    the same published policy as reviews (``Rule``); it never changes the review it answers: not
+    its text, its place in the list or whether it is shown."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="answer")
+    # Named, not imported: the claim belongs to the clinic's side, beside this source.
+    claim = models.ForeignKey("clinicside.Claim", on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(max_length=MAX_TEXT_CHARS, help_text="As screened: names and contact details replaced.")
+    state = models.CharField(max_length=16, choices=STATE_CHOICES, default=ReviewState.PENDING.value)
+    rule = models.CharField(max_length=30, choices=RULE_CHOICES, blank=True, default="")
+    written_on = models.DateField()
+    published_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Answer to review {self.review_id} ({self.get_state_display()})"

@@ -43,7 +43,8 @@ class ClinicReviews:
 
 
 def clinic_reviews(clinic: Clinic) -> ClinicReviews:
-    every = list(Review.objects.filter(clinic=clinic))  # a clinic has dozens, not thousands
+    # A clinic has dozens, not thousands; the clinic's answers come in the same query.
+    every = list(Review.objects.filter(clinic=clinic).select_related("answer"))
     counts = Counter(review.state for review in every)
     published = [review for review in every if review.state == ReviewState.PUBLISHED]
     freeze = ReviewFreeze.objects.filter(clinic=clinic, until__gt=timezone.now()).first()

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caretime.accounts.audit import log_moderation
 from caretime.core.care_time import VisitFacts
 from caretime.core.evidence import month_problem
 from caretime.core.redaction import RosterPerson, Screened, screen
@@ -27,6 +28,7 @@ from caretime.core.reviews import (
     FREEZE_HOURS,
     MAX_STARS,
     MIN_STARS,
+    MIN_TEXT_CHARS,
     NEAR_DUPLICATE_DAYS,
     Arrival,
     HoldReason,
@@ -39,7 +41,15 @@ from caretime.core.reviews import (
 )
 from caretime.directory.models import Clinic
 from caretime.progress import ProgressCallback
-from caretime.reviews.models import SUB_RATINGS, Review, ReviewArrival, ReviewDecision, ReviewFlag, ReviewFreeze
+from caretime.reviews.models import (
+    SUB_RATINGS,
+    Review,
+    ReviewAnswer,
+    ReviewArrival,
+    ReviewDecision,
+    ReviewFlag,
+    ReviewFreeze,
+)
 from caretime.shared.limits import ACCOUNT_REVIEWS_PER_DAY, LimitReached, RateLimited, admit, take_report_slot
 
 log = logging.getLogger(__name__)
@@ -319,3 +329,54 @@ def flag_review(*, request: HttpRequest, review: Review, rule: Rule) -> ReviewFl
     if refused is not None:
         return refused
     return ReviewFlag.objects.create(review=review, rule=rule.value, flagged_on=timezone.now().date())
+
+
+# --- the clinic's answers -------------------------------------------------------------------
+
+
+def answer_review(*, review: Review, claim_id: int, text: str) -> ReviewAnswer:
+    """The clinic's answer to a published review, by the person whose claim of the clinic the
+    caller checked: screened like a review, and waiting for a moderator. A second answer
+    replaces the first (one answer per review) and waits again. The review is not touched."""
+    if text_problem(text):  # the same lengths as a review
+        raise ReviewRefused(
+            {
+                "text": _("Write an answer of %(least)s to %(most)s characters.")
+                % {"least": MIN_TEXT_CHARS, "most": "3,000"}
+            }
+        )
+    screened = screen_for(review.clinic, text)
+    if screened is None:
+        raise ReviewRefused(
+            {"": _("We could not check your text for names just now. Please try again in a few minutes.")}, status=503
+        )
+    now = timezone.now()
+    answer, _created = ReviewAnswer.objects.update_or_create(
+        review=review,
+        defaults={
+            "claim_id": claim_id,
+            "text": screened.text,
+            "state": ReviewState.PENDING.value,
+            "rule": "",
+            "written_on": now.date(),
+            "published_on": None,
+        },
+    )
+    return answer
+
+
+def moderate_answer(answer: ReviewAnswer, *, moderator: User, rule: Rule) -> ReviewAnswer:
+    """A moderator's decision on an answer, under the rules of the review policy; logged."""
+    with transaction.atomic():
+        was = answer.get_state_display()
+        answer.state = rule.leads_to.value
+        answer.rule = rule.value
+        answer.published_on = timezone.now().date() if rule.leads_to == ReviewState.PUBLISHED else None
+        answer.save(update_fields=["state", "rule", "published_on"])
+        log_moderation(
+            moderator_id=moderator.pk,
+            model=ReviewAnswer,
+            object_id=answer.pk,
+            message=f"Moderated: {was} → {answer.get_state_display()}, by the rule “{answer.get_rule_display()}”.",
+        )
+    return answer

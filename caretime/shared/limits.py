@@ -157,6 +157,26 @@ def _browser_worker_reports_year(count: int, wait: str) -> str:
     ) % {"count": count}
 
 
+def _clinic_claim_codes_day(count: int, wait: str) -> str:
+    return ngettext(
+        "This clinic has been sent %(count)d claim code in the last 24 hours, the most we send to one clinic. "
+        "Please try again in %(wait)s.",
+        "This clinic has been sent %(count)d claim codes in the last 24 hours, the most we send to one clinic. "
+        "Please try again in %(wait)s.",
+        count,
+    ) % {"count": count, "wait": wait}
+
+
+def _account_claim_codes_day(count: int, wait: str) -> str:
+    return ngettext(
+        "You have asked for %(count)d claim code in the last 24 hours, the most we send for one account. "
+        "Please try again in %(wait)s.",
+        "You have asked for %(count)d claim codes in the last 24 hours, the most we send for one account. "
+        "Please try again in %(wait)s.",
+        count,
+    ) % {"count": count, "wait": wait}
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 # Reports of any kind, reviews and flags from one connection: a person reports a few clinics;
@@ -196,6 +216,16 @@ BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR = Window(
     "one browser", "clinicians' reports without an NPI", 3, _browser_worker_reports_year, period=Period.YEAR
 )
 
+# Codes that prove a person speaks for a clinic go to the clinic's public phone, address or
+# domain: a stranger must not be able to ring a clinic's phone all day, nor one account try
+# many clinics.
+CLINIC_CLAIM_CODES_PER_DAY = Window(
+    "everyone together", "claim codes sent to one clinic", 3, _clinic_claim_codes_day, span=timedelta(seconds=DAY)
+)
+ACCOUNT_CLAIM_CODES_PER_DAY = Window(
+    "one account", "claim codes asked for", 3, _account_claim_codes_day, span=timedelta(seconds=DAY)
+)
+
 LIMITS = (
     CONNECTION_REPORTS_PER_HOUR,
     CONNECTION_REPORTS_PER_CLINIC_PER_DAY,
@@ -204,6 +234,8 @@ LIMITS = (
     ACCOUNT_REVIEWS_PER_DAY,
     CLINIC_WORKER_REPORTS_WITHOUT_NPI_PER_MONTH,
     BROWSER_WORKER_REPORTS_WITHOUT_NPI_PER_YEAR,
+    CLINIC_CLAIM_CODES_PER_DAY,
+    ACCOUNT_CLAIM_CODES_PER_DAY,
 )
 # Not in this table: the limits on asking for sign-in codes (10 a minute from one network, 3
 # for one address from one network in 10 minutes, 30 for one address from every network in an

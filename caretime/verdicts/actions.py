@@ -19,6 +19,9 @@ from django.http import HttpRequest
 
 from caretime.billing import services as billing_services
 from caretime.billing.services import IndicatorSummary
+from caretime.clinicside import claims
+from caretime.clinicside import services as clinicside_services
+from caretime.clinicside.models import Claim, Statement
 from caretime.directory.models import Clinic
 from caretime.progress import ProgressCallback
 from caretime.reports import services as report_services
@@ -164,3 +167,23 @@ def compute_billing_indicators(*, year: int, progress: ProgressCallback | None =
         summary = billing_services.compute_billing_indicators(year=year, progress=progress)
         keep_derived(Changed.of_evidence(summary.changed))
     return summary
+
+
+# --- what a clinic states ----------------------------------------------------------------
+
+
+def _stated(statement: Statement) -> Changed:
+    return Changed.of_evidence([(statement.clinic_id, statement.discipline)])
+
+
+state_policy = _then_keep_derived(clinicside_services.state_policy, _stated)
+
+
+def revoke_claim(*, claim: Claim, staff: User, reason: str) -> Claim:
+    """Staff revoke a claim; the statements made under it stop counting with it."""
+    with transaction.atomic():
+        revoked = claims.revoke_claim(claim=claim, staff=staff, reason=reason)
+        keys = [(s.clinic_id, s.discipline) for s in claim.statements.all()]
+        if keys:
+            keep_derived(Changed.of_evidence(keys))
+    return revoked

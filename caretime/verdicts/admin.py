@@ -6,17 +6,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from caretime.clinicside.models import Claim
 from caretime.core.evidence import Standing
 from caretime.reports.models import CallReport, ModerationDecision, VisitReport
 from caretime.reports.services import BURST_RULE
 from caretime.shared.moderation import WhatPeopleReported
-from caretime.verdicts.actions import decide_held_reports
+from caretime.verdicts.actions import decide_held_reports, revoke_claim
 
 if TYPE_CHECKING:
     _ReportAdmin = admin.ModelAdmin[Any]
@@ -111,3 +113,42 @@ class ModerationDecisionAdmin(_DecisionAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: ModerationDecision | None = None) -> bool:
         return False
+
+
+if TYPE_CHECKING:
+    _ClaimAdmin = admin.ModelAdmin[Claim]
+else:
+    _ClaimAdmin = admin.ModelAdmin
+
+
+@admin.register(Claim)
+class ClaimAdmin(_ClaimAdmin):
+    """Who speaks for which clinic. Staff only revoke (an action, logged); nobody edits a claim
+    or sees its code, which is stored hashed. Registered here because revoking takes the clinic's
+    statements out of its verdict (``actions.revoke_claim``)."""
+
+    list_display = ["clinic", "state", "channel", "requested_at", "confirmed_at", "ended_at"]
+    list_filter = ["state", "channel"]
+    search_fields = ["clinic__name"]
+    readonly_fields = ["clinic", "account", "channel", "sent_to", "state", "requested_at", "confirmed_at", "ended_at",
+                       "wrong_tries", "code_expires_at"]  # fmt: skip
+    exclude = ["code_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Claim | None = None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the claim"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        if not isinstance(request.user, User):
+            raise PermissionDenied
+        for claim in queryset:
+            revoke_claim(claim=claim, staff=request.user, reason="revoked from the admin")
+        self.message_user(
+            request,
+            ngettext("%(count)d claim revoked.", "%(count)d claims revoked.", len(queryset)) % {"count": len(queryset)},
+            messages.SUCCESS,
+        )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from caretime.billing.demo import build_demo_billing
+from caretime.clinicside.demo import build_demo_clinic_side, demo_schedules_built
 from caretime.directory.demo import build_demo_region
 from caretime.directory.models import Clinic
 from caretime.progress import ProgressCallback
@@ -42,6 +43,8 @@ def complete_demo_region(*, seed: int, today: date) -> list[str]:
         done.append(f"Added {build_demo_worker_reports(seed=seed, today=today)} demo worker reports.")
     if not Review.objects.filter(is_demo=True).exists():
         done.append(f"Added {build_demo_reviews(seed=seed, today=today)} demo reviews.")
+    if not demo_schedules_built():
+        done.append(f"Added an overlapping schedule of {build_demo_clinic_side(seed=seed, today=today)}.")
     rebuild_derived()
     return done
 
@@ -77,12 +80,15 @@ def load_demo_region(
     workers = build_demo_worker_reports(seed=seed, today=today, progress=progress)
     reviews = build_demo_reviews(seed=seed, today=today)
     billing = build_demo_billing(seed=seed)
+    overlapping = build_demo_clinic_side(seed=seed, today=today)
     rebuilt = rebuild_derived()
     return [
         f"Demo region (seed {seed}): {summary.clinics} clinics, {summary.organizations} organisations, "
         f"{summary.clinicians} clinicians, {calls} call reports, {visits} visit reports, {workers} worker reports, "
         f"{reviews} reviews. Every page labels them as demo data.",
         f"Demo Medicare billing {billing.year}: {billing.clinicians} clinicians, {billing.clinics} clinics.",
+        f"Demo clinic side: {overlapping} speaks for itself with an overlapping schedule (no badge); any other "
+        "demo clinic can be claimed, with the code printed in this terminal.",
         f"Verdict sums: {rebuilt.verdict_sums_rows} clinic therapies with evidence.",
     ]
 

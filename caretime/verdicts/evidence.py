@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from caretime.billing.selectors import billing_evidence_for_clinics
+from caretime.clinicside.selectors import statement_evidence_for_clinics
 from caretime.core.evidence import Evidence, EvidenceKey
 from caretime.reports.selectors import call_evidence_for_clinics, visit_evidence_for_clinics
 from caretime.workplace.selectors import worker_evidence_for_clinics
@@ -25,6 +26,7 @@ _SOURCES: tuple[Callable[[Sequence[int], str | None], EvidenceByKey], ...] = (
     visit_evidence_for_clinics,
     worker_evidence_for_clinics,
     billing_evidence_for_clinics,
+    statement_evidence_for_clinics,
 )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caretime.verdicts import report_pages, review_pages, views
+from caretime.verdicts import clinic_side, report_pages, review_pages, views
 
 urlpatterns = [
     path("clinics/", views.clinic_search, name="clinic-search"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("clinics/<int:clinic_id>/<str:discipline>/review/", review_pages.write_review, name="write-review"),
     path("reviews/<int:review_id>/edit/", review_pages.edit_review_page, name="edit-review"),
     path("reviews/<int:review_id>/delete/", review_pages.delete_review_page, name="delete-review"),
+    path("clinics/<int:clinic_id>/manage/", clinic_side.manage_clinic, name="clinic-manage"),
+    path("reviews/<int:review_id>/answer/", clinic_side.answer_review_page, name="answer-review"),
     path("compare/", views.compare, name="compare"),
     path("your-bar/", views.set_bar, name="set-bar"),
 ]

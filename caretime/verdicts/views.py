@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from caretime.accounts.auth import signed_in_user
 from caretime.billing.selectors import CAVEATS, clinic_billing
 from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
 from caretime.core.calls import TOLD_HEADLINES, TOLD_NEXT_STEPS, goes_elsewhere, told_on_a_call
@@ -52,6 +53,7 @@ from caretime.verdicts.bar import (
     search_radius,
 )
 from caretime.verdicts.cards import result_cards
+from caretime.verdicts.clinic_side import clinic_side
 from caretime.verdicts.report_pages import last_call
 from caretime.verdicts.selectors import (
     DisciplineCareTime,
@@ -185,6 +187,7 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "reviews": reviews,
             "reviews_json_ld": json_ld(clinic, reviews),
             "flag_form": FlagForm(),
+            "side": clinic_side(clinic, discipline, today=today, viewer=signed_in_user(request)),
         },
     )
 

@@ -159,17 +159,19 @@ def test_list_and_profile_pages_use_a_fixed_number_of_queries(
     for index in range(15):
         make_clinic(f"Extra {index}", latitude=41.90, longitude=-87.64, insurance=("medicare", "cigna"))
     geo_index()  # the process's index of the directory, built once per change of the directory
-    # One query per evidence source (calls, visits, worker figures, billing) and one for the
+    # One query per evidence source (calls, visits, worker figures, billing, the clinic's
+    # statements) and one for the
     # Care Time sums, whatever the number of clinics.
-    with django_assert_max_num_queries(11):  # type: ignore[operator]
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
         listing = client.get("/clinics/", {"near": "60614"})
     assert listing.status_code == 200
     assert "18 clinics within 25 miles" in listing.content.decode()
     assert listing.content.decode().count('class="result"') == 18
     # Visit reports add three: their evidence, those held for review, and the Care Time sums;
     # worker reports two: their evidence and the figures shown; reviews two: the clinic's
-    # reviews and a freeze after a burst; the data releases the figures come from one.
-    with django_assert_max_num_queries(17):  # type: ignore[operator]
+    # reviews and a freeze after a burst; the data releases the figures come from one; the
+    # clinic's own statements one (an evidence source), and who speaks for it one.
+    with django_assert_max_num_queries(19):  # type: ignore[operator]
         profile = client.get(f"/clinics/{chicago_clinics['near'].pk}/")
     assert profile.status_code == 200
     html = profile.content.decode()

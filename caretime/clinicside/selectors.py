@@ -1,0 +1,60 @@
+"""Reading what clinics state about themselves: their statements as evidence (only while the
+claim they were made under stands), and the newest schedule sample of a clinic."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from caretime.clinicside.models import Claim, ClaimState, ScheduleSample, Statement
+from caretime.core.calls import FollowUpBy
+from caretime.core.evidence import Evidence, EvidenceKey
+from caretime.core.statement import ClinicStatement, statement_evidence
+from caretime.directory.models import Clinic
+
+
+def standing_statements(clinic_ids: Sequence[int], discipline: str | None = None) -> QuerySet[Statement]:
+    found = Statement.objects.filter(clinic_id__in=list(clinic_ids), claim__state=ClaimState.CONFIRMED)
+    return found.filter(discipline=discipline) if discipline else found
+
+
+def as_statement(row: Statement) -> ClinicStatement:
+    return ClinicStatement(
+        one_on_one_minutes=row.one_on_one_minutes,
+        every_visit=row.every_visit,
+        most_patients_at_once=row.most_patients_at_once,
+        follow_up_by=FollowUpBy(row.follow_up_by),
+    )
+
+
+def statement_evidence_for_clinics(
+    clinic_ids: Sequence[int], discipline: str | None = None
+) -> dict[EvidenceKey, list[Evidence]]:
+    if not clinic_ids:
+        return {}
+    found: dict[EvidenceKey, list[Evidence]] = {}
+    for row in standing_statements(clinic_ids, discipline):
+        found.setdefault((row.clinic_id, row.discipline), []).append(
+            statement_evidence(as_statement(row), stated_on=row.stated_on)
+        )
+    return found
+
+
+def newest_schedule(clinic_id: int) -> ScheduleSample | None:
+    """The newest sample sent under a claim that still stands."""
+    return ScheduleSample.objects.filter(clinic_id=clinic_id, claim__state=ClaimState.CONFIRMED).first()
+
+
+def who_speaks_and_when_confirmed(clinic_id: int) -> tuple[int | None, date | None]:
+    """The account that speaks for the clinic (None: nobody) and the day its listing was last
+    confirmed (None: never), in one query: every clinic page asks."""
+    speaker = Claim.objects.filter(clinic_id=OuterRef("pk"), state=ClaimState.CONFIRMED).values("account_id")[:1]
+    row = (
+        Clinic.objects.filter(pk=clinic_id)
+        .annotate(speaker=Subquery(speaker))
+        .values_list("speaker", "listing__last_confirmed_on")
+        .first()
+    )
+    return row if row is not None else (None, None)
