@@ -115,6 +115,12 @@ ERROR_CODES = {
         "The person has not verified their e-mail address.",
         "Verify the address with the code mailed at sign-up, then send again.",
     ),
+    "not_claimant": ErrorCode(
+        403,
+        "The operation is for the person who speaks for the clinic (who claimed it), and the token or session is "
+        "someone else's.",
+        "Claim the clinic on its page first, or send the token of the person who claimed it.",
+    ),
     "not_found": ErrorCode(
         404,
         "No clinic or report has this id, the page is past the last, or the address is not one of the API's.",

@@ -13,6 +13,7 @@ from caretime.api.errors import (
     CLINIC_NOT_FOUND,
     CSRF_FAILED,
     INVALID_INPUT,
+    INVALID_TOKEN,
     UNAUTHENTICATED,
     ApiError,
     Refusal,
@@ -36,9 +37,10 @@ NOT_CLAIMANT = Refusal(
 )
 SCHEDULE_REFUSED = Refusal(
     400,
-    "schedule_refused",
-    "The schedule cannot be read as sent; the message says what to fix.",
+    "invalid_input",
+    "The schedule cannot be read as sent (`fields` is `csv`); the message says what to fix.",
     "Line 4: the end must be after the start.",
+    name="schedule_refused",
 )
 
 
@@ -73,6 +75,7 @@ class ScheduleOut(Schema):
         INVALID_INPUT,
         SCHEDULE_REFUSED,
         UNAUTHENTICATED,
+        INVALID_TOKEN,
         CSRF_FAILED,
         NOT_CLAIMANT,
         CLINIC_NOT_FOUND,
@@ -93,7 +96,7 @@ def create_schedule(request: HttpRequest, clinic_id: int, body: ScheduleIn) -> S
     try:
         sample = upload_schedule(claim=claim, data=body.csv.encode())
     except Refused as refused:
-        raise ApiError(400, SCHEDULE_REFUSED.code, " ".join(refused.problems.values())) from None
+        raise ApiError(400, SCHEDULE_REFUSED.code, " ".join(refused.problems.values()), fields=["csv"]) from None
     return Status(
         201,
         ScheduleOut(

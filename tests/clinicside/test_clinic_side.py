@@ -182,7 +182,8 @@ def test_a_bad_schedule_says_what_to_fix_and_stores_nothing(chicago_clinics: dic
     )
     assert response.status_code == 400
     assert response.json()["error"] == {
-        "code": "schedule_refused",
+        "code": "invalid_input",
         "message": "The sample covers 2 weeks. Send at least 4 weeks in a row (Monday to Sunday).",
+        "fields": ["csv"],
     }
     assert not ScheduleSample.objects.exists()
