@@ -113,6 +113,19 @@ ANONYMOUS: dict[str, tuple[str, int]] = {
     "data/states/": ("/data/states/", 200),
     "api/v1/billing/states": ("/api/v1/billing/states", 200),
     "api/v1/clinics/<clinic_id>/billing": ("/api/v1/clinics/{clinic}/billing", 200),
+    # Open data: read-only, no account, nothing identifying the reader.
+    "data/": ("/data/", 200),
+    "data/releases/<str:release>/<str:name>": ("/data/releases/2026-01-01/clinics.csv", 404),  # no release yet
+    "fhir/R4/metadata": ("/fhir/R4/metadata", 200),
+    "fhir/R4/CodeSystem/<str:key>": ("/fhir/R4/CodeSystem/caretime-rating-type", 200),
+    "fhir/R4/<str:resource_type>": ("/fhir/R4/Location", 200),
+    "fhir/R4/<str:resource_type>/<str:key>": ("/fhir/R4/Location/00000000-0000-0000-0000-000000000000", 404),
+    "hsds/": ("/hsds/", 200),
+    "hsds/services": ("/hsds/services", 200),
+    "hsds/services/<str:key>": ("/hsds/services/00000000-0000-0000-0000-000000000000", 404),
+    "hsds/organizations": ("/hsds/organizations", 200),
+    "hsds/locations": ("/hsds/locations", 200),
+    "hsds/service_at_locations": ("/hsds/service_at_locations", 200),
 }
 
 
