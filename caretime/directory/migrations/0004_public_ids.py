@@ -19,16 +19,20 @@ def fill(apps: Any, schema_editor: Any) -> None:
         "Clinic": (("pk",), lambda pk: location_id(pk)),
         "ClinicService": (("pk", "clinic_id", "discipline"), lambda pk, clinic, d: service_id(clinic, d)),
     }
+    connection = schema_editor.connection
+    quote = connection.ops.quote_name
     for name, (columns, rule) in rules.items():
         model = apps.get_model("directory", name)
-        rows = model.objects.using(schema_editor.connection.alias).order_by("pk")
-        batch = []
-        for values in rows.values_list(*columns).iterator(chunk_size=5000):
-            batch.append(model(pk=values[0], public_id=rule(*values)))
-            if len(batch) == 5000:
-                model.objects.bulk_update(batch, ["public_id"])
-                batch = []
-        model.objects.bulk_update(batch, ["public_id"])
+        field = model._meta.get_field("public_id")
+        rows = [
+            (field.get_db_prep_value(rule(*values), connection), values[0])
+            for values in model.objects.using(connection.alias).values_list(*columns).iterator(chunk_size=5000)
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = %s WHERE {quote(model._meta.pk.column)} = %s",
+                rows,
+            )
 
 
 class Migration(migrations.Migration):
