@@ -11,9 +11,7 @@ Steps, each timed once (an export takes minutes, long enough that one round is a
   file with the csv module, nothing else (the least any export of the directory costs);
 - the release: ``write_release`` into a temporary folder, everything ``export_open_data`` does
   (verdicts and Care Time through the evidence path, published clinicians' figures, billing,
-  CSV, Parquet, the data package, the sums);
-- the id map of the clinics: every clinic's public id, built once per directory generation when a
-  FHIR or HSDS request first names a clinic (``caretime.opendata.ids``).
+  CSV, Parquet, the data package, the sums).
 
 The ratio of the release to the plain dump is the figure that counts. See docs/performance.md,
 "Open data export".
@@ -42,7 +40,6 @@ def main() -> None:
     django.setup()
     from caretime.directory.models import Clinic
     from caretime.opendata.export import write_release
-    from caretime.opendata.ids import _id_map
 
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
@@ -60,15 +57,10 @@ def main() -> None:
         export = time.perf_counter() - started
         sizes = {path.name: path.stat().st_size for path in release.folder.iterdir()}
 
-        started = time.perf_counter()
-        located = len(_id_map(-1).locations)
-        ids = time.perf_counter() - started
-
     print(f"rows: {release.rows}")
     print(f"files: {', '.join(f'{name} {size / 1e6:.1f} MB' for name, size in sorted(sizes.items()))}")
     print(f"total size: {sum(sizes.values()) / 1e6:.1f} MB")
     print(f"plain dump: {plain:.1f} s; release: {export:.1f} s; ratio {export / plain:.1f}x")
-    print(f"id map of the clinics: {located} ids in {ids:.1f} s")
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     print(f"load average: {os.getloadavg()[0]:.1f}")
 

@@ -31,6 +31,7 @@ from caretime.core.calls import CallAnswers
 from caretime.core.npi import make_npi
 from caretime.core.workplace import ROLE_GROUPS, Role, WorkerAnswers
 from caretime.directory.models import Clinic, Clinician, ClinicService, InsurancePlan, Organization
+from caretime.directory.public_ids import fill_public_ids
 from caretime.reports.models import CallReport
 from caretime.reviews.models import Review
 from caretime.reviews.services import Draft
@@ -80,6 +81,7 @@ def make_clinic(
         is_demo=is_demo,
     )
     ClinicService.objects.bulk_create(ClinicService(clinic=clinic, discipline=d) for d in disciplines)
+    fill_public_ids()  # as the demo builder does after its bulk writes
     if insurance:
         clinic.insurance_plans.set(InsurancePlan.objects.filter(slug__in=insurance))
     return clinic

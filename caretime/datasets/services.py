@@ -34,6 +34,7 @@ from caretime.datasets.nppes import (
 )
 from caretime.datasets.summary import ImportSummary
 from caretime.directory.models import Clinic, Clinician, ClinicService, ClinicSource, Organization
+from caretime.directory.public_ids import fill_public_ids
 from caretime.extras import import_extra
 
 NPPES_CLINIC_SOURCES = (ClinicSource.NPPES, ClinicSource.NPPES_SECONDARY)
@@ -285,6 +286,8 @@ def save_nppes_batch(*, batch: NppesBatch, run: ImportRun) -> None:
         _save_organizations(organizations, run)
         _save_clinicians(individuals, run)
         _deactivate(set(batch.deactivated), run)
+        if not run.dry_run:
+            fill_public_ids()
 
 
 def _latest(frame: Any, summary: ImportSummary) -> Any:
@@ -621,6 +624,7 @@ def save_secondary_locations_batch(*, rows: list[LocationRow], run: ImportRun) -
     with transaction.atomic():
         clinic_ids = upsert_clinics([clinic for clinic, _ in clinics.values()])
         set_services({clinic_ids[key]: disciplines for key, (_, disciplines) in clinics.items()})
+        fill_public_ids()
 
 
 def mark_missing_inactive(*, run: ImportRun, sources: Iterable[str], people: bool) -> None:
@@ -690,6 +694,8 @@ def save_roster_batch(*, rows: Iterable[RosterEntry | BadLine], run: ImportRun) 
             elif run.dry_run:
                 summary.created["roster links"] += 1
         _link(pairs, run)
+        if not run.dry_run:
+            fill_public_ids()  # the group practices' new organisations, clinics and services
 
 
 def _roster_clinicians(entries: list[RosterEntry], run: ImportRun) -> dict[str, int]:

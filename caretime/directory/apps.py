@@ -8,5 +8,6 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the receivers that start a new directory generation when a clinic is saved
-        # (geo_index) and that tell the reviews when a roster gains a clinician (rosters).
-        from caretime.directory import geo_index, rosters  # noqa: F401
+        # (geo_index), that keep a saved row's open data id (public_ids) and that tell the
+        # reviews when a roster gains a clinician (rosters).
+        from caretime.directory import geo_index, public_ids, rosters  # noqa: F401

@@ -20,6 +20,7 @@ from caretime.core.geo import Point, distance_miles
 from caretime.core.npi import make_npi
 from caretime.core.places import all_zip_rows
 from caretime.directory.models import Clinic, Clinician, ClinicService, InsurancePlan, Organization
+from caretime.directory.public_ids import fill_public_ids
 from caretime.directory.search_cache import directory_changed
 from caretime.progress import ProgressCallback
 
@@ -384,6 +385,7 @@ def _write_batch(
             [roster_through(clinician_id=person.pk, clinic_id=clinic.pk) for person, clinic in roster],
             batch_size=BATCH_SIZE,
         )
+        fill_public_ids()
     summary.organizations += len(new_orgs)
     summary.clinics += len(pending)
     summary.clinicians += len(clinicians)

@@ -47,6 +47,12 @@ class Organization(models.Model):
         help_text="The group practice this organisation bills Medicare as (Doctors and Clinicians file).",
     )
     last_imported_at = models.DateTimeField(null=True, blank=True, help_text="When a public file last listed it.")
+    public_id = models.UUIDField(
+        null=True,
+        unique=True,
+        editable=False,
+        help_text="Its id in open data (caretime.core.public_ids), kept so that a request naming it is a lookup.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -145,6 +151,12 @@ class Clinic(models.Model):
         help_text="The same location in the next file gets the same key, so re-imports update in place.",
     )
     last_imported_at = models.DateTimeField(null=True, blank=True, help_text="When a public file last listed it.")
+    public_id = models.UUIDField(
+        null=True,
+        unique=True,
+        editable=False,
+        help_text="Its id in open data (caretime.core.public_ids), kept so that a request naming it is a lookup.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -191,6 +203,12 @@ class ClinicService(models.Model):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="services")
     discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
+    public_id = models.UUIDField(
+        null=True,
+        unique=True,
+        editable=False,
+        help_text="Its id in open data (caretime.core.public_ids), kept so that a request naming it is a lookup.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["clinic", "discipline"], name="one_service_per_discipline")]

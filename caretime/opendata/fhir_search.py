@@ -24,7 +24,7 @@ from caretime.core.geo import Point
 from caretime.directory.geo_index import geo_index
 from caretime.directory.models import Clinic, ClinicService, Organization
 from caretime.opendata import fhir
-from caretime.opendata.ids import id_map
+from caretime.opendata.ids import clinic_pks, organization_pks, service_pairs
 from caretime.opendata.published import published_services
 
 DEFAULT_COUNT = 20
@@ -157,15 +157,11 @@ def last_updated(value: str, column: str) -> Q:
     return bound[prefix or "eq"]
 
 
-def references(values: list[str], resource_type: str, ids: dict[str, int]) -> list[int]:
-    """The rows that references such as ``Location/<uuid>`` or a bare ``<uuid>`` name; an id
-    nobody has matches nothing."""
-    found = []
-    for value in values:
-        key = value.split("/", 1)[1] if value.startswith(f"{resource_type}/") else value
-        if key in ids:
-            found.append(ids[key])
-    return found
+def references(values: list[str], resource_type: str, rows: Callable[[list[str]], list[int]]) -> list[int]:
+    """The rows that references such as ``Location/<uuid>`` or a bare ``<uuid>`` name (``rows``
+    looks the ids up); an id nobody has matches nothing."""
+    prefix = f"{resource_type}/"
+    return rows([value.removeprefix(prefix) for value in values])
 
 
 def specialty_disciplines(values: list[str]) -> list[str]:
@@ -252,19 +248,18 @@ def _locations(ids: Sequence[int], base: str) -> list[dict[str, object]]:
 _Row = TypeVar("_Row", Clinic, Organization)
 
 
-def _common(rows: QuerySet[_Row], query: Query, ids: Callable[[], dict[str, int]]) -> QuerySet[_Row]:
+def _common(rows: QuerySet[_Row], query: Query, ids: Callable[[list[str]], list[int]]) -> QuerySet[_Row]:
     """``_id`` and ``_lastUpdated``, which every resource read from one table takes; ``ids``
-    gives the public ids of the table, read only when ``_id`` is given."""
+    looks up the rows of the table that public ids name."""
     if (wanted := query.any_of("_id")) is not None:
-        known = ids()
-        rows = rows.filter(pk__in=[known[key] for key in wanted if key in known])
+        rows = rows.filter(pk__in=ids(wanted))
     if "_lastUpdated" in query.values:
         rows = rows.filter(last_updated(query.values["_lastUpdated"], "updated_at"))
     return rows
 
 
 def search_organizations(query: Query, base: str, as_of: date) -> Found:
-    organizations = _common(Organization.objects.all(), query, lambda: id_map().organizations)
+    organizations = _common(Organization.objects.all(), query, organization_pks)
     if (names := query.any_of("name")) is not None:
         organizations = organizations.filter(
             _starts_with(names, "legal_name") | _starts_with(names, "doing_business_as")
@@ -286,12 +281,12 @@ def search_organizations(query: Query, base: str, as_of: date) -> Found:
 
 
 def search_locations(query: Query, base: str, as_of: date) -> Found:
-    clinics = _common(Clinic.objects.all(), query, lambda: id_map().locations)
+    clinics = _common(Clinic.objects.all(), query, clinic_pks)
     for name, column in (("address-postalcode", "zip_code"), ("address-city", "city"), ("address-state", "state")):
         if (values := query.any_of(name)) is not None:
             clinics = clinics.filter(_starts_with(values, column))
     if (organizations := query.any_of("organization")) is not None:
-        clinics = clinics.filter(organization_id__in=references(organizations, "Organization", id_map().organizations))
+        clinics = clinics.filter(organization_id__in=references(organizations, "Organization", organization_pks))
     if "near" in query.values:
         # Nearest first, from the directory's index of active clinics (as the search page).
         center, miles = near(query.values["near"])
@@ -314,7 +309,7 @@ def search_locations(query: Query, base: str, as_of: date) -> Found:
 def search_services(query: Query, base: str, as_of: date) -> Found:
     services = ClinicService.objects.all()
     if (wanted := query.any_of("_id")) is not None:
-        pairs = [id_map().services[key] for key in wanted if key in id_map().services]
+        pairs = service_pairs(wanted)
         either = Q(pk__in=[])
         for clinic_id, discipline in pairs:
             either |= Q(clinic_id=clinic_id, discipline=discipline)
@@ -331,10 +326,10 @@ def search_services(query: Query, base: str, as_of: date) -> Found:
         if not outpatient:
             services = services.none()
     if (locations := query.any_of("location")) is not None:
-        services = services.filter(clinic_id__in=references(locations, "Location", id_map().locations))
+        services = services.filter(clinic_id__in=references(locations, "Location", clinic_pks))
     if (organizations := query.any_of("organization")) is not None:
         services = services.filter(
-            clinic__organization_id__in=references(organizations, "Organization", id_map().organizations)
+            clinic__organization_id__in=references(organizations, "Organization", organization_pks)
         )
     page = list(
         services.order_by("pk").values_list("clinic_id", "discipline")[query.offset : query.offset + query.count]
@@ -354,20 +349,17 @@ def search_services(query: Query, base: str, as_of: date) -> Found:
 
 
 def read_organization(key: str, base: str, as_of: date) -> dict[str, object] | None:
-    pk = id_map().organizations.get(key)
-    found = _organizations([pk], base) if pk is not None else []
+    found = _organizations(organization_pks([key]), base)
     return found[0] if found else None
 
 
 def read_location(key: str, base: str, as_of: date) -> dict[str, object] | None:
-    pk = id_map().locations.get(key)
-    found = _locations([pk], base) if pk is not None else []
+    found = _locations(clinic_pks([key]), base)
     return found[0] if found else None
 
 
 def read_service(key: str, base: str, as_of: date) -> dict[str, object] | None:
-    pair = id_map().services.get(key)
-    found = _services([pair], base, as_of) if pair is not None else []
+    found = _services(service_pairs([key]), base, as_of)
     return found[0] if found else None
 
 

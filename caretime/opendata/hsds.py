@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -24,11 +25,13 @@ from caretime.directory.models import Clinic, ClinicService, Organization
 from caretime.opendata.fhir import NUCC_SYSTEM, SPECIALTY_CODES
 from caretime.opendata.ids import (
     NAMESPACE,
-    id_map,
+    clinic_pks,
     location_id,
     organization_id,
+    organization_pks,
     service_at_location_id,
     service_id,
+    service_pairs,
 )
 from caretime.opendata.published import (
     FIGURES,
@@ -246,22 +249,22 @@ def _modified_after(value: str) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def _one(ids: dict[str, int], key: str) -> int:
+def _one(rows: Callable[[list[str]], list[int]], key: str) -> int:
     # An id nobody has matches nothing (never a refusal: the same as a filter that finds none).
-    return ids.get(key, 0)
+    return next(iter(rows([key])), 0)
 
 
 def _clinic_filters(filters: dict[str, str], via: str) -> Q:
     """The filters on the clinic of a location, service or service at a location, all together."""
     where = Q()
     if "organization_id" in filters:
-        where &= Q(**{f"{via}organization_id": _one(id_map().organizations, filters["organization_id"])})
+        where &= Q(**{f"{via}organization_id": _one(organization_pks, filters["organization_id"])})
     if "postcode" in filters:
         where &= Q(**{f"{via}zip_code": filters["postcode"]})
     if "modified_after" in filters:
         where &= Q(**{f"{via}updated_at__gte": _modified_after(filters["modified_after"])})
     if "location_id" in filters:
-        where &= Q(**{f"{via}pk": _one(id_map().locations, filters["location_id"])})
+        where &= Q(**{f"{via}pk": _one(clinic_pks, filters["location_id"])})
     return where
 
 
@@ -270,7 +273,7 @@ def _service_filters(filters: dict[str, str], services: QuerySet[ClinicService],
     if "taxonomy_term_id" in filters:
         services = services.filter(discipline=THERAPY_TERMS.get(filters["taxonomy_term_id"], ""))
     if "service_id" in filters:
-        clinic_id, discipline = id_map().services.get(filters["service_id"], (0, ""))
+        clinic_id, discipline = next(iter(service_pairs([filters["service_id"]])), (0, ""))
         services = services.filter(clinic_id=clinic_id, discipline=discipline)
     return services
 
@@ -325,8 +328,7 @@ def listing(kind: str, params: QueryDict, *, as_of: date) -> dict[str, object]:
 
 def full_service(key: str, *, as_of: date) -> dict[str, object]:
     """One service with its organisation, its location and its figures as attributes."""
-    pair = id_map().services.get(key)
-    found = published_services([pair], as_of=as_of) if pair else []
+    found = published_services(service_pairs([key]), as_of=as_of)
     if not found:
         raise HsdsError(404, "not_found", gettext("No service has the id %(id)s.") % {"id": key})
     published, therapy = found[0]

@@ -1,70 +1,60 @@
-"""Stable public ids: the same clinic, organisation or therapy at a clinic has the same UUID in
-every FHIR answer, HSDS answer and data release, so that a reader can match them over time.
+"""The public ids of the open data formats (the rule: ``caretime.core.public_ids``) as the FHIR,
+HSDS and export code writes them, and the rows a request's ids name.
 
-Each is a version 5 UUID (a hash, RFC 9562) of caretime's namespace and the thing's own lasting
-key: an organisation's NPI (its id in the national registry; our row id when it has none) and a
-clinic's row id (imports update a clinic in place, so it keeps its row).
-A hash cannot be turned back, so a request naming an id is answered from ``IdMap``, which holds
-every id of the directory as it is now, built once per directory generation."""
+A version 5 UUID is a hash and cannot be turned back into its row, so each row keeps its id in
+the indexed ``public_id`` column (``caretime.directory.public_ids``): the rows a request names
+are one indexed look-up, whatever the size of the directory. Text that is not an id written as
+ids are served (lower-case UUID with hyphens) names nothing."""
 
 from __future__ import annotations
 
-import uuid
-from functools import cached_property, lru_cache
+from collections.abc import Iterable
 
+from caretime.core import public_ids
+from caretime.core.public_ids import NAMESPACE
 from caretime.directory.models import Clinic, ClinicService, Organization
-from caretime.directory.search_cache import directory_generation
 
-# caretime's own namespace: never change it, or every published id changes.
-NAMESPACE = uuid.UUID("7d6c3f0e-5a51-4d8b-9a0e-2f1c6b8e4a17")
-
-
-def _id(key: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, key))
-
-
-def organization_key(pk: int, npi: str | None) -> str:
-    return f"organization/npi/{npi}" if npi else f"organization/{pk}"
+__all__ = [
+    "NAMESPACE",
+    "clinic_pks",
+    "location_id",
+    "organization_id",
+    "organization_pks",
+    "service_at_location_id",
+    "service_id",
+    "service_pairs",
+]
 
 
 def organization_id(organization: Organization) -> str:
-    return _id(organization_key(organization.pk, organization.npi))
+    return str(public_ids.organization_id(organization.pk, organization.npi))
 
 
 def location_id(clinic_id: int) -> str:
-    return _id(f"clinic/{clinic_id}")
+    return str(public_ids.location_id(clinic_id))
 
 
 def service_id(clinic_id: int, discipline: str) -> str:
-    return _id(f"clinic/{clinic_id}/service/{discipline}")
+    return str(public_ids.service_id(clinic_id, discipline))
 
 
 def service_at_location_id(clinic_id: int, discipline: str) -> str:
-    return _id(f"clinic/{clinic_id}/service/{discipline}/at-location")
+    return str(public_ids.service_at_location_id(clinic_id, discipline))
 
 
-class IdMap:
-    """Every public id of the directory of one generation, back to the rows it names; each kind
-    is built the first time a request names one (100,000 clinics take seconds to hash:
-    docs/performance.md, "Open data export")."""
-
-    @cached_property
-    def organizations(self) -> dict[str, int]:
-        return {_id(organization_key(pk, npi)): pk for pk, npi in Organization.objects.values_list("pk", "npi")}
-
-    @cached_property
-    def locations(self) -> dict[str, int]:
-        return {location_id(pk): pk for pk in Clinic.objects.values_list("pk", flat=True)}
-
-    @cached_property
-    def services(self) -> dict[str, tuple[int, str]]:  # (clinic id, discipline)
-        return {service_id(c, d): (c, d) for c, d in ClinicService.objects.values_list("clinic_id", "discipline")}
+def _uuids(keys: Iterable[str]) -> list[str]:
+    return [str(found) for key in keys if (found := public_ids.parse(key)) is not None]
 
 
-@lru_cache(maxsize=1)
-def _id_map(generation: int) -> IdMap:
-    return IdMap()
+def organization_pks(keys: Iterable[str]) -> list[int]:
+    """The row ids of the organisations these public ids name (an unknown id names none)."""
+    return list(Organization.objects.filter(public_id__in=_uuids(keys)).values_list("pk", flat=True))
 
 
-def id_map() -> IdMap:
-    return _id_map(directory_generation())
+def clinic_pks(keys: Iterable[str]) -> list[int]:
+    return list(Clinic.objects.filter(public_id__in=_uuids(keys)).values_list("pk", flat=True))
+
+
+def service_pairs(keys: Iterable[str]) -> list[tuple[int, str]]:
+    """(clinic id, therapy) of the services these public ids name."""
+    return list(ClinicService.objects.filter(public_id__in=_uuids(keys)).values_list("clinic_id", "discipline"))

@@ -13,6 +13,7 @@ from caretime.datasets.formats import DOCTORS_CLINICIANS_HEADERS
 from caretime.datasets.generators import doctors_clinicians_fields, write_doctors_clinicians_file, write_nppes_files
 from caretime.directory.models import Clinic, Clinician, ClinicSource, Organization
 from tests.datasets.helpers import organization_row, run_command, write_file
+from tests.public_ids import rows_without_their_id
 
 pytestmark = pytest.mark.django_db
 
@@ -166,4 +167,5 @@ def test_generated_files_link_up_end_to_end(style: str, tmp_path: Path) -> None:
     only_in_medicare = Clinician.objects.filter(last_imported_at__isnull=True).count()
     assert only_in_medicare < rostered / 2, "the two generated files mostly describe the same therapists"
     assert Organization.objects.filter(npi__isnull=False).exclude(medicare_group_pac_id="").exists()
+    assert rows_without_their_id() == [], "the group practices' new rows are found by their open data ids"
     assert "Rows that could not be used" in output

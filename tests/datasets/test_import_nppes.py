@@ -19,6 +19,7 @@ from tests.datasets.helpers import (
     run_command,
     write_file,
 )
+from tests.public_ids import rows_without_their_id
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,7 @@ def test_generated_files_load_end_to_end(generated: tuple[Path, Path]) -> None:
         assert clinic.source in (ClinicSource.NPPES, ClinicSource.NPPES_SECONDARY)
         assert -180 < clinic.longitude < 0 < clinic.latitude
     assert Clinic.objects.filter(source=ClinicSource.NPPES_SECONDARY).exists()
+    assert rows_without_their_id() == [], "every new row is found by its open data id"
     assert "Rows that could not be used" in output
     assert "rows read" in output
 
@@ -155,6 +157,7 @@ def test_a_newer_file_updates_clinics_in_place(tmp_path: Path) -> None:
     assert moved.pk == clinic.pk
     assert (moved.address_line1, moved.zip_code) == ("200 W LAKE ST", "60601")
     assert moved.disciplines == ["slp"]
+    assert rows_without_their_id() == [], "the clinic keeps its id; its new therapy has one"
 
 
 def test_a_deactivated_npi_is_marked_inactive_not_deleted(tmp_path: Path) -> None:
