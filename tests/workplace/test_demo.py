@@ -34,8 +34,11 @@ def test_the_demo_region_has_figures_and_clinics_without_them(client: Client) ->
             published_in__isnull=False,
         )
         assert published.count() == row.reporters
-    with_figures = figures[0].clinic
-    page = client.get(reverse("clinic-detail", args=[with_figures.pk])).content.decode()
+    # The clinic page shows the clinicians' figures of the therapy it is about.
+    shown = figures[0]
+    page = client.get(
+        reverse("clinic-detail", args=[shown.clinic_id]), {"discipline": shown.discipline}
+    ).content.decode()
     assert "on this clinic's roster" in page
     assert "Demo clinic" in page
     without = Clinic.objects.filter(is_demo=True).exclude(workplace_figures__isnull=False).first()
