@@ -11,8 +11,6 @@ anything else (a form, a bound field) is rendered as Django would, every time.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
@@ -21,6 +19,8 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.safestring import SafeData
+
+from caretime.core.kept import Kept
 
 # Widgets kept per worker: a few hundred bytes to a few kilobytes each. The hidden "next" field
 # of the bar form holds the page's address, so the variety is unbounded: the least recently
@@ -52,26 +52,15 @@ class KeptWidgetsRenderer(DjangoTemplates):
     """Django's form renderer, keeping the HTML of each widget it rendered (FORM_RENDERER)."""
 
     def __init__(self) -> None:
-        self._kept: OrderedDict[Hashable, str] = OrderedDict()
-        self._lock = threading.Lock()
+        self.kept: Kept[str] = Kept(WIDGETS_KEPT)
 
     def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
         try:
             key = (template_name, translation.get_language(), _frozen(context))
         except _Unkeyable:
             return super().render(template_name, context, request)
-        with self._lock:
-            html = self._kept.get(key)
-            if html is not None:
-                self._kept.move_to_end(key)
-                return html
-        html = super().render(template_name, context, request)
-        with self._lock:
-            self._kept[key] = html
-            if len(self._kept) > WIDGETS_KEPT:
-                self._kept.popitem(last=False)
+        html = self.kept.get(key)
+        if html is None:
+            html = super().render(template_name, context, request)
+            self.kept.put(key, html)
         return html
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()

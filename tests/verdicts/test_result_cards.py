@@ -1,7 +1,7 @@
-"""The results page's cards and the forms' widgets are rendered once per worker and reused
-(caretime.verdicts.cards, caretime.web.form_renderer): whatever searches, clinics, bars and
-languages came before, a page reads exactly as the same page with everything rendered afresh,
-and a card changes as soon as what it shows does."""
+"""The results page's cards, the forms' widgets and the verdict API's answers are made once per
+worker and reused (caretime.verdicts.cards, caretime.web.form_renderer, caretime.api.reports):
+whatever searches, clinics, bars and languages came before, a page or answer reads exactly as
+the same one made afresh, and a card or answer changes as soon as what it shows does."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.forms.renderers import get_default_renderer
 from django.test import Client
 from time_machine import TimeMachineFixture
 
+from caretime.api.reports import kept_verdicts
 from caretime.directory.models import Clinic
 from caretime.verdicts.actions import record_call_report
 from caretime.verdicts.cards import kept_cards
@@ -37,11 +38,13 @@ _CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+')
 
 
 def forget_rendered() -> None:
-    """Drop every card and widget this process kept: the next page renders them all afresh."""
+    """Drop every card, widget and verdict answer this process kept: the next page or answer
+    is made afresh."""
     kept_cards.clear()
+    kept_verdicts.clear()
     renderer = get_default_renderer()
     assert isinstance(renderer, KeptWidgetsRenderer)
-    renderer.clear()
+    renderer.kept.clear()
 
 
 @pytest.fixture
@@ -155,3 +158,17 @@ def test_clinic_pages_and_verdicts_read_exactly_as_rendered_afresh(region: list[
         ]
         found = [f"{r.status_code}\n{_CSRF.sub('', r.content.decode())}" for r in again]
         assert found == expected[::-1]
+
+
+def test_a_kept_verdict_follows_a_new_report(region: list[Clinic], clock: TimeMachineFixture) -> None:
+    good = region[0]
+    path = f"/api/v1/clinics/{good.pk}/verdict?discipline=pt&min_minutes=45&every_visit=yes"
+    before = Client().get(path).json()
+    assert before["verdict"] == "good"
+    clock.shift(timedelta(seconds=1))  # the evidence's version is named by the clock: let it move
+    for caller in ("mill-1", "mill-2", "mill-3"):
+        record_call_report(clinic=good, discipline="pt", called_in=today(), answers=MILL, reporter_key=caller)
+    after = Client().get(path).json()
+    assert after != before
+    forget_rendered()
+    assert Client().get(path).json() == after
