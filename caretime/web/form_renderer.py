@@ -55,6 +55,8 @@ class KeptWidgetsRenderer(DjangoTemplates):
         self.kept: Kept[str] = Kept(WIDGETS_KEPT)
 
     def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
+        if request is not None:  # a template given the request may write what it holds
+            return super().render(template_name, context, request)
         try:
             key = (template_name, translation.get_language(), _frozen(context))
         except _Unkeyable:
