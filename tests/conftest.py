@@ -7,7 +7,6 @@ from django.contrib.auth.models import User
 from django.test import Client
 from time_machine import TimeMachineFixture
 
-from caretime.api.reports import kept_verdicts
 from caretime.directory import search_cache
 from caretime.directory.geo_index import forget_geo_index
 from caretime.directory.models import Clinic
@@ -46,7 +45,6 @@ def _fresh_directory_generation() -> None:
     search_cache.forget_generations()
     forget_geo_index()  # built from an earlier test's rows
     kept_cards.clear()  # rendered from an earlier test's rows, under a generation named by a stopped clock
-    kept_verdicts.clear()  # the same for the verdict API's answers
 
 
 @pytest.fixture

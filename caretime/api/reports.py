@@ -8,7 +8,7 @@ from typing import Literal
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from caretime.accounts.auth import api_user, token_sent
@@ -43,7 +43,6 @@ from caretime.core.calls import (
 )
 from caretime.core.calls import contradictions as find_contradictions
 from caretime.core.evidence import EvidenceSource, month_problem, parse_month
-from caretime.core.kept import Kept
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Assessment, Bar, SourceTally
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic
@@ -364,12 +363,6 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
     )
 
 
-# Verdict answers kept per worker (a few kilobytes each): the 200 clinics nearest a dense
-# city's centre under a handful of bars fit many times over.
-VERDICTS_KEPT = 4_096
-kept_verdicts: Kept[VerdictOut] = Kept(VERDICTS_KEPT)
-
-
 @router.get(
     "/clinics/{clinic_id}/verdict",
     **reads({200: VerdictOut}, INVALID_INPUT, NOT_OFFERED, CLINIC_NOT_FOUND, conditional=True),
@@ -381,19 +374,11 @@ def get_verdict(
     """A therapy the clinic is not listed for is a 400, as for a report."""
     clinic = get_clinic(clinic_id)
     ensure_offered(clinic, query.discipline)
-    version = evidence_version()
-    unchanged = not_modified(request, response, version)
+    unchanged = not_modified(request, response, evidence_version())
     if unchanged is not None:
         return unchanged
-    # The answer changes only with the version (the directory, the evidence and the day), so it
-    # is kept under the version and what was asked, the same for everyone who asks it.
-    key = (version.parts, clinic.pk, query.discipline, query.bar(), get_language())
-    answer = kept_verdicts.get(key)
-    if answer is None:
-        assessment, under_review = verdict_for(clinic, query.discipline, query.bar(), as_of=timezone.now().date())
-        answer = verdict_out(clinic, query.discipline, assessment, under_review=under_review)
-        kept_verdicts.put(key, answer)
-    return answer
+    assessment, under_review = verdict_for(clinic, query.discipline, query.bar(), as_of=timezone.now().date())
+    return verdict_out(clinic, query.discipline, assessment, under_review=under_review)
 
 
 @router.get(

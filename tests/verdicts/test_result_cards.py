@@ -17,7 +17,6 @@ from django.forms.renderers import get_default_renderer
 from django.test import Client
 from time_machine import TimeMachineFixture
 
-from caretime.api.reports import kept_verdicts
 from caretime.directory.models import Clinic
 from caretime.verdicts.actions import record_call_report
 from caretime.verdicts.cards import kept_cards
@@ -41,7 +40,6 @@ def forget_rendered() -> None:
     """Drop every card, widget and verdict answer this process kept: the next page or answer
     is made afresh."""
     kept_cards.clear()
-    kept_verdicts.clear()
     renderer = get_default_renderer()
     assert isinstance(renderer, KeptWidgetsRenderer)
     renderer.kept.clear()
@@ -158,17 +156,3 @@ def test_clinic_pages_and_verdicts_read_exactly_as_rendered_afresh(region: list[
         ]
         found = [f"{r.status_code}\n{_CSRF.sub('', r.content.decode())}" for r in again]
         assert found == expected[::-1]
-
-
-def test_a_kept_verdict_follows_a_new_report(region: list[Clinic], clock: TimeMachineFixture) -> None:
-    good = region[0]
-    path = f"/api/v1/clinics/{good.pk}/verdict?discipline=pt&min_minutes=45&every_visit=yes"
-    before = Client().get(path).json()
-    assert before["verdict"] == "good"
-    clock.shift(timedelta(seconds=1))  # the evidence's version is named by the clock: let it move
-    for caller in ("mill-1", "mill-2", "mill-3"):
-        record_call_report(clinic=good, discipline="pt", called_in=today(), answers=MILL, reporter_key=caller)
-    after = Client().get(path).json()
-    assert after != before
-    forget_rendered()
-    assert Client().get(path).json() == after
