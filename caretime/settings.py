@@ -123,6 +123,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "caretime.urls"
+# Widgets kept once rendered, under what they show (caretime/web/form_renderer.py).
+FORM_RENDERER = "caretime.web.form_renderer.KeptWidgetsRenderer"
 WSGI_APPLICATION = "caretime.wsgi.application"
 
 TEMPLATES = [

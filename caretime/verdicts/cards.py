@@ -14,8 +14,6 @@ by results.html.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -23,6 +21,7 @@ from django.template.loader import get_template
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from caretime.core.kept import Kept
 from caretime.verdicts.selectors import DisciplineVerdict, VerdictHit, VerdictSearchPage
 
 # Markers of the holes while a card is rendered: no template output can contain a NUL.
@@ -41,33 +40,7 @@ class Card:
     distance_miles: float | None
 
 
-class _Kept:
-    """The rendered cards this worker saw last (least recently used goes first)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._cards: OrderedDict[Hashable, tuple[SafeString, SafeString, SafeString]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> tuple[SafeString, SafeString, SafeString] | None:
-        with self._lock:
-            found = self._cards.get(key)
-            if found is not None:
-                self._cards.move_to_end(key)
-            return found
-
-    def put(self, key: Hashable, parts: tuple[SafeString, SafeString, SafeString]) -> None:
-        with self._lock:
-            self._cards[key] = parts
-            if len(self._cards) > self.size:
-                self._cards.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._cards.clear()
-
-
-kept_cards = _Kept(CARDS_KEPT)
+kept_cards: Kept[tuple[SafeString, SafeString, SafeString]] = Kept(CARDS_KEPT)
 
 
 def _shown(verdict: DisciplineVerdict) -> Hashable:

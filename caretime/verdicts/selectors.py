@@ -395,7 +395,7 @@ def page_of(
 class Alternative:
     clinic: Clinic
     distance_miles: float
-    assessment: Assessment
+    assessment: Assessment | VerdictSummary  # a list of alternatives needs no reasons
 
 
 @dataclass(frozen=True)
@@ -437,7 +437,8 @@ def alternatives_for(
     index = geo_index()
     nearby = index.within(center, radius_miles, discipline=discipline, insurance=insurance)
     within = [(m, cid) for m, cid in nearby if cid != clinic.pk]
-    judge = Judge({}, bar, as_of, grown_sums_for([cid for _, cid in within], discipline, as_of=as_of))
+    grown = grown_sums_for([cid for _, cid in within], discipline, as_of=as_of)
+    judge = Judge({}, bar, as_of, grown)
     quick = {cid: judge.quick(cid, discipline) for _, cid in within}
     meeting = [(m, cid) for m, cid in within if quick[cid].status == Status.MEETS_BAR]
     meeting.sort(key=lambda mc: (-quick[mc[1]].sort_rank, mc[0], mc[1]))
@@ -448,8 +449,18 @@ def alternatives_for(
     ]
     picked = (meeting + (clean if include_unknown else []))[:limit]
     by_id = clinics_for_listing([cid for _, cid in picked], index)
-    judge.evidence = evidence_for_clinics([cid for _, cid in picked], discipline)
-    items = tuple(Alternative(by_id[cid], miles, judge(cid, discipline)) for miles, cid in picked if cid in by_id)
+    # What an alternative shows of its verdict is in the sums it was picked by: no report read,
+    # except for sums stored before they kept their counts (as on the results page).
+    summarized = summaries(
+        {(cid, discipline): grown[cid, discipline] for _, cid in picked if (cid, discipline) in grown}, bar, as_of
+    )
+    unsummarized = [cid for _, cid in picked if (cid, discipline) in grown and (cid, discipline) not in summarized]
+    judge.evidence = evidence_for_clinics(unsummarized, discipline) if unsummarized else {}
+    items = tuple(
+        Alternative(by_id[cid], miles, summarized.get((cid, discipline)) or judge(cid, discipline))
+        for miles, cid in picked
+        if cid in by_id
+    )
     return Alternatives(items, radius_miles, discipline, place_label, include_unknown, len(clean), insurance)
 
 

@@ -145,7 +145,7 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             radius_miles=search_radius(request),
             as_of=today,
             origin=(place.point, place.label) if place else None,
-            insurance=insurance if InsurancePlan.objects.filter(slug=insurance).exists() else None,
+            insurance=insurance if insurance and InsurancePlan.objects.filter(slug=insurance).exists() else None,
             include_unknown=request.GET.get("include_unknown") == "yes",
         )
     message = not_interested(clinic, discipline, care_time.assessment)

@@ -1,9 +1,11 @@
-"""The results page's cards are rendered once per worker and reused (caretime.verdicts.cards):
-whatever searches, bars and languages came before, a page reads exactly as the same page with
-every card rendered afresh, and a card changes as soon as what it shows does."""
+"""The results page's cards, the forms' widgets and the verdict API's answers are made once per
+worker and reused (caretime.verdicts.cards, caretime.web.form_renderer, caretime.api.reports):
+whatever searches, clinics, bars and languages came before, a page or answer reads exactly as
+the same one made afresh, and a card or answer changes as soon as what it shows does."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from io import StringIO
@@ -11,12 +13,14 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.forms.renderers import get_default_renderer
 from django.test import Client
 from time_machine import TimeMachineFixture
 
 from caretime.directory.models import Clinic
 from caretime.verdicts.actions import record_call_report
 from caretime.verdicts.cards import kept_cards
+from caretime.web.form_renderer import KeptWidgetsRenderer
 from tests.answers import MIDDLING, MILL, ONE_ON_ONE
 from tests.factories import add_call, make_clinic, today
 
@@ -30,6 +34,15 @@ SEARCHES = [
     for extra in ({}, {"meets_bar": "1"}, {"page": "2"})
 ]
 _CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+')
+
+
+def forget_rendered() -> None:
+    """Drop every card, widget and verdict answer this process kept: the next page or answer
+    is made afresh."""
+    kept_cards.clear()
+    renderer = get_default_renderer()
+    assert isinstance(renderer, KeptWidgetsRenderer)
+    renderer.kept.clear()
 
 
 @pytest.fixture
@@ -61,7 +74,7 @@ def pages(bar: dict[str, str], language: str, searches: list[dict[str, object]],
     found = []
     for search in searches:
         if afresh:
-            kept_cards.clear()
+            forget_rendered()
         response = client.get(f"{prefix}/clinics/?{urlencode(search)}")
         found.append(f"{response.status_code}\n{_CSRF.sub('', response.content.decode())}")
     return found
@@ -80,7 +93,7 @@ def test_reused_cards_read_exactly_as_cards_rendered_afresh(region: list[Clinic]
     assert sum(page.count('<li class="result">') for found in afresh.values() for page in found) > 300
     # Now with the cards of every search, bar and language before kept: searched in another
     # order, so that each card first rendered for one search is reused for others.
-    kept_cards.clear()
+    forget_rendered()
     for (b, language), expected in reversed(afresh.items()):
         assert pages(BARS[b], language, SEARCHES[::-1], afresh=False) == expected[::-1]
 
@@ -101,3 +114,45 @@ def test_a_card_changes_with_what_it_shows(region: list[Clinic], clock: TimeMach
     (renamed,) = pages(BARS[0], "en", search, afresh=False)
     assert ">Mill Street PT<" in renamed
     assert pages(BARS[0], "en", search, afresh=True) == [renamed]
+
+
+def clinic_paths(region: list[Clinic]) -> list[str]:
+    """Clinic pages of clinics with every kind of verdict (meets the bar, avoid, mixed reports,
+    nothing known, a therapy not offered), reached from a search (with alternatives) and not,
+    and their verdicts from the API."""
+    demo = list(Clinic.objects.filter(is_demo=True).exclude(pk__in=[c.pk for c in region]).order_by("pk")[:3])
+    paths = []
+    for clinic in [*region, *demo]:
+        for discipline in ("pt", "ot", "slp"):
+            paths.append(f"/clinics/{clinic.pk}/?discipline={discipline}")
+            paths.append(f"/clinics/{clinic.pk}/?discipline={discipline}&near=60614&radius_miles=25")
+            paths.append(f"/api/v1/clinics/{clinic.pk}/verdict?discipline={discipline}")
+    return paths
+
+
+def test_clinic_pages_and_verdicts_read_exactly_as_rendered_afresh(region: list[Clinic]) -> None:
+    paths = clinic_paths(region)
+    afresh = {}
+    for b, bar in enumerate(BARS):
+        for language in ("en", "es"):
+            found = []
+            client = Client()
+            client.post("/your-bar/", {**bar, "next": "/"})
+            for path in paths:
+                forget_rendered()
+                response = client.get(path if path.startswith("/api/") or language == "en" else f"/es{path}")
+                found.append(f"{response.status_code}\n{_CSRF.sub('', response.content.decode())}")
+            afresh[b, language] = found
+    verdicts = {json.loads(page[4:])["verdict"] for page in afresh[0, "en"] if page.startswith("200\n{")}
+    assert verdicts == {"good", "avoid", "unknown"}, verdicts
+    assert sum(page.startswith("200\n<!doctype html>") for found in afresh.values() for page in found) > 100
+    forget_rendered()
+    for (b, language), expected in reversed(afresh.items()):
+        client = Client()
+        client.post("/your-bar/", {**BARS[b], "next": "/"})
+        again = [
+            client.get(path if path.startswith("/api/") or language == "en" else f"/es{path}")
+            for path in reversed(paths)
+        ]
+        found = [f"{r.status_code}\n{_CSRF.sub('', r.content.decode())}" for r in again]
+        assert found == expected[::-1]

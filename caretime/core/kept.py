@@ -1,0 +1,42 @@
+"""What a process rendered or computed once, kept under what it shows.
+
+The results page's cards, the forms' widgets and the verdict API's answers are each kept in
+one of these: the key is everything the kept value depends on, so nothing is ever
+invalidated, a changed input makes a new key, and the least recently used goes first when
+the process keeps ``size`` of them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class Kept(Generic[V]):
+    """The values this process made last, by key (least recently used goes first)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()  # the development server and live-server tests run threads
+
+    def get(self, key: Hashable) -> V | None:
+        with self._lock:
+            found = self._values.get(key)
+            if found is not None:
+                self._values.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: V) -> None:
+        with self._lock:
+            self._values[key] = value
+            if len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()

@@ -1,0 +1,68 @@
+"""Form widgets rendered once per worker for what they show.
+
+A page's form fields cost more to render than anything else in its template: each widget is a
+template of its own, and a select renders one more template per option (the insurance list has
+dozens). The same widgets come up on page after page (the search form, the bar form), so a
+widget's HTML is kept under what it shows: its template, the language and the whole context
+the widget passes (name, value, attributes, options with their labels and which is chosen).
+Only a context made of plain values (text, numbers, lists and dictionaries of them) is kept;
+anything else (a form, a bound field) is rendered as Django would, every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from django.forms.renderers import DjangoTemplates
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.safestring import SafeData
+
+from caretime.core.kept import Kept
+
+# Widgets kept per worker: a few hundred bytes to a few kilobytes each. The hidden "next" field
+# of the bar form holds the page's address, so the variety is unbounded: the least recently
+# used goes first.
+WIDGETS_KEPT = 4_096
+
+
+class _Unkeyable(Exception):
+    """The context holds something other than plain values: render it every time."""
+
+
+def _frozen(value: object) -> Hashable:
+    """The value as a key that is equal exactly when the template would write the same."""
+    if isinstance(value, Promise):
+        value = str(value)  # translated now: the language is part of the key
+    if isinstance(value, str):
+        # Marked safe, text is written as it is; else escaped: the two differ on the page.
+        return ("safe", str(value)) if isinstance(value, SafeData) else value
+    if value is None or isinstance(value, (bool, int, float)):
+        return (type(value).__name__, repr(value))  # repr: True is not 1, -0.0 is not 0.0
+    if isinstance(value, dict):
+        return ("dict", tuple((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_frozen(item) for item in value))
+    raise _Unkeyable
+
+
+class KeptWidgetsRenderer(DjangoTemplates):
+    """Django's form renderer, keeping the HTML of each widget it rendered (FORM_RENDERER)."""
+
+    def __init__(self) -> None:
+        self.kept: Kept[str] = Kept(WIDGETS_KEPT)
+
+    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
+        if request is not None:  # a template given the request may write what it holds
+            return super().render(template_name, context, request)
+        try:
+            key = (template_name, translation.get_language(), _frozen(context))
+        except _Unkeyable:
+            return super().render(template_name, context, request)
+        html = self.kept.get(key)
+        if html is None:
+            html = super().render(template_name, context, request)
+            self.kept.put(key, html)
+        return html
