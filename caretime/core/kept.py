@@ -1,9 +1,9 @@
 """What a process rendered or computed once, kept under what it shows.
 
-The results page's cards, the forms' widgets and the verdict API's answers are each kept in
-one of these: the key is everything the kept value depends on, so nothing is ever
-invalidated, a changed input makes a new key, and the least recently used goes first when
-the process keeps ``size`` of them.
+The results page's cards and the forms' widgets of choices are each kept in one of these: the
+key is everything the kept value depends on, so nothing is ever invalidated, a changed input
+makes a new key, and the least recently used goes first when the process keeps ``size`` of
+them.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ class Kept(Generic[V]):
             self._values[key] = value
             if len(self._values) > self.size:
                 self._values.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._values)
 
     def clear(self) -> None:
         with self._lock:

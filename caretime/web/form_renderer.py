@@ -5,8 +5,11 @@ template of its own, and a select renders one more template per option (the insu
 dozens). The same widgets come up on page after page (the search form, the bar form), so a
 widget's HTML is kept under what it shows: its template, the language and the whole context
 the widget passes (name, value, attributes, options with their labels and which is chosen).
-Only a context made of plain values (text, numbers, lists and dictionaries of them) is kept;
-anything else (a form, a bound field) is rendered as Django would, every time.
+Only widgets of choices (selects, radio buttons, ticked lists) are kept: their cost is one
+template per option, and what they show is a list the site wrote, never what a person typed, so
+no one's words stay in a worker's memory after their request. Only a context made of plain
+values (text, numbers, lists and dictionaries of them) is kept; anything else (a form, a bound
+field) is rendered as Django would, every time.
 """
 
 from __future__ import annotations
@@ -22,9 +25,8 @@ from django.utils.safestring import SafeData
 
 from caretime.core.kept import Kept
 
-# Widgets kept per worker: a few hundred bytes to a few kilobytes each. The hidden "next" field
-# of the bar form holds the page's address, so the variety is unbounded: the least recently
-# used goes first.
+# Widgets kept per worker: a few hundred bytes to a few kilobytes each; the least recently used
+# goes first.
 WIDGETS_KEPT = 4_096
 
 
@@ -56,6 +58,9 @@ class KeptWidgetsRenderer(DjangoTemplates):
 
     def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
         if request is not None:  # a template given the request may write what it holds
+            return super().render(template_name, context, request)
+        widget = context.get("widget")
+        if not isinstance(widget, dict) or "optgroups" not in widget:  # not a widget of choices
             return super().render(template_name, context, request)
         try:
             key = (template_name, translation.get_language(), _frozen(context))
