@@ -64,7 +64,13 @@ def test_the_code_goes_to_the_clinics_public_phone_and_proves_the_claim(chicago_
     assert client.get(f"/clinics/{clinic.pk}/manage/").status_code == 403  # not before the code
     response = client.post(f"/clinics/{clinic.pk}/claim/code/", {"code": f"{code[:4]} {code[4:]}"})
     assert response["Location"] == f"/clinics/{clinic.pk}/manage/"
-    assert client.get(f"/clinics/{clinic.pk}/manage/").status_code == 200
+    manage = client.get(f"/clinics/{clinic.pk}/manage/")
+    assert manage.status_code == 200
+    page = manage.content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title is not None
+    assert html.unescape(title.group(1)) == f"Speak for {clinic.name} · caretime", "the tab names the clinic, only"
+    assert page.count('id="listing-heading"') == 1, "the listing's panel is shown once, in the page's body"
     stored = Claim.objects.get(clinic=clinic)
     assert stored.state == ClaimState.CONFIRMED
     assert code not in stored.code_hash
