@@ -10,6 +10,7 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +26,22 @@ from caretime.clinicside.models import Claim, ClaimState
 from caretime.core.refusal import Refused
 from caretime.directory.shortcuts import clinic_or_404
 from caretime.shared.limits import RateLimited
+
+
+def _refused(
+    request: HttpRequest, template: str, context: dict[str, object], form: Form, refused: Refused
+) -> HttpResponse:
+    """The form again, each problem beside its field, the person's answers kept."""
+    for field, message in refused.problems.items():
+        form.add_error(field or None, message)
+    return render(request, template, context, status=refused.status)
+
+
+def _limited(request: HttpRequest, template: str, context: dict[str, object], limited: RateLimited) -> HttpResponse:
+    """The form again with the limit's message, and when the next try is taken."""
+    response = render(request, template, {**context, "limited": limited.message}, status=429)
+    response["Retry-After"] = str(limited.retry_after_seconds)
+    return response
 
 
 @never_cache
@@ -44,13 +61,9 @@ def claim_clinic(request: HttpRequest, clinic_id: int) -> HttpResponse:
                 account=account, clinic=clinic, channel=form.cleaned_data["channel"], email=form.cleaned_data["email"]
             )
         except Refused as refused:
-            for field, message in refused.problems.items():
-                form.add_error(field or None, message)
-            return render(request, "clinicside/claim.html", context, status=refused.status)
+            return _refused(request, "clinicside/claim.html", context, form, refused)
         if isinstance(sent, RateLimited):
-            response = render(request, "clinicside/claim.html", {**context, "limited": sent.message}, status=429)
-            response["Retry-After"] = str(sent.retry_after_seconds)
-            return response
+            return _limited(request, "clinicside/claim.html", context, sent)
         return redirect("claim-code", clinic.pk)
     return render(request, "clinicside/claim.html", context, status=400 if form.errors else 200)
 
@@ -91,13 +104,9 @@ def report_wrong_listing(request: HttpRequest, clinic_id: int) -> HttpResponse:
                 disciplines=tuple(data["disciplines"]), claim=claims.claim_of(signed_in_user(request), clinic),
             )  # fmt: skip
         except Refused as refused:
-            for field, message in refused.problems.items():
-                form.add_error(field or None, message)
-            return render(request, "clinicside/correction.html", context, status=refused.status)
+            return _refused(request, "clinicside/correction.html", context, form, refused)
         if isinstance(sent, RateLimited):
-            response = render(request, "clinicside/correction.html", {**context, "limited": sent.message}, status=429)
-            response["Retry-After"] = str(sent.retry_after_seconds)
-            return response
+            return _limited(request, "clinicside/correction.html", context, sent)
         messages.success(request, _("Thank you. Our staff will check it before the listing changes."))
         return redirect("clinic-detail", clinic.pk)
     return render(request, "clinicside/correction.html", context, status=400 if form.errors else 200)
