@@ -27,6 +27,20 @@ ANSWER_SECONDS = 600
 GENERATION_RECHECK_SECONDS = 1.0
 
 _GENERATIONS: list[Generation] = []
+# The last number this process issued or read: a new one is always larger, even when the clock
+# stands still (tests stop it) or the cache lost its key, so that nothing kept under an
+# earlier number can ever match a new one.
+_last_number = [0]
+
+
+def _new_number() -> int:
+    _last_number[0] = max(time.time_ns(), _last_number[0] + 1)
+    return _last_number[0]
+
+
+def _seen_number(number: int) -> int:
+    _last_number[0] = max(_last_number[0], number)
+    return number
 
 
 def forget_generations() -> None:
@@ -37,8 +51,9 @@ def forget_generations() -> None:
 
 class Generation:
     """A number that changes whenever what it stands for changes: the time in nanoseconds of
-    the latest change, kept in the shared cache, so that it also says when that was. Each
-    process re-reads it at most every GENERATION_RECHECK_SECONDS."""
+    the latest change (or one more than the last number seen, when the clock has not moved),
+    kept in the shared cache, so that it also says when that was. Each process re-reads it at
+    most every GENERATION_RECHECK_SECONDS."""
 
     def __init__(self, key: str) -> None:
         self.key = key
@@ -53,9 +68,9 @@ class Generation:
         if generation is None:
             # A fresh, never-used number: if the cache lost the key, answers filed under an
             # older generation can never match it.
-            cache.add(self.key, time.time_ns(), timeout=None)
+            cache.add(self.key, _new_number(), timeout=None)
             generation = cache.get(self.key)
-        self._seen.update(generation=int(generation), read_at=now)
+        self._seen.update(generation=_seen_number(int(generation)), read_at=now)
         return int(generation)
 
     def changed(self) -> None:
@@ -67,7 +82,7 @@ class Generation:
             transaction.on_commit(self._start)
 
     def _start(self) -> None:
-        generation = time.time_ns()
+        generation = _new_number()
         cache.set(self.key, generation, timeout=None)
         self._seen.update(generation=generation, read_at=time.monotonic())
 

@@ -66,3 +66,23 @@ def test_a_change_inside_a_transaction_starts_another_generation_when_it_commits
         directory_changed()
         inside = directory_generation()
     assert directory_generation() != inside
+
+
+def test_a_new_generation_differs_from_every_earlier_one_even_with_the_clock_stopped() -> None:
+    """Whatever is kept under a generation must never match a later one: with the clock
+    stopped (as in tests) and with the shared cache losing its key (a restart, an eviction)."""
+    import time_machine
+    from django.core.cache import cache
+
+    from caretime.directory import search_cache
+
+    with time_machine.travel("2026-03-02 10:00", tick=False):
+        seen = [directory_generation()]
+        for _ in range(3):
+            directory_changed()
+            seen.append(directory_generation())
+        cache.delete(search_cache.GENERATION_KEY)
+        search_cache.forget_generations()
+        seen.append(directory_generation())
+    assert len(set(seen)) == len(seen)
+    assert seen == sorted(seen)
