@@ -288,6 +288,18 @@ class CareTimeSums:
         for index, value in enumerate(other.shared):
             self.shared[index] += sign * value
 
+    def clamped(self) -> CareTimeSums:
+        """The same sums without float dust below zero (adding and subtracting leaves 1e-17 or
+        so): no weight is negative."""
+        return CareTimeSums(
+            weight=max(0.0, self.weight),
+            minutes=[max(0.0, value) for value in self.minutes],
+            whole_known=max(0.0, self.whole_known),
+            whole_one_on_one=max(0.0, self.whole_one_on_one),
+            shared=[max(0.0, value) for value in self.shared],
+            aide_led=max(0.0, self.aide_led),
+        )
+
     def scaled(self, factor: float) -> CareTimeSums:
         return CareTimeSums(
             weight=self.weight * factor,

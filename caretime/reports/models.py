@@ -5,8 +5,9 @@ person can see and delete it and their repeated reports count once. Pages never 
 a report is.
 
 Each clinic and therapy keeps the sums of its counted visit reports (``ClinicCareTime``),
-and each state and the nation the same sums (``RegionCareTime``), so that a profile is read
-from one row and a new report is one small update.
+and each state the same sums (``RegionCareTime``, the nation's being all states' together), so
+that a profile is read from one row and a few, and a new report is one small update and one
+insert.
 
 Two small tables beside it keep the limits exact without tying anything to a report:
 arrival times per clinic (kept a day) and keyed hashes of connections per clinic (kept
@@ -390,21 +391,26 @@ class ClinicCareTime(CareTimeSumsFields):
         return f"Care Time sums of clinic {self.clinic_id} ({self.discipline}): {self.reports} reports"
 
 
-NATIONAL = ""  # the ``state`` of the nationwide row
+NATIONAL = ""  # the ``state`` under which profiles find the nation's sums (never stored)
 
 
 class RegionCareTime(CareTimeSumsFields):
-    """The same sums over a state's clinics (``state`` empty: the nation's): the prior every
-    clinic's profile is pulled toward."""
+    """Part of the same sums over a state's clinics: the prior every clinic's profile is pulled
+    toward. A state's sums are the sum of all its rows, and the nation's the sum of every
+    state's. Each counted report adds a row of its own (its contribution, or minus it when it
+    goes) instead of updating one shared row: an update would lock the state's row, and the
+    nation's, until the report's transaction ends, so every writer in the country would wait
+    for the one before. Every ``FOLD_EVERY``-th row folds its therapy's rows into one per
+    state (``caretime.reports.services``), so a read stays a few dozen rows."""
 
-    state = models.CharField(max_length=2, blank=True)
+    state = models.CharField(max_length=2)
     discipline = models.CharField(max_length=3, choices=DisciplineChoices.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["state", "discipline"], name="region_care_time_unique")]
+        indexes = [models.Index(fields=["discipline", "state"], name="region_care_time_discipline")]
 
     def __str__(self) -> str:
-        return f"Care Time sums of {self.state or 'the nation'} ({self.discipline})"
+        return f"Care Time sums (part) of {self.state} ({self.discipline})"
 
 
 class ReportArrival(models.Model):

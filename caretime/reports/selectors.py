@@ -93,11 +93,17 @@ def _counted_visits(discipline: str | None) -> QuerySet[VisitReport]:
 
 
 def _visit_evidence_of(reports: QuerySet[VisitReport]) -> dict[EvidenceKey, list[Evidence]]:
+    # As with calls: one person's visits that say the same in the same month make equal items,
+    # each made (and its summary worded) once per query.
+    made: dict[tuple[object, ...], Evidence | None] = {}
     found: dict[EvidenceKey, list[Evidence]] = {}
-    for clinic_id, code, account_id, *columns in reports.values_list(
-        "clinic_id", "discipline", "account_id", *VISIT_COLUMNS
-    ):
-        item = visit_evidence_from_row(tuple(columns), account_id)
+    for clinic_id, code, *row in reports.values_list("clinic_id", "discipline", "account_id", *VISIT_COLUMNS):
+        key = tuple(row)
+        if key in made:
+            item = made[key]
+        else:
+            account_id, *columns = row
+            item = made[key] = visit_evidence_from_row(tuple(columns), account_id)
         if item is not None:
             found.setdefault((clinic_id, code), []).append(item)
     return found
@@ -115,12 +121,7 @@ def _profiles(rows: QuerySet[ClinicCareTime], as_of: date) -> dict[EvidenceKey, 
     found = list(rows.filter(Q(reports__gt=0) | Q(connected_reports__gt=0)).annotate(state=F("clinic__state")))
     if not found:
         return {}
-    regions = {
-        (region.state, region.discipline): region.sums
-        for region in RegionCareTime.objects.filter(
-            state__in={*(row.state for row in found), NATIONAL}, discipline__in={row.discipline for row in found}
-        )
-    }
+    regions = region_sums({row.discipline for row in found})
     empty = CareTimeSums()
     return {
         (row.clinic_id, row.discipline): care_time_profile(
@@ -136,6 +137,18 @@ def _profiles(rows: QuerySet[ClinicCareTime], as_of: date) -> dict[EvidenceKey, 
         )
         for row in found
     }
+
+
+def region_sums(disciplines: Iterable[str]) -> dict[tuple[str, str], CareTimeSums]:
+    """Each state's sums of these therapies, and the nation's (state ``NATIONAL``): the sums of
+    their rows (``RegionCareTime``), read in one statement, so that a row folded meanwhile is
+    read either before or after, never both or neither."""
+    found: dict[tuple[str, str], CareTimeSums] = {}
+    for row in RegionCareTime.objects.filter(discipline__in=list(disciplines)):
+        sums = row.sums
+        for region in (row.state, NATIONAL):
+            found.setdefault((region, row.discipline), CareTimeSums()).add(sums)
+    return {key: sums.clamped() for key, sums in found.items()}
 
 
 def _sums(discipline: str | None) -> QuerySet[ClinicCareTime]:

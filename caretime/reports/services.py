@@ -44,7 +44,6 @@ from caretime.core.evidence import (
 )
 from caretime.directory.models import Clinic
 from caretime.reports.models import (
-    NATIONAL,
     VISIT_COLUMNS,
     CallReport,
     ClinicCareTime,
@@ -55,6 +54,7 @@ from caretime.reports.models import (
     VisitReport,
     facts_from_row,
 )
+from caretime.shared.bulk_rows import write_rows
 from caretime.shared.limits import (
     ACCOUNT_REPORTS_PER_DAY,
     CLINIC_REPORTS_FROM_EVERYONE_PER_DAY,
@@ -101,17 +101,26 @@ def account_key(account: User, clinic_id: int) -> str:
     return salted_hmac("caretime.reports.account", f"{account.pk}:{clinic_id}").hexdigest()[:32]
 
 
-def _arrive(clinic: Clinic, moment: datetime, *, repeat: bool, account: User | None = None) -> Standing:
-    """Inside the writing transaction: lock the clinic, apply the account's daily limit, the
-    clinic's daily cap and the burst rule (both hold, never refuse) to any kind of report, and
-    log the arrival. Returns the new report's standing."""
-    # One writer per clinic at a time, so that the counts below are exact (SQLite already
-    # runs one writing transaction at a time).
-    Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
+def _lock_clinic(clinic_id: int) -> None:
+    """One writer per clinic at a time, until the transaction ends (SQLite already runs one
+    writing transaction at a time)."""
+    list(Clinic.objects.select_for_update().filter(pk=clinic_id).order_by().values_list("pk"))
+
+
+def _arrive(
+    clinic: Clinic, moment: datetime, *, repeat: bool, account: User | None = None, clinic_locked: bool = False
+) -> Standing:
+    """Inside the writing transaction: lock the clinic (unless the caller holds its lock
+    already), apply the account's daily limit, the clinic's daily cap and the burst rule (both
+    hold, never refuse) to any kind of report, and log the arrival. Returns the new report's
+    standing."""
+    # One writer per clinic at a time, so that the counts below are exact.
+    if not clinic_locked:
+        _lock_clinic(clinic.pk)
     if account is not None:
         # One writer per account at a time too: two reports of one account about two clinics,
         # sent together, would otherwise both pass a count made before either was stored.
-        User.objects.select_for_update().filter(pk=account.pk).first()
+        list(User.objects.select_for_update().filter(pk=account.pk).values_list("pk"))
         full = _account_limit(account, moment)
         if full is not None:
             raise LimitReached(full)
@@ -193,11 +202,10 @@ def _account_limit(account: User | None, now: datetime) -> RateLimited | None:
     if account is None:
         return None
     today = now.date()
-    filed = (
-        CallReport.objects.filter(account=account, received_on=today).count()
-        + VisitReport.objects.filter(account=account, received_on=today).count()
-    )
-    return admit(ACCOUNT_REPORTS_PER_DAY, filed, now)
+    # Both kinds in one statement: every statement of a write is a round trip.
+    calls = CallReport.objects.filter(account=account, received_on=today).order_by().values("pk")
+    visits = VisitReport.objects.filter(account=account, received_on=today).order_by().values("pk")
+    return admit(ACCOUNT_REPORTS_PER_DAY, calls.union(visits, all=True).count(), now)
 
 
 def _limits(request: HttpRequest, clinic: Clinic, account: User | None) -> RateLimited | None:
@@ -278,15 +286,26 @@ def record_visit_report(
         raise ReportRefused(f"This clinic is listed for {', '.join(clinic.disciplines)}, not {discipline}.")
     if account is None and not is_demo:
         raise ReportRefused("Sign in with a verified e-mail address to report a visit.")
-    with transaction.atomic():
-        Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
-        same_month = VisitReport.objects.filter(account=account, clinic=clinic, discipline=discipline, visited_in=month)
+    # No savepoint of its own: the action around it (``caretime.verdicts.actions``) has one,
+    # and each is two more round trips.
+    with transaction.atomic(savepoint=False):
+        _lock_clinic(clinic.pk)
+        counted_this_month = 0
         if account is not None:
-            for existing in same_month.filter(received_on__gte=today - _DAY):
-                if existing.facts == facts:
+            # The person's reports of this clinic, therapy and month, read once for both rules.
+            for existing in VisitReport.objects.filter(
+                account=account, clinic=clinic, discipline=discipline, visited_in=month
+            ):
+                if existing.received_on >= today - _DAY and existing.facts == facts:
                     raise DuplicateReport(existing)
-        counted_this_month = same_month.filter(standing=Standing.COUNTED.value).count() if account is not None else 0
-        standing = _arrive(clinic, moment, repeat=counted_this_month >= VISITS_PER_REPORTER_PER_MONTH, account=account)
+                counted_this_month += existing.standing == Standing.COUNTED.value
+        standing = _arrive(
+            clinic,
+            moment,
+            repeat=counted_this_month >= VISITS_PER_REPORTER_PER_MONTH,
+            account=account,
+            clinic_locked=True,
+        )
         report = VisitReport.from_facts(
             facts,
             account=account,
@@ -363,38 +382,39 @@ def _count_connected(report: VisitReport, step: int) -> None:
     )
 
 
-def _region_rows(state: str, discipline: str) -> list[RegionCareTime]:
-    rows = []
-    for region in (state, NATIONAL):
-        rows.append(RegionCareTime.objects.select_for_update().get_or_create(state=region, discipline=discipline)[0])
-    return rows
+# Every this many region rows (by id), the therapy's rows are folded into one per state.
+FOLD_EVERY = 32
 
 
 def _update_care_time(report: VisitReport, *, add: bool) -> None:
-    """Add a counted report to (or take it out of) its clinic's and regions' sums, inside the
-    caller's transaction with the clinic locked: a few small row updates, never a re-read of
-    all reports (except the newest month when the newest report goes)."""
+    """Add a counted report to (or take it out of) its clinic's and state's sums, inside the
+    caller's transaction with the clinic locked: four statements (the clinic's row, whether
+    the person counts already, the row written, the state's row added), never a re-read of all
+    reports (except the newest month when the newest report goes)."""
     visited_in, facts = facts_from_row(tuple(getattr(report, column) for column in VISIT_COLUMNS))
     part = contribution(facts, visited_in=visited_in)
     sign = 1.0 if add else -1.0
-    row, _ = ClinicCareTime.objects.select_for_update().get_or_create(
+    # The caller holds the clinic's lock, so nobody else creates this row meanwhile.
+    row = ClinicCareTime.objects.select_for_update().filter(
         clinic_id=report.clinic_id, discipline=report.discipline
-    )
+    ).first() or ClinicCareTime(clinic_id=report.clinic_id, discipline=report.discipline)
     others = VisitReport.objects.filter(
         clinic_id=report.clinic_id, discipline=report.discipline, standing=Standing.COUNTED.value, connected=False
     )
     if report.pk is not None:  # a deleted report has none, and is no longer among the others
         others = others.exclude(pk=report.pk)
-    # A person counts once however many of their visits count; reports without an account
-    # (demo ones) stand for themselves.
-    first_of_person = report.account_id is None or not others.filter(account_id=report.account_id).exists()
-    # The same for the people who gave minutes, the sample of the minutes figures.
-    first_to_give_minutes = facts.gave_minutes and (
-        report.account_id is None
-        or not others.filter(account_id=report.account_id, therapist_minutes__isnull=False).exists()
-    )
+    # A person counts once however many of their visits count, and once among the people who
+    # gave minutes (the sample of the minutes figures); reports without an account (demo
+    # ones) stand for themselves.
+    counted_before = gave_minutes_before = False
+    if report.account_id is not None:
+        mine = others.filter(account_id=report.account_id).aggregate(
+            counted=Count("pk"), gave_minutes=Count("pk", filter=Q(therapist_minutes__isnull=False))
+        )
+        counted_before, gave_minutes_before = mine["counted"] > 0, mine["gave_minutes"] > 0
+    first_to_give_minutes = facts.gave_minutes and not gave_minutes_before
     step = 1 if add else -1
-    row.reporters = max(0, row.reporters + (step if first_of_person else 0))
+    row.reporters = max(0, row.reporters + (0 if counted_before else step))
     row.minutes_reporters = max(0, row.minutes_reporters + (step if first_to_give_minutes else 0))
     row.reports = max(0, row.reports + step)
     if add:
@@ -403,13 +423,32 @@ def _update_care_time(report: VisitReport, *, add: bool) -> None:
         row.newest = others.aggregate(newest=Max("visited_in"))["newest"]
     sums = row.sums
     sums.add(part, sign)
-    row.set_sums(_clean(sums) if row.reports else CareTimeSums())
+    row.set_sums(sums.clamped() if row.reports else CareTimeSums())
     row.save()
-    for region in _region_rows(report.clinic.state, report.discipline):
-        region_sums = region.sums
-        region_sums.add(part, sign)
-        region.set_sums(_clean(region_sums))
-        region.save()
+    # The state's sums: a row of the report's own, which locks nothing another report needs.
+    region = RegionCareTime(state=report.clinic.state, discipline=report.discipline)
+    region.set_sums(part.scaled(sign))
+    region.save()
+    if region.pk % FOLD_EVERY == 0:
+        _fold_region_rows(report.discipline)
+
+
+def _fold_region_rows(discipline: str) -> None:
+    """Replace a therapy's region rows with one per state, their sum, so that reading the
+    nation's sums stays a read of a few dozen rows. Two folds at once lock the rows in one
+    order (the later waits, then folds what is left); reports filed meanwhile only add rows."""
+    rows = list(RegionCareTime.objects.select_for_update().filter(discipline=discipline).order_by("pk"))
+    summed: dict[str, CareTimeSums] = {}
+    for row in rows:
+        summed.setdefault(row.state, CareTimeSums()).add(row.sums)
+    RegionCareTime.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    RegionCareTime.objects.bulk_create(_region_row(state, discipline, sums) for state, sums in summed.items())
+
+
+def _region_row(state: str, discipline: str, sums: CareTimeSums) -> RegionCareTime:
+    row = RegionCareTime(state=state, discipline=discipline)
+    row.set_sums(sums.clamped())
+    return row
 
 
 def rebuild_care_time() -> int:
@@ -449,37 +488,56 @@ def rebuild_care_time() -> int:
         .annotate(n=Count("pk"))
         .order_by()
     }
-    states = dict(Clinic.objects.filter(pk__in={c for c, _ in {*clinic_sums, *connected}}).values_list("pk", "state"))
+    # Every clinic's state: the whole directory in one read beats an id list this long.
+    states = dict(Clinic.objects.order_by().values_list("pk", "state"))
     regions: dict[tuple[str, str], CareTimeSums] = {}
-    clinic_rows = []
+    clinic_rows: list[tuple[Any, ...]] = []
     for key in {*clinic_sums, *connected}:
         clinic_id, discipline = key
         sums = clinic_sums.get(key, CareTimeSums())
         reporters, minutes_reporters = people.get(key, (0, 0))
-        clinic_row = ClinicCareTime(
-            clinic_id=clinic_id,
-            discipline=discipline,
-            reporters=reporters,
-            minutes_reporters=minutes_reporters,
-            reports=reports.get(key, 0),
-            newest=newest.get(key),
-            connected_reports=connected.get(key, 0),
+        clinic_rows.append(
+            (
+                clinic_id,
+                discipline,
+                reporters,
+                minutes_reporters,
+                reports.get(key, 0),
+                newest.get(key),
+                connected.get(key, 0),
+                *_sums_values(sums),
+            )
         )
-        clinic_row.set_sums(sums)
-        clinic_rows.append(clinic_row)
-        for region in (states[clinic_id], NATIONAL):
-            regions.setdefault((region, discipline), CareTimeSums()).add(sums)
+        regions.setdefault((states[clinic_id], discipline), CareTimeSums()).add(sums)
     with transaction.atomic():
         ClinicCareTime.objects.all().delete()
         RegionCareTime.objects.all().delete()
-        ClinicCareTime.objects.bulk_create(clinic_rows, batch_size=2000)
-        region_rows = []
-        for (state, discipline), sums in regions.items():
-            region_row = RegionCareTime(state=state, discipline=discipline)
-            region_row.set_sums(sums)
-            region_rows.append(region_row)
-        RegionCareTime.objects.bulk_create(region_rows)
+        # Plain rows, not bulk_create: preparing every value through its field was most of a rebuild.
+        write_rows(ClinicCareTime._meta.db_table, _CLINIC_COLUMNS, clinic_rows)
+        write_rows(
+            RegionCareTime._meta.db_table,
+            ("state", "discipline", *_SUMS_COLUMNS),
+            ((state, discipline, *_sums_values(sums.clamped())) for (state, discipline), sums in regions.items()),
+        )
     return len(clinic_rows)
+
+
+_SUMS_COLUMNS = ("weight", "minutes", "whole_known", "whole_one_on_one", "shared", "aide_led")
+_CLINIC_COLUMNS = (
+    "clinic_id",
+    "discipline",
+    "reporters",
+    "minutes_reporters",
+    "reports",
+    "newest",
+    "connected_reports",
+    *_SUMS_COLUMNS,
+)
+
+
+def _sums_values(sums: CareTimeSums) -> tuple[float, list[float], float, float, list[float], float]:
+    """The values of ``_SUMS_COLUMNS``, as ``CareTimeSumsFields.set_sums`` stores them."""
+    return (sums.weight, list(sums.minutes), sums.whole_known, sums.whole_one_on_one, list(sums.shared), sums.aide_led)
 
 
 def _bin_filter(index: int) -> Q:
@@ -517,17 +575,6 @@ def _indicator_sums(row: dict[str, Any]) -> CareTimeSums:
         shared=[row[f"shared{count}"] * PATIENT_REPORT_WEIGHT for count in range(1, MAX_OTHER_PATIENTS + 1)],
         aide_led=row["aide_led"] * PATIENT_REPORT_WEIGHT,
     )
-
-
-def _clean(sums: CareTimeSums) -> CareTimeSums:
-    """Subtraction leaves float dust (1e-17 below zero); no stored weight is negative."""
-    sums.weight = max(0.0, sums.weight)
-    sums.minutes = [max(0.0, v) for v in sums.minutes]
-    sums.whole_known = max(0.0, sums.whole_known)
-    sums.whole_one_on_one = max(0.0, sums.whole_one_on_one)
-    sums.shared = [max(0.0, v) for v in sums.shared]
-    sums.aide_led = max(0.0, sums.aide_led)
-    return sums
 
 
 def decide_held_reports(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import replace
+from dataclasses import astuple, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,10 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caretime.accounts.services import create_api_token
-from caretime.core.care_time import VISITS_PER_REPORTER_PER_MONTH, VisitFacts, VisitKind, WholeTime
+from caretime.core.care_time import VISITS_PER_REPORTER_PER_MONTH, CareTimeSums, VisitFacts, VisitKind, WholeTime
 from caretime.core.evidence import BURST_REPORTS_PER_HOUR, Standing
 from caretime.directory.models import Clinic
+from caretime.reports import services as report_services
 from caretime.reports.models import ClinicCareTime, ModerationDecision, RegionCareTime, VisitReport
+from caretime.reports.selectors import care_time_profiles, region_sums
 from caretime.reports.services import DuplicateReport, rebuild_care_time
 from caretime.shared.limits import LimitReached
 from caretime.verdicts.actions import decide_held_reports, delete_visit_report, record_call_report, record_visit_report
@@ -488,8 +490,8 @@ def _stored() -> dict[tuple[Any, ...], tuple[Any, ...]]:
     def rounded(values: list[float]) -> tuple[float, ...]:
         return tuple(round(v, 6) for v in values)
 
-    def sums(row: ClinicCareTime | RegionCareTime) -> tuple[Any, ...]:
-        s = row.sums
+    def sums(row: ClinicCareTime | CareTimeSums) -> tuple[Any, ...]:
+        s = row if isinstance(row, CareTimeSums) else row.sums
         return (
             round(s.weight, 6),
             rounded(s.minutes),
@@ -511,7 +513,11 @@ def _stored() -> dict[tuple[Any, ...], tuple[Any, ...]]:
         for r in ClinicCareTime.objects.all()
         if r.reports or r.connected_reports
     }
-    regions = {("region", r.state, r.discipline): sums(r) for r in RegionCareTime.objects.all() if r.weight > 1e-9}
+    regions = {
+        ("region", state, discipline): sums(found)
+        for (state, discipline), found in region_sums(["pt", "ot", "slp"]).items()
+        if found.weight > 1e-9
+    }
     return clinics | regions
 
 
@@ -568,6 +574,65 @@ def test_the_sums_kept_report_by_report_equal_a_rebuild_from_the_reports(
         incremental = _stored()
         rebuild_care_time()
         assert _stored() == incremental
+        transaction.set_rollback(True)
+
+
+def _profiles(clinics: list[Clinic]) -> dict[tuple[int, str], tuple[Any, ...]]:
+    """The profiles as pages show them, floats to nine places (the sums' float dust aside)."""
+
+    def rounded(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return tuple(rounded(v) for v in value)
+        return round(value, 9) if isinstance(value, float) else value
+
+    found = care_time_profiles([c.pk for c in clinics], None, as_of=timezone.now().date())
+    return {key: rounded(astuple(profile)) for key, profile in found.items()}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps)
+def test_profiles_kept_by_writes_deletes_and_folds_equal_those_of_a_fresh_computation(
+    db: None, monkeypatch: pytest.MonkeyPatch, sequence: list[tuple[int, int, int, VisitFacts, bool]]
+) -> None:
+    """The states' and the nation's sums are rows added by each report and folded now and
+    then: whatever the order of writes, deletes and folds, every profile (and the sums behind
+    it) equals the one computed afresh from the reports."""
+    monkeypatch.setattr(report_services, "FOLD_EVERY", 2)  # a fold every other row: many, among the writes
+    with transaction.atomic():
+        clinics = [
+            make_clinic("North", latitude=41.9, longitude=-87.6),
+            make_clinic("Lakeside", latitude=41.95, longitude=-87.65),
+            make_clinic("South", latitude=41.8, longitude=-87.6, state="IN", zip_code="46320"),
+        ]
+        month = this_month()
+        # Enough reports already counted that the state's sums are the prior, from a rebuild.
+        VisitReport.objects.bulk_create(
+            VisitReport.from_facts(
+                replace(GOOD_VISIT if n % 3 else MILL_VISIT, other_patients=n % 4),
+                account=None,
+                clinic=clinics[n % 2],
+                discipline="pt",
+                visited_in=month,
+                from_timer=False,
+                is_demo=True,
+                received_on=month,
+                standing=Standing.COUNTED.value,
+            )
+            for n in range(24)
+        )
+        rebuild_care_time()
+        people = [person(f"p{i}@example.org") for i in range(3)]
+        kept: list[VisitReport] = []
+        for who, where, months_back, visit, delete_one in sequence:
+            visited_in = (month - timedelta(days=31 * months_back)).replace(day=1)
+            with contextlib.suppress(DuplicateReport, LimitReached):
+                kept.append(report(people[who], clinics[where % 3], visit, visited_in=visited_in))
+            if delete_one and kept:
+                delete_visit_report(kept.pop(0))
+        incremental, shown = _stored(), _profiles(clinics)
+        assert shown
+        rebuild_care_time()
+        assert (_stored(), _profiles(clinics)) == (incremental, shown)
         transaction.set_rollback(True)
 
 

@@ -295,7 +295,7 @@ def test_a_report_filed_during_a_rebuild_does_not_wait_for_the_whole_rebuild(mon
         for where, answers in ((first, MILL), (second, ONE_ON_ONE))
     )
     VerdictSums.objects.all().delete()
-    monkeypatch.setattr(sums, "_CHUNK", 1)  # one clinic per chunk here
+    monkeypatch.setattr(sums, "_REBUILD_CHUNK", 1)  # one clinic per chunk here
     between_chunks, resume = threading.Event(), threading.Event()
     replace_rows = sums._replace_rows
 
