@@ -24,7 +24,7 @@ import logging
 import math
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -95,6 +95,9 @@ class GeoIndex:
     plan_codes: IntArray  # positions in ``plans``, ascending, so in the listing's order
     ids_by_id: IntArray  # the ids in ascending order, and the row of each
     rows_by_id: IntArray
+    # The clinics pages have listed, as ``selectors.clinics_for_listing`` read them: a
+    # listing changes only with the directory generation, so a clinic is read once per index.
+    listed: dict[int, Clinic] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def size(self) -> int:
