@@ -3,9 +3,9 @@
 Every function reads its evidence through ``caretime.verdicts.evidence`` and judges it with
 ``caretime.core.verdict``, in a fixed number of queries whatever the number of clinics or
 reports. Ranking many clinics reads one row of stored sums per clinic and therapy
-(``caretime.verdicts.sums``, a cache of the same evidence) and judges it with
-``judge_sums`` (the same rule without the reasons); full assessments, from the evidence
-itself, are made only for the clinics shown.
+(``caretime.verdicts.sums``, a cache of the same evidence, mirrored in each process per
+evidence generation) and judges it with ``judge_sums`` (the same rule without the reasons);
+full assessments, from the evidence itself, are made only for the clinics shown.
 """
 
 from __future__ import annotations

@@ -6,6 +6,11 @@ released by a moderator, worker figures published, a billing year computed), its
 recomputes those rows from the one evidence path, in that same transaction. Recomputing (rather than adding and subtracting) keeps the stored sums exactly
 what ``grow`` makes of the reports, whatever the order of writes, so a verdict from them
 equals a verdict from the reports bit for bit (``tests/verdicts/test_stored_sums.py``).
+
+Ranking a radius reads them through each process's mirror (``stored_sums``): the rows of the
+clinics its searches reached, read once per directory index and evidence generation, with
+their verdicts per bar and day by row of the index, so that ranking a region searched before
+is array arithmetic and no query.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from datetime import date
 from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from django.db import connection, transaction
 
 from caretime.core.evidence import Evidence, EvidenceKey
@@ -229,8 +235,8 @@ class RowVerdicts:
         self.filled: BoolArray = np.zeros(size, dtype=np.bool_)
         self.meets: BoolArray = np.zeros(size, dtype=np.bool_)  # the status is MEETS_BAR
         self.clean: BoolArray = np.zeros(size, dtype=np.bool_)  # not enough known, nothing against
-        self.sort_rank: IntArray = np.zeros(size, dtype=np.int64)
-        self.verdict: list[QuickVerdict] = [NOTHING_KNOWN] * size
+        self.sort_rank: npt.NDArray[np.int8] = np.zeros(size, dtype=np.int8)
+        self.verdict: dict[int, QuickVerdict] = {}  # by row, of the rows filled in
 
     def fill(self, row: int, verdict: QuickVerdict) -> None:
         self.verdict[row] = verdict
@@ -240,9 +246,10 @@ class RowVerdicts:
         self.filled[row] = True
 
 
-# The bars, days and therapies whose verdicts a process keeps per row (the oldest go first):
-# a row array per each, of the whole index, about 1.2 MB at 100,000 clinics.
-_ROW_VERDICTS_KEPT = 48
+# The bars, days and therapies whose verdicts a process keeps per row (the least recently used
+# go first): arrays of the whole index, 0.4 MB at 100,000 clinics, and the verdicts of the
+# rows searches reached.
+_ROW_VERDICTS_KEPT = 16
 
 
 class StoredSums:
