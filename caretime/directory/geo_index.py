@@ -24,7 +24,7 @@ import logging
 import math
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -95,6 +95,9 @@ class GeoIndex:
     plan_codes: IntArray  # positions in ``plans``, ascending, so in the listing's order
     ids_by_id: IntArray  # the ids in ascending order, and the row of each
     rows_by_id: IntArray
+    # The clinics pages have listed, as ``selectors.clinics_for_listing`` read them: a
+    # listing changes only with the directory generation, so a clinic is read once per index.
+    listed: dict[int, Clinic] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def size(self) -> int:
@@ -143,6 +146,43 @@ class GeoIndex:
             out = [i for i in unsure if int(self.ids[rows[i]]) not in inside]
             rows, estimates = np.delete(rows, out), np.delete(estimates, out)
         return rows, estimates
+
+    def estimated_within(
+        self, center: Point, radius_miles: float, *, discipline: str | None = None, insurance: str | None = None
+    ) -> tuple[IntArray, FloatArray]:
+        """The rows of every clinic within the radius (exactly those of ``within``), in the
+        index's order, with their estimated distances: what a ranking orders before it measures
+        the few clinics it shows (``ranked_slice``)."""
+        return self._within_rows(center, radius_miles, discipline, insurance)
+
+    def ranked_slice(
+        self, center: Point, rows: IntArray, estimates: FloatArray, groups: IntArray, *, offset: int, limit: int
+    ) -> list[tuple[float, int, int]]:
+        """``(miles, clinic id, row)`` of the rows ranked ``offset`` to ``offset + limit`` in the
+        order (group, exact miles, clinic id), with the exact distances of ``within``.
+
+        ``rows`` (with their estimates and groups) come in the order of
+        ``np.lexsort((ids[rows], estimates, groups))``. That order is already right except among
+        neighbours of a group whose estimates lie within twice the tolerance of each other:
+        only the stretches around the slice are measured exactly and put in order (as ``page``
+        does), so a slice costs the same whatever the number of rows.
+        """
+        total = len(rows)
+        if offset >= total or limit < 1:
+            return []
+        first, last = offset, min(offset + limit, total) - 1
+        apart = (np.diff(estimates) > 2 * ESTIMATE_TOLERANCE_MILES) | (np.diff(groups) != 0)
+        cuts = np.flatnonzero(apart) + 1
+        before = int(np.searchsorted(cuts, first, side="right")) - 1
+        start = int(cuts[before]) if before >= 0 else 0
+        after = int(np.searchsorted(cuts, last, side="right"))
+        stop = int(cuts[after]) if after < len(cuts) else total
+        stretch = rows[start:stop]
+        group_of = dict(zip(stretch.tolist(), groups[start:stop].tolist(), strict=True))
+        points = ((int(r), float(self.latitudes[r]), float(self.longitudes[r])) for r in stretch)
+        measured = [(miles, int(self.ids[row]), row) for miles, row in within_radius(center, math.inf, points)]
+        measured.sort(key=lambda found: (group_of[found[2]], found[0], found[1]))
+        return measured[first - start : last - start + 1]
 
     def within(
         self, center: Point, radius_miles: float, *, discipline: str | None = None, insurance: str | None = None

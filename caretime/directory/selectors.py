@@ -133,12 +133,36 @@ def search_clinics(search: ClinicSearch, *, page: int = 1, page_size: int = PAGE
     return SearchPage(hits, total, page, page_size)
 
 
+# The clinics an index keeps listed (``GeoIndex.listed``, a few KB each): the pages of the
+# regions people search; past this many it starts again.
+LISTED_KEPT = 10_000
+
+
 def clinics_for_listing(clinic_ids: Sequence[int], index: GeoIndex) -> dict[int, Clinic]:
     """The clinics of a page of results, by id, as ``with_listing_details`` gives them: one
     query for the clinics with their organisation; their services and plans come from
-    ``index``, the index that ranked them (a newer one may no longer list them)."""
-    by_id = Clinic.objects.select_related("organization").order_by().in_bulk(list(clinic_ids))
-    index.add_listing_details(by_id.values())
+    ``index``, the index that ranked them (a newer one may no longer list them).
+
+    Kept with the index (``GeoIndex.listed``), so a clinic listed before costs no query: what a
+    listing shows changes only with the directory generation (saving a clinic, a service or a
+    plan, and every import, start a new one), as the cards kept per generation assume. Shared
+    by every request of the process, so read only."""
+    listed = index.listed
+    by_id: dict[int, Clinic] = {}
+    missing = []
+    for clinic_id in clinic_ids:
+        clinic = listed.get(clinic_id)
+        if clinic is None:
+            missing.append(clinic_id)
+        else:
+            by_id[clinic_id] = clinic
+    if missing:
+        found = Clinic.objects.select_related("organization").order_by().in_bulk(missing)
+        index.add_listing_details(found.values())
+        if len(listed) + len(found) > LISTED_KEPT:
+            listed.clear()
+        listed.update(found)
+        by_id.update(found)
     return by_id
 
 

@@ -3,9 +3,9 @@
 Every function reads its evidence through ``caretime.verdicts.evidence`` and judges it with
 ``caretime.core.verdict``, in a fixed number of queries whatever the number of clinics or
 reports. Ranking many clinics reads one row of stored sums per clinic and therapy
-(``caretime.verdicts.sums``, a cache of the same evidence) and judges it with
-``judge_sums`` (the same rule without the reasons); full assessments, from the evidence
-itself, are made only for the clinics shown.
+(``caretime.verdicts.sums``, a cache of the same evidence, mirrored in each process per
+evidence generation) and judges it with ``judge_sums`` (the same rule without the reasons);
+full assessments, from the evidence itself, are made only for the clinics shown.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+import numpy as np
+
 from caretime.core.care_time import CareTimeProfile
 from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
 from caretime.core.geo import Point, distance_miles
-from caretime.core.ranking import meets_bar_first
 from caretime.core.verdict import (
     NOTHING_KNOWN,
     STATED_SOURCES,
@@ -33,7 +34,7 @@ from caretime.core.verdict import (
     quick_verdict,
     stated_versus_reported,
 )
-from caretime.directory.geo_index import GeoIndex, geo_index
+from caretime.directory.geo_index import FloatArray, GeoIndex, IntArray, geo_index
 from caretime.directory.models import Clinic, DisciplineChoices
 from caretime.directory.selectors import (
     PAGE_SIZE,
@@ -44,8 +45,9 @@ from caretime.directory.selectors import (
     with_listing_details,
 )
 from caretime.reports.selectors import CallSpread, care_time_profiles, stated_answers
+from caretime.verdicts.derived import EVIDENCE
 from caretime.verdicts.evidence import evidence_for_clinics
-from caretime.verdicts.sums import StoredOrGrown, grown_sums_for, judged_all, summaries
+from caretime.verdicts.sums import RowVerdicts, StoredOrGrown, StoredSums, judged_all, stored_sums, summaries
 from caretime.workplace.selectors import Workplace, workplaces
 
 
@@ -317,41 +319,68 @@ class Ranked(NamedTuple):
 
 @dataclass(frozen=True)
 class Ranking:
-    """Every clinic in the radius that the filter keeps, those that meet the bar first."""
+    """Every clinic in the radius that the filter keeps, those that meet the bar first.
 
-    ranked: list[Ranked]
+    Held as arrays over the rows of the directory index, in the order of their estimated
+    distances; the exact distances are measured for the clinics a page shows (``page``)."""
+
     index: GeoIndex  # the one index that ranked them, which also lists them and tells their therapies
+    center: Point
+    rows: IntArray  # lexsorted by (group, estimated miles, clinic id)
+    estimates: FloatArray
+    groups: IntArray  # 0: meets the bar, 1: the rest
+    verdicts: RowVerdicts  # what each row was judged, by row
+    stored: StoredSums  # what they were judged from, which also summarises a page
     only_meeting: bool
-    sums: dict[EvidenceKey, StoredOrGrown]  # what they were judged from, which also summarises a page
+    meeting: int  # clinics that meet the bar
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    def page(self, offset: int, limit: int) -> list[Ranked]:
+        """The clinics ranked ``offset`` to ``offset + limit``, with their exact distances."""
+        found = self.index.ranked_slice(self.center, self.rows, self.estimates, self.groups, offset=offset, limit=limit)
+        return [Ranked(self.verdicts.verdict[row], miles, clinic_id) for miles, clinic_id, row in found]
+
+    @property
+    def ranked(self) -> list[Ranked]:
+        """The whole ranking (every clinic measured exactly)."""
+        return self.page(0, self.total)
 
 
-def _best(verdicts: dict[EvidenceKey, QuickVerdict], offered: list[str], clinic_id: int) -> QuickVerdict:
-    """The verdict a clinic ranks by without a therapy searched: its best therapy's (a clinic
-    whose physical therapy meets the bar is one to call, whatever its speech therapy)."""
-    found = (verdicts.get((clinic_id, code), NOTHING_KNOWN) for code in offered)
-    return max(found, key=lambda verdict: verdict.sort_rank, default=NOTHING_KNOWN)
+def _stored_sums(index: GeoIndex) -> StoredSums:
+    return stored_sums(index, EVIDENCE.current())
 
 
 def rank_clinics(search: ClinicSearch, *, bar: Bar, as_of: date, only_meeting: bool = False) -> Ranking:
     """Judge every clinic in the radius from its stored sums and rank them: those that meet the
-    bar first, then the rest, nearest first within each (``caretime.core.ranking``); with
-    ``only_meeting``, only those that meet the bar."""
+    bar first, then the rest, nearest first within each (``caretime.core.ranking``, in arrays:
+    the same order); with ``only_meeting``, only those that meet the bar."""
     if search.center is None:
         raise ValueError("ranking needs a searched place")
     index = geo_index()
-    within = index.within(search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance)
-    grown = grown_sums_for([cid for _, cid in within], search.discipline, as_of=as_of)
-    offered = {} if search.discipline else index.offered([cid for _, cid in within])
-    verdicts = judged_all(grown, bar, as_of)  # no row: nothing known
-    if search.discipline:  # the common case: one lookup per clinic in the radius
-        key = search.discipline
-        ranked = [Ranked(verdicts.get((cid, key), NOTHING_KNOWN), miles, cid) for miles, cid in within]
-    else:
-        ranked = [Ranked(_best(verdicts, offered.get(cid, []), cid), miles, cid) for miles, cid in within]
+    rows, estimates = index.estimated_within(
+        search.center, search.radius_miles, discipline=search.discipline, insurance=search.insurance
+    )
+    stored = _stored_sums(index)
+    verdicts = stored.verdicts(rows, search.discipline, bar, as_of)  # no row: nothing known
+    meets = verdicts.meets[rows]
     if only_meeting:
-        ranked = [r for r in ranked if r.verdict.status == Status.MEETS_BAR]
-    ranked.sort(key=lambda r: meets_bar_first(r.verdict.status, r.distance_miles, r.clinic_id))
-    return Ranking(ranked, index, only_meeting, grown)
+        rows, estimates, meets = rows[meets], estimates[meets], meets[meets]
+    groups = (~meets).astype(np.int64)
+    order = np.lexsort((index.ids[rows], estimates, groups))
+    return Ranking(
+        index,
+        search.center,
+        rows[order],
+        estimates[order],
+        groups[order],
+        verdicts,
+        stored,
+        only_meeting,
+        int(np.count_nonzero(meets)),
+    )
 
 
 def page_of(
@@ -360,15 +389,15 @@ def page_of(
     """One page of a ranking, its clinics listed with their verdicts as a list shows them
     (summarised from the sums they were ranked by; no report read) and their Care Time profiles.
     Sums stored before they kept their counts are assessed from the evidence instead."""
-    offset = (page - 1) * page_size
-    shown = ranking.ranked[offset : offset + page_size]
+    shown = ranking.page((page - 1) * page_size, page_size)
     shown_ids = [r.clinic_id for r in shown]
     by_id = clinics_for_listing(shown_ids, ranking.index)
     keys = [
         (cid, code) for cid in by_id for code in ([search.discipline] if search.discipline else by_id[cid].disciplines)
     ]
-    summarized = summaries({key: ranking.sums[key] for key in keys if key in ranking.sums}, bar, as_of)
-    unsummarized = sorted({cid for cid, code in keys if (cid, code) in ranking.sums and (cid, code) not in summarized})
+    found = ranking.stored.found(keys, as_of)
+    summarized = summaries(found, bar, as_of)
+    unsummarized = sorted({cid for cid, code in keys if (cid, code) in found and (cid, code) not in summarized})
     judge = Judge(evidence_for_clinics(unsummarized, search.discipline) if unsummarized else {}, bar, as_of)
     profiles = care_time_profiles(shown_ids, search.discipline, as_of=as_of)
     hits = [
@@ -385,9 +414,8 @@ def page_of(
         for r in shown
         if r.clinic_id in by_id  # removed by an import or the demo rebuild since it was ranked
     ]
-    meeting = sum(1 for r in ranking.ranked if r.verdict.status == Status.MEETS_BAR)
     return VerdictSearchPage(
-        hits, len(ranking.ranked), page, page_size, bar, search.discipline, meeting, ranking.only_meeting
+        hits, ranking.total, page, page_size, bar, search.discipline, ranking.meeting, ranking.only_meeting
     )
 
 
@@ -435,33 +463,33 @@ def alternatives_for(
     nothing at all speaks against them."""
     center, place_label = origin if origin else (clinic.point, "")
     index = geo_index()
-    nearby = index.within(center, radius_miles, discipline=discipline, insurance=insurance)
-    within = [(m, cid) for m, cid in nearby if cid != clinic.pk]
-    grown = grown_sums_for([cid for _, cid in within], discipline, as_of=as_of)
-    judge = Judge({}, bar, as_of, grown)
-    quick = {cid: judge.quick(cid, discipline) for _, cid in within}
-    meeting = [(m, cid) for m, cid in within if quick[cid].status == Status.MEETS_BAR]
-    meeting.sort(key=lambda mc: (-quick[mc[1]].sort_rank, mc[0], mc[1]))
-    clean = [
-        (m, cid)
-        for m, cid in within
-        if quick[cid].status == Status.NOT_ENOUGH_KNOWN and not quick[cid].evidence_against
-    ]
-    picked = (meeting + (clean if include_unknown else []))[:limit]
-    by_id = clinics_for_listing([cid for _, cid in picked], index)
+    rows, estimates = index.estimated_within(center, radius_miles, discipline=discipline, insurance=insurance)
+    others = index.ids[rows] != clinic.pk
+    rows, estimates = rows[others], estimates[others]
+    stored = _stored_sums(index)
+    verdicts = stored.verdicts(rows, discipline, bar, as_of)
+    meets, clean = verdicts.meets[rows], verdicts.clean[rows]
+    # Those that meet the bar, settled verdicts first, then nearest; then (when asked for)
+    # those nothing speaks against, nearest first: as groups of one ranking.
+    kept = meets | clean if include_unknown else meets
+    groups = np.where(meets, -verdicts.sort_rank[rows], 1)[kept]
+    rows, estimates = rows[kept], estimates[kept]
+    order = np.lexsort((index.ids[rows], estimates, groups))
+    picked = index.ranked_slice(center, rows[order], estimates[order], groups[order], offset=0, limit=limit)
+    by_id = clinics_for_listing([cid for _, cid, _ in picked], index)
     # What an alternative shows of its verdict is in the sums it was picked by: no report read,
     # except for sums stored before they kept their counts (as on the results page).
-    summarized = summaries(
-        {(cid, discipline): grown[cid, discipline] for _, cid in picked if (cid, discipline) in grown}, bar, as_of
-    )
-    unsummarized = [cid for _, cid in picked if (cid, discipline) in grown and (cid, discipline) not in summarized]
-    judge.evidence = evidence_for_clinics(unsummarized, discipline) if unsummarized else {}
+    found = stored.found([(cid, discipline) for _, cid, _ in picked], as_of)
+    summarized = summaries(found, bar, as_of)
+    unsummarized = [cid for _, cid, _ in picked if (cid, discipline) in found and (cid, discipline) not in summarized]
+    judge = Judge(evidence_for_clinics(unsummarized, discipline) if unsummarized else {}, bar, as_of)
     items = tuple(
         Alternative(by_id[cid], miles, summarized.get((cid, discipline)) or judge(cid, discipline))
-        for miles, cid in picked
+        for miles, cid, _ in picked
         if cid in by_id
     )
-    return Alternatives(items, radius_miles, discipline, place_label, include_unknown, len(clean), insurance)
+    unknown_available = int(np.count_nonzero(clean))
+    return Alternatives(items, radius_miles, discipline, place_label, include_unknown, unknown_available, insurance)
 
 
 @dataclass(frozen=True)

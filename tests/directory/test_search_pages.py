@@ -154,11 +154,13 @@ def test_list_and_profile_pages_use_a_fixed_number_of_queries(
     client: Client, chicago_clinics: dict[str, Clinic], django_assert_max_num_queries: object
 ) -> None:
     from caretime.directory.geo_index import geo_index
+    from caretime.verdicts.derived import EVIDENCE
     from tests.factories import make_clinic
 
     for index in range(15):
         make_clinic(f"Extra {index}", latitude=41.90, longitude=-87.64, insurance=("medicare", "cigna"))
     geo_index()  # the process's index of the directory, built once per change of the directory
+    EVIDENCE.current()  # the evidence's generation, which every process reads once a second
     # One query per evidence source (calls, visits, worker figures, billing, the clinic's
     # statements) and one for the
     # Care Time sums, whatever the number of clinics.
