@@ -47,7 +47,7 @@ from caretime.core.kept import Kept
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Assessment, Bar, SourceTally
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic
-from caretime.directory.selectors import clinic_for_page
+from caretime.directory.shortcuts import listed_clinic
 from caretime.reports.services import ReportRefused
 from caretime.shared.limits import RateLimited
 from caretime.verdicts.actions import submit_call_report
@@ -258,7 +258,7 @@ def verdict_out(clinic: Clinic, discipline: str, assessment: Assessment, *, unde
 
 
 def get_clinic(clinic_id: int) -> Clinic:
-    clinic = clinic_for_page(clinic_id)
+    clinic = listed_clinic(clinic_id)
     if clinic is None:
         raise Http404(gettext("No clinic has the id %(id)s.") % {"id": clinic_id})
     return clinic
@@ -384,8 +384,9 @@ def get_verdict(
     today = timezone.now().date()
     version = evidence_version()
     bar = query.bar()
-    key = (made_of(clinic_id, query.discipline, bar, today), get_language())
-    answer = kept_verdicts.get(key)
+    made = made_of(clinic_id, query.discipline, bar, today)
+    key = None if made is None else (made, get_language())
+    answer = None if key is None else kept_verdicts.get(key)
     if answer is None:
         clinic = get_clinic(clinic_id)
         ensure_offered(clinic, query.discipline)
@@ -394,7 +395,8 @@ def get_verdict(
             return unchanged
         assessment, under_review = verdict_for(clinic, query.discipline, bar, as_of=today)
         answer = verdict_out(clinic, query.discipline, assessment, under_review=under_review)
-        kept_verdicts.put(key, answer)
+        if key is not None:
+            kept_verdicts.put(key, answer)
         return answer
     # Kept: the clinic was found, offering the therapy, in this directory generation.
     unchanged = not_modified(request, response, version)

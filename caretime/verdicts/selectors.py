@@ -190,10 +190,11 @@ kept_care_times: Kept[tuple[DisciplineCareTime, ...]] = Kept(CARE_TIMES_KEPT)
 def clinic_care_time(clinic: Clinic, bar: Bar, *, as_of: date) -> list[DisciplineCareTime]:
     """Per therapy the clinic offers (or has evidence for): verdict, stated and reported."""
     key = made_of(clinic.pk, None, bar, as_of)
-    every = kept_care_times.get(key)
+    every = None if key is None else kept_care_times.get(key)
     if every is None:
         every = tuple(_care_times([(clinic.pk, d.value) for d in DisciplineChoices], None, bar, as_of))
-        kept_care_times.put(key, every)
+        if key is not None:
+            kept_care_times.put(key, every)
     return [found for found in every if found.discipline in clinic.disciplines or found.assessment.reports]
 
 
