@@ -47,6 +47,7 @@ from caretime.core.kept import Kept
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Assessment, Bar, SourceTally
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic
+from caretime.directory.selectors import clinic_for_page
 from caretime.directory.shortcuts import listed_clinic
 from caretime.reports.services import ReportRefused
 from caretime.shared.limits import RateLimited
@@ -258,7 +259,7 @@ def verdict_out(clinic: Clinic, discipline: str, assessment: Assessment, *, unde
 
 
 def get_clinic(clinic_id: int) -> Clinic:
-    clinic = listed_clinic(clinic_id)
+    clinic = clinic_for_page(clinic_id)
     if clinic is None:
         raise Http404(gettext("No clinic has the id %(id)s.") % {"id": clinic_id})
     return clinic
@@ -388,7 +389,9 @@ def get_verdict(
     key = None if made is None else (made, get_language())
     answer = None if key is None else kept_verdicts.get(key)
     if answer is None:
-        clinic = get_clinic(clinic_id)
+        clinic = listed_clinic(clinic_id)  # one query: its services and plans from the directory index
+        if clinic is None:
+            raise Http404(gettext("No clinic has the id %(id)s.") % {"id": clinic_id})
         ensure_offered(clinic, query.discipline)
         unchanged = not_modified(request, response, version)
         if unchanged is not None:

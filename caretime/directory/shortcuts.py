@@ -14,6 +14,8 @@ def listed_clinic(clinic_id: int) -> Clinic | None:
     directory index when the index lists it: one query instead of three, whose compiling cost
     more than the reading. An inactive clinic, or one the index does not know yet, is read with
     its services and plans as before."""
+    if not 0 < clinic_id < 2**63:  # beyond the index's integers: no such clinic there
+        return clinic_for_page(clinic_id)
     index = geo_index()  # before the clinic is read: its listing is this generation's or newer
     if index.disciplines_of(clinic_id):
         found = clinics_for_listing([clinic_id], index).get(clinic_id)
@@ -23,6 +25,15 @@ def listed_clinic(clinic_id: int) -> Clinic | None:
 
 
 def clinic_or_404(clinic_id: int) -> Clinic:
+    clinic = clinic_for_page(clinic_id)
+    if clinic is None:
+        raise Http404("No clinic with that number.")
+    return clinic
+
+
+def listed_clinic_or_404(clinic_id: int) -> Clinic:
+    """``clinic_or_404`` for the clinic's own page, read as ``listed_clinic`` (the pages that take
+    a report keep the same queries whoever sends it, so they read it as before)."""
     clinic = listed_clinic(clinic_id)
     if clinic is None:
         raise Http404("No clinic with that number.")
