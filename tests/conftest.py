@@ -7,10 +7,12 @@ from django.contrib.auth.models import User
 from django.test import Client
 from time_machine import TimeMachineFixture
 
+from caretime.api.reports import kept_verdicts
 from caretime.directory import search_cache
 from caretime.directory.geo_index import forget_geo_index
 from caretime.directory.models import Clinic
 from caretime.verdicts.cards import kept_cards
+from caretime.verdicts.selectors import kept_care_times
 from tests.clock import NOON
 from tests.factories import make_clinic
 from tests.staff import staff_client
@@ -45,6 +47,8 @@ def _fresh_directory_generation() -> None:
     search_cache.forget_generations()
     forget_geo_index()  # built from an earlier test's rows
     kept_cards.clear()  # rendered from an earlier test's rows, under a generation named by a stopped clock
+    kept_verdicts.clear()  # made from an earlier test's rows
+    kept_care_times.clear()
 
 
 @pytest.fixture

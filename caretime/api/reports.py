@@ -8,7 +8,7 @@ from typing import Literal
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from caretime.accounts.auth import api_user, token_sent
@@ -43,13 +43,16 @@ from caretime.core.calls import (
 )
 from caretime.core.calls import contradictions as find_contradictions
 from caretime.core.evidence import EvidenceSource, month_problem, parse_month
+from caretime.core.kept import Kept
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Assessment, Bar, SourceTally
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic
 from caretime.directory.selectors import clinic_for_page
+from caretime.directory.shortcuts import listed_clinic
 from caretime.reports.services import ReportRefused
 from caretime.shared.limits import RateLimited
 from caretime.verdicts.actions import submit_call_report
+from caretime.verdicts.kept_answers import made_of
 from caretime.verdicts.selectors import alternatives_for, care_time_for, verdict_for
 
 router = Router(tags=["ask before you book"])
@@ -363,6 +366,13 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
     )
 
 
+# The verdict API's answers, each made once per worker, under what they are made of
+# (``caretime.verdicts.kept_answers``) and the language of their labels: nothing is
+# invalidated, and nothing of the person asking is in a key. A few kilobytes each.
+VERDICTS_KEPT = 10_000
+kept_verdicts: Kept[VerdictOut] = Kept(VERDICTS_KEPT)
+
+
 @router.get(
     "/clinics/{clinic_id}/verdict",
     **reads({200: VerdictOut}, INVALID_INPUT, NOT_OFFERED, CLINIC_NOT_FOUND, conditional=True),
@@ -372,13 +382,28 @@ def get_verdict(
     request: HttpRequest, response: HttpResponse, clinic_id: int, query: Query[BarQuery]
 ) -> VerdictOut | HttpResponse:
     """A therapy the clinic is not listed for is a 400, as for a report."""
-    clinic = get_clinic(clinic_id)
-    ensure_offered(clinic, query.discipline)
-    unchanged = not_modified(request, response, evidence_version())
-    if unchanged is not None:
-        return unchanged
-    assessment, under_review = verdict_for(clinic, query.discipline, query.bar(), as_of=timezone.now().date())
-    return verdict_out(clinic, query.discipline, assessment, under_review=under_review)
+    today = timezone.now().date()
+    version = evidence_version()
+    bar = query.bar()
+    made = made_of(clinic_id, query.discipline, bar, today)
+    key = None if made is None else (made, get_language())
+    answer = None if key is None else kept_verdicts.get(key)
+    if answer is None:
+        clinic = listed_clinic(clinic_id)  # one query: its services and plans from the directory index
+        if clinic is None:
+            raise Http404(gettext("No clinic has the id %(id)s.") % {"id": clinic_id})
+        ensure_offered(clinic, query.discipline)
+        unchanged = not_modified(request, response, version)
+        if unchanged is not None:
+            return unchanged
+        assessment, under_review = verdict_for(clinic, query.discipline, bar, as_of=today)
+        answer = verdict_out(clinic, query.discipline, assessment, under_review=under_review)
+        if key is not None:
+            kept_verdicts.put(key, answer)
+        return answer
+    # Kept: the clinic was found, offering the therapy, in this directory generation.
+    unchanged = not_modified(request, response, version)
+    return answer if unchanged is None else unchanged
 
 
 @router.get(

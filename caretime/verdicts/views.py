@@ -26,7 +26,7 @@ from caretime.directory.coverage import nothing_found
 from caretime.directory.forms import ClinicSearchForm
 from caretime.directory.models import Clinic, DisciplineChoices, InsurancePlan
 from caretime.directory.search_cache import directory_generation
-from caretime.directory.shortcuts import clinic_and_discipline, clinic_or_404
+from caretime.directory.shortcuts import clinic_and_discipline, listed_clinic_or_404
 from caretime.reports.forms import CompareForm
 from caretime.reports.letters import (
     LETTER_MAX_CHARS,
@@ -125,7 +125,7 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
     """The answer first: under the clinic's name, the verdict for the person's therapy and bar
     with its one next step; then what that step needs (clinics that meet the bar, the call
     script, or how to book); then "been here?"; then the evidence behind it all."""
-    clinic = clinic_or_404(clinic_id)
+    clinic = listed_clinic_or_404(clinic_id)
     bar = bar_from_session(request)
     today = timezone.now().date()
     therapies = clinic_care_time(clinic, bar, as_of=today)

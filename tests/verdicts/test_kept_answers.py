@@ -1,0 +1,70 @@
+"""A clinic's page and its verdict from the API are made once per worker and kept
+(caretime.verdicts.kept_answers): a kept one follows a new report and a new day as soon as
+they change what it says, and reads exactly as one made afresh."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from time_machine import TimeMachineFixture
+
+from caretime.api.reports import kept_verdicts
+from caretime.directory.models import Clinic
+from caretime.verdicts.actions import record_call_report
+from caretime.verdicts.selectors import kept_care_times
+from tests.answers import ONE_ON_ONE
+from tests.factories import clinic_page, make_clinic, today
+
+pytestmark = pytest.mark.django_db
+
+_CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+')
+
+
+def seen(clinic: Clinic) -> tuple[str, str, dict[str, object]]:
+    """The clinic's page for physical therapy (its verdict, and the page with its CSRF token
+    blanked) and its verdict from the API."""
+    client = Client()
+    page = client.get(clinic_page(clinic.pk, "pt"))
+    api = client.get(f"/api/v1/clinics/{clinic.pk}/verdict", {"discipline": "pt"})
+    assert page.status_code == api.status_code == 200
+    status = page.context["care_time"].assessment.status.value
+    return status, _CSRF.sub("", page.content.decode()), json.loads(api.content)
+
+
+def afresh(clinic: Clinic) -> tuple[str, str, dict[str, object]]:
+    kept_care_times.clear()
+    kept_verdicts.clear()
+    return seen(clinic)
+
+
+@pytest.fixture
+def clinic(db: None) -> Clinic:
+    return make_clinic("Kept PT", latitude=41.9227, longitude=-87.6533)
+
+
+def test_a_kept_answer_follows_a_new_report(clinic: Clinic) -> None:
+    before = seen(clinic)
+    assert before[0] == before[2]["status"] == "not_enough_known"
+    assert seen(clinic) == before  # now from what this worker kept
+    for caller in ("first", "second"):
+        record_call_report(clinic=clinic, discipline="pt", called_in=today(), answers=ONE_ON_ONE, reporter_key=caller)
+    after = seen(clinic)
+    assert after[0] == after[2]["status"] == "meets_bar"
+    assert after[2]["reporters"] == 2
+    assert after == afresh(clinic)
+
+
+def test_a_kept_answer_follows_the_day(clinic: Clinic, clock: TimeMachineFixture) -> None:
+    for caller in ("first", "second"):
+        record_call_report(clinic=clinic, discipline="pt", called_in=today(), answers=ONE_ON_ONE, reporter_key=caller)
+    before = seen(clinic)
+    assert before[0] == before[2]["status"] == "meets_bar"
+    assert seen(clinic) == before
+    clock.shift(timedelta(days=4 * 365))  # nothing written: the two calls have aged
+    after = seen(clinic)
+    assert after[0] == after[2]["status"] != "meets_bar"
+    assert after == afresh(clinic)
