@@ -109,7 +109,7 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "place": form.place,
             "results": results,
-            "cards": result_cards(results, generation),
+            "cards": result_cards(results, generation, kept),
             "no_results": None if results.total else nothing_found(search),
             "query": _query_without(request, *_OLD_PARAMETERS),
             "filter_fields": _hidden_fields(_query_without(request, ONLY_MEETING, *_OLD_PARAMETERS)),

@@ -21,6 +21,7 @@ from caretime.directory.models import Clinic
 from caretime.verdicts.actions import record_call_report
 from caretime.verdicts.cards import kept_cards
 from caretime.web.form_renderer import KeptWidgetsRenderer
+from caretime.web.templatetags.kept import kept_parts
 from tests.answers import MIDDLING, MILL, ONE_ON_ONE
 from tests.factories import add_call, make_clinic, today
 
@@ -40,6 +41,7 @@ def forget_rendered() -> None:
     """Drop every card, widget and verdict answer this process kept: the next page or answer
     is made afresh."""
     kept_cards.clear()
+    kept_parts.clear()
     renderer = get_default_renderer()
     assert isinstance(renderer, KeptWidgetsRenderer)
     renderer.kept.clear()
