@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Hashable
+from dataclasses import is_dataclass
 from typing import Any
 
 from django import template
@@ -64,7 +66,7 @@ class KeptNode(Node):
         if any(condition.resolve(context) for condition in self.unless):
             return self.nodelist.render(context)
         try:
-            values = tuple(frozen(key.resolve(context)) for key in self.keys)
+            values = tuple(_keyed(key.resolve(context)) for key in self.keys)
         except Unkeyable:
             return self.nodelist.render(context)
         holes: dict[str, object] = {name: expression.resolve(context) for name, expression in self.holes.items()}
@@ -112,6 +114,20 @@ class KeptNode(Node):
             else:
                 written.append(conditional_escape(_written(holes[piece])))
         return mark_safe("".join(written))  # the template's own output, and holes escaped
+
+
+def _keyed(value: object) -> Hashable:
+    """A key value: plain values as the form renderer keys them; a frozen dataclass (a verdict,
+    a Care Time profile) as itself, equal exactly when every field is, if all of it hashes."""
+    if is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        try:
+            hash(value)
+        except TypeError:  # a list or a model inside: what it shows cannot be compared
+            raise Unkeyable from None
+        return (type(value), value)
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_keyed(item) for item in value))
+    return frozen(value)
 
 
 def _written(value: Any) -> str:
