@@ -8,7 +8,9 @@ from django.template import Context, Template
 
 from caretime.web.templatetags.kept import kept_parts
 
-PART = Template("{% load kept %}{% kept chosen where=where unless broken %}<p>{{ chosen }} near {{ where }}</p>{% endkept %}")
+PART = Template(
+    "{% load kept %}{% kept chosen where=where unless broken %}<p>{{ chosen }} near {{ where }}</p>{% endkept %}"
+)
 
 
 def render(template: Template, **values: object) -> str:
