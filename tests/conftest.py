@@ -13,6 +13,7 @@ from caretime.directory.geo_index import forget_geo_index
 from caretime.directory.models import Clinic
 from caretime.verdicts.cards import kept_cards
 from caretime.verdicts.selectors import kept_care_times
+from caretime.web.templatetags.kept import kept_parts
 from tests.clock import NOON
 from tests.factories import make_clinic
 from tests.staff import staff_client
@@ -49,6 +50,7 @@ def _fresh_directory_generation() -> None:
     kept_cards.clear()  # rendered from an earlier test's rows, under a generation named by a stopped clock
     kept_verdicts.clear()  # made from an earlier test's rows
     kept_care_times.clear()
+    kept_parts.clear()  # rendered under an earlier test's catalogue (tests swap LOCALE_PATHS) or rows
 
 
 @pytest.fixture

@@ -9,17 +9,19 @@ the key of the rendered card. The key is what the card shows, not a version of t
 so a new report that changes the verdict makes a new key and nothing has to be invalidated,
 and a card is shared by every person and bar that sees the same thing. The two parts that
 depend on the search (the link's kept search and the distance) are holes in the card, filled
-by results.html.
+here for each page, so that results.html only places the cards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
 
+from django.template.defaultfilters import floatformat
 from django.template.loader import get_template
 from django.utils import translation
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from caretime.core.kept import Kept
 from caretime.verdicts.selectors import DisciplineVerdict, VerdictHit, VerdictSearchPage
@@ -32,14 +34,6 @@ _DISTANCE = "\x00distance\x00"
 CARDS_KEPT = 10_000
 
 
-@dataclass(frozen=True)
-class Card:
-    head: SafeString  # up to the clinic's link, where results.html adds the kept search
-    middle: SafeString  # up to the reach line, where results.html adds the distance
-    tail: SafeString
-    distance_miles: float | None
-
-
 kept_cards: Kept[tuple[SafeString, SafeString, SafeString]] = Kept(CARDS_KEPT)
 
 
@@ -50,11 +44,13 @@ def _shown(verdict: DisciplineVerdict) -> Hashable:
     return (verdict.discipline, a.status, a.early_signal, a.evidence_counts, figures)
 
 
-def result_cards(page: VerdictSearchPage, generation: int) -> list[Card]:
-    """The page's cards, from those this worker rendered before where it can. ``generation``
-    is the directory generation read before the page's clinics were (their listing is that
+def result_cards(page: VerdictSearchPage, generation: int, origin_query: str) -> list[SafeString]:
+    """The page's cards, from those this worker rendered before where it can, each with the
+    search kept on its link (``origin_query``) and its distance. ``generation`` is the
+    directory generation read before the page's clinics were (their listing is that
     generation's or newer)."""
     language = translation.get_language()
+    origin = f"?{conditional_escape(origin_query)}" if origin_query else ""
     cards = []
     for hit in page.hits:
         key = (language, generation, hit.clinic.pk, page.discipline, tuple(_shown(v) for v in hit.verdicts))
@@ -62,8 +58,18 @@ def result_cards(page: VerdictSearchPage, generation: int) -> list[Card]:
         if parts is None:
             parts = _render(hit, page.discipline)
             kept_cards.put(key, parts)
-        cards.append(Card(*parts, distance_miles=hit.distance_miles))
+        head, middle, tail = parts
+        cards.append(mark_safe(f"{head}{origin}{middle}{_distance(hit.distance_miles)}{tail}"))  # escaped above
     return cards
+
+
+def _distance(miles: float | None) -> str:
+    """The card's distance as ``{% blocktranslate %}`` writes it (the number in the language's
+    own way: 1.5 in English, 1,5 in Spanish)."""
+    if miles is None:
+        return ""
+    away = gettext("%(miles)s miles away") % {"miles": conditional_escape(floatformat(miles, 1))}
+    return f'<span class="distance">{away}</span>'
 
 
 def _render(hit: VerdictHit, discipline: str | None) -> tuple[SafeString, SafeString, SafeString]:

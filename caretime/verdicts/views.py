@@ -109,7 +109,7 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "place": form.place,
             "results": results,
-            "cards": result_cards(results, generation),
+            "cards": result_cards(results, generation, kept),
             "no_results": None if results.total else nothing_found(search),
             "query": _query_without(request, *_OLD_PARAMETERS),
             "filter_fields": _hidden_fields(_query_without(request, ONLY_MEETING, *_OLD_PARAMETERS)),
@@ -125,6 +125,7 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
     """The answer first: under the clinic's name, the verdict for the person's therapy and bar
     with its one next step; then what that step needs (clinics that meet the bar, the call
     script, or how to book); then "been here?"; then the evidence behind it all."""
+    generation = directory_generation()  # before the clinic is read: its listing is this one's or newer
     clinic = listed_clinic_or_404(clinic_id)
     bar = bar_from_session(request)
     today = timezone.now().date()
@@ -180,6 +181,7 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "from_search": _from_search(request, clinic),
             "freshness": freshness,
             "missing_from": missing_from(clinic, freshness),
+            "listing_generation": generation,
             "place_description": describe_location(clinic.point, clinic.city, clinic.state, clinic.zip_code),
             "billing_figures": clinic_billing(clinic.pk),
             "billing_caveats": CAVEATS,

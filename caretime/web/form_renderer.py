@@ -15,6 +15,7 @@ field) is rendered as Django would, every time.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from contextvars import ContextVar
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
@@ -30,11 +31,22 @@ from caretime.core.kept import Kept
 WIDGETS_KEPT = 4_096
 
 
-class _Unkeyable(Exception):
+# The inputs whose value is a hole of the part of a page ``{% kept %}`` is recording, by name:
+# the widget writes the hole's marker instead of the value (caretime.web.templatetags.kept).
+input_holes: ContextVar[dict[str, str]] = ContextVar("input_holes", default={})  # noqa: B039 (never changed in place)
+
+
+def marker(hole: str) -> str:
+    """What a part of a page is rendered with in place of a hole: no template output holds a NUL,
+    and escaping leaves it as it is."""
+    return f"\x00hole:{hole}\x00"
+
+
+class Unkeyable(Exception):
     """The context holds something other than plain values: render it every time."""
 
 
-def _frozen(value: object) -> Hashable:
+def frozen(value: object) -> Hashable:
     """The value as a key that is equal exactly when the template would write the same."""
     if isinstance(value, Promise):
         value = str(value)  # translated now: the language is part of the key
@@ -44,10 +56,10 @@ def _frozen(value: object) -> Hashable:
     if value is None or isinstance(value, (bool, int, float)):
         return (type(value).__name__, repr(value))  # repr: True is not 1, -0.0 is not 0.0
     if isinstance(value, dict):
-        return ("dict", tuple((key, _frozen(item)) for key, item in value.items()))
+        return ("dict", tuple((key, frozen(item)) for key, item in value.items()))
     if isinstance(value, (list, tuple)):
-        return (type(value).__name__, tuple(_frozen(item) for item in value))
-    raise _Unkeyable
+        return (type(value).__name__, tuple(frozen(item) for item in value))
+    raise Unkeyable
 
 
 class KeptWidgetsRenderer(DjangoTemplates):
@@ -60,11 +72,15 @@ class KeptWidgetsRenderer(DjangoTemplates):
         if request is not None:  # a template given the request may write what it holds
             return super().render(template_name, context, request)
         widget = context.get("widget")
+        holes = input_holes.get()
+        if holes and isinstance(widget, dict) and widget.get("name") in holes and widget.get("value") is not None:
+            context = {**context, "widget": {**widget, "value": holes[widget["name"]]}}
+            return super().render(template_name, context, request)
         if not isinstance(widget, dict) or "optgroups" not in widget:  # not a widget of choices
             return super().render(template_name, context, request)
         try:
-            key = (template_name, translation.get_language(), _frozen(context))
-        except _Unkeyable:
+            key = (template_name, translation.get_language(), frozen(context))
+        except Unkeyable:
             return super().render(template_name, context, request)
         html = self.kept.get(key)
         if html is None:

@@ -1,0 +1,163 @@
+"""``{% kept %}``: a part of a page rendered once per worker for what it shows.
+
+Parts of a page that depend only on a few plain values (the language, whether someone is
+signed in, the form's chosen values) cost the template language the same work on every request
+while they read the same. ``{% kept key ... %}...{% endkept %}`` renders its part once per
+process for each set of key values and reuses it afterwards, as the results page's cards and the
+forms' widgets are (``caretime.verdicts.cards``, ``caretime.web.form_renderer``). The key is
+everything the part shows: the language, the autoescaping, and the values the tag names; a
+changed value makes a new key, so nothing is ever invalidated.
+
+What must stay per request is a hole, filled again on every request and never kept:
+- the CSRF token, always (it is a secret of the person's session);
+- ``name=expression``: the variable ``name`` inside the part (written as ``{{ name }}``);
+- ``input_NAME=expression``: the value of the form input named ``NAME`` (what a person typed,
+  or an address holding it: kept, it would stay in the worker's memory after their request).
+A hole is written escaped, as ``{{ }}`` writes it. An empty hole (``None`` or "") is part of the
+key instead, since a template writes an empty value differently (an input leaves out ``value``).
+
+Inside a pytest run every kept part is compared with the same part rendered afresh, so a key
+that misses something the part shows fails the tests that render it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Hashable
+from dataclasses import is_dataclass
+from typing import Any
+
+from django import template
+from django.template.base import FilterExpression, Node, NodeList, Parser, Token
+from django.template.context import Context
+from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from caretime.core.kept import Kept
+from caretime.web.form_renderer import Unkeyable, frozen, input_holes, marker
+
+register = template.Library()
+
+# Parts kept per worker: a few hundred bytes to a few kilobytes each.
+PARTS_KEPT = 4_096
+kept_parts: Kept[tuple[str, ...]] = Kept(PARTS_KEPT)
+
+_CSRF = "csrf_token"
+_INPUT = "input_"
+_HOLE = re.compile("\x00hole:(\\w+)\x00")
+
+
+class KeptNode(Node):
+    def __init__(
+        self,
+        nodelist: NodeList,
+        keys: list[FilterExpression],
+        holes: dict[str, FilterExpression],
+        unless: list[FilterExpression],
+    ) -> None:
+        self.nodelist = nodelist
+        self.keys = keys
+        self.holes = holes
+        self.unless = unless
+
+    def render(self, context: Context) -> SafeString:
+        if any(condition.resolve(context) for condition in self.unless):
+            return self.nodelist.render(context)
+        try:
+            values = tuple(_keyed(key.resolve(context)) for key in self.keys)
+        except Unkeyable:
+            return self.nodelist.render(context)
+        holes: dict[str, object] = {name: expression.resolve(context) for name, expression in self.holes.items()}
+        empty = tuple(name for name, value in holes.items() if value is None or value == "")
+        holes = {name: value for name, value in holes.items() if name not in empty}
+        # The node itself names the part: it lives as long as its template is loaded.
+        key = (self, translation.get_language(), context.autoescape, values, empty, _CSRF in context)
+        pieces = kept_parts.get(key)
+        if pieces is None:
+            pieces = self._record(context, holes)
+            kept_parts.put(key, pieces)
+        html = self._fill(pieces, context, holes)
+        if html is None:  # a CSRF token that is not one ("NOTPROVIDED"): the tag writes nothing
+            return self.nodelist.render(context)
+        if "PYTEST_CURRENT_TEST" in os.environ:
+            fresh = self.nodelist.render(context)
+            if html != fresh:
+                raise AssertionError(f"a kept part differs from the same part rendered afresh:\n{html}\n---\n{fresh}")
+        return html
+
+    def _record(self, context: Context, holes: dict[str, object]) -> tuple[str, ...]:
+        """The part rendered with a marker in each hole, split on them: text, hole, text..."""
+        markers = {name: marker(name) for name in holes if not name.startswith(_INPUT)}
+        if _CSRF in context:
+            markers[_CSRF] = marker(_CSRF)
+        inputs = {name.removeprefix(_INPUT): marker(name) for name in holes if name.startswith(_INPUT)}
+        with context.push(markers):
+            token = input_holes.set(inputs)
+            try:
+                html = self.nodelist.render(context)
+            finally:
+                input_holes.reset(token)
+        return tuple(_HOLE.split(html))
+
+    def _fill(self, pieces: tuple[str, ...], context: Context, holes: dict[str, object]) -> SafeString | None:
+        written = []
+        for i, piece in enumerate(pieces):
+            if i % 2 == 0:
+                written.append(piece)
+            elif piece == _CSRF:
+                csrf = str(context[_CSRF])  # read only where the part writes it: reading it sets the cookie
+                if csrf == "NOTPROVIDED":
+                    return None
+                written.append(conditional_escape(csrf))
+            else:
+                written.append(conditional_escape(_written(holes[piece])))
+        return mark_safe("".join(written))  # the template's own output, and holes escaped
+
+
+def _keyed(value: object) -> Hashable:
+    """A key value: plain values as the form renderer keys them; a frozen dataclass (a verdict,
+    a Care Time profile) as itself, equal exactly when every field is, if all of it hashes."""
+    if is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        try:
+            hash(value)
+        except TypeError:  # a list or a model inside: what it shows cannot be compared
+            raise Unkeyable from None
+        return (type(value), value)
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_keyed(item) for item in value))
+    return frozen(value)
+
+
+def _written(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+@register.filter
+def listed(values: Any) -> list[Any]:
+    """``{{ field.choices|listed }}``: choices read once, as a list a key can hold."""
+    return list(values)
+
+
+@register.tag
+def kept(parser: Parser, token: Token) -> KeptNode:
+    """``{% kept key ... [name=expression ...] [unless condition ...] %}...{% endkept %}``: the
+    part kept under its keys, with holes; rendered afresh, and not kept, when a condition holds."""
+    keys: list[FilterExpression] = []
+    holes = {}
+    unless: list[FilterExpression] = []
+    after_unless = False
+    for bit in token.split_contents()[1:]:
+        name, equals, expression = bit.partition("=")
+        if bit == "unless":
+            after_unless = True
+        elif after_unless:
+            unless.append(parser.compile_filter(bit))
+        elif equals and name.isidentifier():
+            holes[name] = parser.compile_filter(expression)
+        else:
+            keys.append(parser.compile_filter(bit))
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, keys, holes, unless)
