@@ -35,6 +35,7 @@ import math
 import os
 import platform
 import secrets
+import shlex
 import signal
 import socket
 import subprocess
@@ -184,7 +185,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--rebuild-rounds", type=int, default=2, help="rebuilds of the derived tables timed (default 2)"
     )
     parser.add_argument("--build-data-only", action="store_true", help=argparse.SUPPRESS)  # the build's own process
-    parser.add_argument("--measure-writes-only", action="store_true", help=argparse.SUPPRESS)  # the writes' own
     parser.add_argument(
         "--json",
         type=Path,
@@ -192,8 +192,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     args.databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    if args.database == "both" and (args.build_data_only or args.measure_writes_only):
-        parser.error("the build and the writes run on one database at a time")
+    if args.database == "both" and args.build_data_only:
+        parser.error("the build's own process builds one database")
     return args
 
 
@@ -623,69 +623,73 @@ def call_reports(args: argparse.Namespace) -> int:
     return int(args.call_reports if args.call_reports is not None else CALL_REPORTS_PER_CLINIC * args.clinics)
 
 
-def measure_writes(args: argparse.Namespace, url: str) -> None:
-    """In this process (Django set up on the database, the server stopped): a visit report's
-    write and the rebuild of the derived tables, by bench/derived_writes.py where it exists."""
+def writes_and_rebuild(args: argparse.Namespace) -> dict[str, Any]:
+    """A visit report's write and the rebuild of the derived tables, by bench/derived_writes.py
+    (each in a process of its own with the database's production settings, on a copy of it),
+    with the server stopped; None each where that module is missing."""
     try:
         derived_writes = importlib.import_module("derived_writes")
     except ModuleNotFoundError as missing:
         if missing.name != "derived_writes":
             raise
         print("bench/derived_writes.py is missing: a visit report's write and the rebuild are not measured")
-        found: dict[str, Any] = {"writes": None, "rebuild": None}
-    else:
-        found = {
-            "writes": derived_writes.measure_visit_writes(url, writes=args.writes),
-            "rebuild": derived_writes.measure_rebuild(url, rounds=args.rebuild_rounds),
-        }
-    Path(args.json).write_text(json.dumps(found, indent=2) + "\n")
+        return {"writes": None, "rebuild": None}
+    url = database_url(args)
+    writes: dict[str, Any] = derived_writes.measure_visit_writes(url, writes=args.writes)
+    print(
+        f"a visit report's write, {writes['writes']} of them: p50 {writes['p50_ms']:.1f} ms, "
+        f"p95 {writes['p95_ms']:.1f} ms, p99 {writes['p99_ms']:.1f} ms (baseline p99 {writes['baseline_p99_ms']:.1f} ms)",
+        flush=True,
+    )
+    rebuild: dict[str, Any] = derived_writes.measure_rebuild(url, rounds=args.rebuild_rounds)
+    print(
+        f"rebuilding the derived tables: {rebuild['rebuild_s']:.2f} s, a plain aggregate over the same rows "
+        f"{rebuild['aggregate_s']:.2f} s: {rebuild['ratio']:.2f}x",
+        flush=True,
+    )
+    return {"writes": writes, "rebuild": rebuild}
 
 
-def writes_and_rebuild(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
-    """measure_writes in a process of its own, with the database's production settings."""
-    found = OUT / f"writes-{args.database}.json"
-    found.unlink(missing_ok=True)
-    command = [sys.executable, __file__, f"--database={args.database}", "--measure-writes-only"]
-    options = [f"--writes={args.writes}", f"--rebuild-rounds={args.rebuild_rounds}", f"--json={found}"]
-    subprocess.run([*command, *options], cwd=ROOT, env=env, check=True)
-    figures: dict[str, Any] = json.loads(found.read_text())
-    if figures["writes"]:
-        writes = figures["writes"]
-        print(
-            f"a visit report's write, {writes['writes']} of them: p50 {writes['p50_ms']:.1f} ms, "
-            f"p95 {writes['p95_ms']:.1f} ms, p99 {writes['p99_ms']:.1f} ms (baseline p99 {writes['baseline_p99_ms']:.1f} ms)"
-        )
-    if figures["rebuild"]:
-        rebuild = figures["rebuild"]
-        print(
-            f"rebuilding the derived tables: {rebuild['rebuild_s']:.2f} s, a plain aggregate over the same rows "
-            f"{rebuild['aggregate_s']:.2f} s: {rebuild['ratio']:.2f}x"
-        )
-    return figures
+def build(args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    """Start building one database afresh (the schema, then ``build_data`` in a process of its
+    own); its output goes to bench/out/build-<database>.log, printed when it is done."""
+    recreate_database(args)
+    env = server_environment(database_url(args), args.redis_url)
+    build_args = [f"--clinics={args.clinics}", f"--call-reports={call_reports(args)}", f"--seed={args.seed}"]
+    script = f"{shlex.quote(sys.executable)} manage.py migrate --no-input > /dev/null && " + shlex.join(
+        [sys.executable, __file__, "--database", args.database, *build_args, "--build-data-only"]
+    )
+    with (OUT / f"build-{args.database}.log").open("w") as log:
+        return subprocess.Popen(["/bin/sh", "-c", script], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-def run_database(args: argparse.Namespace, command: str) -> dict[str, Any]:
-    """Build (unless --skip-build), serve and measure one database; its record, also written
-    to bench/out/search-<database>.json (or --json when one database is measured)."""
+def build_all(args: argparse.Namespace) -> dict[str, float]:
+    """Build every database measured at once: each build is one busy process (PostgreSQL's
+    shared with its server), so two take little more than one on two cores. The seconds each
+    took."""
+    started = time.perf_counter()
+    running = {database: build(with_database(args, database)) for database in args.databases}
+    seconds = {}
+    for database, process in running.items():
+        process.wait()
+        seconds[database] = time.perf_counter() - started
+        print(f"\n--- building {DATABASE_NAMES[database]} ({seconds[database]:.1f} s)")
+        print((OUT / f"build-{database}.log").read_text(), end="", flush=True)
+        if process.returncode:
+            sys.exit(f"Building {DATABASE_NAMES[database]} failed; see bench/out/build-{database}.log")
+    return seconds
+
+
+def with_database(args: argparse.Namespace, database: str) -> argparse.Namespace:
+    return argparse.Namespace(**{**vars(args), "database": database})
+
+
+def run_database(args: argparse.Namespace, command: str, build_seconds: float | None) -> dict[str, Any]:
+    """Serve and measure one database (built already); its record, also written to
+    bench/out/search-<database>.json (or --json when one database is measured)."""
     print(f"\n=== {DATABASE_NAMES[args.database]}", flush=True)
     env = server_environment(database_url(args), args.redis_url)
-    build_seconds: float | None = None
-    if not args.skip_build:
-        recreate_database(args)
-        migrate_seconds = manage(env, "migrate", "--no-input")
-        print(f"migrate: {migrate_seconds:.1f} s")
-        started = time.perf_counter()
-        build_args = [f"--clinics={args.clinics}", f"--call-reports={call_reports(args)}", f"--seed={args.seed}"]
-        subprocess.run(
-            [sys.executable, __file__, "--database", args.database, *build_args, "--build-data-only"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        build_seconds = time.perf_counter() - started
-        print(f"building {args.clinics:,} clinics and the mix of evidence: {build_seconds:.1f} s")
-    else:
-        manage(env, "migrate", "--no-input")  # code newer than the database may need new tables
+    manage(env, "migrate", "--no-input")  # code newer than a database reused may need new tables
     built = build_record_path(database_url(args))
     mix = json.loads(built.read_text()) if built.exists() else None
     if mix is None:
@@ -713,7 +717,7 @@ def run_database(args: argparse.Namespace, command: str) -> dict[str, Any]:
         rounds=rounds,
         load_average={"before": load_before, "after": load_after, "rounds": loads, "during": (min(loads), max(loads))},
     )
-    record.update(writes_and_rebuild(args, env) if not args.skip_writes else {"writes": None, "rebuild": None})
+    record.update(writes_and_rebuild(args) if not args.skip_writes else {"writes": None, "rebuild": None})
     record["load_average"]["after_writes"] = os.getloadavg()[0]
     cache_name = "-redis" if args.redis_url else ""
     single = args.json if args.json and args.databases == [args.database] else None
@@ -727,16 +731,13 @@ def main(argv: list[str] | None = None) -> None:
         setup_django()
         build_data(args.clinics, call_reports(args), args.seed, build_record_path(os.environ["DATABASE_URL"]))
         return
-    if args.measure_writes_only:
-        setup_django()
-        measure_writes(args, os.environ["DATABASE_URL"])
-        return
     OUT.mkdir(parents=True, exist_ok=True)
     command = " ".join([".venv/bin/python bench/search.py", *(sys.argv[1:] if argv is None else argv)])
     print(f"command: {command}")
+    build_seconds = {} if args.skip_build else build_all(args)
     records = {}
     for database in args.databases:
-        records[database] = run_database(argparse.Namespace(**{**vars(args), "database": database}), command)
+        records[database] = run_database(with_database(args, database), command, build_seconds.get(database))
     text = targets_table(records)
     print(f"\nThe targets of issue 30, {args.clinics:,} clinics (command: {command})\n")
     print(text)
