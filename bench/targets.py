@@ -108,7 +108,17 @@ def targets_table(records: Mapping[str, Mapping[str, Any]]) -> str:
     for index, name in enumerate(target_names()):
         row = " | ".join(f"{judged[d][index].figure} | {judged[d][index].verdict}" for d in databases)
         lines.append(f"| {name} | {row} |\n")
+    # The same run's trivial view, to scale the figures by on a busy machine: not a target.
+    row = " | ".join(f"{trivial_figure(records[d])} | baseline" for d in databases)
+    lines.append(f"| trivial view, measured in the same rounds | {row} |\n")
     return "".join(lines)
+
+
+def trivial_figure(record: Mapping[str, Any]) -> str:
+    trivial = record.get("endpoints", {}).get("trivial")
+    if not trivial:
+        return "-"
+    return f"p95 {trivial['p95_ms']:.1f} ms, CPU {trivial['server_cpu_ms']:.2f} ms, {trivial['per_second']:.0f} req/s"
 
 
 def all_met(records: Mapping[str, Mapping[str, Any]]) -> bool:
