@@ -36,7 +36,7 @@ SVG = ROOT / "docs" / "search-growth.svg"
 ENDPOINTS = {
     "first-time": "API search, first time",
     "page-nearest": "results page, nearest first",
-    "page-verdict": "results page, by verdict",
+    "page-verdict": "results page, meeting the bar only",
     "clinic-page": "clinic page",
 }
 COLOURS = {"first-time": "#1b6ca8", "page-nearest": "#2e8540", "page-verdict": "#c05a00", "clinic-page": "#6f42c1"}
