@@ -246,10 +246,11 @@ def svg(found: list[Row], sizes: list[int], note: str = "") -> str:
         f'<text x="{left}" y="{legend_y}">clinics in the country (log scale); under each: physical therapy '
         "clinics within 25 miles of ZIP 60614</text>"
     )
-    for index, (endpoint, colour) in enumerate(COLOURS.items()):
-        x = left + index * 205
+    x = left
+    for endpoint, colour in COLOURS.items():
         parts.append(f'<rect x="{x}" y="{legend_y + 14}" width="14" height="4" fill="{colour}"/>')
         parts.append(f'<text x="{x + 20}" y="{legend_y + 20}">{ENDPOINTS[endpoint]}</text>')
+        x += 20 + 7 * len(ENDPOINTS[endpoint]) + 16  # about 7 px a character at 12 px sans-serif
     if note:
         parts.append(f'<text x="{left}" y="{legend_y + 42}" fill="#555">{html.escape(note)}</text>')
     parts.append("</svg>")
