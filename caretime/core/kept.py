@@ -37,6 +37,11 @@ class Kept(Generic[V]):
             if len(self._values) > self.size:
                 self._values.popitem(last=False)
 
+    def items(self) -> list[tuple[Hashable, V]]:
+        """Everything kept, by key (what the tests look through)."""
+        with self._lock:
+            return list(self._values.items())
+
     def __len__(self) -> int:
         return len(self._values)
 

@@ -23,7 +23,7 @@ from caretime.verdicts.cards import kept_cards
 from caretime.web.form_renderer import KeptWidgetsRenderer
 from caretime.web.templatetags.kept import kept_parts
 from tests.answers import MIDDLING, MILL, ONE_ON_ONE
-from tests.factories import add_call, make_clinic, today
+from tests.factories import add_call, make_clinic, make_person, today
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +158,48 @@ def test_clinic_pages_and_verdicts_read_exactly_as_rendered_afresh(region: list[
         ]
         found = [f"{r.status_code}\n{_CSRF.sub('', r.content.decode())}" for r in again]
         assert found == expected[::-1]
+
+
+def test_signed_in_and_signed_out_pages_read_exactly_as_rendered_afresh(region: list[Clinic]) -> None:
+    person = make_person("kept-pages@example.org")
+    searches = SEARCHES[:4]
+    clinics = [f"/clinics/{clinic.pk}/?discipline=pt&near=60614&radius_miles=25" for clinic in region]
+
+    def pages_of(signed_in: bool, language: str, *, afresh: bool) -> list[str]:
+        client = Client()
+        if signed_in:
+            client.force_login(person)
+        prefix = "/es" if language == "es" else ""
+        found = []
+        for path in [*(f"/clinics/?{urlencode(search)}" for search in searches), *clinics]:
+            if afresh:
+                forget_rendered()
+            response = client.get(f"{prefix}{path}")
+            found.append(f"{response.status_code}\n{_CSRF.sub('', response.content.decode())}")
+        return found
+
+    cases = [(signed_in, language) for signed_in in (False, True) for language in ("en", "es")]
+    afresh = {case: pages_of(*case, afresh=True) for case in cases}
+    assert all("/accounts/login/" in page for page in afresh[False, "en"])
+    assert not any("/accounts/login/" in page for page in afresh[True, "en"])
+    forget_rendered()
+    for case in [*cases, *reversed(cases)]:  # each part first kept for one person, then read by the other
+        assert pages_of(*case, afresh=False) == afresh[case]
+
+
+def test_what_a_person_typed_and_their_csrf_token_are_never_kept(region: list[Clinic]) -> None:
+    typed = "chicago,  IL"
+    forget_rendered()
+    client = Client()
+    client.post("/your-bar/", {**BARS[0], "next": "/"})
+    response = client.get(f"/clinics/?{urlencode({'near': typed, 'radius_miles': 25, 'discipline': 'pt'})}")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="chicago,  IL"' in page, "the search form shows the place as typed"
+    (token,) = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    kept = "".join(piece for _, pieces in kept_parts.items() for piece in pieces)
+    assert 'name="near"' in kept, "the search form is kept"
+    assert 'name="csrfmiddlewaretoken"' in kept, "the bar form is kept"
+    assert "chicago" not in kept
+    assert "chicago" not in repr([key for key, _ in kept_parts.items()])
+    assert token not in kept

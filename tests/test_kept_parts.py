@@ -1,0 +1,41 @@
+"""``{% kept %}`` keeps a part of a page under its keys, fills its holes on every request, and,
+inside the tests, fails a part that reads something its keys leave out."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+
+from caretime.web.templatetags.kept import kept_parts
+
+PART = Template(
+    "{% load kept %}{% kept chosen where=where unless broken %}<p>{{ chosen }} near {{ where }}</p>{% endkept %}"
+)
+
+
+def render(template: Template, **values: object) -> str:
+    return template.render(Context(values))
+
+
+def test_a_part_is_kept_under_its_keys_with_its_holes_filled_each_time() -> None:
+    kept_parts.clear()
+    assert render(PART, chosen="pt", where="Oak & Elm") == "<p>pt near Oak &amp; Elm</p>"
+    assert render(PART, chosen="pt", where="<b>Main</b>") == "<p>pt near &lt;b&gt;Main&lt;/b&gt;</p>"
+    assert render(PART, chosen="ot", where="Main") == "<p>ot near Main</p>"
+    assert render(PART, chosen="pt", where="") == "<p>pt near </p>"
+    assert len(kept_parts) == 3, "one part per key, an empty hole being another"
+    assert all("Main" not in piece and "Oak" not in piece for _, pieces in kept_parts.items() for piece in pieces)
+
+
+def test_a_part_is_rendered_afresh_and_not_kept_when_a_condition_holds() -> None:
+    kept_parts.clear()
+    assert render(PART, chosen="pt", where="Main", broken=True) == "<p>pt near Main</p>"
+    assert len(kept_parts) == 0
+
+
+def test_a_part_that_reads_more_than_its_keys_fails_the_tests() -> None:
+    kept_parts.clear()
+    forgetful = Template("{% load kept %}{% kept %}<p>{{ chosen }}</p>{% endkept %}")
+    assert render(forgetful, chosen="pt") == "<p>pt</p>"
+    with pytest.raises(AssertionError, match="differs from the same part rendered afresh"):
+        render(forgetful, chosen="ot")
