@@ -11,6 +11,7 @@ from caretime.directory import search_cache
 from caretime.directory.geo_index import forget_geo_index
 from caretime.directory.models import Clinic
 from caretime.verdicts.cards import kept_cards
+from caretime.web.templatetags.kept import kept_parts
 from tests.clock import NOON
 from tests.factories import make_clinic
 from tests.staff import staff_client
@@ -45,6 +46,7 @@ def _fresh_directory_generation() -> None:
     search_cache.forget_generations()
     forget_geo_index()  # built from an earlier test's rows
     kept_cards.clear()  # rendered from an earlier test's rows, under a generation named by a stopped clock
+    kept_parts.clear()  # rendered under an earlier test's catalogue (tests swap LOCALE_PATHS) or rows
 
 
 @pytest.fixture
