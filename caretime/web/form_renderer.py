@@ -9,7 +9,9 @@ Only widgets of choices (selects, radio buttons, ticked lists) are kept: their c
 template per option, and what they show is a list the site wrote, never what a person typed, so
 no one's words stay in a worker's memory after their request. Only a context made of plain
 values (text, numbers, lists and dictionaries of them) is kept; anything else (a form, a bound
-field) is rendered as Django would, every time.
+field) is rendered as Django would, every time. While ``{% kept %}`` records a part of a page, an
+input it names as a hole (the place typed, the address to go back to) writes the hole's marker
+instead of its value, and is not kept here either (caretime.web.templatetags.kept).
 """
 
 from __future__ import annotations
