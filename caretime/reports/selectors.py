@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import translation
 
@@ -261,3 +262,15 @@ def stated_answers(clinic_ids: Sequence[int], discipline: str | None = None) -> 
         visits = visits.filter(discipline=discipline)
     held.update(visits.values_list("clinic_id", flat=True))
     return StatedAnswers({key: _spread(found) for key, found in _rows_by_key(rows).items()}, frozenset(held))
+
+
+def held_for_review(clinic_id: int, discipline: str) -> bool:
+    """Whether reports about the clinic and therapy are held after a burst, waiting for a
+    moderator (``stated_answers``' ``under_review`` for one clinic and therapy): one read through
+    the cursor, for the verdict API, which shows nothing else of the stated answers."""
+    calls, visits = CallReport._meta.db_table, VisitReport._meta.db_table
+    held = "clinic_id = %s AND discipline = %s AND standing = %s"
+    sql = f"SELECT 1 FROM {calls} WHERE {held} UNION ALL SELECT 1 FROM {visits} WHERE {held} LIMIT 1"  # noqa: S608 (our tables; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [clinic_id, discipline, Standing.HELD.value] * 2)
+        return cursor.fetchone() is not None

@@ -45,7 +45,7 @@ from caretime.directory.selectors import (
     search_clinics,
     with_listing_details,
 )
-from caretime.reports.selectors import CallSpread, care_time_profiles, stated_answers
+from caretime.reports.selectors import CallSpread, care_time_profiles, held_for_review, stated_answers
 from caretime.verdicts.derived import EVIDENCE
 from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.kept_answers import made_of
@@ -182,7 +182,7 @@ def verdict_for(clinic: Clinic, discipline: str, bar: Bar, *, as_of: date) -> tu
     what the verdict API answers, without the stated answers, profile and workplace figures of
     the clinic's page (the same assessment, from the same evidence)."""
     evidence = evidence_for_clinics([clinic.pk], discipline).get((clinic.pk, discipline), [])
-    return assess(evidence, bar, as_of=as_of), clinic.pk in stated_answers([clinic.pk], discipline).under_review
+    return assess(evidence, bar, as_of=as_of), held_for_review(clinic.pk, discipline)
 
 
 def care_time_for(clinic: Clinic, discipline: str, bar: Bar, *, as_of: date) -> DisciplineCareTime:
