@@ -39,6 +39,10 @@ else:
 # commands) OpenDP draws the noise from the operating system, which cannot be seeded or
 # predicted (docs/privacy.md, "How the noise is drawn").
 WORKPLACE_NOISE_SEED = (env_str("WORKPLACE_NOISE_SEED", "") or None) if "pytest" in sys.modules else None
+# Every kept part of a page ({% kept %}) also rendered afresh and compared, so that a key
+# missing something the part shows fails the tests that render it (test runs only: it undoes
+# what keeping saves).
+KEPT_PARTS_CHECKED = env_bool("KEPT_PARTS_CHECKED", False) and "pytest" in sys.modules
 
 # The keys that encrypt what allauth.mfa keeps secret in the database (each authenticator app's
 # TOTP key, the seed of the recovery codes): Fernet keys, comma-separated, the first one

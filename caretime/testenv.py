@@ -15,3 +15,4 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("STATIC_MANIFEST", "false")  # tests serve static files without collectstatic
 os.environ.setdefault("WORKPLACE_NOISE_SEED", "caretime-tests")  # published workplace figures repeat exactly
 os.environ.setdefault("CLAIM_CODE_SENDER", "outbox")  # claim codes kept in memory for the tests to read
+os.environ.setdefault("KEPT_PARTS_CHECKED", "true")  # every kept part of a page compared with a fresh one

@@ -7,13 +7,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from time_machine import TimeMachineFixture
 
-from caretime.api.reports import kept_verdicts
+from caretime.core.kept import forget_everything_kept
 from caretime.directory import search_cache
 from caretime.directory.geo_index import forget_geo_index
 from caretime.directory.models import Clinic
-from caretime.verdicts.cards import kept_cards
-from caretime.verdicts.selectors import kept_care_times
-from caretime.web.templatetags.kept import kept_parts
 from tests.clock import NOON
 from tests.factories import make_clinic
 from tests.staff import staff_client
@@ -47,10 +44,9 @@ def _fresh_directory_generation() -> None:
     holds."""
     search_cache.forget_generations()
     forget_geo_index()  # built from an earlier test's rows
-    kept_cards.clear()  # rendered from an earlier test's rows, under a generation named by a stopped clock
-    kept_verdicts.clear()  # made from an earlier test's rows
-    kept_care_times.clear()
-    kept_parts.clear()  # rendered under an earlier test's catalogue (tests swap LOCALE_PATHS) or rows
+    # Cards, parts of pages, widgets, care times and answers made from an earlier test's rows
+    # or catalogue (tests swap LOCALE_PATHS), under generations the rolled-back cache forgot.
+    forget_everything_kept()
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """What a process rendered or computed once, kept under what it shows.
 
-The results page's cards and the forms' widgets of choices are each kept in one of these: the
-key is everything the kept value depends on, so nothing is ever invalidated, a changed input
-makes a new key, and the least recently used goes first when the process keeps ``size`` of
-them.
+The results page's cards, the forms' widgets of choices, the parts of pages, a clinic's care
+times and the verdict API's answers are each kept in one of these: the key is everything the
+kept value depends on, so nothing is ever invalidated, a changed input makes a new key, and the
+least recently used goes first when the process keeps ``size`` of them.
 """
 
 from __future__ import annotations
@@ -11,9 +11,18 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
+
+_EVERY_STORE: list[Kept[Any]] = []
+
+
+def forget_everything_kept() -> None:
+    """Empty every store of this process (tests, whose rows and catalogues change between
+    tests where a worker's never do)."""
+    for store in _EVERY_STORE:
+        store.clear()
 
 
 class Kept(Generic[V]):
@@ -23,6 +32,7 @@ class Kept(Generic[V]):
         self.size = size
         self._values: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()  # the development server and live-server tests run threads
+        _EVERY_STORE.append(self)
 
     def get(self, key: Hashable) -> V | None:
         with self._lock:

@@ -13,16 +13,12 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
-from django.forms.renderers import get_default_renderer
 from django.test import Client
 from time_machine import TimeMachineFixture
 
-from caretime.api.reports import kept_verdicts
+from caretime.core.kept import forget_everything_kept
 from caretime.directory.models import Clinic
 from caretime.verdicts.actions import record_call_report
-from caretime.verdicts.cards import kept_cards
-from caretime.verdicts.selectors import kept_care_times
-from caretime.web.form_renderer import KeptWidgetsRenderer
 from caretime.web.templatetags.kept import kept_parts
 from tests.answers import MIDDLING, MILL, ONE_ON_ONE
 from tests.factories import add_call, make_clinic, make_person, today
@@ -42,13 +38,7 @@ _CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+')
 def forget_rendered() -> None:
     """Drop every card, widget and verdict answer this process kept: the next page or answer
     is made afresh."""
-    kept_cards.clear()
-    kept_verdicts.clear()
-    kept_care_times.clear()
-    kept_parts.clear()
-    renderer = get_default_renderer()
-    assert isinstance(renderer, KeptWidgetsRenderer)
-    renderer.kept.clear()
+    forget_everything_kept()
 
 
 @pytest.fixture

@@ -16,19 +16,19 @@ What must stay per request is a hole, filled again on every request and never ke
 A hole is written escaped, as ``{{ }}`` writes it. An empty hole (``None`` or "") is part of the
 key instead, since a template writes an empty value differently (an input leaves out ``value``).
 
-Inside a pytest run every kept part is compared with the same part rendered afresh, so a key
-that misses something the part shows fails the tests that render it.
+In the tests (``KEPT_PARTS_CHECKED``) every kept part is compared with the same part rendered
+afresh, so a key that misses something the part shows fails the tests that render it.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Hashable
 from dataclasses import is_dataclass
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.base import FilterExpression, Node, NodeList, Parser, Token
 from django.template.context import Context
 from django.utils import translation
@@ -81,7 +81,7 @@ class KeptNode(Node):
         html = self._fill(pieces, context, holes)
         if html is None:  # a CSRF token that is not one ("NOTPROVIDED"): the tag writes nothing
             return self.nodelist.render(context)
-        if "PYTEST_CURRENT_TEST" in os.environ:
+        if settings.KEPT_PARTS_CHECKED:
             fresh = self.nodelist.render(context)
             if html != fresh:
                 raise AssertionError(f"a kept part differs from the same part rendered afresh:\n{html}\n---\n{fresh}")
