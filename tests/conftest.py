@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 from time_machine import TimeMachineFixture
 
 from caretime.core.kept import forget_everything_kept
@@ -14,6 +15,11 @@ from caretime.directory.models import Clinic
 from tests.clock import NOON
 from tests.factories import make_clinic
 from tests.staff import staff_client
+
+# No timing assertions in the tests: hypothesis's default deadline (200 ms an example) is one,
+# and a loaded machine failed examples that were right.
+hypothesis_settings.register_profile("caretime", deadline=None)
+hypothesis_settings.load_profile("caretime")
 
 
 @pytest.fixture
