@@ -29,14 +29,12 @@ docs/performance.md, "Keeping the derived tables".
 from __future__ import annotations
 
 import argparse
-import base64
 import functools
 import json
 import math
 import os
 import platform
 import random
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -48,6 +46,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+import search  # bench/search.py: the production settings of a measured process
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -102,21 +102,9 @@ def _in_own_process(what: str, database_url: str, count: str) -> dict[str, Any]:
 
 
 def _environment(url: str) -> dict[str, str]:
-    """Production settings for the measured process: with DEBUG on, Django would log every query."""
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="caretime.settings",
-        DATABASE_URL=url,
-        DEBUG="false",
-        SECRET_KEY="bench-" + secrets.token_hex(32),
-        WORKER_REPORT_KEY="bench-" + secrets.token_hex(32),
-        MFA_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        HTTPS="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        LOG_LEVEL="WARNING",
-    )
-    env.pop("REDIS_URL", None)
-    return env
+    """Production settings for the measured process, as the search benchmark's server has them
+    (with DEBUG on, Django would log every query)."""
+    return {**search.server_environment(url, None), "DJANGO_SETTINGS_MODULE": "caretime.settings"}
 
 
 @contextmanager

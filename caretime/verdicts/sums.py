@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date
 from typing import TypeVar
 
@@ -140,6 +140,7 @@ def rebuild_verdict_sums() -> int:
 StoredRow = tuple[str, int]
 StoredOrGrown = StoredRow | GrownSums
 K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
 
 
 def grown_sums_for(
@@ -205,20 +206,7 @@ _judged_rows: dict[tuple[Bar, date], dict[StoredRow, QuickVerdict]] = {}
 
 def judged_all(found: Mapping[K, StoredOrGrown], bar: Bar, as_of: date) -> dict[K, QuickVerdict]:
     """``judged`` of every value of ``found``, under one bar on one day."""
-    if sum(map(len, _judged_rows.values())) + len(found) > _JUDGED_KEPT:
-        _judged_rows.clear()
-    known = _judged_rows.setdefault((bar, as_of), {})
-    verdicts = {}
-    for key, sums in found.items():
-        if isinstance(sums, GrownSums):
-            verdicts[key] = judge_sums(sums, bar, as_of=as_of)
-            continue
-        verdict = known.get(sums)
-        if verdict is None:
-            text, people = sums
-            verdict = known[sums] = judge_sums(decode(text, people, None), bar, as_of=as_of)  # newest plays no part
-        verdicts[key] = verdict
-    return verdicts
+    return _of_rows(_judged_rows, found, bar, as_of, lambda grown: judge_sums(grown, bar, as_of=as_of))
 
 
 # Likewise the summaries of stored rows (what a list shows of a verdict), per bar and day.
@@ -227,20 +215,30 @@ _summarized_rows: dict[tuple[Bar, date], dict[StoredRow, VerdictSummary | None]]
 
 def summaries(found: Mapping[K, StoredOrGrown], bar: Bar, as_of: date) -> dict[K, VerdictSummary]:
     """The verdict summaries of found sums (``summarize``), for those that kept their counts."""
-    if sum(map(len, _summarized_rows.values())) + len(found) > _JUDGED_KEPT:
-        _summarized_rows.clear()
-    known = _summarized_rows.setdefault((bar, as_of), {})
-    summarized = {}
+    made = _of_rows(_summarized_rows, found, bar, as_of, lambda grown: summarize(grown, bar, as_of=as_of))
+    return {key: summary for key, summary in made.items() if summary is not None}
+
+
+def _of_rows(
+    kept: dict[tuple[Bar, date], dict[StoredRow, T]],
+    found: Mapping[K, StoredOrGrown],
+    bar: Bar,
+    as_of: date,
+    make: Callable[[GrownSums], T],
+) -> dict[K, T]:
+    """``make`` of every value of ``found``; of a stored row, once per bar and day (``kept``)."""
+    if sum(map(len, kept.values())) + len(found) > _JUDGED_KEPT:
+        kept.clear()
+    known = kept.setdefault((bar, as_of), {})
+    made = {}
     for key, sums in found.items():
         if isinstance(sums, GrownSums):
-            summary = summarize(sums, bar, as_of=as_of)
+            made[key] = make(sums)
         elif sums in known:
-            summary = known[sums]
+            made[key] = known[sums]
         else:
-            summary = known[sums] = summarize(decode(*sums, None), bar, as_of=as_of)
-        if summary is not None:
-            summarized[key] = summary
-    return summarized
+            made[key] = known[sums] = make(decode(*sums, None))  # newest plays no part
+    return made
 
 
 # --- this process's mirror of the stored sums ---------------------------------------------
