@@ -9,7 +9,8 @@ On a database ``bench/search.py`` built, with production settings (DEBUG off), t
 (radii 15, 20 and 25 miles, pages 1 and 2, physical therapy), the pages of 40 clinics of the
 directory (20 of them reached from a search, so with alternatives; 10 in Spanish too) and their
 verdicts from the API. Every path is asked once before it is measured, as by a worker that has
-served it (what a worker keeps is kept). The function calls per request, counted by cProfile,
+served it (what a worker keeps is kept), but for the "cold" clinic pages and verdicts: 20
+clinics never asked before in the process, new ones each round (a worker's first ask). The function calls per request, counted by cProfile,
 hardly move with the machine's load; the CPU medians do, so compare them only with the trivial
 view's of the same run.
 """
@@ -36,7 +37,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--database-url", required=True, help="a database bench/search.py built")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--profile", choices=["results", "clinic", "api"], help="print a cProfile of these paths")
+    parser.add_argument(
+        "--profile",
+        choices=["results", "clinic", "api", "clinic-cold", "api-cold"],
+        help="print a cProfile of these paths",
+    )
     return parser.parse_args(argv)
 
 
@@ -55,7 +60,10 @@ def main(argv: list[str] | None = None) -> None:
     ids = list(
         Clinic.objects.filter(is_active=True, services__discipline="pt").order_by("id").values_list("id", flat=True)
     )
-    chosen = random.Random(1).sample(ids, 40)
+    # 40 clinics asked before they are measured, and for each round 20 more never asked before
+    # (a worker's first ask for a clinic: "cold").
+    chosen = random.Random(1).sample(ids, 40 + 20 * (args.rounds + 2))
+    never_asked = iter(chosen[40 + 20 * n : 60 + 20 * n] for n in itertools.count())
     clinic = [
         *(f"/clinics/{i}/" for i in chosen[:20]),
         *(f"/clinics/{i}/?near=60614&radius_miles=25" for i in chosen[20:]),
@@ -76,6 +84,15 @@ def main(argv: list[str] | None = None) -> None:
     for some in paths.values():
         for path in some:
             get(path)
+
+    def cold() -> dict[str, list[str]]:
+        ids = next(never_asked)
+        return {
+            "clinic-cold": [f"/clinics/{i}/" for i in ids],
+            "api-cold": [f"/api/v1/clinics/{i}/verdict?discipline=pt" for i in ids],
+        }
+
+    paths |= cold()
     for name, some in paths.items():
         profile = cProfile.Profile()
         profile.enable()
@@ -84,6 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         profile.disable()
         print(f"{name:8} function calls per request {pstats.Stats(profile).total_calls / len(some):,.0f}")  # type: ignore[attr-defined]
     for round_number in range(1, args.rounds + 1):
+        paths |= cold()
         for name, some in paths.items():
             cpu = []
             for path in some:
@@ -92,6 +110,7 @@ def main(argv: list[str] | None = None) -> None:
                 cpu.append((time.process_time() - started) * 1000)
             print(f"round {round_number} {name:8} median CPU ms per request {statistics.median(cpu):.2f}")
     if args.profile:
+        paths |= cold()
         profile = cProfile.Profile()
         profile.enable()
         for path in paths[args.profile]:
