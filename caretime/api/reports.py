@@ -383,11 +383,10 @@ def get_verdict(
 ) -> VerdictOut | HttpResponse:
     """A therapy the clinic is not listed for is a 400, as for a report."""
     today = timezone.now().date()
-    version = evidence_version()
     bar = query.bar()
-    made = made_of(clinic_id, query.discipline, bar, today)
-    key = None if made is None else (made, get_language())
-    answer = None if key is None else kept_verdicts.get(key)
+    key = (made_of(clinic_id, query.discipline, bar, today), get_language())
+    version = evidence_version()  # of the generation the key was just read with
+    answer = kept_verdicts.get(key)
     if answer is None:
         clinic = listed_clinic(clinic_id)  # one query: its services and plans from the directory index
         if clinic is None:
@@ -398,8 +397,7 @@ def get_verdict(
             return unchanged
         assessment, under_review = verdict_for(clinic, query.discipline, bar, as_of=today)
         answer = verdict_out(clinic, query.discipline, assessment, under_review=under_review)
-        if key is not None:
-            kept_verdicts.put(key, answer)
+        kept_verdicts.put(key, answer)
         return answer
     # Kept: the clinic was found, offering the therapy, in this directory generation.
     unchanged = not_modified(request, response, version)

@@ -46,7 +46,7 @@ from caretime.directory.selectors import (
     with_listing_details,
 )
 from caretime.reports.selectors import CallSpread, care_time_profiles, held_for_review, stated_answers
-from caretime.verdicts.derived import EVIDENCE
+from caretime.shared.evidence_generation import EVIDENCE
 from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.kept_answers import made_of
 from caretime.verdicts.sums import (
@@ -199,11 +199,10 @@ kept_care_times: Kept[tuple[DisciplineCareTime, ...]] = Kept(CARE_TIMES_KEPT)
 def clinic_care_time(clinic: Clinic, bar: Bar, *, as_of: date) -> list[DisciplineCareTime]:
     """Per therapy the clinic offers (or has evidence for): verdict, stated and reported."""
     key = made_of(clinic.pk, None, bar, as_of)
-    every = None if key is None else kept_care_times.get(key)
+    every = kept_care_times.get(key)
     if every is None:
         every = tuple(_care_times([(clinic.pk, d.value) for d in DisciplineChoices], None, bar, as_of))
-        if key is not None:
-            kept_care_times.put(key, every)
+        kept_care_times.put(key, every)
     return [found for found in every if found.discipline in clinic.disciplines or found.assessment.reports]
 
 
