@@ -140,6 +140,12 @@ class ClinicSearchForm(PlaceForm):
         error_messages={"invalid_choice": _("We don't know that insurance plan; choose one from the list.")},
     )
 
+    @property
+    def plans_listed(self) -> int:
+        """What the insurance choices are made of, for the kept form (``_search_form.html``):
+        the curated plans of the directory's generation (the language is in every kept key)."""
+        return directory_generation()
+
     @classmethod
     def from_query(cls, query: QueryDict) -> ClinicSearchForm:
         """A form bound to the query string; a missing radius shows, and counts as, the default."""
