@@ -21,7 +21,6 @@ import numpy as np
 from caretime.core.care_time import CareTimeProfile
 from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
 from caretime.core.geo import Point, distance_miles
-from caretime.core.kept import Kept
 from caretime.core.verdict import (
     NOTHING_KNOWN,
     STATED_SOURCES,
@@ -47,6 +46,7 @@ from caretime.directory.selectors import (
 )
 from caretime.reports.selectors import CallSpread, care_time_profiles, held_for_review, stated_answers
 from caretime.shared.evidence_generation import EVIDENCE
+from caretime.shared.kept_everywhere import KeptEverywhere
 from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.kept_answers import made_of
 from caretime.verdicts.sums import (
@@ -189,11 +189,11 @@ def care_time_for(clinic: Clinic, discipline: str, bar: Bar, *, as_of: date) -> 
     return care_times([clinic.pk], discipline, bar, as_of=as_of)[clinic.pk]
 
 
-# Every therapy's care time at a clinic, made once per worker (``caretime.verdicts.kept_answers``
-# says what the key holds). No language: what is kept is translated only when shown. Some
-# kilobytes each.
+# Every therapy's care time at a clinic, made once and kept for every worker
+# (``caretime.shared.kept_everywhere``; ``caretime.verdicts.kept_answers`` says what the key
+# holds). No language: what is kept is translated only when shown. Some kilobytes each.
 CARE_TIMES_KEPT = 5_000
-kept_care_times: Kept[tuple[DisciplineCareTime, ...]] = Kept(CARE_TIMES_KEPT)
+kept_care_times: KeptEverywhere[tuple[DisciplineCareTime, ...]] = KeptEverywhere("care-times", CARE_TIMES_KEPT)
 
 
 def clinic_care_time(clinic: Clinic, bar: Bar, *, as_of: date) -> list[DisciplineCareTime]:
