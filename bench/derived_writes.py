@@ -74,25 +74,26 @@ BASELINE_INSERT = (
 # --- what bench/search.py calls ----------------------------------------------------------------
 
 
-def measure_visit_writes(database_url: str, *, writes: int = 300) -> dict[str, Any]:
+def measure_visit_writes(database_url: str, *, writes: int = 300, redis_url: str | None = None) -> dict[str, Any]:
     """p50_ms, p95_ms, p99_ms of ``writes`` visit reports filed through the app's write path,
     baseline_p99_ms of a plain one-row INSERT in its own transaction, measured alternately;
-    on a copy of the database."""
-    return _in_own_process("writes", database_url, str(writes))
+    on a copy of the database, with Redis as the shared cache when ``redis_url`` is given (as
+    in production: a write starts a new evidence generation there)."""
+    return _in_own_process("writes", database_url, str(writes), redis_url)
 
 
-def measure_rebuild(database_url: str, *, rounds: int = 2) -> dict[str, Any]:
+def measure_rebuild(database_url: str, *, rounds: int = 2, redis_url: str | None = None) -> dict[str, Any]:
     """rebuild_s (median of ``rounds``) of ``rebuild_derived()``, aggregate_s of the plain
     aggregate over the same report rows, and their ratio; on a copy of the database."""
-    return _in_own_process("rebuild", database_url, str(rounds))
+    return _in_own_process("rebuild", database_url, str(rounds), redis_url)
 
 
-def _in_own_process(what: str, database_url: str, count: str) -> dict[str, Any]:
+def _in_own_process(what: str, database_url: str, count: str, redis_url: str | None) -> dict[str, Any]:
     with _copy_of(database_url) as copy:
         done = subprocess.run(
             [sys.executable, __file__, "--inner", what, "--database-url", copy, "--count", count],
             cwd=ROOT,
-            env=_environment(copy),
+            env=_environment(copy, redis_url),
             check=True,
             stdout=subprocess.PIPE,
             text=True,
@@ -101,10 +102,10 @@ def _in_own_process(what: str, database_url: str, count: str) -> dict[str, Any]:
     return figures
 
 
-def _environment(url: str) -> dict[str, str]:
+def _environment(url: str, redis_url: str | None) -> dict[str, str]:
     """Production settings for the measured process, as the search benchmark's server has them
     (with DEBUG on, Django would log every query)."""
-    return {**search.server_environment(url, None), "DJANGO_SETTINGS_MODULE": "caretime.settings"}
+    return {**search.server_environment(url, redis_url), "DJANGO_SETTINGS_MODULE": "caretime.settings"}
 
 
 @contextmanager
@@ -329,6 +330,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--writes", type=int, default=300, help="visit reports filed and timed (default 300)")
     parser.add_argument("--rounds", type=int, default=2, help="rebuilds (and plain aggregates) timed (default 2)")
     parser.add_argument("--skip-rebuild", action="store_true", help="measure the writes only")
+    parser.add_argument(
+        "--redis-url", help="use Redis as the shared cache, as in production (default: the database cache table)"
+    )
     parser.add_argument("--inner", choices=["writes", "rebuild"], help=argparse.SUPPRESS)  # the measured process
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -342,7 +346,7 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(figures))
         return
     record: dict[str, Any] = {"python": platform.python_version(), "load_average_before": os.getloadavg()}
-    writes = record["writes"] = measure_visit_writes(args.database_url, writes=args.writes)
+    writes = record["writes"] = measure_visit_writes(args.database_url, writes=args.writes, redis_url=args.redis_url)
     print(
         f"visit write ({writes['writes']} on {writes['database']}, outcomes {writes['outcomes']}): "
         f"p50 {writes['p50_ms']:.2f} ms, p95 {writes['p95_ms']:.2f} ms, p99 {writes['p99_ms']:.2f} ms; "
@@ -351,7 +355,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{'met' if writes['p99_ms'] <= WRITE_P99_TARGET_MS else 'NOT met'}"
     )
     if not args.skip_rebuild:
-        rebuilt = record["rebuild"] = measure_rebuild(args.database_url, rounds=args.rounds)
+        rebuilt = record["rebuild"] = measure_rebuild(args.database_url, rounds=args.rounds, redis_url=args.redis_url)
         runs = " / ".join(f"{r:.2f}" for r in rebuilt["rebuild_runs_s"])
         plain = " / ".join(f"{r:.2f}" for r in rebuilt["aggregate_runs_s"])
         print(

@@ -50,6 +50,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import psycopg
+import redis
 from psycopg import sql
 from targets import DATABASE_NAMES, targets_table
 
@@ -635,13 +636,13 @@ def writes_and_rebuild(args: argparse.Namespace) -> dict[str, Any]:
         print("bench/derived_writes.py is missing: a visit report's write and the rebuild are not measured")
         return {"writes": None, "rebuild": None}
     url = database_url(args)
-    writes: dict[str, Any] = derived_writes.measure_visit_writes(url, writes=args.writes)
+    writes: dict[str, Any] = derived_writes.measure_visit_writes(url, writes=args.writes, redis_url=args.redis_url)
     print(
         f"a visit report's write, {writes['writes']} of them: p50 {writes['p50_ms']:.1f} ms, "
         f"p95 {writes['p95_ms']:.1f} ms, p99 {writes['p99_ms']:.1f} ms (baseline p99 {writes['baseline_p99_ms']:.1f} ms)",
         flush=True,
     )
-    rebuild: dict[str, Any] = derived_writes.measure_rebuild(url, rounds=args.rebuild_rounds)
+    rebuild: dict[str, Any] = derived_writes.measure_rebuild(url, rounds=args.rebuild_rounds, redis_url=args.redis_url)
     print(
         f"rebuilding the derived tables: {rebuild['rebuild_s']:.2f} s, a plain aggregate over the same rows "
         f"{rebuild['aggregate_s']:.2f} s: {rebuild['ratio']:.2f}x",
@@ -694,7 +695,10 @@ def run_database(args: argparse.Namespace, command: str, build_seconds: float | 
     mix = json.loads(built.read_text()) if built.exists() else None
     if mix is None:
         print(f"No record of the build ({built}): the database may predate the mix; build it again to be sure.")
-    # A new directory generation: no answer cached by an earlier run can be served.
+    # A new directory generation: no answer cached by an earlier run can be served (nor, with
+    # Redis, which outlives a run and serves both databases, anything an earlier run kept there).
+    if args.redis_url:
+        redis.Redis.from_url(args.redis_url).flushdb()
     manage(env, "shell", "-c", "from caretime.directory.search_cache import directory_changed; directory_changed()")
     query = urlencode({"near": args.near, "radius_miles": args.radius_miles, "discipline": args.discipline})
     search_path = f"/api/v1/clinics?{query}"
