@@ -31,7 +31,21 @@ def made_of(clinic_id: int, discipline: str | None, bar: Bar, today: date) -> Ha
     """The key of what a clinic's page or verdict shows of its evidence on ``today`` under
     ``bar``; None when it cannot be kept. Read before anything of the clinic, so that what is
     then read is of these generations or newer (a write meanwhile starts a newer one)."""
+    return made_of_under(evidence_generation(), clinic_id, discipline, bar, today)
+
+
+def evidence_generation() -> int | None:
+    """The evidence's generation as the shared cache holds it now (None: it holds none). A page
+    that keeps several things under it reads it once, first."""
     evidence = cache.get(EVIDENCE.key)
+    return None if evidence is None else int(evidence)
+
+
+def made_of_under(
+    evidence: int | None, clinic_id: int, discipline: str | None, bar: Bar | None, today: date
+) -> Hashable | None:
+    """``made_of`` with the evidence's generation already read (``evidence_generation``); a bar
+    of None for what shows the same under every bar."""
     if evidence is None:
         return None
-    return (clinic_id, discipline, bar, today, directory_generation(), int(evidence))
+    return (clinic_id, discipline, bar, today, directory_generation(), evidence)
