@@ -2,7 +2,8 @@
 
 A clinic's reviews, its Medicare billing figures, its side (what it states, its schedule, who
 speaks for it, when its listing was confirmed) and the data releases they come from cost a
-page four queries, and they stay the same until something is written. They are kept under the
+page four queries, and they stay the same until something is written (with them, what is made
+of them and of the listing alone: the reviews' JSON-LD, the words that say where it is). They are kept under the
 clinic, the therapy, the language (figures and statements are described in words), the day (a
 schedule's badge ages), the directory's generation and the evidence's generation
 (``kept_answers.made_of_under``), the same for everyone who asks: nothing of the person is in
@@ -31,11 +32,12 @@ from django.utils import timezone, translation
 from caretime.billing.selectors import ClinicBilling, clinic_billing
 from caretime.clinicside.models import Claim, Listing, ScheduleSample, Statement
 from caretime.core.kept import Kept
+from caretime.core.places import describe_location
 from caretime.datasets.freshness import Freshness, data_freshness
 from caretime.datasets.models import DataRelease
 from caretime.directory.models import Clinic
 from caretime.reviews.models import Review, ReviewAnswer, ReviewFreeze
-from caretime.reviews.selectors import ClinicReviews, clinic_reviews
+from caretime.reviews.selectors import ClinicReviews, clinic_reviews, json_ld
 from caretime.reviews.services import reviews_rescreened
 from caretime.verdicts.clinic_side import ClinicSide, clinic_side_and_speaker, seen_by
 from caretime.verdicts.derived import EVIDENCE
@@ -54,6 +56,8 @@ class ClinicPageFacts:
 
     made_of: Hashable | None
     reviews: ClinicReviews  # ``frozen_until``: the end of the latest freeze, passed or not
+    reviews_json_ld: str  # its address is the page's in the language
+    place_description: str
     billing: list[ClinicBilling]
     freshness: Freshness
     side: ClinicSide
@@ -100,6 +104,8 @@ def _read(clinic: Clinic, discipline: str, today: date, key: Hashable | None) ->
     return ClinicPageFacts(
         made_of=key,
         reviews=reviews,
+        reviews_json_ld=json_ld(clinic, reviews),
+        place_description=describe_location(clinic.point, clinic.city, clinic.state, clinic.zip_code),
         billing=clinic_billing(clinic.pk),
         freshness=_freshness(key),
         side=side,

@@ -20,7 +20,7 @@ from caretime.billing.selectors import CAVEATS
 from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
 from caretime.core.calls import TOLD_HEADLINES, TOLD_NEXT_STEPS, goes_elsewhere, told_on_a_call
 from caretime.core.geo import distance_miles
-from caretime.core.places import PlaceNotFound, describe_location, resolve_place
+from caretime.core.places import PlaceNotFound, resolve_place
 from caretime.core.verdict import Bar
 from caretime.datasets.freshness import missing_from
 from caretime.directory.coverage import nothing_found
@@ -41,7 +41,6 @@ from caretime.reports.letters import (
 )
 from caretime.reports.script import call_script
 from caretime.reviews.forms import FlagForm
-from caretime.reviews.selectors import json_ld
 from caretime.verdicts.bar import (
     BarForm,
     bar_from_session,
@@ -184,12 +183,12 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "freshness": facts.freshness,
             "missing_from": missing_from(clinic, facts.freshness),
             "listing_generation": generation,
-            "place_description": describe_location(clinic.point, clinic.city, clinic.state, clinic.zip_code),
+            "place_description": facts.place_description,
             "billing_figures": facts.billing,
             "billing_caveats": CAVEATS,
             "group_threshold_percent": round(GROUP_SHARE_NOT_ONE_ON_ONE * 100),
             "reviews": facts.reviews,
-            "reviews_json_ld": json_ld(clinic, facts.reviews),  # its address is in the page's language
+            "reviews_json_ld": facts.reviews_json_ld,
             "flag_form": SimpleLazyObject(FlagForm),  # made only when the reviews are rendered, not kept
             "side": facts.side,
             # What the parts showing only these facts are kept under (None: not kept).
