@@ -5,9 +5,8 @@ speaks for it, when its listing was confirmed) and the data releases they come f
 page four queries, and they stay the same until something is written (with them, what is made
 of them and of the listing alone: the reviews' JSON-LD, the words that say where it is). They are kept under the
 clinic, the therapy, the language (figures and statements are described in words), the day (a
-schedule's badge ages), the directory's generation and the evidence's generation
-(``kept_answers.made_of_under``), the same for everyone who asks: nothing of the person is in
-them. What differs per request is applied per request: whether the person asking speaks for
+schedule's badge ages), the directory's generation read before the clinic was and the
+evidence's generation, the same for everyone who asks: nothing of the person is in them. What differs per request is applied per request: whether the person asking speaks for
 the clinic (``clinic_side.seen_by``), and whether a freeze of new reviews still runs.
 
 Writes of these rows do not all go through the evidence's actions (a review published, a freeze,
@@ -41,7 +40,6 @@ from caretime.reviews.selectors import ClinicReviews, clinic_reviews, json_ld
 from caretime.reviews.services import reviews_rescreened
 from caretime.verdicts.clinic_side import ClinicSide, clinic_side_and_speaker, seen_by
 from caretime.verdicts.derived import EVIDENCE
-from caretime.verdicts.kept_answers import made_of_under
 
 # A few kilobytes each: a clinic's reviews are most of it.
 PAGES_KEPT = 2_048
@@ -84,12 +82,14 @@ kept_pages: Kept[ClinicPageFacts] = Kept(PAGES_KEPT)
 kept_freshness: Kept[Freshness] = Kept(2)
 
 
-def clinic_page_facts(clinic: Clinic, discipline: str, *, today: date, evidence: int | None) -> ClinicPageFacts:
-    """The page's reads for ``clinic`` and ``discipline``; ``evidence``: the evidence's
-    generation the page read before anything of the clinic (``evidence_generation``)."""
-    made = made_of_under(evidence, clinic.pk, discipline, None, today)
+def clinic_page_facts(
+    clinic: Clinic, discipline: str, *, today: date, generation: int, evidence: int | None
+) -> ClinicPageFacts:
+    """The page's reads for ``clinic`` and ``discipline``. ``generation``: the directory's, read
+    before the clinic was (its listing is of it or newer); ``evidence``: the evidence's, read
+    before anything of the clinic (``kept_answers.evidence_generation``; None: not kept)."""
     # The billing figures' sentences and the statement's summary are written in the language.
-    key = None if made is None else (translation.get_language(), made)
+    key = None if evidence is None else (translation.get_language(), clinic.pk, discipline, today, generation, evidence)
     facts = None if key is None else kept_pages.get(key)
     if facts is None:
         facts = _read(clinic, discipline, today, key)
@@ -98,7 +98,7 @@ def clinic_page_facts(clinic: Clinic, discipline: str, *, today: date, evidence:
     return facts
 
 
-def _read(clinic: Clinic, discipline: str, today: date, key: Hashable | None) -> ClinicPageFacts:
+def _read(clinic: Clinic, discipline: str, today: date, key: tuple[Hashable, ...] | None) -> ClinicPageFacts:
     reviews = clinic_reviews(clinic, ended_too=True)
     side, speaker = clinic_side_and_speaker(clinic, discipline, today=today)
     return ClinicPageFacts(
@@ -113,10 +113,10 @@ def _read(clinic: Clinic, discipline: str, today: date, key: Hashable | None) ->
     )
 
 
-def _freshness(key: Hashable | None) -> Freshness:
-    if not isinstance(key, tuple):
+def _freshness(key: tuple[Hashable, ...] | None) -> Freshness:
+    if key is None:
         return data_freshness()
-    generations = key[-1][-2:]  # the directory's and the evidence's
+    generations = key[-2:]  # the directory's and the evidence's
     found = kept_freshness.get(generations)
     if found is None:
         found = data_freshness()

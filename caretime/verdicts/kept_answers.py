@@ -42,10 +42,9 @@ def evidence_generation() -> int | None:
 
 
 def made_of_under(
-    evidence: int | None, clinic_id: int, discipline: str | None, bar: Bar | None, today: date
+    evidence: int | None, clinic_id: int, discipline: str | None, bar: Bar, today: date
 ) -> Hashable | None:
-    """``made_of`` with the evidence's generation already read (``evidence_generation``); a bar
-    of None for what shows the same under every bar."""
+    """``made_of`` with the evidence's generation already read (``evidence_generation``)."""
     if evidence is None:
         return None
     return (clinic_id, discipline, bar, today, directory_generation(), evidence)

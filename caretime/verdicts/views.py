@@ -152,7 +152,8 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             include_unknown=request.GET.get("include_unknown") == "yes",
         )
     message = not_interested(clinic, discipline, care_time.assessment)
-    facts = clinic_page_facts(clinic, discipline, today=today, evidence=evidence).seen_by(signed_in_user(request))
+    facts = clinic_page_facts(clinic, discipline, today=today, generation=generation, evidence=evidence)
+    facts = facts.seen_by(signed_in_user(request))
     return render(
         request,
         "verdicts/clinic.html",
