@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     from caretime.core.verdict import Bar
     from caretime.directory.geo_index import geo_index
     from caretime.directory.models import Clinic
-    from caretime.directory.search_cache import directory_changed
+    from caretime.directory.search_cache import directory_changed, directory_generation
     from caretime.directory.selectors import ClinicSearch, search_clinics
     from caretime.verdicts.selectors import search_with_verdicts, verdict_for
 
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     _, ranked = index.page(query.center, query.radius_miles, offset=0, limit=200, discipline=args.discipline)
     nearest = [clinic_id for _, clinic_id in ranked]
     clinics = itertools.cycle(Clinic.objects.in_bulk(nearest).values())
-    answer = page_json(first_page, args.near)
+    answer = page_json(first_page, args.near, directory_generation())
 
     def ranking() -> object:
         s = next(searches)
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
         ("request: first-time API search", request(search.first_time_searches(options))),
         ("ranking: one page from the index", ranking),
         ("the page's 20 clinics (search_clinics, ranking included)", lambda: search_clinics(next(searches))),
-        ("the page as JSON (page_json)", lambda: page_json(first_page, args.near)),
+        ("the page as JSON (page_json)", lambda: page_json(first_page, args.near, directory_generation())),
         ("storing the answer in the shared cache", lambda: cache.set(f"bench-parts:{next(counter)}", answer, 60)),
         ("floor: one query of 20 clinics as plain rows, as JSON", floor),
         ("request: results page, meeting the bar first", request(search.first_time_searches(options, "/clinics/"))),

@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 
 from caretime.datasets.models import DataRelease
 from caretime.directory.search_cache import directory_generation
-from caretime.verdicts.derived import EVIDENCE
+from caretime.shared.evidence_generation import EVIDENCE
 
 # How long an answer may be kept without asking again (Cache-Control max-age), by what it is
 # made of: evidence changes with any report, the directory with an import, releases monthly.

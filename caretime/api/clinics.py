@@ -20,9 +20,10 @@ from caretime.api.errors import (
 )
 from caretime.api.places import resolve_near
 from caretime.api.types import Text
+from caretime.core.kept import Kept
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic, InsurancePlan
-from caretime.directory.search_cache import cached_answer
+from caretime.directory.search_cache import cached_answer, directory_generation
 from caretime.directory.selectors import PAGE_SIZE, ClinicSearch, SearchPage, clinic_for_page, search_clinics
 
 router = Router(tags=["clinics"])
@@ -97,18 +98,37 @@ def clinic_out(clinic: Clinic, distance: float | None = None) -> dict[str, objec
     }
 
 
-def page_json(page: SearchPage, near: str | None) -> bytes:
+def page_json(page: SearchPage, near: str | None, generation: int) -> bytes:
     """The page as ``ClinicListOut``, byte for byte as the schema writes it (held to it by
-    tests/directory/test_api.py)."""
-    listing = {
-        "items": [clinic_out(hit.clinic, hit.distance_miles) for hit in page.hits],
-        "total": page.total,
-        "page": page.page,
-        "page_size": page.page_size,
-        "page_count": page.page_count,
-        "near": near,
-    }
-    return json.dumps(listing, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+    tests/directory/test_api.py). ``generation`` is the directory generation read before the
+    page's clinics were: each clinic's listing is written once per generation (``_item``)."""
+    items = ",".join(_item(hit.clinic, hit.distance_miles, generation) for hit in page.hits)
+    rest = {"total": page.total, "page": page.page, "page_size": page.page_size, "page_count": page.page_count}
+    return f'{{"items":[{items}],{_json(rest)[1:-1]},"near":{_json(near)}}}'.encode()
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _item(clinic: Clinic, distance: float | None, generation: int) -> str:
+    """One clinic of a page as ``clinic_out`` writes it: its listing's JSON, kept, with its
+    distance placed in the middle (the fields keep the schema's order)."""
+    key = (generation, clinic.pk)
+    listing = _kept_listings.get(key)
+    if listing is None:
+        head, tail = _json({**clinic_out(clinic), "distance_miles": _DISTANCE}).split(_json(_DISTANCE))
+        listing = (head, tail)
+        _kept_listings.put(key, listing)
+    head, tail = listing
+    return f"{head}{_json(round(distance, 2) if distance is not None else None)}{tail}"
+
+
+# Writing a clinic's listing (its organization, therapies, plans, address and address on the
+# site) costs more than finding it, and it changes only with the directory's generation, while
+# the clinics of dense cities come up in search after search. Nothing in it is translated.
+_DISTANCE = "\x00distance\x00"  # no clinic's field holds a NUL
+_kept_listings: Kept[tuple[str, str]] = Kept(20_000)
 
 
 UNKNOWN_INSURANCE = Refusal(
@@ -153,13 +173,14 @@ def list_clinics(request: HttpRequest, filters: Query[ClinicFilters]) -> HttpRes
             discipline=filters.discipline,
             insurance=filters.insurance,
         )
+        generation = directory_generation()  # before the clinics are read: they are of it or newer
         page = search_clinics(search, page=filters.page, page_size=PAGE_SIZE)
         if page.page > page.page_count:
             raise Http404(
                 gettext("Page %(page)s does not exist: the last page is %(last)s.")
                 % {"page": page.page, "last": page.page_count}
             )
-        return page_json(page, place.label if place else None)
+        return page_json(page, place.label if place else None, generation)
 
     # Only successful answers are cached (a refused one raises), keyed on the resolved
     # place so that "60614" and "60614-0001" share one entry.

@@ -43,13 +43,13 @@ from caretime.core.calls import (
 )
 from caretime.core.calls import contradictions as find_contradictions
 from caretime.core.evidence import EvidenceSource, month_problem, parse_month
-from caretime.core.kept import Kept
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, MAX_BAR_MINUTES, MIN_BAR_MINUTES, Assessment, Bar, SourceTally
 from caretime.directory.forms import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, MIN_RADIUS_MILES
 from caretime.directory.models import Clinic
 from caretime.directory.selectors import clinic_for_page
 from caretime.directory.shortcuts import listed_clinic
 from caretime.reports.services import ReportRefused
+from caretime.shared.kept_everywhere import KeptEverywhere
 from caretime.shared.limits import RateLimited
 from caretime.verdicts.actions import submit_call_report
 from caretime.verdicts.kept_answers import made_of
@@ -366,11 +366,12 @@ def create_call_report(request: HttpRequest, clinic_id: int, report: CallReportI
     )
 
 
-# The verdict API's answers, each made once per worker, under what they are made of
+# The verdict API's answers, each made once and kept for every worker
+# (``caretime.shared.kept_everywhere``), under what they are made of
 # (``caretime.verdicts.kept_answers``) and the language of their labels: nothing is
 # invalidated, and nothing of the person asking is in a key. A few kilobytes each.
 VERDICTS_KEPT = 10_000
-kept_verdicts: Kept[VerdictOut] = Kept(VERDICTS_KEPT)
+kept_verdicts: KeptEverywhere[VerdictOut] = KeptEverywhere("verdicts", VERDICTS_KEPT)
 
 
 @router.get(
@@ -383,11 +384,10 @@ def get_verdict(
 ) -> VerdictOut | HttpResponse:
     """A therapy the clinic is not listed for is a 400, as for a report."""
     today = timezone.now().date()
-    version = evidence_version()
     bar = query.bar()
-    made = made_of(clinic_id, query.discipline, bar, today)
-    key = None if made is None else (made, get_language())
-    answer = None if key is None else kept_verdicts.get(key)
+    key = (made_of(clinic_id, query.discipline, bar, today), get_language())
+    version = evidence_version()  # of the generation the key was just read with
+    answer = kept_verdicts.get(key)
     if answer is None:
         clinic = listed_clinic(clinic_id)  # one query: its services and plans from the directory index
         if clinic is None:
@@ -398,8 +398,7 @@ def get_verdict(
             return unchanged
         assessment, under_review = verdict_for(clinic, query.discipline, bar, as_of=today)
         answer = verdict_out(clinic, query.discipline, assessment, under_review=under_review)
-        if key is not None:
-            kept_verdicts.put(key, answer)
+        kept_verdicts.put(key, answer)
         return answer
     # Kept: the clinic was found, offering the therapy, in this directory generation.
     unchanged = not_modified(request, response, version)

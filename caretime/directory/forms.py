@@ -6,9 +6,10 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from caretime.core.kept import Kept
 from caretime.core.places import (
     MESSAGE_BAD_LOCATION,
     Place,
@@ -20,6 +21,7 @@ from caretime.core.places import (
     resolve_place,
 )
 from caretime.directory.models import DisciplineChoices, InsurancePlan
+from caretime.directory.search_cache import directory_generation
 from caretime.directory.selectors import ClinicSearch
 
 MIN_RADIUS_MILES = 1
@@ -91,7 +93,18 @@ class PlaceForm(forms.Form):
 
 
 def _insurance_choices() -> list[tuple[str, str]]:
-    return [("", str(_("Any insurance"))), *InsurancePlan.objects.filter(is_curated=True).values_list("slug", "name")]
+    # Read once per directory generation (saving a plan starts one) and language, not on every
+    # page with a search form: the list is the same for everyone.
+    key = (directory_generation(), get_language())
+    choices = _kept_plans.get(key)
+    if choices is None:
+        plans = InsurancePlan.objects.filter(is_curated=True).values_list("slug", "name")
+        choices = (("", str(_("Any insurance"))), *plans)
+        _kept_plans.put(key, choices)
+    return list(choices)
+
+
+_kept_plans: Kept[tuple[tuple[str, str], ...]] = Kept(4)
 
 
 class ClinicSearchForm(PlaceForm):
@@ -126,6 +139,12 @@ class ClinicSearchForm(PlaceForm):
         required=False,
         error_messages={"invalid_choice": _("We don't know that insurance plan; choose one from the list.")},
     )
+
+    @property
+    def plans_listed(self) -> int:
+        """What the insurance choices are made of, for the kept form (``_search_form.html``):
+        the curated plans of the directory's generation (the language is in every kept key)."""
+        return directory_generation()
 
     @classmethod
     def from_query(cls, query: QueryDict) -> ClinicSearchForm:

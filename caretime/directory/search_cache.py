@@ -61,9 +61,16 @@ class Generation:
         _GENERATIONS.append(self)
 
     def current(self) -> int:
-        now = time.monotonic()
-        if "generation" in self._seen and now - self._seen["read_at"] < GENERATION_RECHECK_SECONDS:
+        """This process's reading: at most GENERATION_RECHECK_SECONDS old."""
+        if "generation" in self._seen and time.monotonic() - self._seen["read_at"] < GENERATION_RECHECK_SECONDS:
             return int(self._seen["generation"])
+        return self.read()
+
+    def read(self) -> int:
+        """The generation in the shared cache now, which is this process's reading from then on
+        (what a request keys on when a write in another process must be seen at once: whatever
+        it then reads through ``current`` is of this generation or newer)."""
+        now = time.monotonic()
         generation = cache.get(self.key)
         if generation is None:
             # A fresh, never-used number: if the cache lost the key, answers filed under an

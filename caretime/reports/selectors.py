@@ -24,6 +24,7 @@ from caretime.core import wording
 from caretime.core.calls import CARE_LABELS, FOLLOW_UP_LABELS, VISITS_LABELS, Care, FollowUpBy, Visits, call_evidence
 from caretime.core.care_time import CareTimeProfile, CareTimeSums, care_time_profile
 from caretime.core.evidence import COUNTING, MIN_PEOPLE_FOR_A_FIGURE, Evidence, EvidenceKey, Standing
+from caretime.core.kept import Kept
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, SHORT_MINUTES
 from caretime.reports.models import (
     EVIDENCE_COLUMNS,
@@ -37,6 +38,7 @@ from caretime.reports.models import (
     person_key,
     visit_evidence_from_row,
 )
+from caretime.shared.evidence_generation import EVIDENCE
 
 
 def _counted(discipline: str | None) -> QuerySet[CallReport]:
@@ -141,11 +143,27 @@ def _profiles(rows: QuerySet[ClinicCareTime], as_of: date) -> dict[EvidenceKey, 
 
 
 def region_sums(disciplines: Iterable[str]) -> dict[tuple[str, str], CareTimeSums]:
-    """Each state's sums of these therapies, and the nation's (state ``NATIONAL``): the sums of
-    their rows (``RegionCareTime``), read in one statement, so that a row folded meanwhile is
-    read either before or after, never both or neither."""
+    """Each state's sums of these therapies, and the nation's (state ``NATIONAL``)."""
+    wanted = set(disciplines)
+    generation = EVIDENCE.current()  # before the rows are read: they are of it or newer
+    every = _kept_regions.get(generation)
+    if every is None:
+        every = _every_region_sums()
+        _kept_regions.put(generation, every)
+    return {key: sums for key, sums in every.items() if key[1] in wanted}
+
+
+# The states' and the nation's sums change only with a write of evidence, which starts a new
+# evidence generation: folded once per generation in each process, not on every page (at
+# national scale, thousands of rows of reports not folded yet; most of a results page's reads).
+_kept_regions: Kept[dict[tuple[str, str], CareTimeSums]] = Kept(2)
+
+
+def _every_region_sums() -> dict[tuple[str, str], CareTimeSums]:
+    """The sums of every region's rows (``RegionCareTime``), read in one statement, so that a
+    row folded meanwhile is read either before or after, never both or neither."""
     found: dict[tuple[str, str], CareTimeSums] = {}
-    for row in RegionCareTime.objects.filter(discipline__in=list(disciplines)):
+    for row in RegionCareTime.objects.all():
         sums = row.sums
         for region in (row.state, NATIONAL):
             found.setdefault((region, row.discipline), CareTimeSums()).add(sums)
@@ -165,7 +183,30 @@ def care_time_profiles(
     without a visit report has no entry."""
     if not clinic_ids:
         return {}
-    return _profiles(_sums(discipline).filter(clinic_id__in=list(clinic_ids)), as_of)
+    generation = EVIDENCE.current()  # before the rows are read: they are of it or newer
+    found: dict[EvidenceKey, CareTimeProfile] = {}
+    missing: list[int] = []
+    for clinic_id in clinic_ids:
+        kept = _kept_profiles.get((generation, as_of, clinic_id, discipline))
+        if kept is None:
+            missing.append(clinic_id)
+        else:
+            found.update(kept)
+    if missing:
+        read: dict[int, dict[EvidenceKey, CareTimeProfile]] = {clinic_id: {} for clinic_id in missing}
+        for key, profile in _profiles(_sums(discipline).filter(clinic_id__in=missing), as_of).items():
+            read[key[0]][key] = profile
+        for clinic_id, profiles in read.items():
+            _kept_profiles.put((generation, as_of, clinic_id, discipline), profiles)
+            found.update(profiles)
+    return found
+
+
+# A clinic's profiles change only with a write of evidence (its own reports, or its state's and
+# the nation's, which it is compared with): kept per clinic in each process under the evidence
+# generation and the day (a profile says how recent its reports are), so that the clinics of a
+# results page met before cost no query. A few hundred bytes each.
+_kept_profiles: Kept[dict[EvidenceKey, CareTimeProfile]] = Kept(50_000)
 
 
 @dataclass(frozen=True)

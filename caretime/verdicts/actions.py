@@ -29,8 +29,9 @@ from caretime.reports.models import CallReport, VisitReport
 from caretime.reviews import services as review_services
 from caretime.reviews.models import Review
 from caretime.reviews.services import Draft
+from caretime.shared.evidence_generation import EVIDENCE
 from caretime.shared.limits import RateLimited
-from caretime.verdicts.derived import EVIDENCE, Changed, keep_derived
+from caretime.verdicts.derived import Changed, keep_derived
 from caretime.workplace import services as workplace_services
 from caretime.workplace.services import BatchResult
 

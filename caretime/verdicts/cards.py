@@ -15,6 +15,7 @@ here for each page, so that results.html only places the cards.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import floatformat
 from django.template.loader import get_template
@@ -59,17 +60,28 @@ def result_cards(page: VerdictSearchPage, generation: int, origin_query: str) ->
             parts = _render(hit, page.discipline)
             kept_cards.put(key, parts)
         head, middle, tail = parts
-        cards.append(mark_safe(f"{head}{origin}{middle}{_distance(hit.distance_miles)}{tail}"))  # escaped above
+        cards.append(mark_safe(f"{head}{origin}{middle}{card_distance(hit.distance_miles)}{tail}"))  # escaped above
     return cards
 
 
-def _distance(miles: float | None) -> str:
+def card_distance(miles: float | None) -> str:
     """The card's distance as ``{% blocktranslate %}`` writes it (the number in the language's
-    own way: 1.5 in English, 1,5 in Spanish)."""
+    own way: 1.5 in English, 1,5 in Spanish). Written once per language and tenth of a mile:
+    ``floatformat`` rounds the number as here, then spends most of its time localizing it."""
     if miles is None:
         return ""
-    away = gettext("%(miles)s miles away") % {"miles": conditional_escape(floatformat(miles, 1))}
-    return f'<span class="distance">{away}</span>'
+    shown = Decimal(str(miles)).quantize(_TENTH, ROUND_HALF_UP)
+    key = (translation.get_language(), shown)
+    written = _kept_distances.get(key)
+    if written is None:
+        away = gettext("%(miles)s miles away") % {"miles": conditional_escape(floatformat(shown, 1))}
+        written = f'<span class="distance">{away}</span>'
+        _kept_distances.put(key, written)
+    return written
+
+
+_TENTH = Decimal("0.1")
+_kept_distances: Kept[str] = Kept(10_000)
 
 
 def _render(hit: VerdictHit, discipline: str | None) -> tuple[SafeString, SafeString, SafeString]:

@@ -38,8 +38,8 @@ from caretime.directory.models import Clinic
 from caretime.reviews.models import Review, ReviewAnswer, ReviewFreeze
 from caretime.reviews.selectors import ClinicReviews, clinic_reviews, json_ld
 from caretime.reviews.services import reviews_rescreened
+from caretime.shared.evidence_generation import EVIDENCE
 from caretime.verdicts.clinic_side import ClinicSide, clinic_side_and_speaker, seen_by
-from caretime.verdicts.derived import EVIDENCE
 
 # A few kilobytes each: a clinic's reviews are most of it.
 PAGES_KEPT = 2_048
@@ -49,10 +49,9 @@ PAGES_KEPT = 2_048
 class ClinicPageFacts:
     """The clinic page's reads beside the verdicts, as anyone sees them who does not speak for
     the clinic. ``made_of``: the key they are kept under, which is everything they are made
-    of, so the parts of the page that show only them are kept under it too; None when they were
-    read afresh and are not kept."""
+    of, so the parts of the page that show only them are kept under it too."""
 
-    made_of: Hashable | None
+    made_of: tuple[Hashable, ...]
     reviews: ClinicReviews  # ``frozen_until``: the end of the latest freeze, passed or not
     reviews_json_ld: str  # its address is the page's in the language
     place_description: str
@@ -62,11 +61,11 @@ class ClinicPageFacts:
     speaker: int | None  # the account that speaks for the clinic
 
     @property
-    def shown_as(self) -> str | None:
+    def shown_as(self) -> str:
         """The key of the parts of the page that show only these facts, as text (a key of
         the page's parts holds plain values): what they are made of, and whether a freeze of
-        new reviews still runs; None when they are not kept."""
-        return None if self.made_of is None else repr((self.made_of, self.reviews.frozen_until))
+        new reviews still runs."""
+        return repr((self.made_of, self.reviews.frozen_until))
 
     def seen_by(self, viewer: User | None) -> ClinicPageFacts:
         """As the person asking sees them: their own clinic, a freeze that ended."""
@@ -83,22 +82,21 @@ kept_freshness: Kept[Freshness] = Kept(2)
 
 
 def clinic_page_facts(
-    clinic: Clinic, discipline: str, *, today: date, generation: int, evidence: int | None
+    clinic: Clinic, discipline: str, *, today: date, generation: int, evidence: int
 ) -> ClinicPageFacts:
     """The page's reads for ``clinic`` and ``discipline``. ``generation``: the directory's, read
     before the clinic was (its listing is of it or newer); ``evidence``: the evidence's, read
-    before anything of the clinic (``kept_answers.evidence_generation``; None: not kept)."""
+    before anything of the clinic (``EVIDENCE.read()``)."""
     # The billing figures' sentences and the statement's summary are written in the language.
-    key = None if evidence is None else (translation.get_language(), clinic.pk, discipline, today, generation, evidence)
-    facts = None if key is None else kept_pages.get(key)
+    key = (translation.get_language(), clinic.pk, discipline, today, generation, evidence)
+    facts = kept_pages.get(key)
     if facts is None:
         facts = _read(clinic, discipline, today, key)
-        if key is not None:
-            kept_pages.put(key, facts)
+        kept_pages.put(key, facts)
     return facts
 
 
-def _read(clinic: Clinic, discipline: str, today: date, key: tuple[Hashable, ...] | None) -> ClinicPageFacts:
+def _read(clinic: Clinic, discipline: str, today: date, key: tuple[Hashable, ...]) -> ClinicPageFacts:
     reviews = clinic_reviews(clinic, ended_too=True)
     side, speaker = clinic_side_and_speaker(clinic, discipline, today=today)
     return ClinicPageFacts(
@@ -107,16 +105,14 @@ def _read(clinic: Clinic, discipline: str, today: date, key: tuple[Hashable, ...
         reviews_json_ld=json_ld(clinic, reviews),
         place_description=describe_location(clinic.point, clinic.city, clinic.state, clinic.zip_code),
         billing=clinic_billing(clinic.pk),
-        freshness=_freshness(key),
+        freshness=_freshness(key[-2:]),
         side=side,
         speaker=speaker,
     )
 
 
-def _freshness(key: tuple[Hashable, ...] | None) -> Freshness:
-    if key is None:
-        return data_freshness()
-    generations = key[-2:]  # the directory's and the evidence's
+def _freshness(generations: tuple[Hashable, ...]) -> Freshness:
+    """The releases under the directory's and the evidence's generations."""
     found = kept_freshness.get(generations)
     if found is None:
         found = data_freshness()

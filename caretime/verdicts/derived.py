@@ -16,15 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from caretime.core.evidence import EvidenceKey
-from caretime.directory.search_cache import Generation
 from caretime.reports.models import VisitReport
 from caretime.reports.services import keep_care_time, rebuild_care_time
+from caretime.shared.evidence_generation import EVIDENCE
 from caretime.verdicts.sums import rebuild_verdict_sums, refresh_verdict_sums
-
-# Changes with every write of evidence and every rebuild: what the API's ETag and Last-Modified
-# of evidence answers are made of (a Care Time profile leans on its state's and the nation's
-# reports, so one clinic's write can change another's answer).
-EVIDENCE = Generation("evidence:generation")
 
 
 @dataclass(frozen=True)
@@ -67,4 +62,8 @@ def rebuild_derived() -> Rebuilt:
     """Every derived table computed again from the reports: after a restore or a bulk load. The
     Care Time sums first: the verdict's sums do not read them, but a page does."""
     EVIDENCE.changed()
-    return Rebuilt(care_time_rows=rebuild_care_time(), verdict_sums_rows=rebuild_verdict_sums())
+    rebuilt = Rebuilt(care_time_rows=rebuild_care_time(), verdict_sums_rows=rebuild_verdict_sums())
+    # Once more when done: a process that read the tables while they were being rebuilt (outside
+    # a transaction) kept what it read under the generation started above.
+    EVIDENCE.changed()
+    return rebuilt

@@ -10,9 +10,8 @@ clinic's page). Nothing of the person asking is in a key, so nothing is ever inv
 change makes a new key, and the least recently used go first.
 
 The evidence's generation is read from the shared cache itself, not from this process's
-reading of the last second: a write in another worker is seen at once. While the cache holds
-none (emptied, or a load that wrote past the actions and has not started one), nothing is kept
-or served from what was kept: nothing says what it would have been made of.
+reading of the last second: a write in another worker is seen at once, and what the request
+then reads of the evidence's generation (the states' sums a profile leans on) is of the same.
 """
 
 from __future__ import annotations
@@ -20,31 +19,19 @@ from __future__ import annotations
 from collections.abc import Hashable
 from datetime import date
 
-from django.core.cache import cache
-
 from caretime.core.verdict import Bar
 from caretime.directory.search_cache import directory_generation
-from caretime.verdicts.derived import EVIDENCE
+from caretime.shared.evidence_generation import EVIDENCE
 
 
-def made_of(clinic_id: int, discipline: str | None, bar: Bar, today: date) -> Hashable | None:
+def made_of(clinic_id: int, discipline: str | None, bar: Bar, today: date) -> Hashable:
     """The key of what a clinic's page or verdict shows of its evidence on ``today`` under
-    ``bar``; None when it cannot be kept. Read before anything of the clinic, so that what is
-    then read is of these generations or newer (a write meanwhile starts a newer one)."""
-    return made_of_under(evidence_generation(), clinic_id, discipline, bar, today)
+    ``bar``. Read before anything of the clinic, so that what is then read is of these
+    generations or newer (a write meanwhile starts a newer one)."""
+    return made_of_under(EVIDENCE.read(), clinic_id, discipline, bar, today)
 
 
-def evidence_generation() -> int | None:
-    """The evidence's generation as the shared cache holds it now (None: it holds none). A page
+def made_of_under(evidence: int, clinic_id: int, discipline: str | None, bar: Bar, today: date) -> Hashable:
+    """``made_of`` with the evidence's generation already read (``EVIDENCE.read()``): a page
     that keeps several things under it reads it once, first."""
-    evidence = cache.get(EVIDENCE.key)
-    return None if evidence is None else int(evidence)
-
-
-def made_of_under(
-    evidence: int | None, clinic_id: int, discipline: str | None, bar: Bar, today: date
-) -> Hashable | None:
-    """``made_of`` with the evidence's generation already read (``evidence_generation``)."""
-    if evidence is None:
-        return None
     return (clinic_id, discipline, bar, today, directory_generation(), evidence)

@@ -21,7 +21,6 @@ import numpy as np
 from caretime.core.care_time import CareTimeProfile
 from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
 from caretime.core.geo import Point, distance_miles
-from caretime.core.kept import Kept
 from caretime.core.verdict import (
     NOTHING_KNOWN,
     STATED_SOURCES,
@@ -46,7 +45,8 @@ from caretime.directory.selectors import (
     with_listing_details,
 )
 from caretime.reports.selectors import CallSpread, care_time_profiles, held_for_review, stated_answers
-from caretime.verdicts.derived import EVIDENCE
+from caretime.shared.evidence_generation import EVIDENCE
+from caretime.shared.kept_everywhere import KeptEverywhere
 from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.verdicts.kept_answers import made_of_under
 from caretime.verdicts.sums import (
@@ -189,22 +189,21 @@ def care_time_for(clinic: Clinic, discipline: str, bar: Bar, *, as_of: date) -> 
     return care_times([clinic.pk], discipline, bar, as_of=as_of)[clinic.pk]
 
 
-# Every therapy's care time at a clinic, made once per worker (``caretime.verdicts.kept_answers``
-# says what the key holds). No language: what is kept is translated only when shown. Some
-# kilobytes each.
+# Every therapy's care time at a clinic, made once and kept for every worker
+# (``caretime.shared.kept_everywhere``; ``caretime.verdicts.kept_answers`` says what the key
+# holds). No language: what is kept is translated only when shown. Some kilobytes each.
 CARE_TIMES_KEPT = 5_000
-kept_care_times: Kept[tuple[DisciplineCareTime, ...]] = Kept(CARE_TIMES_KEPT)
+kept_care_times: KeptEverywhere[tuple[DisciplineCareTime, ...]] = KeptEverywhere("care-times", CARE_TIMES_KEPT)
 
 
-def clinic_care_time(clinic: Clinic, bar: Bar, *, as_of: date, evidence: int | None) -> list[DisciplineCareTime]:
+def clinic_care_time(clinic: Clinic, bar: Bar, *, as_of: date, evidence: int) -> list[DisciplineCareTime]:
     """Per therapy the clinic offers (or has evidence for): verdict, stated and reported.
-    ``evidence``: the evidence's generation the page read first (``evidence_generation``)."""
+    ``evidence``: the evidence's generation the page read first (``EVIDENCE.read()``)."""
     key = made_of_under(evidence, clinic.pk, None, bar, as_of)
-    every = None if key is None else kept_care_times.get(key)
+    every = kept_care_times.get(key)
     if every is None:
         every = tuple(_care_times([(clinic.pk, d.value) for d in DisciplineChoices], None, bar, as_of))
-        if key is not None:
-            kept_care_times.put(key, every)
+        kept_care_times.put(key, every)
     return [found for found in every if found.discipline in clinic.disciplines or found.assessment.reports]
 
 

@@ -41,6 +41,7 @@ from caretime.reports.letters import (
 )
 from caretime.reports.script import call_script
 from caretime.reviews.forms import FlagForm
+from caretime.shared.evidence_generation import EVIDENCE
 from caretime.verdicts.bar import (
     BarForm,
     bar_from_session,
@@ -54,7 +55,6 @@ from caretime.verdicts.bar import (
 )
 from caretime.verdicts.cards import result_cards
 from caretime.verdicts.clinic_page import clinic_page_facts
-from caretime.verdicts.kept_answers import evidence_generation
 from caretime.verdicts.report_pages import last_call
 from caretime.verdicts.selectors import (
     DisciplineCareTime,
@@ -127,7 +127,7 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
     with its one next step; then what that step needs (clinics that meet the bar, the call
     script, or how to book); then "been here?"; then the evidence behind it all."""
     generation = directory_generation()  # before the clinic is read: its listing is this one's or newer
-    evidence = evidence_generation()  # before anything of the clinic is read, once for all it keeps
+    evidence = EVIDENCE.read()  # before anything of the clinic is read, once for all it keeps
     clinic = listed_clinic_or_404(clinic_id)
     bar = bar_from_session(request)
     today = timezone.now().date()
@@ -192,9 +192,7 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "reviews_json_ld": facts.reviews_json_ld,
             "flag_form": SimpleLazyObject(FlagForm),  # made only when the reviews are rendered, not kept
             "side": facts.side,
-            # What the parts showing only these facts are kept under (None: not kept).
-            "facts_shown_as": facts.shown_as,
-            "facts_afresh": facts.shown_as is None,
+            "facts_shown_as": facts.shown_as,  # what the parts showing only these facts are kept under
         },
     )
 

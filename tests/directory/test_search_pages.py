@@ -154,7 +154,7 @@ def test_list_and_profile_pages_use_a_fixed_number_of_queries(
     client: Client, chicago_clinics: dict[str, Clinic], django_assert_max_num_queries: object
 ) -> None:
     from caretime.directory.geo_index import geo_index
-    from caretime.verdicts.derived import EVIDENCE
+    from caretime.shared.evidence_generation import EVIDENCE
     from tests.factories import make_clinic
 
     for index in range(15):

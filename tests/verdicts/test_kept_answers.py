@@ -1,14 +1,17 @@
-"""A clinic's page and its verdict from the API are made once per worker and kept
-(caretime.verdicts.kept_answers): a kept one follows a new report and a new day as soon as
-they change what it says, and reads exactly as one made afresh."""
+"""A clinic's page and its verdict from the API are made once and kept for every worker
+(caretime.verdicts.kept_answers, caretime.shared.kept_everywhere): a kept one follows a new
+report and a new day as soon as they change what it says, and reads exactly as one made
+afresh, in the worker that made it and in another."""
 
 from __future__ import annotations
 
 import json
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from time_machine import TimeMachineFixture
 
@@ -35,10 +38,17 @@ def seen(clinic: Clinic) -> tuple[str, str, dict[str, object]]:
     return status, _CSRF.sub("", page.content.decode()), json.loads(api.content)
 
 
-def afresh(clinic: Clinic) -> tuple[str, str, dict[str, object]]:
+def in_another_worker(clinic: Clinic) -> tuple[str, str, dict[str, object]]:
+    """As a worker that kept nothing of its own sees it (what the others kept is in the shared
+    cache)."""
     kept_care_times.clear()
     kept_verdicts.clear()
     return seen(clinic)
+
+
+def afresh(clinic: Clinic) -> tuple[str, str, dict[str, object]]:
+    cache.clear()  # nothing kept by any worker; the generations start anew
+    return in_another_worker(clinic)
 
 
 @pytest.fixture
@@ -68,3 +78,17 @@ def test_a_kept_answer_follows_the_day(clinic: Clinic, clock: TimeMachineFixture
     after = seen(clinic)
     assert after[0] == after[2]["status"] != "meets_bar"
     assert after == afresh(clinic)
+
+
+def test_what_one_worker_made_serves_another_without_reading_the_evidence(
+    clinic: Clinic, django_assert_max_num_queries: Any
+) -> None:
+    for caller in ("first", "second"):
+        record_call_report(clinic=clinic, discipline="pt", called_in=today(), answers=ONE_ON_ONE, reporter_key=caller)
+    first = seen(clinic)
+    kept_care_times.clear()
+    kept_verdicts.clear()
+    with django_assert_max_num_queries(3):  # the generation and the two kept answers from the shared cache
+        answer = Client().get(f"/api/v1/clinics/{clinic.pk}/verdict", {"discipline": "pt"})
+    assert json.loads(answer.content) == first[2]
+    assert in_another_worker(clinic) == first == afresh(clinic)

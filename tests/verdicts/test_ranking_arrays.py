@@ -18,7 +18,7 @@ from caretime.core.verdict import Bar, Status
 from caretime.directory import search_cache
 from caretime.directory.geo_index import GeoIndex
 from caretime.directory.selectors import ClinicSearch
-from caretime.verdicts.derived import EVIDENCE
+from caretime.shared.evidence_generation import EVIDENCE
 from caretime.verdicts.selectors import alternatives_for, search_with_verdicts
 from tests.answers import MILL, ONE_ON_ONE
 from tests.factories import add_call, make_clinic

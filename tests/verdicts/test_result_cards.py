@@ -13,12 +13,18 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.template.defaultfilters import floatformat
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from time_machine import TimeMachineFixture
 
 from caretime.core.kept import forget_everything_kept
 from caretime.directory.models import Clinic
 from caretime.verdicts.actions import record_call_report
+from caretime.verdicts.cards import card_distance
 from caretime.web.templatetags.kept import kept_parts
 from tests.answers import MIDDLING, MILL, ONE_ON_ONE
 from tests.factories import add_call, make_clinic, make_person, today
@@ -197,3 +203,19 @@ def test_what_a_person_typed_and_their_csrf_token_are_never_kept(region: list[Cl
     assert "chicago" not in kept
     assert "chicago" not in repr([key for key, _ in kept_parts.items()])
     assert token not in kept
+
+
+@settings(max_examples=300)
+@given(
+    # (floatformat writes numbers of over 200 digits as they come, 5e-198 for one: no distance)
+    miles=st.just(0.0)
+    | st.floats(min_value=1e-9, max_value=150)
+    | st.integers(min_value=0, max_value=1500).map(lambda tenths: tenths / 10 + 0.05),  # halves of a tenth
+    language=st.sampled_from(["en", "es"]),
+)
+def test_a_cards_distance_reads_as_the_template_writes_it(miles: float, language: str) -> None:
+    """Written once per tenth of a mile, a distance still reads exactly as ``floatformat`` writes
+    the distance itself, halves rounded up, in both languages (1.5 in English, 1,5 in Spanish)."""
+    with translation.override(language):
+        expected = gettext("%(miles)s miles away") % {"miles": floatformat(miles, 1)}
+        assert card_distance(miles) == f'<span class="distance">{expected}</span>'

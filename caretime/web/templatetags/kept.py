@@ -134,12 +134,6 @@ def _written(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-@register.filter
-def listed(values: Any) -> list[Any]:
-    """``{{ field.choices|listed }}``: choices read once, as a list a key can hold."""
-    return list(values)
-
-
 @register.tag
 def kept(parser: Parser, token: Token) -> KeptNode:
     """``{% kept key ... [name=expression ...] [unless condition ...] %}...{% endkept %}``: the
