@@ -66,13 +66,13 @@ def main(argv: list[str] | None = None) -> None:
     never_asked = iter(chosen[40 + 20 * n : 60 + 20 * n] for n in itertools.count())
     clinic = [
         *(f"/clinics/{i}/" for i in chosen[:20]),
-        *(f"/clinics/{i}/?near=60614&radius_miles=25" for i in chosen[20:]),
+        *(f"/clinics/{i}/?near=60614&radius_miles=25" for i in chosen[20:40]),
         *(f"/es/clinics/{i}/" for i in chosen[:10]),
     ]
     paths = {
         "results": results,
         "clinic": clinic,
-        "api": [f"/api/v1/clinics/{i}/verdict?discipline=pt" for i in chosen],
+        "api": [f"/api/v1/clinics/{i}/verdict?discipline=pt" for i in chosen[:40]],
         "trivial": ["/api/v1/health"] * 40,
     }
 

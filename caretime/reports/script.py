@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from caretime.core.kept import Kept
 from caretime.core.verdict import SHORT_MINUTES, Bar
 
 
@@ -108,9 +109,22 @@ def _questions(bar: Bar) -> tuple[ScriptQuestion, ...]:
     )
 
 
+# The script is the same for every page of a language and bar: made once per worker for each.
+_kept_scripts: Kept[tuple[ScriptQuestion, ...]] = Kept(64)
+
+
 def call_script(bar: Bar) -> tuple[ScriptQuestion, ...]:
     """The script in the active language; in another language than English, with the English
     to read aloud and to listen for beside it."""
+    key = (translation.get_language(), bar)
+    script = _kept_scripts.get(key)
+    if script is None:
+        script = _call_script(bar)
+        _kept_scripts.put(key, script)
+    return script
+
+
+def _call_script(bar: Bar) -> tuple[ScriptQuestion, ...]:
     here = _questions(bar)
     with translation.override("en"):
         english = _questions(bar)

@@ -42,12 +42,15 @@ class ClinicReviews:
         return self.counts.get(ReviewState.PENDING.value, 0)
 
 
-def clinic_reviews(clinic: Clinic) -> ClinicReviews:
+def clinic_reviews(clinic: Clinic, *, ended_too: bool = False) -> ClinicReviews:
+    """``ended_too``: ``frozen_until`` is the end of the latest freeze even when it has passed
+    (a page that keeps the reviews sees per request whether it still runs)."""
     # A clinic has dozens, not thousands; the clinic's answers come in the same query.
     every = list(Review.objects.filter(clinic=clinic).select_related("answer"))
     counts = Counter(review.state for review in every)
     published = [review for review in every if review.state == ReviewState.PUBLISHED]
-    freeze = ReviewFreeze.objects.filter(clinic=clinic, until__gt=timezone.now()).first()
+    freezes = ReviewFreeze.objects.filter(clinic=clinic)  # the latest first
+    freeze = (freezes if ended_too else freezes.filter(until__gt=timezone.now())).first()
     return ClinicReviews(
         published=published,
         counts=dict(counts),

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +54,11 @@ from caretime.reviews.models import (
 from caretime.shared.limits import ACCOUNT_REVIEWS_PER_DAY, LimitReached, RateLimited, admit, take_report_slot
 
 log = logging.getLogger(__name__)
+
+# Sent when screening again rewrote stored texts (with ``clinic_ids``, None for every clinic): the
+# rows change by an update that sends no signal of its own, and what pages keep of a clinic's
+# reviews must not outlive them (caretime.verdicts.clinic_page).
+reviews_rescreened = Signal()
 
 
 class ReviewRefused(Refused):
@@ -135,6 +141,8 @@ def rescreen_reviews(
                 done.changed += Review.objects.filter(pk=pk, text=text).update(text=screened.text)
             if progress:
                 progress("reviews screened again", done.reviews, total)
+    if done.changed:
+        reviews_rescreened.send(sender=Review, clinic_ids=clinic_ids)
     return done
 
 

@@ -29,6 +29,7 @@ from caretime.reports.models import CallReport, VisitReport
 from caretime.reviews import services as review_services
 from caretime.reviews.models import Review
 from caretime.reviews.services import Draft
+from caretime.shared.evidence_generation import EVIDENCE
 from caretime.shared.limits import RateLimited
 from caretime.verdicts.derived import Changed, keep_derived
 from caretime.workplace import services as workplace_services
@@ -148,6 +149,8 @@ def delete_review(review: Review) -> None:
         if review.visit_report is not None:
             delete_visit_report(review.visit_report)
         review_services.delete_review(review)
+        # The clinic page keeps its reviews under the evidence's generation (clinic_page).
+        EVIDENCE.changed()
 
 
 # --- published figures --------------------------------------------------------------------

@@ -14,6 +14,9 @@ class VerdictsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_fill_missing_sums, sender=self)
+        # Connect the receivers that start a new evidence generation when a row the clinic page
+        # keeps beside the evidence is written (reviews, claims, schedules, releases).
+        from caretime.verdicts import clinic_page  # noqa: F401
 
 
 def _fill_missing_sums(**kwargs: Any) -> None:

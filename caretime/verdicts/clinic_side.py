@@ -6,7 +6,7 @@ answers to reviews, which need both a review and a claim.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.contrib import messages
@@ -80,6 +80,19 @@ def clinic_side(clinic: Clinic, discipline: str, *, today: date, viewer: User | 
     """What the clinic page shows of the clinic's own word for one therapy: one query for a
     clinic nobody speaks for. Statements and schedules stand only with a confirmed claim, and the
     evidence is read only when there is one to weigh it against."""
+    side, speaker = clinic_side_and_speaker(clinic, discipline, today=today)
+    return seen_by(side, speaker, viewer)
+
+
+def seen_by(side: ClinicSide, speaker: int | None, viewer: User | None) -> ClinicSide:
+    """The clinic's side as the viewer sees it: whether they are the account that speaks for it."""
+    yours = speaker is not None and viewer is not None and speaker == viewer.pk
+    return replace(side, yours=True) if yours else side
+
+
+def clinic_side_and_speaker(clinic: Clinic, discipline: str, *, today: date) -> tuple[ClinicSide, int | None]:
+    """The clinic's side as anyone sees it who does not speak for the clinic (the same for them
+    all, so a page can keep it), and the account that speaks for it (None: nobody)."""
     speaker, last_confirmed = who_speaks_and_when_confirmed(clinic.pk)
     stated = standing_statements([clinic.pk], discipline).first() if speaker is not None else None
     sample = newest_schedule(clinic.pk) if speaker is not None else None
@@ -107,13 +120,14 @@ def clinic_side(clinic: Clinic, discipline: str, *, today: date, viewer: User | 
             contradicting=against,
             until=badge_until(sample.received_on),
         )
-    return ClinicSide(
+    side = ClinicSide(
         claimed=speaker is not None,
-        yours=speaker is not None and viewer is not None and speaker == viewer.pk,
+        yours=False,
         statement=statement,
         schedule=schedule,
         last_confirmed=last_confirmed,
     )
+    return side, speaker
 
 
 # --- the claimant's page --------------------------------------------------------------------

@@ -28,4 +28,10 @@ def made_of(clinic_id: int, discipline: str | None, bar: Bar, today: date) -> Ha
     """The key of what a clinic's page or verdict shows of its evidence on ``today`` under
     ``bar``. Read before anything of the clinic, so that what is then read is of these
     generations or newer (a write meanwhile starts a newer one)."""
-    return (clinic_id, discipline, bar, today, directory_generation(), EVIDENCE.read())
+    return made_of_under(EVIDENCE.read(), clinic_id, discipline, bar, today)
+
+
+def made_of_under(evidence: int, clinic_id: int, discipline: str | None, bar: Bar, today: date) -> Hashable:
+    """``made_of`` with the evidence's generation already read (``EVIDENCE.read()``): a page
+    that keeps several things under it reads it once, first."""
+    return (clinic_id, discipline, bar, today, directory_generation(), evidence)

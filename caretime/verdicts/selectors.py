@@ -48,7 +48,7 @@ from caretime.reports.selectors import CallSpread, care_time_profiles, held_for_
 from caretime.shared.evidence_generation import EVIDENCE
 from caretime.shared.kept_everywhere import KeptEverywhere
 from caretime.verdicts.evidence import evidence_for_clinics
-from caretime.verdicts.kept_answers import made_of
+from caretime.verdicts.kept_answers import made_of_under
 from caretime.verdicts.sums import (
     RowVerdicts,
     StoredOrGrown,
@@ -196,9 +196,10 @@ CARE_TIMES_KEPT = 5_000
 kept_care_times: KeptEverywhere[tuple[DisciplineCareTime, ...]] = KeptEverywhere("care-times", CARE_TIMES_KEPT)
 
 
-def clinic_care_time(clinic: Clinic, bar: Bar, *, as_of: date) -> list[DisciplineCareTime]:
-    """Per therapy the clinic offers (or has evidence for): verdict, stated and reported."""
-    key = made_of(clinic.pk, None, bar, as_of)
+def clinic_care_time(clinic: Clinic, bar: Bar, *, as_of: date, evidence: int) -> list[DisciplineCareTime]:
+    """Per therapy the clinic offers (or has evidence for): verdict, stated and reported.
+    ``evidence``: the evidence's generation the page read first (``EVIDENCE.read()``)."""
+    key = made_of_under(evidence, clinic.pk, None, bar, as_of)
     every = kept_care_times.get(key)
     if every is None:
         every = tuple(_care_times([(clinic.pk, d.value) for d in DisciplineChoices], None, bar, as_of))

@@ -10,18 +10,19 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caretime.accounts.auth import signed_in_user
-from caretime.billing.selectors import CAVEATS, clinic_billing
+from caretime.billing.selectors import CAVEATS
 from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
 from caretime.core.calls import TOLD_HEADLINES, TOLD_NEXT_STEPS, goes_elsewhere, told_on_a_call
 from caretime.core.geo import distance_miles
-from caretime.core.places import PlaceNotFound, describe_location, resolve_place
+from caretime.core.places import PlaceNotFound, resolve_place
 from caretime.core.verdict import Bar
-from caretime.datasets.freshness import data_freshness, missing_from
+from caretime.datasets.freshness import missing_from
 from caretime.directory.coverage import nothing_found
 from caretime.directory.forms import ClinicSearchForm
 from caretime.directory.models import Clinic, DisciplineChoices, InsurancePlan
@@ -40,7 +41,7 @@ from caretime.reports.letters import (
 )
 from caretime.reports.script import call_script
 from caretime.reviews.forms import FlagForm
-from caretime.reviews.selectors import clinic_reviews, json_ld
+from caretime.shared.evidence_generation import EVIDENCE
 from caretime.verdicts.bar import (
     BarForm,
     bar_from_session,
@@ -53,7 +54,7 @@ from caretime.verdicts.bar import (
     search_radius,
 )
 from caretime.verdicts.cards import result_cards
-from caretime.verdicts.clinic_side import clinic_side
+from caretime.verdicts.clinic_page import clinic_page_facts
 from caretime.verdicts.report_pages import last_call
 from caretime.verdicts.selectors import (
     DisciplineCareTime,
@@ -126,10 +127,11 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
     with its one next step; then what that step needs (clinics that meet the bar, the call
     script, or how to book); then "been here?"; then the evidence behind it all."""
     generation = directory_generation()  # before the clinic is read: its listing is this one's or newer
+    evidence = EVIDENCE.read()  # before anything of the clinic is read, once for all it keeps
     clinic = listed_clinic_or_404(clinic_id)
     bar = bar_from_session(request)
     today = timezone.now().date()
-    therapies = clinic_care_time(clinic, bar, as_of=today)
+    therapies = clinic_care_time(clinic, bar, as_of=today, evidence=evidence)
     asked = request.GET.get("discipline", "")
     care_time = _chosen_therapy(clinic, therapies, asked, bar, today)
     discipline = care_time.discipline
@@ -150,8 +152,8 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             include_unknown=request.GET.get("include_unknown") == "yes",
         )
     message = not_interested(clinic, discipline, care_time.assessment)
-    reviews = clinic_reviews(clinic)
-    freshness = data_freshness()
+    facts = clinic_page_facts(clinic, discipline, today=today, generation=generation, evidence=evidence)
+    facts = facts.seen_by(signed_in_user(request))
     return render(
         request,
         "verdicts/clinic.html",
@@ -179,17 +181,18 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "search_query": search_context(request),
             "other_therapy_query": search_context(request, discipline=""),
             "from_search": _from_search(request, clinic),
-            "freshness": freshness,
-            "missing_from": missing_from(clinic, freshness),
+            "freshness": facts.freshness,
+            "missing_from": missing_from(clinic, facts.freshness),
             "listing_generation": generation,
-            "place_description": describe_location(clinic.point, clinic.city, clinic.state, clinic.zip_code),
-            "billing_figures": clinic_billing(clinic.pk),
+            "place_description": facts.place_description,
+            "billing_figures": facts.billing,
             "billing_caveats": CAVEATS,
             "group_threshold_percent": round(GROUP_SHARE_NOT_ONE_ON_ONE * 100),
-            "reviews": reviews,
-            "reviews_json_ld": json_ld(clinic, reviews),
-            "flag_form": FlagForm(),
-            "side": clinic_side(clinic, discipline, today=today, viewer=signed_in_user(request)),
+            "reviews": facts.reviews,
+            "reviews_json_ld": facts.reviews_json_ld,
+            "flag_form": SimpleLazyObject(FlagForm),  # made only when the reviews are rendered, not kept
+            "side": facts.side,
+            "facts_shown_as": facts.shown_as,  # what the parts showing only these facts are kept under
         },
     )
 
