@@ -38,6 +38,7 @@ from caretime.reports.models import (
     person_key,
     visit_evidence_from_row,
 )
+from caretime.shared.clinic_rows import Row, clinic_rows, read_together
 from caretime.shared.evidence_generation import EVIDENCE
 
 
@@ -65,8 +66,14 @@ def _call_evidence(row: tuple[object, ...]) -> Evidence:
     return call_evidence(answers, called_in=called_in, person=person_key(account_id))  # type: ignore[arg-type]
 
 
-def _call_evidence_of(reports: QuerySet[CallReport]) -> dict[EvidenceKey, list[Evidence]]:
-    rows = reports.values_list("clinic_id", "discipline", "account_id", *EVIDENCE_COLUMNS)
+# The counted calls' rows of a few clinics, compiled once (``caretime.shared.clinic_rows``).
+counted_call_rows = clinic_rows(
+    lambda discipline: _counted(discipline).values_list("clinic_id", "discipline", "account_id", *EVIDENCE_COLUMNS)
+)
+
+
+def call_evidence_of(rows: Iterable[tuple[object, ...]]) -> dict[EvidenceKey, list[Evidence]]:
+    """From (clinic id, therapy, account id, *EVIDENCE_COLUMNS) rows."""
     # Calls that got the same answers in the same month make equal items (anonymous ones, or
     # one account's): each is made once, and the verdict rule remembers what it read of it
     # (``caretime.core.verdict``), which most of a rebuild of the stored sums is.
@@ -85,9 +92,7 @@ def _call_evidence_of(reports: QuerySet[CallReport]) -> dict[EvidenceKey, list[E
 def call_evidence_for_clinics(
     clinic_ids: Sequence[int], discipline: str | None = None
 ) -> dict[EvidenceKey, list[Evidence]]:
-    if not clinic_ids:
-        return {}
-    return _call_evidence_of(_counted(discipline).filter(clinic_id__in=list(clinic_ids)))
+    return call_evidence_of(counted_call_rows(clinic_ids, discipline))
 
 
 def _counted_visits(discipline: str | None) -> QuerySet[VisitReport]:
@@ -95,12 +100,19 @@ def _counted_visits(discipline: str | None) -> QuerySet[VisitReport]:
     return reports.filter(discipline=discipline) if discipline else reports
 
 
-def _visit_evidence_of(reports: QuerySet[VisitReport]) -> dict[EvidenceKey, list[Evidence]]:
+# The counted visits' rows of a few clinics, compiled once, as the calls'.
+counted_visit_rows = clinic_rows(
+    lambda discipline: _counted_visits(discipline).values_list("clinic_id", "discipline", "account_id", *VISIT_COLUMNS)
+)
+
+
+def visit_evidence_of(rows: Iterable[Row]) -> dict[EvidenceKey, list[Evidence]]:
+    """From (clinic id, therapy, account id, *VISIT_COLUMNS) rows."""
     # As with calls: one person's visits that say the same in the same month make equal items,
     # each made (and its summary worded) once per query.
     made: dict[tuple[object, ...], Evidence | None] = {}
     found: dict[EvidenceKey, list[Evidence]] = {}
-    for clinic_id, code, *row in reports.values_list("clinic_id", "discipline", "account_id", *VISIT_COLUMNS):
+    for clinic_id, code, *row in rows:
         key = tuple(row)
         if key in made:
             item = made[key]
@@ -115,9 +127,7 @@ def _visit_evidence_of(reports: QuerySet[VisitReport]) -> dict[EvidenceKey, list
 def visit_evidence_for_clinics(
     clinic_ids: Sequence[int], discipline: str | None = None
 ) -> dict[EvidenceKey, list[Evidence]]:
-    if not clinic_ids:
-        return {}
-    return _visit_evidence_of(_counted_visits(discipline).filter(clinic_id__in=list(clinic_ids)))
+    return visit_evidence_of(counted_visit_rows(clinic_ids, discipline))
 
 
 def _profiles(rows: QuerySet[ClinicCareTime], as_of: date) -> dict[EvidenceKey, CareTimeProfile]:
@@ -281,27 +291,39 @@ class StatedAnswers:
         return self.spreads.get((clinic_id, discipline), CallSpread())
 
 
+def _not_rejected(discipline: str | None) -> QuerySet[CallReport]:
+    reports = CallReport.objects.exclude(standing=Standing.REJECTED.value)
+    return reports.filter(discipline=discipline) if discipline else reports
+
+
+def _held_visits(discipline: str | None) -> QuerySet[VisitReport]:
+    reports = VisitReport.objects.filter(standing=Standing.HELD.value)
+    return reports.filter(discipline=discipline) if discipline else reports
+
+
+# What the stated-answers panel reads of a few clinics, compiled once
+# (``caretime.shared.clinic_rows``): the calls not rejected, with their standing, and which
+# clinics have visit reports held for review.
+_stated_call_rows = clinic_rows(
+    lambda discipline: _not_rejected(discipline).values_list("clinic_id", "discipline", "standing", *EVIDENCE_COLUMNS)
+)
+_held_visit_rows = clinic_rows(lambda discipline: _held_visits(discipline).values_list("clinic_id"))
+
+
 def stated_answers(clinic_ids: Sequence[int], discipline: str | None = None) -> StatedAnswers:
-    """For the stated-answers panel of a few clinics, in one query."""
+    """For the stated-answers panel of a few clinics, in one round trip (two statements)."""
     if not clinic_ids:
         return StatedAnswers({}, frozenset())
-    reports = CallReport.objects.filter(clinic_id__in=list(clinic_ids)).exclude(standing=Standing.REJECTED.value)
-    if discipline:
-        reports = reports.filter(discipline=discipline)
+    calls, visits = read_together([_stated_call_rows, _held_visit_rows], clinic_ids, discipline)
     counting = {s.value for s in COUNTING}
     rows: list[tuple[object, ...]] = []
     held: set[int] = set()
-    for clinic_id, code, standing, *columns in reports.values_list(
-        "clinic_id", "discipline", "standing", *EVIDENCE_COLUMNS
-    ):
+    for clinic_id, code, standing, *columns in calls:
         if standing == Standing.HELD.value:
             held.add(clinic_id)
         if standing in counting:
             rows.append((clinic_id, code, *columns))
-    visits = VisitReport.objects.filter(clinic_id__in=list(clinic_ids), standing=Standing.HELD.value)
-    if discipline:
-        visits = visits.filter(discipline=discipline)
-    held.update(visits.values_list("clinic_id", flat=True))
+    held.update(clinic_id for (clinic_id,) in visits)
     return StatedAnswers({key: _spread(found) for key, found in _rows_by_key(rows).items()}, frozenset(held))
 
 

@@ -47,7 +47,7 @@ from caretime.directory.selectors import (
 from caretime.reports.selectors import CallSpread, care_time_profiles, held_for_review, stated_answers
 from caretime.shared.evidence_generation import EVIDENCE
 from caretime.shared.kept_everywhere import KeptEverywhere
-from caretime.verdicts.evidence import evidence_for_clinics
+from caretime.verdicts.evidence import evidence_and_workplaces, evidence_for_clinics
 from caretime.verdicts.kept_answers import made_of
 from caretime.verdicts.sums import (
     RowVerdicts,
@@ -57,7 +57,7 @@ from caretime.verdicts.sums import (
     stored_sums,
     summaries,
 )
-from caretime.workplace.selectors import Workplace, workplaces
+from caretime.workplace.selectors import Workplace
 
 
 class Judge:
@@ -152,10 +152,9 @@ def _care_time(
 
 def _care_times(keys: Sequence[EvidenceKey], discipline: str | None, bar: Bar, as_of: date) -> list[DisciplineCareTime]:
     clinic_ids = sorted({clinic_id for clinic_id, _ in keys})
-    evidence = evidence_for_clinics(clinic_ids, discipline)
+    evidence, figures = evidence_and_workplaces(clinic_ids, discipline)
     stated = stated_answers(clinic_ids, discipline)
     profiles = care_time_profiles(clinic_ids, discipline, as_of=as_of)
-    figures = workplaces(clinic_ids, discipline)
     return [
         _care_time(
             code,
