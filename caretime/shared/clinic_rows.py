@@ -26,6 +26,10 @@ Row = tuple[Any, ...]
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
 
+# Statements kept per read: one per therapy and one for all, with room to spare; past that
+# (therapies no form checked, asked one after another) it starts again rather than grow.
+_KEPT = 16
+
 # Stands for the clinics' ids while the query is compiled; found again among its parameters
 # by identity, so no value of a filter can be taken for it.
 _IDS = object()
@@ -96,6 +100,8 @@ class ClinicRead(Generic[T]):
         key = (connection.alias, connection.vendor, discipline)
         compiled = self._compiled.get(key)
         if compiled is None:
+            if len(self._compiled) >= _KEPT:
+                self._compiled.clear()
             compiled = self._compiled[key] = _Compiled(self._query(discipline), self._column)
         return compiled
 
