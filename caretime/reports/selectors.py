@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import translation
 
@@ -303,18 +302,24 @@ def _held_visits(discipline: str | None) -> QuerySet[VisitReport]:
 
 # What the stated-answers panel reads of a few clinics, compiled once
 # (``caretime.shared.clinic_rows``): the calls not rejected, with their standing, and which
-# clinics have visit reports held for review.
+# clinics have visit reports held for review. A clinic's page reads them with its evidence
+# (``caretime.verdicts.evidence.gathered``), in the same round trip.
 _stated_call_rows = clinic_rows(
     lambda discipline: _not_rejected(discipline).values_list("clinic_id", "discipline", "standing", *EVIDENCE_COLUMNS)
 )
 _held_visit_rows = clinic_rows(lambda discipline: _held_visits(discipline).values_list("clinic_id"))
+STATED_READS = (_stated_call_rows, _held_visit_rows)
 
 
 def stated_answers(clinic_ids: Sequence[int], discipline: str | None = None) -> StatedAnswers:
     """For the stated-answers panel of a few clinics, in one round trip (two statements)."""
     if not clinic_ids:
         return StatedAnswers({}, frozenset())
-    calls, visits = read_together([_stated_call_rows, _held_visit_rows], clinic_ids, discipline)
+    return stated_answers_of(*read_together(STATED_READS, clinic_ids, discipline))
+
+
+def stated_answers_of(calls: list[Row], visits: list[Row]) -> StatedAnswers:
+    """``stated_answers`` from what ``STATED_READS`` read."""
     counting = {s.value for s in COUNTING}
     rows: list[tuple[object, ...]] = []
     held: set[int] = set()
@@ -327,13 +332,13 @@ def stated_answers(clinic_ids: Sequence[int], discipline: str | None = None) -> 
     return StatedAnswers({key: _spread(found) for key, found in _rows_by_key(rows).items()}, frozenset(held))
 
 
-def held_for_review(clinic_id: int, discipline: str) -> bool:
-    """Whether reports about the clinic and therapy are held after a burst, waiting for a
-    moderator (``stated_answers``' ``under_review`` for one clinic and therapy): one read through
-    the cursor, for the verdict API, which shows nothing else of the stated answers."""
-    calls, visits = CallReport._meta.db_table, VisitReport._meta.db_table
-    held = "clinic_id = %s AND discipline = %s AND standing = %s"
-    sql = f"SELECT 1 FROM {calls} WHERE {held} UNION ALL SELECT 1 FROM {visits} WHERE {held} LIMIT 1"  # noqa: S608 (our tables; values are parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [clinic_id, discipline, Standing.HELD.value] * 2)
-        return cursor.fetchone() is not None
+def _held_calls(discipline: str | None) -> QuerySet[CallReport]:
+    reports = CallReport.objects.filter(standing=Standing.HELD.value)
+    return reports.filter(discipline=discipline) if discipline else reports
+
+
+# Which clinics have call or visit reports held after a burst, waiting for a moderator
+# (``StatedAnswers.under_review``): for the verdict API, which shows nothing else of the stated
+# answers, read with its evidence (``caretime.verdicts.evidence.gathered``).
+_held_call_rows = clinic_rows(lambda discipline: _held_calls(discipline).order_by().values_list("clinic_id"))
+HELD_READS = (_held_call_rows, _held_visit_rows)

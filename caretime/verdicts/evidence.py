@@ -67,12 +67,19 @@ def evidence_for_clinics(clinic_ids: Sequence[int], discipline: str | None = Non
     return _evidence(_rows(clinic_ids, discipline))
 
 
-def evidence_and_workplaces(
-    clinic_ids: Sequence[int], discipline: str | None = None
-) -> tuple[EvidenceByKey, dict[EvidenceKey, Workplace]]:
-    """``evidence_for_clinics`` and the clinics' published workplace figures, which a clinic's
-    page shows beside the verdict: the figures are read once, for both."""
-    if not clinic_ids:
-        return {}, {}
-    rows = _rows(clinic_ids, discipline)
-    return _evidence(rows), workplaces_of(rows[_WORKERS])
+class Gathered(NamedTuple):
+    evidence: EvidenceByKey
+    workplaces: dict[EvidenceKey, Workplace]  # the published figures, which a clinic's page shows too
+    also: list[list[Any]]  # what each of the reads asked for too gave, in their order
+
+
+def gathered(
+    clinic_ids: Sequence[int], discipline: str | None = None, *, also: Sequence[ClinicRead[Any]] = ()
+) -> Gathered:
+    """``evidence_for_clinics``, the clinics' published workplace figures (read once, for the
+    evidence and the page), and what each of ``also`` reads of the same clinics (a clinic's
+    page and verdict ask a little more of the reports): one round trip on PostgreSQL."""
+    reads = [*(source.rows for source in _SOURCES), *also]
+    rows = read_together(reads, clinic_ids, discipline)
+    sources = rows[: len(_SOURCES)]
+    return Gathered(_evidence(sources), workplaces_of(sources[_WORKERS]), rows[len(_SOURCES) :])

@@ -30,7 +30,7 @@ from caretime.directory.models import Clinic
 from caretime.reports import selectors as reports
 from caretime.reports.models import EVIDENCE_COLUMNS, VISIT_COLUMNS, CallReport, VisitReport
 from caretime.shared.clinic_rows import clinic_rows
-from caretime.verdicts.evidence import evidence_and_workplaces, evidence_for_clinics
+from caretime.verdicts.evidence import evidence_for_clinics, gathered
 from caretime.workplace import selectors as workplace
 from caretime.workplace.models import WorkplaceFigures
 from tests.answers import GOOD_VISIT, MIDDLING, MILL, MILL_VISIT, ONE_ON_ONE
@@ -82,6 +82,11 @@ def orm_stated_answers(ids: list[int], discipline: str | None) -> reports.Stated
     held.update(visits.values_list("clinic_id", flat=True))
     spreads = {key: reports._spread(found) for key, found in reports._rows_by_key(rows).items()}
     return reports.StatedAnswers(spreads, frozenset(held))
+
+
+def orm_held_for_review(clinic_id: int, discipline: str) -> bool:
+    held = {"clinic_id": clinic_id, "discipline": discipline, "standing": Standing.HELD.value}
+    return CallReport.objects.filter(**held).exists() or VisitReport.objects.filter(**held).exists()
 
 
 def orm_figures(ids: list[int], discipline: str | None) -> list[WorkplaceFigures]:
@@ -261,10 +266,14 @@ def test_compiled_reads_give_what_the_orm_gave(seed: int) -> None:
                 asked, discipline
             )
             assert reports.stated_answers(asked, discipline) == orm_stated_answers(asked, discipline)
-            assert evidence_and_workplaces(asked, discipline) == (
-                evidence_for_clinics(asked, discipline),
-                workplace.workplaces(asked, discipline),
-            )
+            found = gathered(asked, discipline, also=reports.STATED_READS)
+            assert found.evidence == evidence_for_clinics(asked, discipline)
+            assert found.workplaces == workplace.workplaces(asked, discipline)
+            assert reports.stated_answers_of(*found.also) == orm_stated_answers(asked, discipline)
+            if discipline is not None:
+                for clinic_id in asked:
+                    held = any(gathered([clinic_id], discipline, also=reports.HELD_READS).also)
+                    assert held == orm_held_for_review(clinic_id, discipline)
         assert billing.clinics_billing(asked) == orm_clinics_billing(asked)
         assert list(billing.clinics_billing(asked)) == sorted(orm_clinics_billing(asked))
 
@@ -318,5 +327,5 @@ def test_a_listings_clinics_read_as_select_related_read_them(django_assert_num_q
 
 def test_every_source_in_one_round_trip_on_postgresql(django_assert_num_queries: Any) -> None:
     clinic = make_clinic("Asked", latitude=41.9, longitude=-87.6)
-    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 5):
-        evidence_and_workplaces([clinic.pk], "pt")
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 7):
+        gathered([clinic.pk], "pt", also=reports.STATED_READS)
