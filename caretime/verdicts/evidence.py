@@ -70,7 +70,7 @@ def evidence_for_clinics(clinic_ids: Sequence[int], discipline: str | None = Non
 class Gathered(NamedTuple):
     evidence: EvidenceByKey
     workplaces: dict[EvidenceKey, Workplace]  # the published figures, which a clinic's page shows too
-    also: list[list[Any]]  # what each of the reads asked for too gave, in their order
+    also: list[list[Any]]  # what each read of ``also`` gave, in their order
 
 
 def gathered(
