@@ -10,7 +10,9 @@ On a database ``bench/search.py`` built, with production settings (DEBUG off), t
 directory (20 of them reached from a search, so with alternatives; 10 in Spanish too) and their
 verdicts from the API. Every path is asked once before it is measured, as by a worker that has
 served it (what a worker keeps is kept), but for the "cold" clinic pages and verdicts: 20
-clinics never asked before in the process, new ones each round (a worker's first ask). The function calls per request, counted by cProfile,
+clinics never asked before in the process, new ones each round (a worker's first ask), the
+verdicts of other clinics than the pages (a page makes its clinic's care times, which the
+verdict would then answer from). The function calls per request, counted by cProfile,
 hardly move with the machine's load; the CPU medians do, so compare them only with the trivial
 view's of the same run.
 """
@@ -61,9 +63,11 @@ def main(argv: list[str] | None = None) -> None:
         Clinic.objects.filter(is_active=True, services__discipline="pt").order_by("id").values_list("id", flat=True)
     )
     # 40 clinics asked before they are measured, and for each round 20 more never asked before
-    # (a worker's first ask for a clinic: "cold").
+    # (a worker's first ask for a clinic: "cold") for the pages, and 20 others for the verdicts.
     chosen = random.Random(1).sample(ids, 40 + 20 * (args.rounds + 2))
     never_asked = iter(chosen[40 + 20 * n : 60 + 20 * n] for n in itertools.count())
+    others = random.Random(2).sample(sorted(set(ids) - set(chosen)), 20 * (args.rounds + 2))
+    never_asked_verdicts = iter(others[20 * n : 20 * n + 20] for n in itertools.count())
     clinic = [
         *(f"/clinics/{i}/" for i in chosen[:20]),
         *(f"/clinics/{i}/?near=60614&radius_miles=25" for i in chosen[20:40]),
@@ -86,10 +90,10 @@ def main(argv: list[str] | None = None) -> None:
             get(path)
 
     def cold() -> dict[str, list[str]]:
-        ids = next(never_asked)
+        pages, verdicts = next(never_asked), next(never_asked_verdicts)
         return {
-            "clinic-cold": [f"/clinics/{i}/" for i in ids],
-            "api-cold": [f"/api/v1/clinics/{i}/verdict?discipline=pt" for i in ids],
+            "clinic-cold": [f"/clinics/{i}/" for i in pages],
+            "api-cold": [f"/api/v1/clinics/{i}/verdict?discipline=pt" for i in verdicts],
         }
 
     paths |= cold()

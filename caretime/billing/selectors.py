@@ -3,7 +3,7 @@ national picture by state."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +16,7 @@ from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
 from caretime.core.text import gettext_noop, ngettext_noop
 from caretime.core.wording import Message
 from caretime.directory.models import Clinic
+from caretime.shared.clinic_rows import clinic_models
 
 # Percentiles among fewer peers than this say little; the comparison is then left out.
 MIN_PEERS_FOR_COMPARISON = 5
@@ -295,14 +296,13 @@ def clinic_billing(clinic_id: int) -> list[ClinicBilling]:
 def clinics_billing(clinic_ids: Sequence[int]) -> dict[int, list[ClinicBilling]]:
     """``clinic_billing`` of many clinics in one query (the open data export); a clinic without
     figures has no entry."""
-    rows = ClinicBillingYear.objects.filter(clinic_id__in=list(clinic_ids), clinicians__gte=1)
-    by_clinic: dict[int, list[ClinicBillingYear]] = {}
-    for row in rows.order_by("clinic_id", "-year", "discipline"):
-        by_clinic.setdefault(row.clinic_id, []).append(row)
-    return {
-        clinic_id: [_describe(row) for row in found if row.year == found[0].year]
-        for clinic_id, found in by_clinic.items()
-    }
+    latest: dict[int, list[ClinicBillingYear]] = {}
+    for row in billing_rows(clinic_ids):  # a later year's rows replace an earlier one's
+        found = latest.setdefault(row.clinic_id, [])
+        if found and found[0].year != row.year:
+            found.clear()
+        found.append(row)
+    return {clinic_id: [_describe(row) for row in latest[clinic_id]] for clinic_id in sorted(latest)}
 
 
 def claims_observed_on(year: int) -> date:
@@ -315,20 +315,30 @@ def billing_evidence(clinic: Clinic, discipline: str) -> list[Evidence]:
     return billing_evidence_for_clinics([clinic.pk], discipline).get((clinic.pk, discipline), [])
 
 
+def _with_clinicians(discipline: str | None) -> QuerySet[ClinicBillingYear]:
+    rows = ClinicBillingYear.objects.filter(clinicians__gte=1)
+    return rows.filter(discipline=discipline) if discipline else rows
+
+
+# The billing years of a few clinics with clinicians behind them, the earliest first, each
+# year's therapies in order (compiled once, ``caretime.shared.clinic_rows``): the figures a
+# clinic's page shows and its billing evidence read the same rows.
+billing_rows = clinic_models(
+    ClinicBillingYear, lambda discipline: _with_clinicians(discipline).order_by("year", "discipline")
+)
+
+
 def billing_evidence_for_clinics(
     clinic_ids: Sequence[int], discipline: str | None = None
 ) -> dict[EvidenceKey, list[Evidence]]:
     """Billing evidence of a few clinics (a page of results), in one query."""
-    rows = ClinicBillingYear.objects.filter(clinic_id__in=list(clinic_ids))
-    return _latest_evidence(rows, discipline)
+    return billing_evidence_of(billing_rows(clinic_ids, discipline))
 
 
-def _latest_evidence(rows: QuerySet[ClinicBillingYear], discipline: str | None) -> dict[EvidenceKey, list[Evidence]]:
-    rows = rows.filter(clinicians__gte=1)
-    if discipline:
-        rows = rows.filter(discipline=discipline)
+def billing_evidence_of(rows: Iterable[ClinicBillingYear]) -> dict[EvidenceKey, list[Evidence]]:
+    """From ``billing_rows``: each therapy's latest year."""
     latest: dict[EvidenceKey, ClinicBillingYear] = {}
-    for row in rows.order_by("year"):  # a later year replaces an earlier one
+    for row in rows:  # a later year replaces an earlier one
         latest[(row.clinic_id, row.discipline)] = row
     found = {key: _evidence_from_row(row) for key, row in latest.items()}
     return {key: evidence for key, evidence in found.items() if evidence}

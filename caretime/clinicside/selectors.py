@@ -3,7 +3,7 @@ claim they were made under stands), and the newest schedule sample of a clinic."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -13,11 +13,21 @@ from caretime.core.calls import FollowUpBy
 from caretime.core.evidence import Evidence, EvidenceKey
 from caretime.core.statement import ClinicStatement, statement_evidence
 from caretime.directory.models import Clinic
+from caretime.shared.clinic_rows import clinic_models
+
+
+def _standing(discipline: str | None) -> QuerySet[Statement]:
+    found = Statement.objects.filter(claim__state=ClaimState.CONFIRMED)
+    return found.filter(discipline=discipline) if discipline else found
 
 
 def standing_statements(clinic_ids: Sequence[int], discipline: str | None = None) -> QuerySet[Statement]:
-    found = Statement.objects.filter(clinic_id__in=list(clinic_ids), claim__state=ClaimState.CONFIRMED)
-    return found.filter(discipline=discipline) if discipline else found
+    return _standing(discipline).filter(clinic_id__in=list(clinic_ids))
+
+
+# The standing statements of a few clinics as evidence reads them, compiled once
+# (``caretime.shared.clinic_rows``); one a clinic and therapy at most, so in no order.
+standing_statement_rows = clinic_models(Statement, _standing)
 
 
 def as_statement(row: Statement) -> ClinicStatement:
@@ -32,10 +42,12 @@ def as_statement(row: Statement) -> ClinicStatement:
 def statement_evidence_for_clinics(
     clinic_ids: Sequence[int], discipline: str | None = None
 ) -> dict[EvidenceKey, list[Evidence]]:
-    if not clinic_ids:
-        return {}
+    return statement_evidence_of(standing_statement_rows(clinic_ids, discipline))
+
+
+def statement_evidence_of(rows: Iterable[Statement]) -> dict[EvidenceKey, list[Evidence]]:
     found: dict[EvidenceKey, list[Evidence]] = {}
-    for row in standing_statements(clinic_ids, discipline):
+    for row in rows:
         found.setdefault((row.clinic_id, row.discipline), []).append(
             statement_evidence(as_statement(row), stated_on=row.stated_on)
         )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Prefetch
 
 from caretime.core.geo import Point, bounding_box, within_radius
 from caretime.directory.geo_index import GeoIndex, geo_index
-from caretime.directory.models import Clinic, ClinicQuerySet, ClinicService, InsurancePlan
+from caretime.directory.models import Clinic, ClinicQuerySet, ClinicService, InsurancePlan, Organization
+from caretime.shared.clinic_rows import clinic_rows
 
 PAGE_SIZE = 20
 
@@ -157,13 +159,36 @@ def clinics_for_listing(clinic_ids: Sequence[int], index: GeoIndex) -> dict[int,
         else:
             by_id[clinic_id] = clinic
     if missing:
-        found = Clinic.objects.select_related("organization").order_by().in_bulk(missing)
+        found = _with_organizations(missing)
         index.add_listing_details(found.values())
         if len(listed) + len(found) > LISTED_KEPT:
             listed.clear()
         listed.update(found)
         by_id.update(found)
     return by_id
+
+
+_CLINIC = [field.attname for field in Clinic._meta.concrete_fields]
+_ORGANIZATION = [field.attname for field in Organization._meta.concrete_fields]
+# The clinics with their organisation, as ``select_related("organization")`` reads them, in a
+# statement compiled once (``caretime.shared.clinic_rows``): a clinic asked for the first time
+# in a worker cost more compiling this than reading it.
+_clinic_rows = clinic_rows(
+    lambda _: Clinic.objects.order_by().values_list(*_CLINIC, *(f"organization__{name}" for name in _ORGANIZATION)),
+    column="pk",
+)
+
+
+def _with_organizations(clinic_ids: Sequence[int]) -> dict[int, Clinic]:
+    """``Clinic.objects.select_related("organization").in_bulk(clinic_ids)``."""
+    alias = connection.alias
+    organization = Clinic._meta.get_field("organization")
+    found = {}
+    for row in _clinic_rows(clinic_ids):
+        clinic = Clinic.from_db(alias, _CLINIC, row[: len(_CLINIC)])
+        organization.set_cached_value(clinic, Organization.from_db(alias, _ORGANIZATION, row[len(_CLINIC) :]))
+        found[clinic.pk] = clinic
+    return found
 
 
 def clinic_for_page(clinic_id: int) -> Clinic | None:

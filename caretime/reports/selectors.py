@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import translation
 
@@ -38,6 +37,7 @@ from caretime.reports.models import (
     person_key,
     visit_evidence_from_row,
 )
+from caretime.shared.clinic_rows import Row, clinic_rows, read_together
 from caretime.shared.evidence_generation import EVIDENCE
 
 
@@ -65,8 +65,14 @@ def _call_evidence(row: tuple[object, ...]) -> Evidence:
     return call_evidence(answers, called_in=called_in, person=person_key(account_id))  # type: ignore[arg-type]
 
 
-def _call_evidence_of(reports: QuerySet[CallReport]) -> dict[EvidenceKey, list[Evidence]]:
-    rows = reports.values_list("clinic_id", "discipline", "account_id", *EVIDENCE_COLUMNS)
+# The counted calls' rows of a few clinics, compiled once (``caretime.shared.clinic_rows``).
+counted_call_rows = clinic_rows(
+    lambda discipline: _counted(discipline).values_list("clinic_id", "discipline", "account_id", *EVIDENCE_COLUMNS)
+)
+
+
+def call_evidence_of(rows: Iterable[tuple[object, ...]]) -> dict[EvidenceKey, list[Evidence]]:
+    """From (clinic id, therapy, account id, *EVIDENCE_COLUMNS) rows."""
     # Calls that got the same answers in the same month make equal items (anonymous ones, or
     # one account's): each is made once, and the verdict rule remembers what it read of it
     # (``caretime.core.verdict``), which most of a rebuild of the stored sums is.
@@ -85,9 +91,7 @@ def _call_evidence_of(reports: QuerySet[CallReport]) -> dict[EvidenceKey, list[E
 def call_evidence_for_clinics(
     clinic_ids: Sequence[int], discipline: str | None = None
 ) -> dict[EvidenceKey, list[Evidence]]:
-    if not clinic_ids:
-        return {}
-    return _call_evidence_of(_counted(discipline).filter(clinic_id__in=list(clinic_ids)))
+    return call_evidence_of(counted_call_rows(clinic_ids, discipline))
 
 
 def _counted_visits(discipline: str | None) -> QuerySet[VisitReport]:
@@ -95,12 +99,19 @@ def _counted_visits(discipline: str | None) -> QuerySet[VisitReport]:
     return reports.filter(discipline=discipline) if discipline else reports
 
 
-def _visit_evidence_of(reports: QuerySet[VisitReport]) -> dict[EvidenceKey, list[Evidence]]:
+# The counted visits' rows of a few clinics, compiled once, as the calls'.
+counted_visit_rows = clinic_rows(
+    lambda discipline: _counted_visits(discipline).values_list("clinic_id", "discipline", "account_id", *VISIT_COLUMNS)
+)
+
+
+def visit_evidence_of(rows: Iterable[Row]) -> dict[EvidenceKey, list[Evidence]]:
+    """From (clinic id, therapy, account id, *VISIT_COLUMNS) rows."""
     # As with calls: one person's visits that say the same in the same month make equal items,
     # each made (and its summary worded) once per query.
     made: dict[tuple[object, ...], Evidence | None] = {}
     found: dict[EvidenceKey, list[Evidence]] = {}
-    for clinic_id, code, *row in reports.values_list("clinic_id", "discipline", "account_id", *VISIT_COLUMNS):
+    for clinic_id, code, *row in rows:
         key = tuple(row)
         if key in made:
             item = made[key]
@@ -115,9 +126,7 @@ def _visit_evidence_of(reports: QuerySet[VisitReport]) -> dict[EvidenceKey, list
 def visit_evidence_for_clinics(
     clinic_ids: Sequence[int], discipline: str | None = None
 ) -> dict[EvidenceKey, list[Evidence]]:
-    if not clinic_ids:
-        return {}
-    return _visit_evidence_of(_counted_visits(discipline).filter(clinic_id__in=list(clinic_ids)))
+    return visit_evidence_of(counted_visit_rows(clinic_ids, discipline))
 
 
 def _profiles(rows: QuerySet[ClinicCareTime], as_of: date) -> dict[EvidenceKey, CareTimeProfile]:
@@ -281,37 +290,55 @@ class StatedAnswers:
         return self.spreads.get((clinic_id, discipline), CallSpread())
 
 
+def _not_rejected(discipline: str | None) -> QuerySet[CallReport]:
+    reports = CallReport.objects.exclude(standing=Standing.REJECTED.value)
+    return reports.filter(discipline=discipline) if discipline else reports
+
+
+def _held_visits(discipline: str | None) -> QuerySet[VisitReport]:
+    reports = VisitReport.objects.filter(standing=Standing.HELD.value)
+    return reports.filter(discipline=discipline) if discipline else reports
+
+
+# What the stated-answers panel reads of a few clinics, compiled once
+# (``caretime.shared.clinic_rows``): the calls not rejected, with their standing, and which
+# clinics have visit reports held for review. A clinic's page reads them with its evidence
+# (``caretime.verdicts.evidence.gathered``), in the same round trip.
+_stated_call_rows = clinic_rows(
+    lambda discipline: _not_rejected(discipline).values_list("clinic_id", "discipline", "standing", *EVIDENCE_COLUMNS)
+)
+_held_visit_rows = clinic_rows(lambda discipline: _held_visits(discipline).values_list("clinic_id"))
+STATED_READS = (_stated_call_rows, _held_visit_rows)
+
+
 def stated_answers(clinic_ids: Sequence[int], discipline: str | None = None) -> StatedAnswers:
-    """For the stated-answers panel of a few clinics, in one query."""
+    """For the stated-answers panel of a few clinics, in one round trip (two statements)."""
     if not clinic_ids:
         return StatedAnswers({}, frozenset())
-    reports = CallReport.objects.filter(clinic_id__in=list(clinic_ids)).exclude(standing=Standing.REJECTED.value)
-    if discipline:
-        reports = reports.filter(discipline=discipline)
+    return stated_answers_of(*read_together(STATED_READS, clinic_ids, discipline))
+
+
+def stated_answers_of(calls: list[Row], visits: list[Row]) -> StatedAnswers:
+    """``stated_answers`` from what ``STATED_READS`` read."""
     counting = {s.value for s in COUNTING}
     rows: list[tuple[object, ...]] = []
     held: set[int] = set()
-    for clinic_id, code, standing, *columns in reports.values_list(
-        "clinic_id", "discipline", "standing", *EVIDENCE_COLUMNS
-    ):
+    for clinic_id, code, standing, *columns in calls:
         if standing == Standing.HELD.value:
             held.add(clinic_id)
         if standing in counting:
             rows.append((clinic_id, code, *columns))
-    visits = VisitReport.objects.filter(clinic_id__in=list(clinic_ids), standing=Standing.HELD.value)
-    if discipline:
-        visits = visits.filter(discipline=discipline)
-    held.update(visits.values_list("clinic_id", flat=True))
+    held.update(clinic_id for (clinic_id,) in visits)
     return StatedAnswers({key: _spread(found) for key, found in _rows_by_key(rows).items()}, frozenset(held))
 
 
-def held_for_review(clinic_id: int, discipline: str) -> bool:
-    """Whether reports about the clinic and therapy are held after a burst, waiting for a
-    moderator (``stated_answers``' ``under_review`` for one clinic and therapy): one read through
-    the cursor, for the verdict API, which shows nothing else of the stated answers."""
-    calls, visits = CallReport._meta.db_table, VisitReport._meta.db_table
-    held = "clinic_id = %s AND discipline = %s AND standing = %s"
-    sql = f"SELECT 1 FROM {calls} WHERE {held} UNION ALL SELECT 1 FROM {visits} WHERE {held} LIMIT 1"  # noqa: S608 (our tables; values are parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [clinic_id, discipline, Standing.HELD.value] * 2)
-        return cursor.fetchone() is not None
+def _held_calls(discipline: str | None) -> QuerySet[CallReport]:
+    reports = CallReport.objects.filter(standing=Standing.HELD.value)
+    return reports.filter(discipline=discipline) if discipline else reports
+
+
+# Which clinics have call or visit reports held after a burst, waiting for a moderator
+# (``StatedAnswers.under_review``): for the verdict API, which shows nothing else of the stated
+# answers, read with its evidence (``caretime.verdicts.evidence.gathered``).
+_held_call_rows = clinic_rows(lambda discipline: _held_calls(discipline).order_by().values_list("clinic_id"))
+HELD_READS = (_held_call_rows, _held_visit_rows)

@@ -44,10 +44,10 @@ from caretime.directory.selectors import (
     search_clinics,
     with_listing_details,
 )
-from caretime.reports.selectors import CallSpread, care_time_profiles, held_for_review, stated_answers
+from caretime.reports.selectors import HELD_READS, STATED_READS, CallSpread, care_time_profiles, stated_answers_of
 from caretime.shared.evidence_generation import EVIDENCE
 from caretime.shared.kept_everywhere import KeptEverywhere
-from caretime.verdicts.evidence import evidence_for_clinics
+from caretime.verdicts.evidence import evidence_for_clinics, gathered
 from caretime.verdicts.kept_answers import made_of_under
 from caretime.verdicts.sums import (
     RowVerdicts,
@@ -57,7 +57,7 @@ from caretime.verdicts.sums import (
     stored_sums,
     summaries,
 )
-from caretime.workplace.selectors import Workplace, workplaces
+from caretime.workplace.selectors import Workplace
 
 
 class Judge:
@@ -152,10 +152,9 @@ def _care_time(
 
 def _care_times(keys: Sequence[EvidenceKey], discipline: str | None, bar: Bar, as_of: date) -> list[DisciplineCareTime]:
     clinic_ids = sorted({clinic_id for clinic_id, _ in keys})
-    evidence = evidence_for_clinics(clinic_ids, discipline)
-    stated = stated_answers(clinic_ids, discipline)
+    found = gathered(clinic_ids, discipline, also=STATED_READS)
+    evidence, figures, stated = found.evidence, found.workplaces, stated_answers_of(*found.also)
     profiles = care_time_profiles(clinic_ids, discipline, as_of=as_of)
-    figures = workplaces(clinic_ids, discipline)
     return [
         _care_time(
             code,
@@ -181,8 +180,9 @@ def verdict_for(clinic: Clinic, discipline: str, bar: Bar, *, as_of: date) -> tu
     """One therapy's verdict at a clinic, and whether reports about it wait for a moderator:
     what the verdict API answers, without the stated answers, profile and workplace figures of
     the clinic's page (the same assessment, from the same evidence)."""
-    evidence = evidence_for_clinics([clinic.pk], discipline).get((clinic.pk, discipline), [])
-    return assess(evidence, bar, as_of=as_of), held_for_review(clinic.pk, discipline)
+    found = gathered([clinic.pk], discipline, also=HELD_READS)
+    held = any(found.also)  # the held reports of this clinic and therapy, calls or visits
+    return assess(found.evidence.get((clinic.pk, discipline), []), bar, as_of=as_of), held
 
 
 def care_time_for(clinic: Clinic, discipline: str, bar: Bar, *, as_of: date) -> DisciplineCareTime:

@@ -4,7 +4,7 @@ are read, never the reports themselves, so nothing waiting for a batch can show.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -13,6 +13,7 @@ from caretime.core.evidence import Evidence, EvidenceKey
 from caretime.core.geo import Point, bounding_box, distance_miles
 from caretime.core.workplace import EmployerSort, WorkplaceFigures, employer_rank, workplace_evidence
 from caretime.directory.models import Clinic, in_box
+from caretime.shared.clinic_rows import clinic_models
 from caretime.workplace.models import WorkplaceFigures as FiguresRow
 
 
@@ -35,9 +36,15 @@ def _rows(discipline: str | None) -> QuerySet[FiguresRow]:
     return rows.filter(discipline=discipline) if discipline else rows
 
 
-def _workplaces(rows: QuerySet[FiguresRow]) -> dict[EvidenceKey, Workplace]:
+# Both populations' figures of a few clinics, a newer year's after an older one's (compiled
+# once, ``caretime.shared.clinic_rows``): a clinic's page shows them and judges from the
+# evidence of those on the roster, one read for both.
+figure_rows = clinic_models(FiguresRow, lambda discipline: _rows(discipline).order_by("experience_year", "id"))
+
+
+def workplaces_of(rows: Iterable[FiguresRow]) -> dict[EvidenceKey, Workplace]:
     found: dict[EvidenceKey, Workplace] = {}
-    for row in rows.order_by("experience_year"):  # a newer year's figures replace an older one's
+    for row in rows:  # a newer year's figures replace an older one's
         key = (row.clinic_id, row.discipline)
         current = found.get(key, Workplace())
         if row.npi_on_roster:
@@ -47,28 +54,25 @@ def _workplaces(rows: QuerySet[FiguresRow]) -> dict[EvidenceKey, Workplace]:
     return found
 
 
-def workplaces(clinic_ids: Sequence[int], discipline: str | None = None) -> dict[EvidenceKey, Workplace]:
-    """The published figures of a few clinics; a clinic and therapy without any has no entry."""
-    if not clinic_ids:
-        return {}
-    return _workplaces(_rows(discipline).filter(clinic_id__in=list(clinic_ids)))
-
-
-def _evidence_of(rows: QuerySet[FiguresRow]) -> dict[EvidenceKey, list[Evidence]]:
+def worker_evidence_of(rows: Iterable[FiguresRow]) -> dict[EvidenceKey, list[Evidence]]:
+    """Only the figures of reports with an NPI on the clinic's roster are evidence."""
     found: dict[EvidenceKey, list[Evidence]] = {}
-    for row in rows.filter(npi_on_roster=True):
-        item = workplace_evidence(row.figures)
+    for row in rows:
+        item = workplace_evidence(row.figures) if row.npi_on_roster else None
         if item is not None:
             found.setdefault((row.clinic_id, row.discipline), []).append(item)
     return found
 
 
+def workplaces(clinic_ids: Sequence[int], discipline: str | None = None) -> dict[EvidenceKey, Workplace]:
+    """The published figures of a few clinics; a clinic and therapy without any has no entry."""
+    return workplaces_of(figure_rows(clinic_ids, discipline))
+
+
 def worker_evidence_for_clinics(
     clinic_ids: Sequence[int], discipline: str | None = None
 ) -> dict[EvidenceKey, list[Evidence]]:
-    if not clinic_ids:
-        return {}
-    return _evidence_of(_rows(discipline).filter(clinic_id__in=list(clinic_ids)))
+    return worker_evidence_of(figure_rows(clinic_ids, discipline))
 
 
 @dataclass(frozen=True)
