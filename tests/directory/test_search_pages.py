@@ -169,10 +169,12 @@ def test_list_and_profile_pages_use_a_fixed_number_of_queries(
     assert listing.status_code == 200
     assert "18 clinics within 25 miles" in listing.content.decode()
     assert listing.content.decode().count('class="result"') == 18
-    # Visit reports add three: their evidence, those held for review, and the Care Time sums;
-    # worker reports two: their evidence and the figures shown; reviews two: the clinic's
-    # reviews and a freeze after a burst; the data releases the figures come from one; the
-    # clinic's own statements one (an evidence source), and who speaks for it one.
+    # A clinic asked for the first time: the evidence's generation and the kept care times in
+    # the shared cache (missed, then written: four statements on the cache table); one read per
+    # evidence source (calls, visits, worker figures with the figures shown, billing, the
+    # clinic's statements), the answers stated on calls and the visits held for review; the
+    # clinic's reviews and a freeze after a burst, who speaks for it, its billing figures and the
+    # data releases they come from. (The Care Time sums came with the search.)
     with django_assert_max_num_queries(19):  # type: ignore[operator]
         profile = client.get(f"/clinics/{chicago_clinics['near'].pk}/")
     assert profile.status_code == 200
