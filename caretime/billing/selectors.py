@@ -15,8 +15,8 @@ from caretime.core.disciplines import Discipline
 from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
 from caretime.core.text import gettext_noop, ngettext_noop
 from caretime.core.wording import Message
+from caretime.directory.clinic_rows import clinic_models
 from caretime.directory.models import Clinic
-from caretime.shared.clinic_rows import clinic_models
 
 # Percentiles among fewer peers than this say little; the comparison is then left out.
 MIN_PEERS_FOR_COMPARISON = 5
@@ -321,7 +321,7 @@ def _with_clinicians(discipline: str | None) -> QuerySet[ClinicBillingYear]:
 
 
 # The billing years of a few clinics with clinicians behind them, the earliest first, each
-# year's therapies in order (compiled once, ``caretime.shared.clinic_rows``): the figures a
+# year's therapies in order (compiled once, ``caretime.directory.clinic_rows``): the figures a
 # clinic's page shows and its billing evidence read the same rows.
 billing_rows = clinic_models(
     ClinicBillingYear, lambda discipline: _with_clinicians(discipline).order_by("year", "discipline")

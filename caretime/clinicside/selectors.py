@@ -12,8 +12,8 @@ from caretime.clinicside.models import Claim, ClaimState, ScheduleSample, Statem
 from caretime.core.calls import FollowUpBy
 from caretime.core.evidence import Evidence, EvidenceKey
 from caretime.core.statement import ClinicStatement, statement_evidence
+from caretime.directory.clinic_rows import clinic_models
 from caretime.directory.models import Clinic
-from caretime.shared.clinic_rows import clinic_models
 
 
 def _standing(discipline: str | None) -> QuerySet[Statement]:
@@ -26,7 +26,7 @@ def standing_statements(clinic_ids: Sequence[int], discipline: str | None = None
 
 
 # The standing statements of a few clinics as evidence reads them, compiled once
-# (``caretime.shared.clinic_rows``); one a clinic and therapy at most, so in no order.
+# (``caretime.directory.clinic_rows``); one a clinic and therapy at most, so in no order.
 standing_statement_rows = clinic_models(Statement, _standing)
 
 

@@ -9,9 +9,9 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from caretime.core.geo import Point, bounding_box, within_radius
+from caretime.directory.clinic_rows import clinic_rows
 from caretime.directory.geo_index import GeoIndex, geo_index
 from caretime.directory.models import Clinic, ClinicQuerySet, ClinicService, InsurancePlan, Organization
-from caretime.shared.clinic_rows import clinic_rows
 
 PAGE_SIZE = 20
 
@@ -171,7 +171,7 @@ def clinics_for_listing(clinic_ids: Sequence[int], index: GeoIndex) -> dict[int,
 _CLINIC = [field.attname for field in Clinic._meta.concrete_fields]
 _ORGANIZATION = [field.attname for field in Organization._meta.concrete_fields]
 # The clinics with their organisation, as ``select_related("organization")`` reads them, in a
-# statement compiled once (``caretime.shared.clinic_rows``): a clinic asked for the first time
+# statement compiled once (``caretime.directory.clinic_rows``): a clinic asked for the first time
 # in a worker cost more compiling this than reading it.
 _clinic_rows = clinic_rows(
     lambda _: Clinic.objects.order_by().values_list(*_CLINIC, *(f"organization__{name}" for name in _ORGANIZATION)),

@@ -25,6 +25,7 @@ from caretime.core.care_time import CareTimeProfile, CareTimeSums, care_time_pro
 from caretime.core.evidence import COUNTING, MIN_PEOPLE_FOR_A_FIGURE, Evidence, EvidenceKey, Standing
 from caretime.core.kept import Kept
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, SHORT_MINUTES
+from caretime.directory.clinic_rows import Row, clinic_rows, read_together
 from caretime.reports.models import (
     EVIDENCE_COLUMNS,
     NATIONAL,
@@ -37,7 +38,6 @@ from caretime.reports.models import (
     person_key,
     visit_evidence_from_row,
 )
-from caretime.shared.clinic_rows import Row, clinic_rows, read_together
 from caretime.shared.evidence_generation import EVIDENCE
 
 
@@ -65,7 +65,7 @@ def _call_evidence(row: tuple[object, ...]) -> Evidence:
     return call_evidence(answers, called_in=called_in, person=person_key(account_id))  # type: ignore[arg-type]
 
 
-# The counted calls' rows of a few clinics, compiled once (``caretime.shared.clinic_rows``).
+# The counted calls' rows of a few clinics, compiled once (``caretime.directory.clinic_rows``).
 counted_call_rows = clinic_rows(
     lambda discipline: _counted(discipline).values_list("clinic_id", "discipline", "account_id", *EVIDENCE_COLUMNS)
 )
@@ -301,7 +301,7 @@ def _held_visits(discipline: str | None) -> QuerySet[VisitReport]:
 
 
 # What the stated-answers panel reads of a few clinics, compiled once
-# (``caretime.shared.clinic_rows``): the calls not rejected, with their standing, and which
+# (``caretime.directory.clinic_rows``): the calls not rejected, with their standing, and which
 # clinics have visit reports held for review. A clinic's page reads them with its evidence
 # (``caretime.verdicts.evidence.gathered``), in the same round trip.
 _stated_call_rows = clinic_rows(

@@ -9,7 +9,7 @@ module only gathers. A new source (reviews with facts) joins by adding its read 
 evidence from what it read to ``_SOURCES``.
 
 Each source's rows are read with SQL compiled once per process, and all of them together, in
-one round trip on PostgreSQL (``caretime.shared.clinic_rows``): compiling the ORM's queries
+one round trip on PostgreSQL (``caretime.directory.clinic_rows``): compiling the ORM's queries
 cost more than reading, and each round trip about as much again.
 """
 
@@ -21,8 +21,8 @@ from typing import Any, NamedTuple
 from caretime.billing.selectors import billing_evidence_of, billing_rows
 from caretime.clinicside.selectors import standing_statement_rows, statement_evidence_of
 from caretime.core.evidence import Evidence, EvidenceKey
+from caretime.directory.clinic_rows import ClinicRead, read_together
 from caretime.reports.selectors import call_evidence_of, counted_call_rows, counted_visit_rows, visit_evidence_of
-from caretime.shared.clinic_rows import ClinicRead, read_together
 from caretime.workplace.selectors import Workplace, figure_rows, worker_evidence_of, workplaces_of
 
 EvidenceByKey = dict[EvidenceKey, list[Evidence]]

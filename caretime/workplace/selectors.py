@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from caretime.core.evidence import Evidence, EvidenceKey
 from caretime.core.geo import Point, bounding_box, distance_miles
 from caretime.core.workplace import EmployerSort, WorkplaceFigures, employer_rank, workplace_evidence
+from caretime.directory.clinic_rows import clinic_models
 from caretime.directory.models import Clinic, in_box
-from caretime.shared.clinic_rows import clinic_models
 from caretime.workplace.models import WorkplaceFigures as FiguresRow
 
 
@@ -37,7 +37,7 @@ def _rows(discipline: str | None) -> QuerySet[FiguresRow]:
 
 
 # Both populations' figures of a few clinics, a newer year's after an older one's (compiled
-# once, ``caretime.shared.clinic_rows``): a clinic's page shows them and judges from the
+# once, ``caretime.directory.clinic_rows``): a clinic's page shows them and judges from the
 # evidence of those on the roster, one read for both.
 figure_rows = clinic_models(FiguresRow, lambda discipline: _rows(discipline).order_by("experience_year", "id"))
 

@@ -1,5 +1,5 @@
 """Each evidence source's rows are read with SQL compiled once per process
-(``caretime.shared.clinic_rows``): for random reports, figures, billing years and statements,
+(``caretime.directory.clinic_rows``): for random reports, figures, billing years and statements,
 whatever clinics and therapy are asked, the reads give exactly what the ORM's queries gave.
 
 The "ORM" readers below are the sources' reads as they were written before, kept here as the
@@ -26,10 +26,10 @@ from caretime.core.evidence import COUNTING, Evidence, EvidenceKey, Standing
 from caretime.core.statement import statement_evidence
 from caretime.core.workplace import Booking, workplace_evidence
 from caretime.directory import selectors as directory
+from caretime.directory.clinic_rows import clinic_rows
 from caretime.directory.models import Clinic
 from caretime.reports import selectors as reports
 from caretime.reports.models import EVIDENCE_COLUMNS, VISIT_COLUMNS, CallReport, VisitReport
-from caretime.shared.clinic_rows import clinic_rows
 from caretime.verdicts.evidence import evidence_for_clinics, gathered
 from caretime.workplace import selectors as workplace
 from caretime.workplace.models import WorkplaceFigures
