@@ -50,7 +50,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     verdict_search.setup_django(args.database_url)
+    from django.core.cache import cache
     from django.test import Client
+
+    # The database's cache table outlives a run: emptied, with its generations, nothing an
+    # earlier run kept there is served, and a "cold" row is a first ask.
+    cache.clear()
 
     from caretime.directory.models import Clinic
 
