@@ -5,7 +5,7 @@
 The validators are made from what an answer is made of, not from the answer, so a 304 costs
 no more than reading two numbers from the cache: the directory's generation (every import,
 restore and change to a clinic starts a new one), the evidence's generation (every write of
-evidence and every rebuild of the derived tables, ``caretime.verdicts.derived.EVIDENCE``),
+evidence and every rebuild of the derived tables, ``caretime.shared.evidence_generation.EVIDENCE``),
 the day (a verdict ages), the language and the address asked for. Each generation is the
 time it started, which is the answer's Last-Modified. It is the same for every clinic, so it
 says when something changed somewhere, never which clinic had a report.

@@ -273,7 +273,7 @@ _ROW_VERDICTS_KEPT = 16
 class StoredSums:
     """This process's copy of the stored sums (``VerdictSums``) of the clinics its searches
     reached, for one directory index and one evidence generation
-    (``caretime.verdicts.derived.EVIDENCE``): a region searched again reads no row.
+    (``caretime.shared.evidence_generation.EVIDENCE``): a region searched again reads no row.
 
     A clinic's rows are read the first time a search reaches it (only the clinics not read yet);
     the copy is dropped as a whole when either generation changes. The process that writes
