@@ -5,14 +5,16 @@ costs a dozen queries to make; kept only in the process that made them, each wor
 again, so most of a clinic's first asks cost the full price. Here a value is kept in this
 process (``caretime.core.kept.Kept``) and in the shared cache (Redis in production), under the
 same key: what the value is made of, never who asked. A process that finds it in the shared
-cache keeps it too. An entry of the shared cache lives ``SHARED_SECONDS`` (as a cached search
-answer), so that Redis, which runs without eviction (docs/operations.md), holds only what was
-asked for lately.
+cache keeps it too. Sharing is only a saving: when the shared cache refuses a write, the value
+is still answered, and kept in this process. An entry of the shared cache lives
+``SHARED_SECONDS`` (as a cached search answer), so that Redis, which runs without eviction
+(docs/operations.md), holds only what was asked for lately.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Hashable
 from typing import Generic, TypeVar
 
@@ -22,6 +24,7 @@ from caretime.core.kept import Kept
 from caretime.directory.search_cache import ANSWER_SECONDS
 
 V = TypeVar("V")
+logger = logging.getLogger(__name__)
 
 SHARED_SECONDS = ANSWER_SECONDS
 
@@ -43,7 +46,10 @@ class KeptEverywhere(Generic[V]):
 
     def put(self, key: Hashable, value: V) -> None:
         self.here.put(key, value)
-        cache.set(self._shared_key(key), value, timeout=SHARED_SECONDS)
+        try:
+            cache.set(self._shared_key(key), value, timeout=SHARED_SECONDS)
+        except Exception:  # a full Redis refuses writes (docs/operations.md): the page is still answered
+            logger.warning("Could not share a kept %s with the other processes", self.name, exc_info=True)
 
     def clear(self) -> None:
         """Forget what this process kept (the shared cache's entries expire by themselves)."""

@@ -92,3 +92,19 @@ def test_what_one_worker_made_serves_another_without_reading_the_evidence(
         answer = Client().get(f"/api/v1/clinics/{clinic.pk}/verdict", {"discipline": "pt"})
     assert json.loads(answer.content) == first[2]
     assert in_another_worker(clinic) == first == afresh(clinic)
+
+
+def test_a_shared_cache_that_refuses_writes_leaves_pages_answered(
+    clinic: Clinic, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A full Redis (run without eviction) refuses writes: sharing what a worker made is only a
+    saving, so the clinic's page and verdict are answered as afresh, and the refusal is logged."""
+    expected = afresh(clinic)
+    cache.clear()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("OOM command not allowed when used memory > 'maxmemory'")
+
+    monkeypatch.setattr(cache, "set", refuse)
+    assert in_another_worker(clinic) == expected
+    assert "Could not share a kept care-times" in caplog.text
