@@ -88,9 +88,13 @@ def test_an_import_that_adds_a_clinician_screens_that_clinics_reviews_again(
         ),
     )
     good, other = Clinic.objects.get(name="GOOD PT"), Clinic.objects.get(name="OTHER PT")
+    # Each clinic page seen before its review is published: what a worker kept of it (its
+    # reviews, caretime.verdicts.clinic_page) must follow the publication and the new screening.
+    assert "Quillfeather" not in Client().get(clinic_page(good.pk, "pt")).content.decode()
     write_through_the_page(good, "ann", TEXT)
     write_through_the_page(other, "bo", TEXT)
     assert published(good) == [TEXT]  # no roster yet: nothing marks the name
+    assert "Quillfeather" in Client().get(clinic_page(good.pk, "pt")).content.decode()
 
     row = roster_row(200000001, "QUILLFEATHER", pac="1234567890", facility="GOOD PT", street="100 North Main Street")
     with django_capture_on_commit_callbacks(execute=True):
@@ -145,12 +149,15 @@ def test_the_command_screens_every_review_again_with_progress() -> None:
     clinician = Clinician.objects.create(first_name="Ada", last_name="Quillfeather", credential="PT", discipline="pt")
     Clinician.clinics.through.objects.bulk_create([Clinician.clinics.through(clinician=clinician, clinic=clinic)])
     assert TEXT in published(clinic)
+    # Seen before: the page's reviews are kept by this worker (caretime.verdicts.clinic_page).
+    assert "Quillfeather" in Client().get(clinic_page(clinic.pk, "pt")).content.decode()
 
     out = run_command("rescreen_reviews")
     assert "Screening reviews again: reviews screened again 2 of 2" in out
     assert "Reviews screened again: 2" in out
     assert "Changed: 1" in out
     assert TEXT.replace("Quillfeather", "The therapist") in published(clinic)
+    assert "Quillfeather" not in Client().get(clinic_page(clinic.pk, "pt")).content.decode()
 
     again = run_command("rescreen_reviews", "--clinic", str(clinic.pk))
     assert "Changed: 0" in again  # screening a screened text changes nothing
