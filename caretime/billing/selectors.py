@@ -312,7 +312,7 @@ def claims_observed_on(year: int) -> date:
 
 def billing_evidence(clinic: Clinic, discipline: str) -> list[Evidence]:
     """What Medicare billing says about care time at the clinic, as low-weight verdict evidence."""
-    return billing_evidence_for_clinics([clinic.pk], discipline).get((clinic.pk, discipline), [])
+    return billing_evidence_of(billing_rows([clinic.pk], discipline)).get((clinic.pk, discipline), [])
 
 
 def _with_clinicians(discipline: str | None) -> QuerySet[ClinicBillingYear]:
@@ -326,13 +326,6 @@ def _with_clinicians(discipline: str | None) -> QuerySet[ClinicBillingYear]:
 billing_rows = clinic_models(
     ClinicBillingYear, lambda discipline: _with_clinicians(discipline).order_by("year", "discipline")
 )
-
-
-def billing_evidence_for_clinics(
-    clinic_ids: Sequence[int], discipline: str | None = None
-) -> dict[EvidenceKey, list[Evidence]]:
-    """Billing evidence of a few clinics (a page of results), in one query."""
-    return billing_evidence_of(billing_rows(clinic_ids, discipline))
 
 
 def billing_evidence_of(rows: Iterable[ClinicBillingYear]) -> dict[EvidenceKey, list[Evidence]]:

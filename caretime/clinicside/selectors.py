@@ -39,12 +39,6 @@ def as_statement(row: Statement) -> ClinicStatement:
     )
 
 
-def statement_evidence_for_clinics(
-    clinic_ids: Sequence[int], discipline: str | None = None
-) -> dict[EvidenceKey, list[Evidence]]:
-    return statement_evidence_of(standing_statement_rows(clinic_ids, discipline))
-
-
 def statement_evidence_of(rows: Iterable[Statement]) -> dict[EvidenceKey, list[Evidence]]:
     found: dict[EvidenceKey, list[Evidence]] = {}
     for row in rows:

@@ -25,7 +25,7 @@ from caretime.core.care_time import CareTimeProfile, CareTimeSums, care_time_pro
 from caretime.core.evidence import COUNTING, MIN_PEOPLE_FOR_A_FIGURE, Evidence, EvidenceKey, Standing
 from caretime.core.kept import Kept
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, SHORT_MINUTES
-from caretime.directory.clinic_rows import Row, clinic_rows, read_together
+from caretime.directory.clinic_rows import Row, clinic_rows
 from caretime.reports.models import (
     EVIDENCE_COLUMNS,
     NATIONAL,
@@ -88,12 +88,6 @@ def call_evidence_of(rows: Iterable[tuple[object, ...]]) -> dict[EvidenceKey, li
     return found
 
 
-def call_evidence_for_clinics(
-    clinic_ids: Sequence[int], discipline: str | None = None
-) -> dict[EvidenceKey, list[Evidence]]:
-    return call_evidence_of(counted_call_rows(clinic_ids, discipline))
-
-
 def _counted_visits(discipline: str | None) -> QuerySet[VisitReport]:
     reports = VisitReport.objects.filter(standing__in=[s.value for s in COUNTING], connected=False)
     return reports.filter(discipline=discipline) if discipline else reports
@@ -121,12 +115,6 @@ def visit_evidence_of(rows: Iterable[Row]) -> dict[EvidenceKey, list[Evidence]]:
         if item is not None:
             found.setdefault((clinic_id, code), []).append(item)
     return found
-
-
-def visit_evidence_for_clinics(
-    clinic_ids: Sequence[int], discipline: str | None = None
-) -> dict[EvidenceKey, list[Evidence]]:
-    return visit_evidence_of(counted_visit_rows(clinic_ids, discipline))
 
 
 def _profiles(rows: QuerySet[ClinicCareTime], as_of: date) -> dict[EvidenceKey, CareTimeProfile]:
@@ -311,15 +299,8 @@ _held_visit_rows = clinic_rows(lambda discipline: _held_visits(discipline).value
 STATED_READS = (_stated_call_rows, _held_visit_rows)
 
 
-def stated_answers(clinic_ids: Sequence[int], discipline: str | None = None) -> StatedAnswers:
-    """For the stated-answers panel of a few clinics, in one round trip (two statements)."""
-    if not clinic_ids:
-        return StatedAnswers({}, frozenset())
-    return stated_answers_of(*read_together(STATED_READS, clinic_ids, discipline))
-
-
 def stated_answers_of(calls: list[Row], visits: list[Row]) -> StatedAnswers:
-    """``stated_answers`` from what ``STATED_READS`` read."""
+    """The stated-answers panel of a few clinics, from what ``STATED_READS`` read of them."""
     counting = {s.value for s in COUNTING}
     rows: list[tuple[object, ...]] = []
     held: set[int] = set()

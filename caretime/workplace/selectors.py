@@ -69,12 +69,6 @@ def workplaces(clinic_ids: Sequence[int], discipline: str | None = None) -> dict
     return workplaces_of(figure_rows(clinic_ids, discipline))
 
 
-def worker_evidence_for_clinics(
-    clinic_ids: Sequence[int], discipline: str | None = None
-) -> dict[EvidenceKey, list[Evidence]]:
-    return worker_evidence_of(figure_rows(clinic_ids, discipline))
-
-
 @dataclass(frozen=True)
 class Employer:
     clinic: Clinic

@@ -26,7 +26,7 @@ from caretime.core.evidence import COUNTING, Evidence, EvidenceKey, Standing
 from caretime.core.statement import statement_evidence
 from caretime.core.workplace import Booking, workplace_evidence
 from caretime.directory import selectors as directory
-from caretime.directory.clinic_rows import clinic_rows
+from caretime.directory.clinic_rows import clinic_rows, read_together
 from caretime.directory.models import Clinic
 from caretime.reports import selectors as reports
 from caretime.reports.models import EVIDENCE_COLUMNS, VISIT_COLUMNS, CallReport, VisitReport
@@ -252,20 +252,26 @@ def test_compiled_reads_give_what_the_orm_gave(seed: int) -> None:
     for asked in askings:
         for discipline in (None, *THERAPIES):
             assert reports.counted_call_rows(asked, discipline) == orm_calls(asked, discipline)
-            assert reports.call_evidence_for_clinics(asked, discipline) == reports.call_evidence_of(
+            assert reports.call_evidence_of(reports.counted_call_rows(asked, discipline)) == reports.call_evidence_of(
                 orm_calls(asked, discipline)
             )
             assert reports.counted_visit_rows(asked, discipline) == orm_visits(asked, discipline)
-            assert reports.visit_evidence_for_clinics(asked, discipline) == reports.visit_evidence_of(
-                orm_visits(asked, discipline)
-            )
-            assert workplace.worker_evidence_for_clinics(asked, discipline) == orm_worker_evidence(asked, discipline)
-            assert workplace.workplaces(asked, discipline) == workplace.workplaces_of(orm_figures(asked, discipline))
-            assert billing.billing_evidence_for_clinics(asked, discipline) == orm_billing_evidence(asked, discipline)
-            assert clinicside.statement_evidence_for_clinics(asked, discipline) == orm_statement_evidence(
+            assert reports.visit_evidence_of(
+                reports.counted_visit_rows(asked, discipline)
+            ) == reports.visit_evidence_of(orm_visits(asked, discipline))
+            assert workplace.worker_evidence_of(workplace.figure_rows(asked, discipline)) == orm_worker_evidence(
                 asked, discipline
             )
-            assert reports.stated_answers(asked, discipline) == orm_stated_answers(asked, discipline)
+            assert workplace.workplaces(asked, discipline) == workplace.workplaces_of(orm_figures(asked, discipline))
+            assert billing.billing_evidence_of(billing.billing_rows(asked, discipline)) == orm_billing_evidence(
+                asked, discipline
+            )
+            assert clinicside.statement_evidence_of(
+                clinicside.standing_statement_rows(asked, discipline)
+            ) == orm_statement_evidence(asked, discipline)
+            assert reports.stated_answers_of(
+                *read_together(reports.STATED_READS, asked, discipline)
+            ) == orm_stated_answers(asked, discipline)
             found = gathered(asked, discipline, also=reports.STATED_READS)
             assert found.evidence == evidence_for_clinics(asked, discipline)
             assert found.workplaces == workplace.workplaces(asked, discipline)

@@ -40,7 +40,7 @@ from caretime.core.workplace_privacy import (
 from caretime.directory.models import Clinic, Clinician
 from caretime.verdicts.evidence import evidence_for_clinics
 from caretime.workplace.models import PrivacyLedger, WorkerReport, WorkplaceFigures
-from caretime.workplace.selectors import worker_evidence_for_clinics
+from caretime.workplace.selectors import figure_rows, worker_evidence_of
 from caretime.workplace.services import WorkerSubmission, publication_noise, release_held, submit_worker_report
 from tests.answers import MILL_WORKPLACE
 from tests.factories import clinic_page, file_reports, last_month, make_clinic, publish, today, worker_report_body
@@ -172,7 +172,7 @@ def test_npis_of_another_clinics_roster_never_match_never_publish_as_matched_nev
     publish()  # without noise: the strongest case for the attacker
     assert WorkplaceFigures.objects.get(clinic=target).npi_on_roster is False  # published apart
     assert not WorkplaceFigures.objects.filter(npi_on_roster=True).exists()
-    assert worker_evidence_for_clinics([target.pk]) == {}
+    assert worker_evidence_of(figure_rows([target.pk])) == {}
     evidence = evidence_for_clinics([target.pk]).get((target.pk, "pt"), [])
     assert not [item for item in evidence if item.source == EvidenceSource.WORKER_REPORT]
     after = client.get(clinic_page(target.pk, "pt")).content.decode()
