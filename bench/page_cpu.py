@@ -38,6 +38,7 @@ import verdict_search  # bench/verdict_search.py: production settings in this pr
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--database-url", required=True, help="a database bench/search.py built")
+    parser.add_argument("--redis-url", help="Redis as the shared cache, as in production (default: the cache table)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument(
         "--profile",
@@ -49,12 +50,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    verdict_search.setup_django(args.database_url)
+    verdict_search.setup_django(args.database_url, args.redis_url)
     from django.core.cache import cache
     from django.test import Client
 
-    # The database's cache table outlives a run: emptied, with its generations, nothing an
-    # earlier run kept there is served, and a "cold" row is a first ask.
+    # The shared cache outlives a run: emptied, with its generations, nothing an earlier run
+    # kept there is served, and a "cold" row is a first ask.
     cache.clear()
 
     from caretime.directory.models import Clinic

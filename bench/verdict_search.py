@@ -114,9 +114,12 @@ def build_database(options: BuildOptions) -> float:
     return time.perf_counter() - started
 
 
-def setup_django(url: str) -> None:
-    """Production settings for an in-process measurement (DEBUG off: no query log)."""
-    os.environ.update(search.server_environment(url, None))
+def setup_django(url: str, redis_url: str | None = None) -> None:
+    """Production settings for an in-process measurement (DEBUG off: no query log), with Redis
+    as the shared cache when ``redis_url`` names one, else the database's cache table."""
+    os.environ.update(search.server_environment(url, redis_url))
+    if not redis_url:
+        os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caretime.settings")
     sys.path.insert(0, str(ROOT))
     import django

@@ -175,7 +175,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # process: a database table by default (created by a migration), Redis in production.
 CACHES: dict[str, dict[str, Any]] = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
+        {"BACKEND": "caretime.shared.redis_cache.RedisCache", "LOCATION": env_str("REDIS_URL")}
         if env_str("REDIS_URL", "")
         else {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",

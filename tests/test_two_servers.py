@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -188,3 +189,28 @@ def test_a_new_directory_generation_reaches_both_servers_and_their_cached_answer
     _new_generation()
     # ...and with it both answer afresh.
     assert all(json.loads(_get(url + search)[1])["total"] == 2 for url in servers)
+
+
+def test_a_clinic_page_reads_the_same_from_every_worker_of_both_servers(servers: list[str]) -> None:
+    """What one worker made of a clinic's page (its care times, its parts, what it shows beside
+    the verdicts) serves the others through Redis: every worker's page is the one made afresh,
+    before and after a report changes the verdict."""
+    clinic = make_clinic("Shared Page PT", latitude=41.92, longitude=-87.65)
+
+    def pages() -> set[bytes]:
+        with ThreadPoolExecutor(max_workers=4) as pool:  # every worker of both servers, likely
+            answers = list(pool.map(lambda i: _get(f"{servers[i % 2]}/clinics/{clinic.pk}/?discipline=pt"), range(12)))
+        assert {status for status, _ in answers} == {200}
+        # The CSRF token is each visitor's; the head's links name the server's own address.
+        blanked = (re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", body) for _, body in answers)
+        return {re.sub(rb"//127\.0\.0\.1:\d+/", b"//server/", body) for body in blanked}
+
+    before = pages()
+    assert len(before) == 1
+    assert b"Shared Page PT" in next(iter(before))
+    for n in range(3):
+        assert _post(f"{servers[n % 2]}/api/v1/clinics/{clinic.pk}/call-reports", CALL, f"192.0.2.{n + 1}") == 201
+    time.sleep(1.2)  # each process re-reads the evidence generation at most a second after it changed
+    after = pages()
+    assert len(after) == 1
+    assert after != before

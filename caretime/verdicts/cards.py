@@ -1,4 +1,4 @@
-"""The cards of the results page, each rendered once per worker for what it shows.
+"""The cards of the results page, each rendered once for what it shows.
 
 Rendering a card through the template language costs far more than finding and judging its
 clinic (about a hundred variable lookups and a dozen translations each), while the same
@@ -25,17 +25,22 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from caretime.core.kept import Kept
+from caretime.shared.kept_everywhere import KeptEverywhere
 from caretime.verdicts.selectors import DisciplineVerdict, VerdictHit, VerdictSearchPage
 
 # Markers of the holes while a card is rendered: no template output can contain a NUL.
 _ORIGIN = "\x00origin\x00"
 _DISTANCE = "\x00distance\x00"
 # Cards kept per worker: a few kilobytes each, so at most some tens of megabytes; a dense
-# city's clinics within the largest radius fit several times over.
+# city's clinics within the largest radius fit several times over. On Redis, a card one worker
+# rendered serves the others (``caretime.shared.kept_everywhere``): a page's missing cards are
+# read there in one round trip.
 CARDS_KEPT = 10_000
 
 
-kept_cards: Kept[tuple[SafeString, SafeString, SafeString]] = Kept(CARDS_KEPT)
+kept_cards: KeptEverywhere[tuple[SafeString, SafeString, SafeString]] = KeptEverywhere(
+    "card", CARDS_KEPT, in_database_too=False
+)
 
 
 def _shown(verdict: DisciplineVerdict) -> Hashable:
@@ -52,14 +57,16 @@ def result_cards(page: VerdictSearchPage, generation: int, origin_query: str) ->
     generation's or newer)."""
     language = translation.get_language()
     origin = f"?{conditional_escape(origin_query)}" if origin_query else ""
+    keys = [
+        (language, generation, hit.clinic.pk, page.discipline, tuple(_shown(v) for v in hit.verdicts))
+        for hit in page.hits
+    ]
+    kept = kept_cards.get_many(keys)
+    rendered = {key: _render(hit, page.discipline) for key, hit in zip(keys, page.hits, strict=True) if key not in kept}
+    kept_cards.put_many(rendered)
     cards = []
-    for hit in page.hits:
-        key = (language, generation, hit.clinic.pk, page.discipline, tuple(_shown(v) for v in hit.verdicts))
-        parts = kept_cards.get(key)
-        if parts is None:
-            parts = _render(hit, page.discipline)
-            kept_cards.put(key, parts)
-        head, middle, tail = parts
+    for key, hit in zip(keys, page.hits, strict=True):
+        head, middle, tail = kept.get(key) or rendered[key]
         cards.append(mark_safe(f"{head}{origin}{middle}{card_distance(hit.distance_miles)}{tail}"))  # escaped above
     return cards
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -16,11 +17,15 @@ from django.test import Client
 from time_machine import TimeMachineFixture
 
 from caretime.api.reports import kept_verdicts
+from caretime.core.kept import forget_everything_kept
 from caretime.directory.models import Clinic
+from caretime.directory.search_cache import forget_generations
 from caretime.verdicts.actions import record_call_report
 from caretime.verdicts.selectors import kept_care_times
+from caretime.web.templatetags.kept import KeptNode
 from tests.answers import ONE_ON_ONE
 from tests.factories import clinic_page, make_clinic, today
+from tests.local_services import redis_up, redis_url, require
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +46,7 @@ def seen(clinic: Clinic) -> tuple[str, str, dict[str, object]]:
 def in_another_worker(clinic: Clinic) -> tuple[str, str, dict[str, object]]:
     """As a worker that kept nothing of its own sees it (what the others kept is in the shared
     cache)."""
-    kept_care_times.clear()
-    kept_verdicts.clear()
+    forget_everything_kept()
     return seen(clinic)
 
 
@@ -94,6 +98,42 @@ def test_what_one_worker_made_serves_another_without_reading_the_evidence(
     assert in_another_worker(clinic) == first == afresh(clinic)
 
 
+@pytest.fixture
+def shared_redis(settings: Any) -> Iterator[None]:
+    """Redis as the shared cache, as in production (the tests' own is the database's table,
+    through which rendered parts are not shared)."""
+    require(redis_up(), "no Redis at 127.0.0.1:6379")
+    settings.CACHES = {"default": {"BACKEND": "caretime.shared.redis_cache.RedisCache", "LOCATION": redis_url(8)}}
+    cache.clear()
+    forget_generations()  # read from the table until now
+    yield
+    cache.clear()
+    forget_generations()
+
+
+def test_a_clinic_page_one_worker_made_is_another_workers_without_rendering_it_again(
+    clinic: Clinic, monkeypatch: pytest.MonkeyPatch, shared_redis: None
+) -> None:
+    """On Redis the page's parts and what it shows beside the verdicts are shared too: a
+    worker that kept nothing renders none of the parts again, and its page reads as the first
+    one did."""
+    for caller in ("first", "second"):
+        record_call_report(clinic=clinic, discipline="pt", called_in=today(), answers=ONE_ON_ONE, reporter_key=caller)
+    first = seen(clinic)
+    rendered: list[str] = []
+    record = KeptNode._record
+
+    def recording(node: KeptNode, *args: Any) -> tuple[str, ...]:
+        rendered.append(repr(node.named))
+        return record(node, *args)
+
+    monkeypatch.setattr(KeptNode, "_record", recording)
+    assert in_another_worker(clinic) == first
+    assert rendered == []
+    assert afresh(clinic) == first
+    assert rendered, "afresh, the parts are rendered again"
+
+
 def test_a_shared_cache_that_refuses_writes_leaves_pages_answered(
     clinic: Clinic, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -106,5 +146,6 @@ def test_a_shared_cache_that_refuses_writes_leaves_pages_answered(
         raise ConnectionError("OOM command not allowed when used memory > 'maxmemory'")
 
     monkeypatch.setattr(cache, "set", refuse)
+    monkeypatch.setattr(cache, "set_many", refuse)
     assert in_another_worker(clinic) == expected
     assert "Could not share a kept care-times" in caplog.text

@@ -1,4 +1,4 @@
-"""``{% kept %}``: a part of a page rendered once per worker for what it shows.
+"""``{% kept %}``: a part of a page rendered once for what it shows.
 
 Parts of a page that depend only on a few plain values (the language, whether someone is
 signed in, the form's chosen values) cost the template language the same work on every request
@@ -15,6 +15,12 @@ What must stay per request is a hole, filled again on every request and never ke
   or an address holding it: kept, it would stay in the worker's memory after their request).
 A hole is written escaped, as ``{{ }}`` writes it. An empty hole (``None`` or "") is part of the
 key instead, since a template writes an empty value differently (an input leaves out ``value``).
+
+With Redis as the shared cache, a part is kept for every worker
+(``caretime.shared.kept_everywhere``): one rendered by one worker serves the others, filed
+under its template file and its place in it, with the same key values. With the database's
+cache table, each worker keeps its own (a write there costs more than the rendering), and so
+it does of a template that is no file (made from a string), which nothing names in another.
 
 In the tests (``KEPT_PARTS_CHECKED``) every kept part is compared with the same part rendered
 afresh, so a key that misses something the part shows fails the tests that render it.
@@ -35,16 +41,17 @@ from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from caretime.core.kept import Kept
+from caretime.shared.kept_everywhere import KeptEverywhere
 from caretime.web.form_renderer import Unkeyable, frozen, input_holes, marker
 
 register = template.Library()
 
 # Parts kept per worker: a few hundred bytes to a few kilobytes each.
 PARTS_KEPT = 4_096
-kept_parts: Kept[tuple[str, ...]] = Kept(PARTS_KEPT)
+kept_parts: KeptEverywhere[tuple[str, ...]] = KeptEverywhere("page-part", PARTS_KEPT, in_database_too=False)
 
 _CSRF = "csrf_token"
+_ORDINAL = "caretime.kept.parsed"
 _INPUT = "input_"
 _HOLE = re.compile("\x00hole:(\\w+)\x00")
 
@@ -56,11 +63,14 @@ class KeptNode(Node):
         keys: list[FilterExpression],
         holes: dict[str, FilterExpression],
         unless: list[FilterExpression],
+        place: tuple[str, int] | None,
     ) -> None:
         self.nodelist = nodelist
         self.keys = keys
         self.holes = holes
         self.unless = unless
+        # The template file and the part's place in it: the same in every worker.
+        self.named: Hashable = place if place is not None else self
 
     def render(self, context: Context) -> SafeString:
         if any(condition.resolve(context) for condition in self.unless):
@@ -72,12 +82,12 @@ class KeptNode(Node):
         holes: dict[str, object] = {name: expression.resolve(context) for name, expression in self.holes.items()}
         empty = tuple(name for name, value in holes.items() if value is None or value == "")
         holes = {name: value for name, value in holes.items() if name not in empty}
-        # The node itself names the part: it lives as long as its template is loaded.
-        key = (self, translation.get_language(), context.autoescape, values, empty, _CSRF in context)
-        pieces = kept_parts.get(key)
+        key = (self.named, translation.get_language(), context.autoescape, values, empty, _CSRF in context)
+        shared = self.named is not self
+        pieces = kept_parts.get(key, shared=shared)
         if pieces is None:
             pieces = self._record(context, holes)
-            kept_parts.put(key, pieces)
+            kept_parts.put(key, pieces, shared=shared)
         html = self._fill(pieces, context, holes)
         if html is None:  # a CSRF token that is not one ("NOTPROVIDED"): the tag writes nothing
             return self.nodelist.render(context)
@@ -154,4 +164,10 @@ def kept(parser: Parser, token: Token) -> KeptNode:
             keys.append(parser.compile_filter(bit))
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
-    return KeptNode(nodelist, keys, holes, unless)
+    # Which of the template's kept parts this is, in the order they were parsed (outside the
+    # debug mode a token has a line but no position, and one line may hold two).
+    parsed: dict[str, Any] = parser.extra_data  # type: ignore[attr-defined]  # Django's; its stubs lack it
+    ordinal = parsed[_ORDINAL] = parsed.get(_ORDINAL, 0) + 1
+    origin = parser.origin
+    place = (origin.name, ordinal) if origin is not None and origin.loader is not None else None
+    return KeptNode(nodelist, keys, holes, unless, place)
