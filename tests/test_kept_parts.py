@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.template import Context, Template
 
-from caretime.web.templatetags.kept import kept_parts
+from caretime.web.templatetags.kept import KeptNode, kept_parts
 
 PART = Template(
     "{% load kept %}{% kept chosen where=where unless broken %}<p>{{ chosen }} near {{ where }}</p>{% endkept %}"
@@ -39,3 +39,19 @@ def test_a_part_that_reads_more_than_its_keys_fails_the_tests() -> None:
     assert render(forgetful, chosen="pt") == "<p>pt</p>"
     with pytest.raises(AssertionError, match="differs from the same part rendered afresh"):
         render(forgetful, chosen="ot")
+
+
+def test_a_part_of_a_template_file_marked_everywhere_is_named_alike_in_every_worker() -> None:
+    from django.template import engines
+
+    engine = engines["django"].engine  # type: ignore[attr-defined]
+    marked = {"part.html": "{% load kept %}{% kept chosen everywhere %}<p>{{ chosen }}</p>{% endkept %}"}
+    loaders = [("django.template.loaders.locmem.Loader", marked)]
+    first, second = (engine.__class__(loaders=loaders, libraries=engine.libraries) for _ in range(2))
+    nodes = [engine.get_template("part.html").nodelist[-1] for engine in (first, second)]
+    assert nodes[0] is not nodes[1]
+    assert nodes[0].named == nodes[1].named == ("part.html", 1)
+    in_memory = Template("{% load kept %}{% kept chosen everywhere %}<p>{{ chosen }}</p>{% endkept %}")
+    node = in_memory.nodelist[-1]
+    assert isinstance(node, KeptNode)
+    assert node.named is node, "a template that is no file: named by its node, in its process alone"

@@ -16,11 +16,13 @@ What must stay per request is a hole, filled again on every request and never ke
 A hole is written escaped, as ``{{ }}`` writes it. An empty hole (``None`` or "") is part of the
 key instead, since a template writes an empty value differently (an input leaves out ``value``).
 
-With Redis as the shared cache, a part is kept for every worker
+A part marked ``everywhere`` is kept for every worker when the shared cache is Redis
 (``caretime.shared.kept_everywhere``): one rendered by one worker serves the others, filed
-under its template file and its place in it, with the same key values. With the database's
-cache table, each worker keeps its own (a write there costs more than the rendering), and so
-it does of a template that is no file (made from a string), which nothing names in another.
+under its template file and its place in it, with the same key values. That is for the parts
+that cost a page most and are the same for everyone who asks (a clinic page's verdict and
+evidence): a part as cheap as a round trip to Redis, or whose keys change with each search, is
+better rendered again, and so is every part when the shared cache is the database's table
+(a write there costs more than any rendering).
 
 In the tests (``KEPT_PARTS_CHECKED``) every kept part is compared with the same part rendered
 afresh, so a key that misses something the part shows fails the tests that render it.
@@ -52,6 +54,7 @@ kept_parts: KeptEverywhere[tuple[str, ...]] = KeptEverywhere("page-part", PARTS_
 
 _CSRF = "csrf_token"
 _ORDINAL = "caretime.kept.parsed"
+_EVERYWHERE = "everywhere"
 _INPUT = "input_"
 _HOLE = re.compile("\x00hole:(\\w+)\x00")
 
@@ -63,13 +66,13 @@ class KeptNode(Node):
         keys: list[FilterExpression],
         holes: dict[str, FilterExpression],
         unless: list[FilterExpression],
-        place: tuple[str, int] | None,
+        place: tuple[str, int] | None,  # for a part kept for every worker
     ) -> None:
         self.nodelist = nodelist
         self.keys = keys
         self.holes = holes
         self.unless = unless
-        # The template file and the part's place in it: the same in every worker.
+        # The template file and the part's place in it, the same in every worker; else the node.
         self.named: Hashable = place if place is not None else self
 
     def render(self, context: Context) -> SafeString:
@@ -146,15 +149,18 @@ def _written(value: Any) -> str:
 
 @register.tag
 def kept(parser: Parser, token: Token) -> KeptNode:
-    """``{% kept key ... [name=expression ...] [unless condition ...] %}...{% endkept %}``: the
-    part kept under its keys, with holes; rendered afresh, and not kept, when a condition holds."""
+    """``{% kept key ... [name=expression ...] [everywhere] [unless condition ...] %}...{% endkept %}``:
+    the part kept under its keys, with holes (and for every worker); rendered afresh, and not
+    kept, when a condition holds."""
     keys: list[FilterExpression] = []
     holes = {}
     unless: list[FilterExpression] = []
-    after_unless = False
+    after_unless = everywhere = False
     for bit in token.split_contents()[1:]:
         name, equals, expression = bit.partition("=")
-        if bit == "unless":
+        if bit == _EVERYWHERE and not after_unless:
+            everywhere = True
+        elif bit == "unless":
             after_unless = True
         elif after_unless:
             unless.append(parser.compile_filter(bit))
@@ -169,5 +175,5 @@ def kept(parser: Parser, token: Token) -> KeptNode:
     parsed: dict[str, Any] = parser.extra_data  # type: ignore[attr-defined]  # Django's; its stubs lack it
     ordinal = parsed[_ORDINAL] = parsed.get(_ORDINAL, 0) + 1
     origin = parser.origin
-    place = (origin.name, ordinal) if origin is not None and origin.loader is not None else None
+    place = (origin.name, ordinal) if everywhere and origin is not None and origin.loader is not None else None
     return KeptNode(nodelist, keys, holes, unless, place)
