@@ -10,7 +10,9 @@ demo call reports (10 a clinic by default) and the realistic mix of the other ev
 project's own demo builders (visit reports, worker reports published as workplace figures,
 reviews, billing figures for a third of the clinics), then ``rebuild_derived``; each part is
 timed and the mix's counts printed. It serves the database with gunicorn as in production
-(DEBUG off, sync workers) on 127.0.0.1 and drives load from this process over loopback.
+(DEBUG off, sync workers, deploy/gunicorn.conf.py: each worker builds its index of the
+directory as it starts, and logs each request) on 127.0.0.1 and drives load from this process
+over loopback.
 Rounds of the trivial view (GET /api/v1/health), of a repeated API search, of API searches
 never made before, of results pages never asked for before (nearest first, and meeting the bar
 only), of clinic pages and of the verdict API alternate, so whatever else the shared machine is
@@ -287,6 +289,10 @@ def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
         sys.executable,
         "-m",
         "gunicorn",
+        # Production's settings: each worker builds its index of the directory as it starts,
+        # before its first request (post_worker_init), and logs each request as there.
+        "--config",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
         "caretime.wsgi",
         f"--workers={workers}",
         "--threads=1",
