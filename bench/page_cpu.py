@@ -12,7 +12,10 @@ verdicts from the API. Every path is asked once before it is measured, as by a w
 served it (what a worker keeps is kept), but for the "cold" clinic pages and verdicts: 20
 clinics never asked before in the process, new ones each round (a worker's first ask), the
 verdicts of other clinics than the pages (a page makes its clinic's care times, which the
-verdict would then answer from). The function calls per request, counted by cProfile,
+verdict would then answer from); and, last, 20 clinic pages asked once and then again by a
+process that forgot everything it kept, as another worker finds them in the shared cache (run
+it with ``--redis-url``, as in production: rendered parts are shared only on Redis). The
+function calls per request, counted by cProfile,
 hardly move with the machine's load; the CPU medians do, so compare them only with the trivial
 view's of the same run.
 """
@@ -70,9 +73,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     # 40 clinics asked before they are measured, and for each round 20 more never asked before
     # (a worker's first ask for a clinic: "cold") for the pages, and 20 others for the verdicts.
-    chosen = random.Random(1).sample(ids, 40 + 20 * (args.rounds + 2))
+    chosen = random.Random(1).sample(ids, 40 + 20 * (args.rounds + 4))
     never_asked = iter(chosen[40 + 20 * n : 60 + 20 * n] for n in itertools.count())
-    others = random.Random(2).sample(sorted(set(ids) - set(chosen)), 20 * (args.rounds + 2))
+    others = random.Random(2).sample(sorted(set(ids) - set(chosen)), 20 * (args.rounds + 4))
     never_asked_verdicts = iter(others[20 * n : 20 * n + 20] for n in itertools.count())
     clinic = [
         *(f"/clinics/{i}/" for i in chosen[:20]),
@@ -119,6 +122,30 @@ def main(argv: list[str] | None = None) -> None:
                 get(path)
                 cpu.append((time.process_time() - started) * 1000)
             print(f"round {round_number} {name:8} median CPU ms per request {statistics.median(cpu):.2f}")
+    # A worker's first ask of clinics another worker made: asked once, then everything this
+    # process kept forgotten, as a worker that kept nothing finds the shared cache.
+    from caretime.core.kept import forget_everything_kept
+
+    timed, counted = cold()["clinic-cold"], cold()["clinic-cold"]
+    for path in timed + counted:
+        get(path)
+    forget_everything_kept()
+    get("/api/v1/health")  # what every request reads (the generations) read again
+    cpu = []
+    for path in timed:
+        started = time.process_time()
+        get(path)
+        cpu.append((time.process_time() - started) * 1000)
+    profile = cProfile.Profile()
+    profile.enable()
+    for path in counted:
+        get(path)
+    profile.disable()
+    calls = pstats.Stats(profile).total_calls / len(counted)  # type: ignore[attr-defined]
+    print(
+        f"clinic made by another worker: function calls per request {calls:,.0f}, "
+        f"median CPU ms per request {statistics.median(cpu):.2f}"
+    )
     if args.profile:
         paths |= cold()
         profile = cProfile.Profile()
