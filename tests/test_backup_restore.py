@@ -24,7 +24,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import stat
 import subprocess
@@ -77,7 +76,7 @@ from tests.factories import (
     make_clinic,
     make_person,
 )
-from tests.local_services import require
+from tests.local_services import redis_up, require
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_DB = 12  # a database of its own on the local Redis, emptied before and after
@@ -264,18 +263,10 @@ def test_restore_over_the_served_database_only_when_told_and_backed_up_first(
     assert cached(served, GENERATION_KEY) not in (None, generation_before)
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def test_after_a_restore_the_shared_cache_serves_no_answer_from_before(
     sqlite_backup: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    require(_redis_up(), "no Redis at 127.0.0.1:6379")
+    require(redis_up(), "no Redis at 127.0.0.1:6379")
     redis = Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
     redis.flushdb()
     source, dump = sqlite_backup
@@ -706,7 +697,7 @@ def test_a_writer_during_a_restore_loses_no_report_answered_201(
         }
     }
     if shared_cache == "redis":
-        require(_redis_up(), "no Redis at 127.0.0.1:6379")
+        require(redis_up(), "no Redis at 127.0.0.1:6379")
         Redis(host="127.0.0.1", port=6379, db=WRITER_REDIS_DB).flushdb()
     with override_settings(**({"CACHES": caches} if shared_cache == "redis" else {})):
         clinics = [make_clinic(f"Clinic {n}", latitude=41.9 + n / 1000, longitude=-87.6) for n in range(40)]

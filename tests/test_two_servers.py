@@ -26,7 +26,7 @@ from django.db import connection
 from caretime.directory.models import Clinic
 from caretime.reports.models import CallReport
 from tests.factories import make_clinic
-from tests.local_services import require
+from tests.local_services import redis_up, require
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_DB = 11  # a database of its own on the local Redis, emptied before and after
@@ -44,14 +44,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def _env() -> dict[str, str]:
@@ -78,7 +70,7 @@ def servers(transactional_db: None) -> Iterator[list[str]]:
         pytest.skip(
             "two servers share one PostgreSQL; the in-memory SQLite test database is one process's: the PostgreSQL pass runs this"
         )
-    require(_redis_up(), "no Redis at 127.0.0.1:6379")
+    require(redis_up(), "no Redis at 127.0.0.1:6379")
     _flush_redis()
     ports = [_free_port(), _free_port()]
     processes = [
