@@ -1,4 +1,4 @@
-"""What the clinic page shows beside the verdicts, read once and kept for every worker.
+"""What the clinic page shows beside the verdicts, read once per worker and kept.
 
 A clinic's reviews, its Medicare billing figures, its side (what it states, its schedule, who
 speaks for it, when its listing was confirmed) and the data releases they come from cost a
@@ -7,8 +7,7 @@ of them and of the listing alone: the reviews' JSON-LD, the words that say where
 clinic, the therapy, the language (figures and statements are described in words), the day (a
 schedule's badge ages), the directory's generation read before the clinic was and the
 evidence's generation, the same for everyone who asks: nothing of the person is in them. What differs per request is applied per request: whether the person asking speaks for
-the clinic (``clinic_side.seen_by``), and whether a freeze of new reviews still runs. Made by
-one worker, they serve the others from the shared cache (``caretime.shared.kept_everywhere``).
+the clinic (``clinic_side.seen_by``), and whether a freeze of new reviews still runs.
 
 Writes of these rows do not all go through the evidence's actions (a review published, a freeze,
 a claim confirmed, a schedule sent, a listing confirmed, a data release recorded), so each of
@@ -40,7 +39,6 @@ from caretime.reviews.models import Review, ReviewAnswer, ReviewFreeze
 from caretime.reviews.selectors import ClinicReviews, clinic_reviews, json_ld
 from caretime.reviews.services import reviews_rescreened
 from caretime.shared.evidence_generation import EVIDENCE
-from caretime.shared.kept_everywhere import KeptEverywhere
 from caretime.verdicts.clinic_side import ClinicSide, clinic_side_and_speaker, seen_by
 
 # A few kilobytes each: a clinic's reviews are most of it.
@@ -78,7 +76,10 @@ class ClinicPageFacts:
         return replace(self, reviews=reviews, side=seen_by(self.side, self.speaker, viewer))
 
 
-kept_pages: KeptEverywhere[ClinicPageFacts] = KeptEverywhere("clinic-page-facts", PAGES_KEPT, in_database_too=False)
+# Kept in each worker only, never in the shared cache: the reviews are the rows as stored, with
+# the account that wrote each one (a store apart from the database, Redis may be written to
+# disk, and nothing of who wrote a review may sit beside it there).
+kept_pages: Kept[ClinicPageFacts] = Kept(PAGES_KEPT)
 # The releases are the same for every clinic: one reading per pair of generations.
 kept_freshness: Kept[Freshness] = Kept(2)
 

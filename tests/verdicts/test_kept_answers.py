@@ -114,9 +114,8 @@ def shared_redis(settings: Any) -> Iterator[None]:
 def test_a_clinic_page_one_worker_made_is_another_workers_without_rendering_it_again(
     clinic: Clinic, monkeypatch: pytest.MonkeyPatch, shared_redis: None
 ) -> None:
-    """On Redis the page's parts and what it shows beside the verdicts are shared too: a
-    worker that kept nothing renders none of the parts again, and its page reads as the first
-    one did."""
+    """On Redis the page's costliest parts are shared too: a worker that kept nothing renders
+    none of them again, and its page reads as the first one did."""
     for caller in ("first", "second"):
         record_call_report(clinic=clinic, discipline="pt", called_in=today(), answers=ONE_ON_ONE, reporter_key=caller)
     first = seen(clinic)
