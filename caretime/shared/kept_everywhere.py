@@ -25,7 +25,7 @@ import hashlib
 import io
 import logging
 import pickle
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -39,6 +39,7 @@ from caretime.core.kept import Kept
 from caretime.directory.search_cache import ANSWER_SECONDS
 
 V = TypeVar("V")
+K = TypeVar("K", bound=Hashable)
 logger = logging.getLogger(__name__)
 
 SHARED_SECONDS = ANSWER_SECONDS
@@ -73,11 +74,11 @@ class KeptEverywhere(Generic[V]):
         if shared and self._sharing():
             _share(self.name, {self._shared_key(key): value})
 
-    def get_many(self, keys: list[Hashable]) -> dict[Hashable, V]:
+    def get_many(self, keys: Sequence[K]) -> dict[K, V]:
         """The values kept under these keys, those this process lacks read from the shared
         cache in one round trip (a page's cards)."""
-        found: dict[Hashable, V] = {}
-        missing: list[Hashable] = []
+        found: dict[K, V] = {}
+        missing: list[K] = []
         for key in keys:
             value = self.here.get(key)
             if value is None:
@@ -91,7 +92,7 @@ class KeptEverywhere(Generic[V]):
                 found[missing_under[shared_key]] = value
         return found
 
-    def put_many(self, values: dict[Hashable, V]) -> None:
+    def put_many(self, values: Mapping[K, V]) -> None:
         """``put`` of each."""
         for key, value in values.items():
             self.here.put(key, value)
