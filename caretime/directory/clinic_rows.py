@@ -35,7 +35,7 @@ _KEPT = 16
 _IDS = object()
 
 
-def clinic_id_list(clinic_ids: Sequence[int]) -> tuple[str, object]:
+def clinic_id_list(clinic_ids: Sequence[int]) -> tuple[str, str | list[int]]:
     """SQL selecting the ids from one parameter, and that parameter: the statement is the same
     for one clinic and for thousands, and one parameter costs less to send than thousands."""
     ids = [int(clinic_id) for clinic_id in clinic_ids]

@@ -15,7 +15,6 @@ is array arithmetic and no query.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date
@@ -37,6 +36,7 @@ from caretime.core.verdict import (
     judge_sums,
     summarize,
 )
+from caretime.directory.clinic_rows import clinic_id_list
 from caretime.directory.geo_index import DISCIPLINES, BoolArray, GeoIndex, IntArray
 from caretime.directory.models import Clinic
 from caretime.shared.bulk_rows import write_rows
@@ -154,7 +154,7 @@ def grown_sums_for(
         return {}
     # One statement through the cursor, not the ORM: a radius holds thousands of rows, and the
     # ORM's per-row work (converters, model fields) cost more than the database's reading.
-    ids_sql, ids_param = _id_list(clinic_ids)
+    ids_sql, ids_param = clinic_id_list(clinic_ids)
     table = VerdictSums._meta.db_table
     sql = f"SELECT clinic_id, discipline, sums, people, newest > %s FROM {table} WHERE clinic_id IN ({ids_sql})"  # noqa: S608 (our table and fixed SQL; values are parameters)
     params: list[date | str | list[int]] = [
@@ -178,15 +178,6 @@ def grown_sums_for(
         for key, items in evidence_for_clinics(later, discipline).items():
             found[key] = grow(items, as_of=as_of)
     return found
-
-
-def _id_list(clinic_ids: Sequence[int]) -> tuple[str, str | list[int]]:
-    """The ids as one query parameter (SQL to select them, and the parameter): a radius holds
-    thousands of clinics, and preparing thousands of parameters one by one costs far longer
-    than the database spends on them."""
-    if connection.vendor == "postgresql":
-        return "SELECT unnest(%s::bigint[])", list(clinic_ids)
-    return "SELECT value FROM json_each(%s)", json.dumps(list(clinic_ids))
 
 
 def judged(found: StoredOrGrown, bar: Bar, as_of: date) -> QuickVerdict:
@@ -296,7 +287,7 @@ class StoredSums:
         missing = rows[~self.read[rows]]
         if not len(missing):
             return
-        ids_sql, ids_param = _id_list(self.index.ids[missing].tolist())
+        ids_sql, ids_param = clinic_id_list(self.index.ids[missing].tolist())
         table = VerdictSums._meta.db_table
         sql = f"SELECT clinic_id, discipline, sums, people, newest FROM {table} WHERE clinic_id IN ({ids_sql})"  # noqa: S608 (our table and fixed SQL; values are parameters)
         with connection.cursor() as cursor:
