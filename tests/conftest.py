@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 from time_machine import TimeMachineFixture
@@ -14,6 +18,7 @@ from caretime.directory.geo_index import forget_geo_index
 from caretime.directory.models import Clinic
 from tests.clock import NOON
 from tests.factories import make_clinic
+from tests.local_services import redis_up, redis_url, require
 from tests.staff import staff_client
 
 # No timing assertions in the tests: hypothesis's default deadline (200 ms an example) is one,
@@ -85,3 +90,16 @@ def chicago_clinics(db: None) -> dict[str, Clinic]:
             insurance=("medicare",),
         ),
     }
+
+
+@pytest.fixture
+def shared_redis(settings: Any) -> Iterator[None]:
+    """Redis as the shared cache, as in production (the tests' own is the database's table,
+    through which rendered parts are not shared)."""
+    require(redis_up(), "no Redis at 127.0.0.1:6379")
+    settings.CACHES = {"default": {"BACKEND": "caretime.shared.redis_cache.RedisCache", "LOCATION": redis_url(8)}}
+    cache.clear()
+    search_cache.forget_generations()  # read from the table until now
+    yield
+    cache.clear()
+    search_cache.forget_generations()

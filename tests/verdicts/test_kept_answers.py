@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,13 +18,11 @@ from time_machine import TimeMachineFixture
 from caretime.api.reports import kept_verdicts
 from caretime.core.kept import forget_everything_kept
 from caretime.directory.models import Clinic
-from caretime.directory.search_cache import forget_generations
 from caretime.verdicts.actions import record_call_report
 from caretime.verdicts.selectors import kept_care_times
 from caretime.web.templatetags.kept import KeptNode
 from tests.answers import ONE_ON_ONE
 from tests.factories import clinic_page, make_clinic, today
-from tests.local_services import redis_up, redis_url, require
 
 pytestmark = pytest.mark.django_db
 
@@ -96,19 +93,6 @@ def test_what_one_worker_made_serves_another_without_reading_the_evidence(
         answer = Client().get(f"/api/v1/clinics/{clinic.pk}/verdict", {"discipline": "pt"})
     assert json.loads(answer.content) == first[2]
     assert in_another_worker(clinic) == first == afresh(clinic)
-
-
-@pytest.fixture
-def shared_redis(settings: Any) -> Iterator[None]:
-    """Redis as the shared cache, as in production (the tests' own is the database's table,
-    through which rendered parts are not shared)."""
-    require(redis_up(), "no Redis at 127.0.0.1:6379")
-    settings.CACHES = {"default": {"BACKEND": "caretime.shared.redis_cache.RedisCache", "LOCATION": redis_url(8)}}
-    cache.clear()
-    forget_generations()  # read from the table until now
-    yield
-    cache.clear()
-    forget_generations()
 
 
 def test_a_clinic_page_one_worker_made_is_another_workers_without_rendering_it_again(

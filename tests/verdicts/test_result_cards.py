@@ -23,6 +23,7 @@ from time_machine import TimeMachineFixture
 
 from caretime.core.kept import forget_everything_kept
 from caretime.directory.models import Clinic
+from caretime.verdicts import cards
 from caretime.verdicts.actions import record_call_report
 from caretime.verdicts.cards import card_distance
 from caretime.web.templatetags.kept import kept_parts
@@ -98,6 +99,21 @@ def test_reused_cards_read_exactly_as_cards_rendered_afresh(region: list[Clinic]
     forget_rendered()
     for (b, language), expected in reversed(afresh.items()):
         assert pages(BARS[b], language, SEARCHES[::-1], afresh=False) == expected[::-1]
+
+
+def test_on_redis_a_card_one_worker_rendered_serves_another_as_it_was(
+    region: list[Clinic], shared_redis: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that kept nothing takes the cards another rendered from the shared cache (in
+    one round trip a page) and renders none itself, and its pages read as the first worker's."""
+    first = pages(BARS[0], "en", SEARCHES, afresh=False)
+    forget_rendered()  # another worker: the shared cache is all it has
+
+    def never(*args: object) -> None:
+        raise AssertionError("a card rendered again")
+
+    monkeypatch.setattr(cards, "_render", never)
+    assert pages(BARS[0], "en", SEARCHES, afresh=False) == first
 
 
 def test_a_card_changes_with_what_it_shows(region: list[Clinic], clock: TimeMachineFixture) -> None:
