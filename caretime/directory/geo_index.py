@@ -80,6 +80,31 @@ def estimated_miles(center: Point, latitudes: FloatArray, longitudes: FloatArray
     return miles
 
 
+def ranked_order(ids: IntArray, estimates: FloatArray, groups: IntArray | None = None) -> IntArray:
+    """The order of ``np.lexsort((ids, estimates, groups))`` (by group, then estimate, then
+    id; ``ids`` unique), from one sort of integers: each row's key is its group, the rank of its
+    estimate among the distinct estimates and its id, packed into one number. lexsort sorts
+    stably key after key, which was most of the cost of ranking a radius (about 300 µs for
+    2,800 clinics, against some 70 this way). Equal estimates share a rank, so clinics at one
+    address come in the order of their ids, as there."""
+    count = len(ids)
+    if count < 2:
+        return np.arange(count, dtype=np.int64)
+    by_estimate = np.argsort(estimates)
+    sorted_estimates = estimates[by_estimate]
+    distinct = np.empty(count, dtype=np.int64)
+    distinct[0] = 0
+    np.cumsum(sorted_estimates[1:] != sorted_estimates[:-1], out=distinct[1:])
+    ranks = np.empty(count, dtype=np.int64)
+    ranks[by_estimate] = distinct
+    group_ranks = np.zeros(count, dtype=np.int64) if groups is None else groups - groups.min()
+    id_span, rank_span = int(ids.max()) + 1, int(distinct[-1]) + 1
+    if (int(group_ranks.max()) + 1) * rank_span * id_span >= 2**62:  # would not fit: rows beyond any radius
+        return np.lexsort((ids, estimates) if groups is None else (ids, estimates, groups))
+    order: IntArray = np.argsort((group_ranks * rank_span + ranks) * id_span + ids)  # unique keys: any sort
+    return order
+
+
 @dataclass(frozen=True)
 class GeoIndex:
     """The active clinics of one directory generation, in rows sorted by latitude."""
@@ -162,7 +187,7 @@ class GeoIndex:
         order (group, exact miles, clinic id), with the exact distances of ``within``.
 
         ``rows`` (with their estimates and groups) come in the order of
-        ``np.lexsort((ids[rows], estimates, groups))``. That order is already right except among
+        ``ranked_order(ids[rows], estimates, groups)``. That order is already right except among
         neighbours of a group whose estimates lie within twice the tolerance of each other:
         only the stretches around the slice are measured exactly and put in order (as ``page``
         does), so a slice costs the same whatever the number of rows.
@@ -211,7 +236,7 @@ class GeoIndex:
         total = len(rows)
         if offset >= total or limit < 1:
             return total, []
-        order = np.lexsort((self.ids[rows], estimates))
+        order = ranked_order(self.ids[rows], estimates)
         ranked = estimates[order]
         first, last = offset, min(offset + limit, total) - 1
         # Where two neighbouring estimates are further apart than twice the tolerance, the

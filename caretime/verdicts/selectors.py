@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -34,7 +35,7 @@ from caretime.core.verdict import (
     quick_verdict,
     stated_versus_reported,
 )
-from caretime.directory.geo_index import FloatArray, GeoIndex, IntArray, geo_index
+from caretime.directory.geo_index import FloatArray, GeoIndex, IntArray, geo_index, ranked_order
 from caretime.directory.models import Clinic, DisciplineChoices
 from caretime.directory.selectors import (
     PAGE_SIZE,
@@ -74,11 +75,16 @@ class Judge:
         self.evidence = evidence
         self.bar = bar
         self.as_of = as_of
-        self.nothing = assess([], bar, as_of=as_of)
         self._done: dict[EvidenceKey, Assessment] = {}
         # From stored sums, every quick verdict at once (thousands when ranking a radius).
         self._grown_verdicts = None if grown is None else judged_all(grown, bar, as_of)
         self._quick: dict[EvidenceKey, QuickVerdict] = {}
+
+    @cached_property
+    def nothing(self) -> Assessment:
+        """The verdict of a clinic nobody told us anything about: made only when one is asked
+        for (a results page whose clinics all have stored sums asks for none)."""
+        return assess([], self.bar, as_of=self.as_of)
 
     def __call__(self, clinic_id: int, discipline: str) -> Assessment:
         key = (clinic_id, discipline)
@@ -390,7 +396,7 @@ def rank_clinics(search: ClinicSearch, *, bar: Bar, as_of: date, only_meeting: b
     if only_meeting:
         rows, estimates, meets = rows[meets], estimates[meets], meets[meets]
     groups = (~meets).astype(np.int64)
-    order = np.lexsort((index.ids[rows], estimates, groups))
+    order = ranked_order(index.ids[rows], estimates, groups)
     return Ranking(
         index,
         search.center,
@@ -495,7 +501,7 @@ def alternatives_for(
     kept = meets | clean if include_unknown else meets
     groups = np.where(meets, -verdicts.sort_rank[rows], 1)[kept]
     rows, estimates = rows[kept], estimates[kept]
-    order = np.lexsort((index.ids[rows], estimates, groups))
+    order = ranked_order(index.ids[rows], estimates, groups)
     picked = index.ranked_slice(center, rows[order], estimates[order], groups[order], offset=0, limit=limit)
     by_id = clinics_for_listing([cid for _, cid, _ in picked], index)
     # What an alternative shows of its verdict is in the sums it was picked by: no report read,

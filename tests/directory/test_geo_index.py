@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from caretime.core.geo import Point, distance_miles, within_radius
 from caretime.directory import search_cache
-from caretime.directory.geo_index import ESTIMATE_TOLERANCE_MILES, estimated_miles, geo_index
+from caretime.directory.geo_index import ESTIMATE_TOLERANCE_MILES, estimated_miles, geo_index, ranked_order
 from caretime.directory.models import Clinic, ClinicService, InsurancePlan, Organization
 from caretime.directory.search_cache import directory_changed
 from caretime.directory.selectors import ClinicSearch, clinics_within, clinics_within_queried, search_clinics
@@ -128,6 +128,37 @@ def test_the_estimated_distance_is_within_its_tolerance_of_the_exact_one(
     [estimate] = estimated_miles(Point(*a), np.array([b[0]]), np.array([b[1]])).tolist()
     [(exact, _)] = within_radius(Point(*a), math.inf, [(1, b[0], b[1])])
     assert abs(estimate - exact) <= ESTIMATE_TOLERANCE_MILES / 1000
+
+
+# Rankings of up to a few hundred clinics with few distinct distances (clinics at one address
+# tie) and groups as the results page and the alternatives make them (0/1, or minus a rank).
+ranked_rows = st.integers(min_value=0, max_value=300).flatmap(
+    lambda count: st.tuples(
+        st.lists(st.integers(min_value=1, max_value=10**7), min_size=count, max_size=count, unique=True),
+        st.lists(
+            st.sampled_from([0.0, 0.25, 1.5, 1.5000000000000002, 24.9]) | st.floats(0, 101),
+            min_size=count,
+            max_size=count,
+        ),
+        st.lists(st.integers(min_value=-4, max_value=1), min_size=count, max_size=count),
+    )
+)
+
+
+@given(ranked_rows, st.booleans(), st.sampled_from([1, 2**40]))
+def test_the_ranked_order_is_that_of_group_then_distance_then_id(
+    rows: tuple[list[int], list[float], list[int]], grouped: bool, id_scale: int
+) -> None:
+    """The one sort that orders a radius puts clinics as the three stable sorts it replaced did:
+    by group, then estimated distance, then id (clinics at one address in the order of their
+    ids), including ids too large to pack into one number (the sorts it falls back to)."""
+    ids = np.array(rows[0], dtype=np.int64) * id_scale
+    estimates = np.array(rows[1], dtype=np.float64)
+    groups = np.array(rows[2], dtype=np.int64)
+    if grouped:
+        assert ranked_order(ids, estimates, groups).tolist() == np.lexsort((ids, estimates, groups)).tolist()
+    else:
+        assert ranked_order(ids, estimates).tolist() == np.lexsort((ids, estimates)).tolist()
 
 
 def _names(client: Client, **query: str) -> list[str]:
