@@ -97,11 +97,13 @@ def ranked_order(ids: IntArray, estimates: FloatArray, groups: IntArray | None =
     np.cumsum(sorted_estimates[1:] != sorted_estimates[:-1], out=distinct[1:])
     ranks = np.empty(count, dtype=np.int64)
     ranks[by_estimate] = distinct
-    group_ranks = np.zeros(count, dtype=np.int64) if groups is None else groups - groups.min()
+    # In 64 bits whatever the arrays came in (the alternatives' groups are ranks of 8 bits).
+    group_ranks = np.zeros(count, dtype=np.int64) if groups is None else groups.astype(np.int64) - int(groups.min())
     id_span, rank_span = int(ids.max()) + 1, int(distinct[-1]) + 1
     if (int(group_ranks.max()) + 1) * rank_span * id_span >= 2**62:  # would not fit: rows beyond any radius
         return np.lexsort((ids, estimates) if groups is None else (ids, estimates, groups))
-    order: IntArray = np.argsort((group_ranks * rank_span + ranks) * id_span + ids)  # unique keys: any sort
+    keys = (group_ranks * rank_span + ranks) * id_span + ids.astype(np.int64)
+    order: IntArray = np.argsort(keys)  # unique keys: any sort gives the one order
     return order
 
 

@@ -4,6 +4,7 @@ distance find, and follows every change to the directory in the same process."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -145,16 +146,16 @@ ranked_rows = st.integers(min_value=0, max_value=300).flatmap(
 )
 
 
-@given(ranked_rows, st.booleans(), st.sampled_from([1, 2**40]))
+@given(ranked_rows, st.booleans(), st.sampled_from([1, 2**40]), st.sampled_from([np.int64, np.int8]))
 def test_the_ranked_order_is_that_of_group_then_distance_then_id(
-    rows: tuple[list[int], list[float], list[int]], grouped: bool, id_scale: int
+    rows: tuple[list[int], list[float], list[int]], grouped: bool, id_scale: int, group_type: type[np.integer[Any]]
 ) -> None:
     """The one sort that orders a radius puts clinics as the three stable sorts it replaced did:
     by group, then estimated distance, then id (clinics at one address in the order of their
     ids), including ids too large to pack into one number (the sorts it falls back to)."""
     ids = np.array(rows[0], dtype=np.int64) * id_scale
     estimates = np.array(rows[1], dtype=np.float64)
-    groups = np.array(rows[2], dtype=np.int64)
+    groups = np.array(rows[2], dtype=group_type)  # the alternatives' are ranks of 8 bits
     if grouped:
         assert ranked_order(ids, estimates, groups).tolist() == np.lexsort((ids, estimates, groups)).tolist()
     else:
