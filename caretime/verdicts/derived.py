@@ -7,7 +7,7 @@ source's service, then ``keep_derived`` with what the write changed, in one tran
 the clinic locked. So a derived table is never behind its reports, and what keeps it current is
 visible where the write is. After a restore or a bulk load, ``rebuild_derived`` (the
 ``rebuild_derived`` command) computes every table again from the reports. A new derived table
-joins here, in both functions.
+joins here, in both functions and in ``DERIVED_TABLES``.
 """
 
 from __future__ import annotations
@@ -15,11 +15,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
+
 from caretime.core.evidence import EvidenceKey
-from caretime.reports.models import VisitReport
+from caretime.reports.models import ClinicCareTime, RegionCareTime, VisitReport
 from caretime.reports.services import keep_care_time, rebuild_care_time
 from caretime.shared.evidence_generation import EVIDENCE
+from caretime.verdicts.models import VerdictSums
 from caretime.verdicts.sums import rebuild_verdict_sums, refresh_verdict_sums
+
+# Every derived table: each is written whole by a rebuild.
+DERIVED_TABLES = (ClinicCareTime, RegionCareTime, VerdictSums)
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,18 @@ def rebuild_derived() -> Rebuilt:
     Care Time sums first: the verdict's sums do not read them, but a page does."""
     EVIDENCE.changed()
     rebuilt = Rebuilt(care_time_rows=rebuild_care_time(), verdict_sums_rows=rebuild_verdict_sums())
+    _refresh_planner_statistics()
     # Once more when done: a process that read the tables while they were being rebuilt (outside
     # a transaction) kept what it read under the generation started above.
     EVIDENCE.changed()
     return rebuilt
+
+
+def _refresh_planner_statistics() -> None:
+    """The planner's figures for the tables just written whole. Until autovacuum comes round
+    (and never where it is off), PostgreSQL plans with the figures of the tables as they were:
+    at 100,000 clinics it read a region's stored sums by scanning every row (33 ms for 2,800
+    clinics) where the index takes 8; SQLite has no figures at all until ANALYZE."""
+    with connection.cursor() as cursor:
+        for model in DERIVED_TABLES:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
