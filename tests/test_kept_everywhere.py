@@ -3,6 +3,8 @@ equal keys are found by every worker, unequal ones never meet, and a new release
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -41,6 +43,38 @@ def test_equal_keys_are_filed_alike_and_unequal_ones_apart(first: object, second
 def test_values_the_page_writes_differently_are_filed_apart() -> None:
     for one, other in ((True, 1), (0.0, -0.0), ("1", 1), ((1,), 1), (1, 1.0)):
         assert STORE._shared_key(one) != STORE._shared_key(other)
+
+
+@dataclass(frozen=True)
+class Figure:
+    minutes: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    figure: Figure
+    figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
+class OtherFigure:
+    minutes: int
+    label: str
+
+
+@given(st.integers(0, 3), st.text(max_size=3), st.integers(0, 3), st.text(max_size=3))
+def test_frozen_dataclasses_in_keys_are_filed_by_their_values(m1: int, l1: str, m2: int, l2: str) -> None:
+    """A page keys its parts on the same care times over and over, each written as a digest
+    made once per object: equal values still meet, made here or elsewhere, and unequal ones,
+    or another class's equal fields, never do."""
+    one = Answer(Figure(m1, l1), (Figure(m2, l2),))
+    again = Answer(Figure(m1, str(rebuilt(l1))), (Figure(m2, str(rebuilt(l2))),))
+    assert STORE._shared_key(("part", one)) == STORE._shared_key(("part", one))  # its digest, kept
+    assert STORE._shared_key(("part", one)) == STORE._shared_key(("part", again))
+    other = Answer(Figure(m1, l1), (Figure(m2 + 1, l2),))
+    assert STORE._shared_key(("part", one)) != STORE._shared_key(("part", other))
+    assert STORE._shared_key(Figure(m1, l1)) != STORE._shared_key(OtherFigure(m1, l1))
 
 
 def test_a_value_kept_by_one_process_is_found_by_another_under_this_release() -> None:

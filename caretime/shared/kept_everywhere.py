@@ -27,6 +27,7 @@ import logging
 import pickle
 from collections.abc import Hashable, Mapping, Sequence
 from contextvars import ContextVar
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -118,12 +119,50 @@ class KeptEverywhere(Generic[V]):
 def _pickled(key: Hashable) -> bytes:
     """The key's pickle, written whole: without the memo, which writes a value met twice as a
     reference to the first, equal keys pickle alike whether or not their parts are the same
-    objects (a value made here, and the same value unpickled from the shared cache)."""
+    objects (a value made here, and the same value unpickled from the shared cache). A frozen
+    dataclass in it is written as the digest of its own pickle (``_digest``)."""
+    return _written(key, _KeyPickler)
+
+
+def _written(value: object, pickler_class: type[pickle.Pickler]) -> bytes:
     written = io.BytesIO()
-    pickler = pickle.Pickler(written, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = pickler_class(written, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True  # keys hold no cycles
-    pickler.dump(key)
+    pickler.dump(value)
     return written.getvalue()
+
+
+class _KeyPickler(pickle.Pickler):
+    def reducer_override(self, obj: object) -> object:
+        if is_dataclass(obj) and not isinstance(obj, type) and obj.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            return _digest, (_digest_of(obj),)
+        return NotImplemented
+
+
+def _digest(digest: bytes) -> bytes:
+    """What a frozen dataclass is written as in a key's pickle (never unpickled: only hashed)."""
+    return digest
+
+
+def _digest_of(value: object) -> bytes:
+    """The digest of a frozen dataclass's fields' pickle with its class's name, made once per object.
+    A clinic page keys half a dozen parts on the same care times (some kilobytes of pickle
+    each): written out in every key, they cost more than the parts' look-ups. Equal values
+    get equal digests as their pickles are equal; the object is kept with its digest, so that
+    its id is not taken by another while the digest is kept under it."""
+    found = _digests.get(id(value))
+    if found is not None and found[0] is value:
+        return found[1]
+    kind = type(value)
+    # Written whole: digests of the dataclasses inside it would cost more than they save.
+    written = _written(tuple(getattr(value, field.name) for field in fields(value)), pickle.Pickler)  # type: ignore[arg-type]
+    digest = hashlib.sha256(f"{kind.__module__}.{kind.__qualname__}".encode() + written).digest()
+    _digests.put(id(value), (value, digest))
+    return digest
+
+
+# The values of the keys of a few pages: a request keys its parts on the same few objects.
+_digests: Kept[tuple[object, bytes]] = Kept(256)
 
 
 # What a request made to share: written in one round trip once its response is sent
