@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -12,7 +13,7 @@ from caretime.clinicside.models import Claim, ClaimState, ScheduleSample, Statem
 from caretime.core.calls import FollowUpBy
 from caretime.core.evidence import Evidence, EvidenceKey
 from caretime.core.statement import ClinicStatement, statement_evidence
-from caretime.directory.clinic_rows import clinic_models
+from caretime.directory.clinic_rows import clinic_models, clinic_rows
 from caretime.directory.models import Clinic
 
 
@@ -55,12 +56,14 @@ def newest_schedule(clinic_id: int) -> ScheduleSample | None:
 
 def who_speaks_and_when_confirmed(clinic_id: int) -> tuple[int | None, date | None]:
     """The account that speaks for the clinic (None: nobody) and the day its listing was last
-    confirmed (None: never), in one query: every clinic page asks."""
+    confirmed (None: never), in one query compiled once (``clinic_rows``): every clinic page asks."""
+    rows = _speakers([clinic_id])
+    return rows[0] if rows else (None, None)
+
+
+def _speakers_query(_: str | None) -> QuerySet[Any]:
     speaker = Claim.objects.filter(clinic_id=OuterRef("pk"), state=ClaimState.CONFIRMED).values("account_id")[:1]
-    row = (
-        Clinic.objects.filter(pk=clinic_id)
-        .annotate(speaker=Subquery(speaker))
-        .values_list("speaker", "listing__last_confirmed_on")
-        .first()
-    )
-    return row if row is not None else (None, None)
+    return Clinic.objects.annotate(speaker=Subquery(speaker)).values_list("speaker", "listing__last_confirmed_on")
+
+
+_speakers = clinic_rows(_speakers_query, column="id")

@@ -154,7 +154,9 @@ def clinic_rows(query: Callable[[str | None], QuerySet[Any]], column: str = "cli
     return ClinicRead(query, lambda row: row, column)
 
 
-def clinic_models(model: type[M], query: Callable[[str | None], QuerySet[M]]) -> ClinicRead[M]:
+def clinic_models(
+    model: type[M], query: Callable[[str | None], QuerySet[M]], column: str = "clinic_id"
+) -> ClinicRead[M]:
     """A read of the query's rows as model instances, as the queryset itself would give them
     (every concrete field read, each made by ``Model.from_db``)."""
     names = [field.attname for field in model._meta.concrete_fields]
@@ -162,4 +164,4 @@ def clinic_models(model: type[M], query: Callable[[str | None], QuerySet[M]]) ->
     def made(row: Row) -> M:
         return model.from_db(connection.alias, names, row)
 
-    return ClinicRead(lambda discipline: query(discipline).values_list(*names), made)
+    return ClinicRead(lambda discipline: query(discipline).values_list(*names), made, column)

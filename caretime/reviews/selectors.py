@@ -11,12 +11,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from caretime.core.reviews import MAX_STARS, MIN_STARS, ReviewState, StarSummary, star_summary
+from caretime.directory.clinic_rows import ClinicRead, Row, clinic_rows, read_together
 from caretime.directory.models import Clinic
-from caretime.reviews.models import Review, ReviewFreeze
+from caretime.reviews.models import Review, ReviewAnswer, ReviewFreeze
 
 # What ``json.dumps`` leaves that could end a <script> element early or start a comment.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -42,20 +44,47 @@ class ClinicReviews:
         return self.counts.get(ReviewState.PENDING.value, 0)
 
 
+# Every clinic page reads a clinic's reviews, their answers and its freezes: with SQL compiled
+# once (``caretime.directory.clinic_rows``), as building the ORM's queries cost more than
+# reading a clinic's few rows, and in one round trip on PostgreSQL.
+_REVIEW_FIELDS = [field.attname for field in Review._meta.concrete_fields]
+_ANSWER_FIELDS = [field.attname for field in ReviewAnswer._meta.concrete_fields]
+
+
+def _answered(row: Row) -> Review:
+    """A review with its answer or none, as ``select_related("answer")`` gives them."""
+    review = Review.from_db(connection.alias, _REVIEW_FIELDS, row[: len(_REVIEW_FIELDS)])
+    answer_row = row[len(_REVIEW_FIELDS) :]
+    answer = None
+    if answer_row[0] is not None:
+        answer = ReviewAnswer.from_db(connection.alias, _ANSWER_FIELDS, answer_row)
+        ReviewAnswer.review.field.set_cached_value(answer, review)
+    Review.answer.related.set_cached_value(review, answer)
+    return review
+
+
+_reviews = ClinicRead(  # newest first, each with its answer (a left join)
+    lambda _: Review.objects.values_list(*_REVIEW_FIELDS, *(f"answer__{name}" for name in _ANSWER_FIELDS)), _answered
+)
+_freeze_ends = clinic_rows(lambda _: ReviewFreeze.objects.values_list("until"))  # the latest first
+
+
 def clinic_reviews(clinic: Clinic, *, ended_too: bool = False) -> ClinicReviews:
     """``ended_too``: ``frozen_until`` is the end of the latest freeze even when it has passed
     (a page that keeps the reviews sees per request whether it still runs)."""
-    # A clinic has dozens, not thousands; the clinic's answers come in the same query.
-    every = list(Review.objects.filter(clinic=clinic).select_related("answer"))
+    # A clinic has dozens, not thousands.
+    every, freeze_ends = read_together([_reviews, _freeze_ends], [clinic.pk], None)
     counts = Counter(review.state for review in every)
     published = [review for review in every if review.state == ReviewState.PUBLISHED]
-    freezes = ReviewFreeze.objects.filter(clinic=clinic)  # the latest first
-    freeze = (freezes if ended_too else freezes.filter(until__gt=timezone.now())).first()
+    ends = [until for (until,) in freeze_ends]
+    if not ended_too:
+        now = timezone.now()
+        ends = [until for until in ends if until > now]
     return ClinicReviews(
         published=published,
         counts=dict(counts),
         stars=star_summary(review.stars for review in published if review.counts),
-        frozen_until=freeze.until if freeze else None,
+        frozen_until=ends[0] if ends else None,
     )
 
 
