@@ -99,10 +99,11 @@ def ranked_order(ids: IntArray, estimates: FloatArray, groups: IntArray | None =
     ranks[by_estimate] = distinct
     # In 64 bits whatever the arrays came in (the alternatives' groups are ranks of 8 bits).
     group_ranks = np.zeros(count, dtype=np.int64) if groups is None else groups.astype(np.int64) - int(groups.min())
-    id_span, rank_span = int(ids.max()) + 1, int(distinct[-1]) + 1
+    id_ranks = ids.astype(np.int64) - int(ids.min())
+    id_span, rank_span = int(id_ranks.max()) + 1, int(distinct[-1]) + 1
     if (int(group_ranks.max()) + 1) * rank_span * id_span >= 2**62:  # would not fit: rows beyond any radius
         return np.lexsort((ids, estimates) if groups is None else (ids, estimates, groups))
-    keys = (group_ranks * rank_span + ranks) * id_span + ids.astype(np.int64)
+    keys = (group_ranks * rank_span + ranks) * id_span + id_ranks
     order: IntArray = np.argsort(keys)  # unique keys: any sort gives the one order
     return order
 

@@ -15,8 +15,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import translation
 
 from caretime.core import wording
@@ -25,7 +27,7 @@ from caretime.core.care_time import CareTimeProfile, CareTimeSums, care_time_pro
 from caretime.core.evidence import COUNTING, MIN_PEOPLE_FOR_A_FIGURE, Evidence, EvidenceKey, Standing
 from caretime.core.kept import Kept
 from caretime.core.verdict import DEFAULT_BAR_MINUTES, SHORT_MINUTES
-from caretime.directory.clinic_rows import Row, clinic_rows
+from caretime.directory.clinic_rows import ClinicRead, Row, clinic_rows
 from caretime.reports.models import (
     EVIDENCE_COLUMNS,
     NATIONAL,
@@ -117,16 +119,16 @@ def visit_evidence_of(rows: Iterable[Row]) -> dict[EvidenceKey, list[Evidence]]:
     return found
 
 
-def _profiles(rows: QuerySet[ClinicCareTime], as_of: date) -> dict[EvidenceKey, CareTimeProfile]:
-    found = list(rows.filter(Q(reports__gt=0) | Q(connected_reports__gt=0)).annotate(state=F("clinic__state")))
+def _profiles(found: list[tuple[ClinicCareTime, str]], as_of: date) -> dict[EvidenceKey, CareTimeProfile]:
+    """From ``_counted_sums``: each row with its clinic's state."""
     if not found:
         return {}
-    regions = region_sums({row.discipline for row in found})
+    regions = region_sums({row.discipline for row, _ in found})
     empty = CareTimeSums()
     return {
         (row.clinic_id, row.discipline): care_time_profile(
             row.sums,
-            region=regions.get((row.state, row.discipline), empty),
+            region=regions.get((state, row.discipline), empty),
             national=regions.get((NATIONAL, row.discipline), empty),
             reporters=row.reporters,
             minutes_reporters=row.minutes_reporters,
@@ -135,7 +137,7 @@ def _profiles(rows: QuerySet[ClinicCareTime], as_of: date) -> dict[EvidenceKey, 
             connected=row.connected_reports,
             as_of=as_of,
         )
-        for row in found
+        for row, state in found
     }
 
 
@@ -167,9 +169,21 @@ def _every_region_sums() -> dict[tuple[str, str], CareTimeSums]:
     return {key: sums.clamped() for key, sums in found.items()}
 
 
-def _sums(discipline: str | None) -> QuerySet[ClinicCareTime]:
-    rows = ClinicCareTime.objects.all()
-    return rows.filter(discipline=discipline) if discipline else rows
+def _counted_query(discipline: str | None) -> QuerySet[Any]:
+    rows = ClinicCareTime.objects.filter(Q(reports__gt=0) | Q(connected_reports__gt=0))
+    if discipline:
+        rows = rows.filter(discipline=discipline)
+    return rows.values_list(*_SUMS_FIELDS, "clinic__state")
+
+
+def _with_state(row: Row) -> tuple[ClinicCareTime, str]:
+    return ClinicCareTime.from_db(connection.alias, _SUMS_FIELDS, row[:-1]), row[-1]
+
+
+_SUMS_FIELDS = [field.attname for field in ClinicCareTime._meta.concrete_fields]
+# The sums of the clinics with counted reports, each with its clinic's state: read on every
+# first look at a clinic or a page of results, with SQL compiled once (``clinic_rows``).
+_counted_sums = ClinicRead(_counted_query, _with_state)
 
 
 def care_time_profiles(
@@ -191,7 +205,7 @@ def care_time_profiles(
             found.update(kept)
     if missing:
         read: dict[int, dict[EvidenceKey, CareTimeProfile]] = {clinic_id: {} for clinic_id in missing}
-        for key, profile in _profiles(_sums(discipline).filter(clinic_id__in=missing), as_of).items():
+        for key, profile in _profiles(_counted_sums(missing, discipline), as_of).items():
             read[key[0]][key] = profile
         for clinic_id, profiles in read.items():
             _kept_profiles.put((generation, as_of, clinic_id, discipline), profiles)
