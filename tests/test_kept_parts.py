@@ -55,3 +55,40 @@ def test_a_part_of_a_template_file_marked_everywhere_is_named_alike_in_every_wor
     node = in_memory.nodelist[-1]
     assert isinstance(node, KeptNode)
     assert node.named is node, "a template that is no file: named by its node, in its process alone"
+
+
+@pytest.mark.django_db
+def test_a_part_inside_a_part_no_worker_had_is_not_looked_for_but_is_shared(
+    shared_redis: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clinic's first page renders all its parts: looking each one up in Redis first cost a
+    round trip apiece for nothing. The inner part is still shared, for a page that does not
+    keep the outer one."""
+    from django.core.cache import caches
+    from django.template import engines
+
+    engine = engines["django"].engine  # type: ignore[attr-defined]
+    nested = (
+        "{% load kept %}{% kept outer everywhere unless fresh %}<div>{{ outer }}"
+        "{% kept inner everywhere %}<p>{{ inner }}</p>{% endkept %}</div>{% endkept %}"
+    )
+    loaders = [("django.template.loaders.locmem.Loader", {"page.html": nested})]
+    worker = engine.__class__(loaders=loaders, libraries=engine.libraries)
+    page = worker.get_template("page.html")
+    shared = caches["default"]
+    looked: list[bool] = []  # whether each look-up of a part found it
+
+    def get(key: str, *args: object, **kwargs: object) -> object:
+        found = type(shared).get(shared, key, *args, **kwargs)
+        if key.startswith("kept:page-part:"):
+            looked.append(found is not None)
+        return found
+
+    monkeypatch.setattr(shared, "get", get)
+    kept_parts.clear()
+    assert page.render(Context({"outer": "a", "inner": "b"})) == "<div>a<p>b</p></div>"
+    assert looked == [False], "the outer part looked for once; the inner one, new with it, not"
+    kept_parts.clear()  # another worker
+    looked.clear()
+    assert page.render(Context({"outer": "a", "inner": "b", "fresh": True})) == "<div>a<p>b</p></div>"
+    assert looked == [True], "the inner part, shared by the first worker"

@@ -18,7 +18,8 @@ key instead, since a template writes an empty value differently (an input leaves
 
 A part marked ``everywhere`` is kept for every worker when the shared cache is Redis
 (``caretime.shared.kept_everywhere``): one rendered by one worker serves the others, filed
-under its template file and its place in it, with the same key values. That is for the parts
+under its template file and its place in it, with the same key values (a part inside one that
+no worker had is not looked for there, but shared once made). That is for the parts
 that cost a page most and are the same for everyone who asks (a clinic page's verdict and
 evidence): a part as cheap as a round trip to Redis, or whose keys change with each search, is
 better rendered again, and so is every part when the shared cache is the database's table
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable
+from contextvars import ContextVar
 from dataclasses import is_dataclass
 from typing import Any
 
@@ -53,6 +55,8 @@ PARTS_KEPT = 4_096
 kept_parts: KeptEverywhere[tuple[str, ...]] = KeptEverywhere("page-part", PARTS_KEPT, in_database_too=False)
 
 _CSRF = "csrf_token"
+# True while a part kept for every worker is rendered because no worker had it.
+_recording_new: ContextVar[bool] = ContextVar("kept_recording_new", default=False)
 _ORDINAL = "caretime.kept.parsed"
 _EVERYWHERE = "everywhere"
 _INPUT = "input_"
@@ -87,9 +91,15 @@ class KeptNode(Node):
         holes = {name: value for name, value in holes.items() if name not in empty}
         key = (self.named, translation.get_language(), context.autoescape, values, empty, _CSRF in context)
         shared = self.named is not self
-        pieces = kept_parts.get(key, shared=shared)
+        # Inside a part kept for every worker that no worker had (being recorded now), a part of
+        # it is not looked for there either: it is as new, and a look-up costs a round trip.
+        pieces = kept_parts.get(key, shared=shared and not _recording_new.get())
         if pieces is None:
-            pieces = self._record(context, holes)
+            token = _recording_new.set(_recording_new.get() or shared)
+            try:
+                pieces = self._record(context, holes)
+            finally:
+                _recording_new.reset(token)
             kept_parts.put(key, pieces, shared=shared)
         html = self._fill(pieces, context, holes)
         if html is None:  # a CSRF token that is not one ("NOTPROVIDED"): the tag writes nothing
