@@ -120,7 +120,7 @@ def _pickled(key: Hashable) -> bytes:
     """The key's pickle, written whole: without the memo, which writes a value met twice as a
     reference to the first, equal keys pickle alike whether or not their parts are the same
     objects (a value made here, and the same value unpickled from the shared cache). A frozen
-    dataclass in it is written as the digest of its own pickle (``_digest``)."""
+    dataclass in it is written as a digest of its class and fields (``_digest_of``)."""
     return _written(key, _KeyPickler)
 
 
