@@ -78,8 +78,8 @@ def test_a_part_inside_a_part_no_worker_had_is_not_looked_for_but_is_shared(
     shared = caches["default"]
     looked: list[bool] = []  # whether each look-up of a part found it
 
-    def get(key: str, *args: object, **kwargs: object) -> object:
-        found = type(shared).get(shared, key, *args, **kwargs)
+    def get(key: str, default: object = None, version: int | None = None) -> object:
+        found = type(shared).get(shared, key, default, version)
         if key.startswith("kept:page-part:"):
             looked.append(found is not None)
         return found
