@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,7 +21,7 @@ from caretime.core.reviews import Rule
 from caretime.directory.models import Clinic, Clinician
 from caretime.reports.models import VisitReport
 from caretime.reviews import services as review_services
-from caretime.reviews.models import Review
+from caretime.reviews.models import Review, ReviewFreeze
 from caretime.reviews.services import moderate
 from tests.api import assert_error
 from tests.factories import make_clinic
@@ -494,3 +494,15 @@ def test_the_openapi_document_lists_the_review_paths(db: None) -> None:
     assert "security" not in listing_and_writing["get"]
     assert listing_and_writing["post"]["security"]
     assert "security" not in paths["/api/v1/reviews/preview"]["post"]
+
+
+def test_the_listing_names_the_end_of_a_freeze_only_while_it_runs(clinic: Clinic) -> None:
+    """A freeze that has ended is history: the listing says nothing of it; one still running
+    says until when new reviews wait for a moderator (the latest, when freezes overlap)."""
+    now = timezone.now()
+    ReviewFreeze.objects.create(clinic=clinic, started_at=now - timedelta(days=5), until=now - timedelta(days=2))
+    assert listing(clinic)["frozen_until"] is None
+    ReviewFreeze.objects.create(clinic=clinic, started_at=now, until=now + timedelta(days=2))
+    ReviewFreeze.objects.create(clinic=clinic, started_at=now, until=now + timedelta(days=3))
+    shown = datetime.fromisoformat(listing(clinic)["frozen_until"].replace("Z", "+00:00"))
+    assert abs(shown - (now + timedelta(days=3))) < timedelta(seconds=1)
