@@ -3,6 +3,8 @@ inside the tests, fails a part that reads something its keys leave out."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.template import Context, Template
 
@@ -57,6 +59,43 @@ def test_a_part_of_a_template_file_marked_everywhere_is_named_alike_in_every_wor
     assert node.named is node, "a template that is no file: named by its node, in its process alone"
 
 
+class RoundTrips:
+    """The shared cache's look-ups of parts, each round trip as the list of whether each part
+    it asked for was found."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from django.core.cache import caches
+
+        shared = caches["default"]
+        self.made: list[list[bool]] = []
+
+        def get(key: str, default: object = None, version: int | None = None) -> object:
+            found = type(shared).get(shared, key, default, version)
+            if key.startswith("kept:page-part:"):
+                self.made.append([found is not None])
+            return found
+
+        def get_many(keys: list[str], version: int | None = None) -> dict[str, object]:
+            found: dict[str, object] = type(shared).get_many(shared, keys, version)
+            parts = [key for key in keys if key.startswith("kept:page-part:")]
+            if parts:
+                self.made.append([key in found for key in parts])
+            return found
+
+        monkeypatch.setattr(shared, "get", get)
+        monkeypatch.setattr(shared, "get_many", get_many)
+
+
+def worker_template(source: str) -> Template:
+    """``source`` as a template file of a worker's own engine."""
+    from django.template import engines
+
+    engine = engines["django"].engine  # type: ignore[attr-defined]
+    loaders = [("django.template.loaders.locmem.Loader", {"page.html": source})]
+    template: Template = engine.__class__(loaders=loaders, libraries=engine.libraries).get_template("page.html")
+    return template
+
+
 @pytest.mark.django_db
 def test_a_part_inside_a_part_no_worker_had_is_not_looked_for_but_is_shared(
     shared_redis: None, monkeypatch: pytest.MonkeyPatch
@@ -64,31 +103,49 @@ def test_a_part_inside_a_part_no_worker_had_is_not_looked_for_but_is_shared(
     """A clinic's first page renders all its parts: looking each one up in Redis first cost a
     round trip apiece for nothing. The inner part is still shared, for a page that does not
     keep the outer one."""
-    from django.core.cache import caches
-    from django.template import engines
-
-    engine = engines["django"].engine  # type: ignore[attr-defined]
-    nested = (
+    page = worker_template(
         "{% load kept %}{% kept outer everywhere unless fresh %}<div>{{ outer }}"
         "{% kept inner everywhere %}<p>{{ inner }}</p>{% endkept %}</div>{% endkept %}"
     )
-    loaders = [("django.template.loaders.locmem.Loader", {"page.html": nested})]
-    worker = engine.__class__(loaders=loaders, libraries=engine.libraries)
-    page = worker.get_template("page.html")
-    shared = caches["default"]
-    looked: list[bool] = []  # whether each look-up of a part found it
-
-    def get(key: str, default: object = None, version: int | None = None) -> object:
-        found = type(shared).get(shared, key, default, version)
-        if key.startswith("kept:page-part:"):
-            looked.append(found is not None)
-        return found
-
-    monkeypatch.setattr(shared, "get", get)
+    looked = RoundTrips(monkeypatch)
     kept_parts.clear()
     assert page.render(Context({"outer": "a", "inner": "b"})) == "<div>a<p>b</p></div>"
-    assert looked == [False], "the outer part looked for once; the inner one, new with it, not"
+    assert looked.made == [[False]], "the outer part looked for once; the inner one, new with it, not"
     kept_parts.clear()  # another worker
-    looked.clear()
+    looked.made.clear()
     assert page.render(Context({"outer": "a", "inner": "b", "fresh": True})) == "<div>a<p>b</p></div>"
-    assert looked == [True], "the inner part, shared by the first worker"
+    assert looked.made == [[True]], "the inner part, shared by the first worker"
+
+
+@pytest.mark.django_db
+def test_the_parts_of_a_page_are_looked_for_together_in_one_round_trip(
+    shared_redis: None, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """A clinic page has seven parts kept for every worker side by side: looked for one by one,
+    a worker that had none of them paid a round trip to Redis for each. Now one, for the first
+    worker (finding nothing) and for the next (finding them all); a part inside another is
+    not asked for, and a part under a loop's variable is looked for where it is rendered. A
+    worker that has them asks for nothing."""
+    page = worker_template(
+        "{% load kept %}{% kept a everywhere %}<h1>{{ a }}</h1>{% endkept %}"
+        "{% if a %}{% kept b everywhere %}<p>{{ b }}{% kept c everywhere %}<i>{{ c }}</i>{% endkept %}</p>"
+        "{% endkept %}{% endif %}{% for each in items %}{% kept each everywhere %}<b>{{ each }}</b>{% endkept %}"
+        "{% endfor %}"
+    )
+    # As in production: the tests' check renders every kept part afresh too, the inner one then
+    # looked for on its own.
+    settings.KEPT_PARTS_CHECKED = False
+    values = {"a": "one", "b": "two", "c": "three", "items": ["four"]}
+    shown = "<h1>one</h1><p>two<i>three</i></p><b>four</b>"
+    looked = RoundTrips(monkeypatch)
+    kept_parts.clear()
+    assert page.render(Context(values)) == shown
+    # a, b and the loop's part with no item yet, together; the loop's part again with its item.
+    assert looked.made == [[False, False, False], [False]]
+    kept_parts.clear()  # another worker
+    looked.made.clear()
+    assert page.render(Context(values)) == shown
+    assert looked.made == [[True, True, False], [True]]
+    looked.made.clear()
+    assert page.render(Context(values)) == shown
+    assert looked.made == [], "a worker that has them asks for nothing"

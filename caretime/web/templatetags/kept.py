@@ -19,7 +19,8 @@ key instead, since a template writes an empty value differently (an input leaves
 A part marked ``everywhere`` is kept for every worker when the shared cache is Redis
 (``caretime.shared.kept_everywhere``): one rendered by one worker serves the others, filed
 under its template file and its place in it, with the same key values (a part inside one that
-no worker had is not looked for there, but shared once made). That is for the parts
+no worker had is not looked for there, but shared once made). The first such part a worker
+lacks brings the template's others along, in one round trip. That is for the parts
 that cost a page most and are the same for everyone who asks (a clinic page's verdict and
 evidence): a part as cheap as a round trip to Redis, or whose keys change with each search, is
 better rendered again, and so is every part when the shared cache is the database's table
@@ -58,6 +59,9 @@ _CSRF = "csrf_token"
 # True while a part kept for every worker is rendered because no worker had it.
 _recording_new: ContextVar[bool] = ContextVar("kept_recording_new", default=False)
 _ORDINAL = "caretime.kept.parsed"
+_DEPTH = "caretime.kept.depth"  # parts open around the one being parsed
+_TOGETHER = "caretime.kept.together"
+_LOOKED_UP = "caretime.kept.looked_up"  # per template, the keys of its parts looked for together
 _EVERYWHERE = "everywhere"
 _INPUT = "input_"
 _HOLE = re.compile("\x00hole:(\\w+)\x00")
@@ -71,6 +75,7 @@ class KeptNode(Node):
         holes: dict[str, FilterExpression],
         unless: list[FilterExpression],
         place: tuple[str, int] | None,  # for a part kept for every worker
+        together: list[KeptNode],  # the template's parts kept for every worker, outside any other part
     ) -> None:
         self.nodelist = nodelist
         self.keys = keys
@@ -78,22 +83,20 @@ class KeptNode(Node):
         self.unless = unless
         # The template file and the part's place in it, the same in every worker; else the node.
         self.named: Hashable = place if place is not None else self
+        self.together = together
 
     def render(self, context: Context) -> SafeString:
-        if any(condition.resolve(context) for condition in self.unless):
+        found = self._key(context)
+        if found is None:
             return self.nodelist.render(context)
-        try:
-            values = tuple(_keyed(key.resolve(context)) for key in self.keys)
-        except Unkeyable:
-            return self.nodelist.render(context)
-        holes: dict[str, object] = {name: expression.resolve(context) for name, expression in self.holes.items()}
-        empty = tuple(name for name, value in holes.items() if value is None or value == "")
-        holes = {name: value for name, value in holes.items() if name not in empty}
-        key = (self.named, translation.get_language(), context.autoescape, values, empty, _CSRF in context)
+        key, holes = found
         shared = self.named is not self
         # Inside a part kept for every worker that no worker had (being recorded now), a part of
         # it is not looked for there either: it is as new, and a look-up costs a round trip.
-        pieces = kept_parts.get(key, shared=shared and not _recording_new.get())
+        look_shared = shared and not _recording_new.get()
+        if look_shared and kept_parts.here.get(key) is None:
+            look_shared = key not in self._look_up_together(context)
+        pieces = kept_parts.get(key, shared=look_shared)
         if pieces is None:
             token = _recording_new.set(_recording_new.get() or shared)
             try:
@@ -109,6 +112,36 @@ class KeptNode(Node):
             if html != fresh:
                 raise AssertionError(f"a kept part differs from the same part rendered afresh:\n{html}\n---\n{fresh}")
         return html
+
+    def _key(self, context: Context) -> tuple[Hashable, dict[str, object]] | None:
+        """The part's key and its holes' values; None when it is rendered afresh, not kept."""
+        if any(condition.resolve(context) for condition in self.unless):
+            return None
+        try:
+            values = tuple(_keyed(key.resolve(context)) for key in self.keys)
+        except Unkeyable:
+            return None
+        holes: dict[str, object] = {name: expression.resolve(context) for name, expression in self.holes.items()}
+        empty = tuple(name for name, value in holes.items() if value is None or value == "")
+        holes = {name: value for name, value in holes.items() if name not in empty}
+        return (self.named, translation.get_language(), context.autoescape, values, empty, _CSRF in context), holes
+
+    def _look_up_together(self, context: Context) -> set[Hashable]:
+        """The first part of a template this process lacks brings the template's other parts kept
+        for every worker (those not inside another part) from the shared cache too, in the same
+        round trip: a clinic page has five side by side, and each round trip costs about as much
+        CPU as rendering a small part. Their keys are worked out from the context as it is here;
+        a part whose key comes out otherwise where it is rendered (under a loop's variable) is
+        looked for again then, as it was before. Returns the keys looked for, for this render
+        of the template."""
+        render_context: Any = context.render_context  # Django's stubs narrow the values it may hold
+        looked: dict[int, set[Hashable]] = render_context.setdefault(_LOOKED_UP, {})
+        together = id(self.together)
+        if together not in looked:
+            keys = [found[0] for node in self.together if (found := node._key(context)) is not None]
+            kept_parts.get_many(keys)  # each found is kept in this process for its part's own look-up
+            looked[together] = set(keys)
+        return looked[together]
 
     def _record(self, context: Context, holes: dict[str, object]) -> tuple[str, ...]:
         """The part rendered with a marker in each hole, split on them: text, hole, text..."""
@@ -178,12 +211,18 @@ def kept(parser: Parser, token: Token) -> KeptNode:
             holes[name] = parser.compile_filter(expression)
         else:
             keys.append(parser.compile_filter(bit))
+    parsed: dict[str, Any] = parser.extra_data  # type: ignore[attr-defined]  # Django's; its stubs lack it
+    parsed[_DEPTH] = parsed.get(_DEPTH, 0) + 1
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
+    parsed[_DEPTH] -= 1
     # Which of the template's kept parts this is, in the order they were parsed (outside the
     # debug mode a token has a line but no position, and one line may hold two).
-    parsed: dict[str, Any] = parser.extra_data  # type: ignore[attr-defined]  # Django's; its stubs lack it
     ordinal = parsed[_ORDINAL] = parsed.get(_ORDINAL, 0) + 1
     origin = parser.origin
     place = (origin.name, ordinal) if everywhere and origin is not None and origin.loader is not None else None
-    return KeptNode(nodelist, keys, holes, unless, place)
+    together: list[KeptNode] = parsed.setdefault(_TOGETHER, [])
+    node = KeptNode(nodelist, keys, holes, unless, place, together)
+    if place is not None and parsed[_DEPTH] == 0:
+        together.append(node)
+    return node
