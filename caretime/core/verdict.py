@@ -966,8 +966,11 @@ class Disagreement:
 
 def stated_versus_reported(evidence: Sequence[Evidence], bar: Bar, *, as_of: date) -> tuple[Disagreement, ...]:
     """Questions on which what the clinic says and what was reported lean opposite ways."""
-    stated = assess([e for e in evidence if e.source in STATED_SOURCES], bar, as_of=as_of)
-    reported = assess([e for e in evidence if e.source not in STATED_SOURCES], bar, as_of=as_of)
+    on_calls = [e for e in evidence if e.source in STATED_SOURCES]
+    after_visits = [e for e in evidence if e.source not in STATED_SOURCES]
+    if not on_calls or not after_visits:  # one side leans no way: no need to assess the other
+        return ()
+    stated, reported = assess(on_calls, bar, as_of=as_of), assess(after_visits, bar, as_of=as_of)
     found = []
     for question in Question:
         said, seen = stated.leaning(question), reported.leaning(question)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from caretime.core.evidence import Evidence, EvidenceSource
 from caretime.core.verdict import (
+    STATED_SOURCES,
     Bar,
     Effect,
     Leaning,
@@ -227,6 +228,17 @@ evidence_items = st.builds(
 )
 evidence_lists = st.lists(evidence_items, max_size=8)
 bars = st.builds(Bar, st.integers(min_value=30, max_value=60), st.booleans())
+
+
+@given(evidence_lists, bars)
+def test_what_only_one_side_said_shows_no_gap_and_nothing_said_leans_no_way(items: list[Evidence], bar: Bar) -> None:
+    """A gap needs both sides leaning opposite ways: ``stated_versus_reported`` of calls only,
+    or of reports after visits only, is no gap without assessing anything, which holds because
+    an assessment of no evidence leans no way on any question."""
+    assert all(assess([], bar, as_of=TODAY).leaning(question) == Leaning.NONE for question in Question)
+    for side in (True, False):
+        one_side = [item for item in items if (item.source in STATED_SOURCES) == side]
+        assert stated_versus_reported(one_side, bar, as_of=TODAY) == ()
 
 
 @settings(max_examples=300)
