@@ -15,17 +15,14 @@ here for each page, so that results.html only places the cards.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.template.defaultfilters import floatformat
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 
-from caretime.core.kept import Kept
 from caretime.shared.kept_everywhere import KeptEverywhere
+from caretime.verdicts.distances import distance_words
 from caretime.verdicts.selectors import DisciplineVerdict, VerdictHit, VerdictSearchPage
 
 # Markers of the holes while a card is rendered: no template output can contain a NUL.
@@ -72,23 +69,8 @@ def result_cards(page: VerdictSearchPage, generation: int, origin_query: str) ->
 
 
 def card_distance(miles: float | None) -> str:
-    """The card's distance as ``{% blocktranslate %}`` writes it (the number in the language's
-    own way: 1.5 in English, 1,5 in Spanish). Written once per language and tenth of a mile:
-    ``floatformat`` rounds the number as here, then spends most of its time localizing it."""
-    if miles is None:
-        return ""
-    shown = Decimal(str(miles)).quantize(_TENTH, ROUND_HALF_UP)
-    key = (translation.get_language(), shown)
-    written = _kept_distances.get(key)
-    if written is None:
-        away = gettext("%(miles)s miles away") % {"miles": conditional_escape(floatformat(shown, 1))}
-        written = f'<span class="distance">{away}</span>'
-        _kept_distances.put(key, written)
-    return written
-
-
-_TENTH = Decimal("0.1")
-_kept_distances: Kept[str] = Kept(10_000)
+    """The card's distance: "1.5 miles away" (caretime.verdicts.distances)."""
+    return "" if miles is None else f'<span class="distance">{distance_words(miles)}</span>'
 
 
 def _render(hit: VerdictHit, discipline: str | None) -> tuple[SafeString, SafeString, SafeString]:

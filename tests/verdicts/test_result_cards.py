@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.template import Context, Template
 from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.utils import translation
@@ -235,3 +236,36 @@ def test_a_cards_distance_reads_as_the_template_writes_it(miles: float, language
     with translation.override(language):
         expected = gettext("%(miles)s miles away") % {"miles": floatformat(miles, 1)}
         assert card_distance(miles) == f'<span class="distance">{expected}</span>'
+
+
+# The distance after a clinic's address as the template part that wrote it did, before
+# ``{% clinic_distance %}`` wrote it in Python (a part rendered on every clinic page).
+DISTANCE_AS_IT_WAS = Template(
+    '{% load i18n %}{% if miles or miles == 0 %} · <span class="distance">{% if from_clinic %}'
+    "{% blocktranslate with miles=miles|floatformat:1 %}{{ miles }} miles from this clinic{% endblocktranslate %}"
+    "{% elif from_place %}{% blocktranslate with miles=miles|floatformat:1 place=from_place %}"
+    "{{ miles }} miles from {{ place }}{% endblocktranslate %}{% else %}"
+    "{% blocktranslate with miles=miles|floatformat:1 %}{{ miles }} miles away{% endblocktranslate %}{% endif %}"
+    "</span>{% endif %}"
+)
+DISTANCE = Template("{% load distance %}{% clinic_distance miles from_place=from_place from_clinic=from_clinic %}")
+
+
+@settings(max_examples=300)
+@given(
+    miles=st.none()
+    | st.just(0.0)
+    | st.floats(min_value=1e-9, max_value=150)
+    | st.integers(min_value=0, max_value=1500).map(lambda tenths: tenths / 10 + 0.05),
+    language=st.sampled_from(["en", "es"]),
+    from_place=st.sampled_from(["", "Chicago, IL 60614", '<b>O\'Hare & "Elm"</b>']),
+    from_clinic=st.booleans(),
+)
+def test_a_clinics_distance_reads_as_the_template_wrote_it(
+    miles: float | None, language: str, from_place: str, from_clinic: bool
+) -> None:
+    """From the person's place (escaped), from the clinic looked at, or plainly away, in both
+    languages; nothing without a distance."""
+    values = Context({"miles": miles, "from_place": from_place, "from_clinic": from_clinic})
+    with translation.override(language):
+        assert DISTANCE.render(values) == DISTANCE_AS_IT_WAS.render(values)
