@@ -3,6 +3,7 @@ inside the tests, fails a part that reads something its keys leave out."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -149,3 +150,45 @@ def test_the_parts_of_a_page_are_looked_for_together_in_one_round_trip(
     looked.made.clear()
     assert page.render(Context(values)) == shown
     assert looked.made == [], "a worker that has them asks for nothing"
+
+
+class Hashed:
+    """A field that counts how often it is hashed."""
+
+    count = 0
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __hash__(self) -> int:
+        Hashed.count += 1
+        return hash(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hashed) and other.text == self.text
+
+    def __reduce__(self) -> tuple[type[Hashed], tuple[str]]:
+        return (Hashed, (self.text,))
+
+
+@dataclass(frozen=True)
+class Shown:
+    status: str
+    reason: Hashed
+
+
+def test_parts_keyed_on_the_same_frozen_value_hash_it_once_and_find_an_equal_one() -> None:
+    """A clinic page keys several parts on its care times: hashing them whole for every part's
+    key and look-up cost more than the look-ups. A value is worked out once per object; an
+    equal value made anew finds the same parts, and a value that differs does not."""
+    kept_parts.clear()
+    five = Template("{% load kept %}" + "{% kept shown %}<p>{{ shown.status }}</p>{% endkept %}" * 5)
+    shown = Shown("good", Hashed("one-on-one"))
+    Hashed.count = 0
+    assert render(five, shown=shown) == "<p>good</p>" * 5
+    assert Hashed.count == 1
+    assert len(kept_parts) == 5
+    assert render(five, shown=Shown("good", Hashed("one-on-one"))) == "<p>good</p>" * 5
+    assert len(kept_parts) == 5, "an equal value made anew: the same parts"
+    assert render(five, shown=Shown("avoid", Hashed("one-on-one"))) == "<p>avoid</p>" * 5
+    assert len(kept_parts) == 10

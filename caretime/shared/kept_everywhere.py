@@ -120,7 +120,7 @@ def _pickled(key: Hashable) -> bytes:
     """The key's pickle, written whole: without the memo, which writes a value met twice as a
     reference to the first, equal keys pickle alike whether or not their parts are the same
     objects (a value made here, and the same value unpickled from the shared cache). A frozen
-    dataclass in it is written as a digest of its class and fields (``_digest_of``)."""
+    dataclass in it is written as a digest of its class and fields (``digest_of``)."""
     return _written(key, _KeyPickler)
 
 
@@ -135,7 +135,7 @@ def _written(value: object, pickler_class: type[pickle.Pickler]) -> bytes:
 class _KeyPickler(pickle.Pickler):
     def reducer_override(self, obj: object) -> object:
         if is_dataclass(obj) and not isinstance(obj, type) and obj.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-            return _digest, (_digest_of(obj),)
+            return _digest, (digest_of(obj),)
         return NotImplemented
 
 
@@ -144,7 +144,7 @@ def _digest(digest: bytes) -> bytes:
     return digest
 
 
-def _digest_of(value: object) -> bytes:
+def digest_of(value: object) -> bytes:
     """The digest of a frozen dataclass's fields' pickle with its class's name, made once per object.
     A clinic page keys half a dozen parts on the same care times (some kilobytes of pickle
     each): written out in every key, they cost more than the parts' look-ups. Equal values
