@@ -18,7 +18,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caretime.core.reviews import BURST_REVIEWS_PER_DAY, HoldReason, ReviewState, Rule
+from caretime.core.reviews import BURST_REVIEWS_PER_DAY, FLAG_RULES, HoldReason, ReviewState, Rule
 from caretime.directory.models import Clinic, Clinician
 from caretime.reports.models import VisitReport
 from caretime.reviews.models import Review, ReviewDecision, ReviewFlag, ReviewFreeze
@@ -247,6 +247,10 @@ def test_only_published_reviews_show_and_every_state_is_counted(clinic: Clinic) 
     assert "1 not recommended" in page
     assert "1 removed under our review policy" in page
     assert "Visit number 0" in page
+    # Its stars (2, as drafted), said and drawn, and the rules anyone can flag it under.
+    assert '<span class="stars" aria-label="2 stars out of 5">★★☆☆☆</span>' in page
+    options = re.findall(r'<option value="([a-z_]+)">', page.split('class="flag"')[1].split("</select>")[0])
+    assert options == [rule.value for rule in FLAG_RULES]
     assert "Visit number 1" not in page
     assert "Visit number 2" not in page
     assert "Visit number 3" not in page
