@@ -1,9 +1,13 @@
-"""Minutes in words on the pages, translated: the rule is ``caretime.core.wording``."""
+"""Minutes and answers in words on the pages, translated: the rule of minutes is
+``caretime.core.wording``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import template
 from django.utils import translation
+from django.utils.translation import gettext
 
 from caretime.core import wording
 
@@ -19,3 +23,11 @@ def minutes_range(low: int, high: int) -> str:
 @register.filter
 def minutes_or_less(number: int) -> str:
     return wording.minutes_or_less(int(number), translation=translation)
+
+
+@register.filter
+def answer_counts(counted: Sequence[tuple[str, int]]) -> str:
+    """``{{ spread.care|answer_counts }}``: "one-on-one (3); shared (1)", each answer the calls
+    gave in the language, with how many gave it. Written in one piece: as a loop in the
+    template it was most of the nodes of what a clinic said on calls."""
+    return "; ".join(f"{gettext(answer).lower()} ({calls})" for answer, calls in counted)
