@@ -22,6 +22,7 @@ import numpy as np
 from caretime.core.care_time import CareTimeProfile
 from caretime.core.evidence import Evidence, EvidenceKey, EvidenceSource
 from caretime.core.geo import Point, distance_miles
+from caretime.core.kept import Kept
 from caretime.core.verdict import (
     NOTHING_KNOWN,
     STATED_SOURCES,
@@ -37,6 +38,7 @@ from caretime.core.verdict import (
 )
 from caretime.directory.geo_index import FloatArray, GeoIndex, IntArray, geo_index, ranked_order
 from caretime.directory.models import Clinic, DisciplineChoices
+from caretime.directory.search_cache import directory_generation
 from caretime.directory.selectors import (
     PAGE_SIZE,
     ClinicSearch,
@@ -471,6 +473,14 @@ class Alternatives:
 ALTERNATIVES_SHOWN = 3
 
 
+# Alternatives measured from the clinic itself, per worker: the same for everyone who asks
+# the same of the same clinic until the directory or the evidence changes (both generations
+# are in the key), and asked again with every look at a clinic that falls short. Those
+# measured from a person's place are made afresh: the place is theirs, and never kept.
+ALTERNATIVES_KEPT = 2_000
+kept_alternatives: Kept[Alternatives] = Kept(ALTERNATIVES_KEPT)
+
+
 def alternatives_for(
     *,
     clinic: Clinic,
@@ -488,6 +498,29 @@ def alternatives_for(
     (a plan's slug) when they named one, settled verdicts first, then nearest.
     With ``include_unknown``, then the nearest clinics of which not enough is known and
     nothing at all speaks against them."""
+    if origin is not None:
+        return _alternatives(clinic, discipline, bar, radius_miles, as_of, origin, insurance, include_unknown, limit)
+    # The generations read before anything is: what is made is of them or newer.
+    made_of = (clinic.pk, discipline, bar, radius_miles, as_of, insurance, include_unknown, limit)
+    key = (*made_of, directory_generation(), EVIDENCE.current())
+    found = kept_alternatives.get(key)
+    if found is None:
+        found = _alternatives(clinic, discipline, bar, radius_miles, as_of, None, insurance, include_unknown, limit)
+        kept_alternatives.put(key, found)
+    return found
+
+
+def _alternatives(
+    clinic: Clinic,
+    discipline: str,
+    bar: Bar,
+    radius_miles: float,
+    as_of: date,
+    origin: tuple[Point, str] | None,
+    insurance: str | None,
+    include_unknown: bool,
+    limit: int,
+) -> Alternatives:
     center, place_label = origin if origin else (clinic.point, "")
     index = geo_index()
     rows, estimates = index.estimated_within(center, radius_miles, discipline=discipline, insurance=insurance)

@@ -19,7 +19,7 @@ from caretime.directory import search_cache
 from caretime.directory.geo_index import GeoIndex
 from caretime.directory.selectors import ClinicSearch
 from caretime.shared.evidence_generation import EVIDENCE
-from caretime.verdicts.selectors import alternatives_for, search_with_verdicts
+from caretime.verdicts.selectors import Alternatives, alternatives_for, kept_alternatives, search_with_verdicts
 from tests.answers import MILL, ONE_ON_ONE
 from tests.factories import add_call, make_clinic
 
@@ -118,15 +118,28 @@ def test_the_next_results_page_sees_a_report_filed_in_this_process() -> None:
         found = search_with_verdicts(search, bar=Bar(45), as_of=today)
         return [(hit.clinic.name, hit.verdicts[0].assessment.status) for hit in found.hits]
 
+    def alternatives(origin: tuple[Point, str] | None = None) -> Alternatives:
+        return alternatives_for(clinic=near, discipline="pt", bar=Bar(45), radius_miles=25, as_of=today, origin=origin)
+
     assert page() == [("Near PT", Status.NOT_ENOUGH_KNOWN), ("Far PT", Status.NOT_ENOUGH_KNOWN)]
+    assert alternatives().items == ()
     add_call(far, ONE_ON_ONE)  # through caretime.verdicts.actions, as the report form files it
     assert page() == [("Far PT", Status.MEETS_BAR), ("Near PT", Status.NOT_ENOUGH_KNOWN)]
     assert search_with_verdicts(search, bar=Bar(45), as_of=today, only_meeting=True).meeting == 1
+    # The clinic page's alternatives read the same mirror of the sums. Measured from the
+    # clinic, they are kept by this worker and asked again are the same; measured from a
+    # person's place, they are made afresh and nothing of the place is kept.
+    kept = alternatives()
+    assert [item.clinic.name for item in kept.items] == ["Far PT"]
+    assert alternatives() is kept
+    from_place = alternatives((LINCOLN_PARK, "Chicago, IL 60614"))
+    assert [item.clinic.name for item in from_place.items] == ["Far PT"]
+    assert alternatives((LINCOLN_PARK, "Chicago, IL 60614")) is not from_place
+    assert "60614" not in repr(kept_alternatives.items())
     add_call(far, MILL)
     add_call(far, MILL)
     assert page()[0] != ("Far PT", Status.MEETS_BAR)
-    # The clinic page's alternatives read the same mirror of the sums.
-    assert alternatives_for(clinic=near, discipline="pt", bar=Bar(45), radius_miles=25, as_of=today).items == ()
+    assert alternatives().items == ()
 
 
 @pytest.mark.django_db
