@@ -33,4 +33,5 @@ def test_answers_are_translated_lower_case_with_their_calls() -> None:
         assert NOW.render(counted) == "one-on-one (3); they would not say (1)"
     with translation.override("es"):
         spanish = NOW.render(counted)
-    assert spanish.endswith("(1)") and "one-on-one" not in spanish
+    assert spanish.endswith("(1)")
+    assert "one-on-one" not in spanish
