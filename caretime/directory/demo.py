@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.dispatch import Signal
 
 from caretime.core.disciplines import Discipline
@@ -20,6 +20,7 @@ from caretime.core.geo import Point, distance_miles
 from caretime.core.npi import make_npi
 from caretime.core.places import all_zip_rows
 from caretime.directory.models import Clinic, Clinician, ClinicService, InsurancePlan, Organization
+from caretime.directory.planner import refresh_planner_statistics
 from caretime.directory.public_ids import fill_public_ids
 from caretime.directory.search_cache import directory_changed
 from caretime.progress import ProgressCallback
@@ -346,22 +347,21 @@ def build_demo_region(*, seed: int = 1, clinics: int = 300, progress: ProgressCa
     if pending:
         _write_batch(pending, rng, summary)
         report("clinics", summary.clinics, clinics)
-    refresh_planner_statistics()
+    refresh_planner_statistics(_DIRECTORY_TABLES)
     directory_changed()
     return summary
 
 
-def refresh_planner_statistics() -> None:
-    """ANALYZE the directory tables after a bulk load.
-
-    Without fresh row counts (SQLite has none until ANALYZE; PostgreSQL's may be stale
-    until autovacuum comes round) the planner can drive a radius search from the
-    discipline index, reading every clinic instead of the few inside the search box.
-    """
-    models = (Organization, Clinic, ClinicService, Clinic.insurance_plans.through, Clinician, Clinician.clinics.through)
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+# Without fresh row counts the planner can drive a radius search from the discipline index,
+# reading every clinic instead of the few inside the search box.
+_DIRECTORY_TABLES = (
+    Organization,
+    Clinic,
+    ClinicService,
+    Clinic.insurance_plans.through,
+    Clinician,
+    Clinician.clinics.through,
+)
 
 
 def _write_batch(
