@@ -149,10 +149,12 @@ def digest_of(value: object) -> bytes:
     A clinic page keys half a dozen parts on the same care times (some kilobytes of pickle
     each): written out in every key, they cost more than the parts' look-ups. Equal values
     get equal digests as their pickles are equal; the object is kept with its digest, so that
-    its id is not taken by another while the digest is kept under it."""
+    its id is not taken by another while the digest is kept under it. Only for a value that
+    hashes (TypeError otherwise): one with a list inside could change after its digest was made."""
     found = _digests.get(id(value))
     if found is not None and found[0] is value:
         return found[1]
+    hash(value)
     kind = type(value)
     # Written whole: digests of the dataclasses inside it would cost more than they save.
     written = _written(tuple(getattr(value, field.name) for field in fields(value)), pickle.Pickler)  # type: ignore[arg-type]

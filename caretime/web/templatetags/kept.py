@@ -46,7 +46,6 @@ from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from caretime.core.kept import Kept
 from caretime.shared.kept_everywhere import KeptEverywhere, digest_of
 from caretime.web.form_renderer import Unkeyable, frozen, input_holes, marker
 
@@ -178,26 +177,15 @@ def _keyed(value: object) -> Hashable:
     a Care Time profile) by the digest of its class and fields, equal exactly when every field
     is, if all of it hashes (a list or a model inside: what it shows cannot be compared)."""
     if is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-        # Worked out once per object: a page keys several parts on the same care times, and
-        # hashing them whole (their reasons, their figures) for each look-up cost more than
-        # the look-ups. The object is kept with it, so that its id is not another's meanwhile.
-        found = _keyed_values.get(id(value))
-        if found is not None and found[0] is value:
-            return found[1]
+        # Made once per object: a page keys several parts on the same care times, and hashing
+        # them whole (their reasons, their figures) for each look-up cost more than the look-ups.
         try:
-            hash(value)
+            return ("dataclass", digest_of(value))  # the digest names the class too
         except TypeError:
             raise Unkeyable from None
-        keyed = ("dataclass", digest_of(value))  # the digest names the class too
-        _keyed_values.put(id(value), (value, keyed))
-        return keyed
     if isinstance(value, (list, tuple)):
         return (type(value).__name__, tuple(_keyed(item) for item in value))
     return frozen(value)
-
-
-# The key values of the frozen values of a few pages, by the object's id.
-_keyed_values: Kept[tuple[object, Hashable]] = Kept(256)
 
 
 def _written(value: Any) -> str:
