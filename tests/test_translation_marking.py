@@ -430,3 +430,38 @@ def test_a_not_found_message_is_judged_where_it_is_shown() -> None:
     source = 'raise Http404("No clinic has this id.")'
     assert [found.text for found in unmarked_in_python(source, "api/clinics.py")] == ["No clinic has this id."]
     assert unmarked_in_python(source, "verdicts/views.py") == []  # the page shows web/404.html
+
+
+# The catalogue is made by ``makemessages``, whose reader of Python (xgettext) does not look
+# inside an f-string's braces: a sentence marked there is never offered for translation, and
+# drops out of the catalogue with its translation the next time it is made.
+def marked_inside_f_strings(source: str) -> list[int]:
+    """The lines where a literal is passed to a translation function inside an f-string."""
+    return sorted(
+        inner.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.JoinedStr)
+        for inner in ast.walk(node)
+        if isinstance(inner, ast.Call)
+        and _called(inner) in TRANSLATING
+        and any(isinstance(argument, ast.Constant) for argument in inner.args)
+    )
+
+
+@pytest.mark.parametrize("path", _modules(), ids=_name)
+def test_no_sentence_is_marked_where_the_catalogue_cannot_see_it(path: Path) -> None:
+    lines = marked_inside_f_strings(path.read_text(encoding="utf-8"))
+    assert not lines, f"{_name(path)}: a sentence marked inside an f-string, on line {lines}; mark it outside"
+
+
+@pytest.mark.parametrize(
+    ("source", "lines"),
+    [
+        ("f\"<p>{gettext('Been here?')}</p>\"", [1]),
+        ("f\"<li>{ngettext('%(n)s call', '%(n)s calls', n) % {'n': n}}</li>\"", [1]),
+        ('"<p>{}</p>".format(gettext("Been here?"))', []),
+        ('f"<li>{gettext(source.label)}</li>"', []),  # marked where the label is written
+    ],
+)
+def test_a_sentence_marked_inside_an_f_string_is_found(source: str, lines: list[int]) -> None:
+    assert marked_inside_f_strings(source) == lines
