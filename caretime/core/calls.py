@@ -201,7 +201,6 @@ def call_evidence(answers: CallAnswers, *, called_in: date, person: str = "") ->
         every_visit=every_visit,
         minutes_withheld=a.minutes_withheld,
         person=person,
-        summary=describe(a),
     )
 
 

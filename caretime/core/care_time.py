@@ -209,7 +209,6 @@ def visit_evidence(facts: VisitFacts, *, visited_in: date, person: str = "") -> 
         shared=shared,
         every_visit=every_visit,
         person=person,
-        summary=describe_visit(facts),
     )
 
 

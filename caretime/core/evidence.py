@@ -56,8 +56,9 @@ class Evidence:
     shared: bool | None = None  # True: the therapist treated other patients at the same time
     every_visit: bool | None = None  # True: 1:1 on every visit; False: only on the first visit
     minutes_withheld: bool = False  # asked how much time with the therapist, the clinic would not say
-    # Plain words for the reasons list, e.g. "30 minutes, shared with 2 others"; a message is
-    # worded in the language of whoever shows it.
+    # Plain words for an item that stands for figures made elsewhere (a clinic's billing, its
+    # clinicians' published figures), worded in the language of whoever shows it. A call or a
+    # visit has none: its report says itself what it was (``summary`` of the report).
     summary: str | Message = ""
     # Who stands behind the item, as an opaque key, when several items can come from one
     # person (a patient's visits, their calls while signed in): items with the same key count
