@@ -49,7 +49,7 @@ def not_recommended(request: HttpRequest, clinic_id: int) -> HttpResponse:
     return render(
         request,
         "reviews/not_recommended.html",
-        {"clinic": clinic, "reviews": not_recommended_reviews(clinic), "flag_form": FlagForm()},
+        {"clinic": clinic, "reviews": not_recommended_reviews(clinic)},
     )
 
 

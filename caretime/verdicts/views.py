@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
@@ -42,7 +41,6 @@ from caretime.reports.letters import (
     too_long_for_mailto,
 )
 from caretime.reports.script import call_script
-from caretime.reviews.forms import FlagForm
 from caretime.shared.evidence_generation import EVIDENCE
 from caretime.verdicts.bar import (
     BarForm,
@@ -203,7 +201,6 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "group_threshold_percent": round(GROUP_SHARE_NOT_ONE_ON_ONE * 100),
             "reviews": facts.reviews,
             "reviews_json_ld": facts.reviews_json_ld,
-            "flag_form": SimpleLazyObject(FlagForm),  # made only when the reviews are rendered, not kept
             "side": facts.side,
             "facts_shown_as": facts.shown_as,  # what the parts showing only these facts are kept under
         },
