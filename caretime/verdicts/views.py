@@ -17,8 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caretime.accounts.auth import signed_in_user
-from caretime.billing.selectors import CAVEATS
-from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
 from caretime.core.calls import TOLD_HEADLINES, TOLD_NEXT_STEPS, goes_elsewhere, told_on_a_call
 from caretime.core.geo import distance_miles
 from caretime.core.places import PlaceNotFound, resolve_place
@@ -197,8 +195,6 @@ def clinic_detail(request: HttpRequest, clinic_id: int) -> HttpResponse:
             "listing_generation": generation,
             "place_description": facts.place_description,
             "billing_figures": facts.billing,
-            "billing_caveats": CAVEATS,
-            "group_threshold_percent": round(GROUP_SHARE_NOT_ONE_ON_ONE * 100),
             "reviews": facts.reviews,
             "reviews_json_ld": facts.reviews_json_ld,
             "side": facts.side,
