@@ -11,28 +11,15 @@ escaped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
-from django.template.defaultfilters import date as date_format
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 
 from caretime.billing.selectors import CAVEATS, ClinicBilling
 from caretime.core.billing import GROUP_SHARE_NOT_ONE_ON_ONE
 from caretime.datasets.freshness import Freshness
-
-
-def _v(value: object) -> str:
-    """A value as ``{{ value }}`` writes it: escaped (numbers here are whole, written plainly)."""
-    return conditional_escape(value if isinstance(value, str) else str(value))
-
-
-def _day(moment: datetime) -> str:
-    return _v(date_format(localtime(moment), "Y-m-d"))  # in the site's time zone, as a template does
-
+from caretime.shared.written import escaped, moment
 
 # The share of group therapy from which group sessions are routine, as a whole percentage.
 GROUP_THRESHOLD_PERCENT = round(GROUP_SHARE_NOT_ONE_ON_ONE * 100)
@@ -54,10 +41,13 @@ def clinic_billing_html(figures: Sequence[ClinicBilling], freshness: Freshness) 
         if freshness.rosters:
             rosters = '<p class="fine freshness">{}</p>'.format(
                 gettext("Clinicians are linked to clinics by the %(release)s, imported %(imported)s.")
-                % {"release": _v(freshness.rosters.label), "imported": _day(freshness.rosters.imported_at)}
+                % {
+                    "release": escaped(freshness.rosters.label),
+                    "imported": moment(freshness.rosters.imported_at, "Y-m-d"),
+                }
             )
         care = gettext("Read these figures with care")
-        listed = "".join(f"<li>{_v(caveat)}</li>" for caveat in CAVEATS)
+        listed = "".join(f"<li>{escaped(caveat)}</li>" for caveat in CAVEATS)
         made = gettext("How these figures are made")
         states = gettext("See the figures of every state")
         shown = (
@@ -73,7 +63,10 @@ def clinic_billing_html(figures: Sequence[ClinicBilling], freshness: Freshness) 
 
 
 def _figures(f: ClinicBilling, freshness: Freshness) -> str:
-    title = gettext("%(therapy)s, bills of %(year)s") % {"therapy": _v(f.discipline_label), "year": _v(f.year)}
+    title = gettext("%(therapy)s, bills of %(year)s") % {
+        "therapy": escaped(f.discipline_label),
+        "year": escaped(f.year),
+    }
     if f.is_demo:
         title += ' <span class="tag demo">{}</span>'.format(gettext("Demo billing: invented"))
     if f.timed_codes_apply and f.average_minutes_at_least > 0:
@@ -85,7 +78,7 @@ def _figures(f: ClinicBilling, freshness: Freshness) -> str:
                 "on average.",
                 f.average_minutes_at_least,
             )
-            % {"minutes": _v(f.average_minutes_at_least)}
+            % {"minutes": escaped(f.average_minutes_at_least)}
         )
     else:
         minutes = "<li>{}</li>".format(gettext("Its Medicare bills do not show how long visits were."))
@@ -96,7 +89,7 @@ def _figures(f: ClinicBilling, freshness: Freshness) -> str:
         )
         group_note = "<p>{}</p>".format(
             gettext("Group therapy on %(percent)s %% of services or more means group sessions are routine here.")
-            % {"percent": _v(GROUP_THRESHOLD_PERCENT)}
+            % {"percent": escaped(GROUP_THRESHOLD_PERCENT)}
         )
     elif f.group_share > 0:
         group = "<li>{}</li>".format(gettext("Some care here was billed as group therapy, but not much."))
@@ -105,7 +98,7 @@ def _figures(f: ClinicBilling, freshness: Freshness) -> str:
     sources = "".join(
         '<p class="fine freshness">{}</p>'.format(
             gettext("Source: %(release)s, imported %(imported)s.")
-            % {"release": _v(release.label), "imported": _day(release.imported_at)}
+            % {"release": escaped(release.label), "imported": moment(release.imported_at, "Y-m-d")}
         )
         for release in freshness.billing
         if release.claims_year == f.year
@@ -113,11 +106,11 @@ def _figures(f: ClinicBilling, freshness: Freshness) -> str:
     linked = gettext(
         "Clinicians linked to this clinic through %(linked_by)s. Each figure adds up their claims; a clinician who "
         "also works at other clinics counts here in part."
-    ) % {"linked_by": _v(f.linked_by)}
+    ) % {"linked_by": escaped(f.linked_by)}
     meaning = gettext("What this means for you")
     clue = gettext("Bills are only one clue. They count for a little in our answer, and never decide it alone.")
     detail = gettext("The figures in detail")
-    sentences = "".join(f"<li>{_v(sentence)}</li>" for sentence in f.sentences)
+    sentences = "".join(f"<li>{escaped(sentence)}</li>" for sentence in f.sentences)
     return (
         f'\n  <div class="billing-figures">\n    <h3>{title}</h3>\n    \n'
         f'    <p class="billing-meaning-title">{meaning}</p>\n    <ul class="billing-meaning">\n'

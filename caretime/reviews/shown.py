@@ -13,30 +13,19 @@ every value (a review's text, a month) is escaped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 
-from django.template.defaultfilters import date as date_format
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 
 from caretime.reviews.forms import FlagForm
 from caretime.reviews.models import Review, ReviewAnswer
 from caretime.reviews.selectors import ClinicReviews
 from caretime.reviews.templatetags.stars import stars
-
-
-def _v(value: object) -> str:
-    """A value as ``{{ value }}`` writes it: escaped (numbers here are whole, written plainly)."""
-    return conditional_escape(value if isinstance(value, str) else str(value))
-
-
-def _month(day: date) -> str:
-    return _v(date_format(day, "F Y"))
+from caretime.shared.written import escaped, moment, month
 
 
 def csrf_input(csrf: object) -> str:
@@ -56,7 +45,7 @@ def _options() -> str:
     if found is None:
         choices = FlagForm.base_fields["rule"].choices  # type: ignore[attr-defined]
         found = _flag_options[language] = "".join(
-            f'<option value="{_v(value)}">{_v(label)}</option>' for value, label in choices
+            f'<option value="{escaped(value)}">{escaped(label)}</option>' for value, label in choices
         )
     return found
 
@@ -69,21 +58,19 @@ def reviews_html(
     published = len(reviews.published)
     counts = "{};\n    {};\n    {}.".format(
         ngettext("%(counter)s published review", "%(counter)s published reviews", published)
-        % {"counter": _v(published)},
+        % {"counter": escaped(published)},
         ngettext("%(counter)s not recommended", "%(counter)s not recommended", reviews.not_recommended)
-        % {"counter": _v(reviews.not_recommended)},
+        % {"counter": escaped(reviews.not_recommended)},
         ngettext(
             "%(counter)s removed under our review policy",
             "%(counter)s removed under our review policy",
             reviews.removed,
         )
-        % {"counter": _v(reviews.removed)},
+        % {"counter": escaped(reviews.removed)},
     )
     frozen = ""
     if reviews.frozen_until:
-        until = _v(
-            date_format(localtime(reviews.frozen_until), "j F Y, H:i")
-        )  # in the site's time zone, as a template does
+        until = moment(reviews.frozen_until, "j F Y, H:i")
         frozen = '\n  <p class="notice" role="note">{}</p>\n  '.format(
             gettext(
                 "Many reviews of this clinic arrived at once. Until %(until)s (UTC), new reviews wait for a "
@@ -99,7 +86,7 @@ def reviews_html(
                 "%(average)s stars out of 5, from %(counter)s reviews by patients",
                 reviews.stars.reviews,
             )
-            % {"average": _v(floatformat(reviews.stars.average, 1)), "counter": _v(reviews.stars.reviews)}
+            % {"average": escaped(floatformat(reviews.stars.average, 1)), "counter": escaped(reviews.stars.reviews)}
         )
     elif reviews.published:
         stars_line = '\n  <p class="fine">{}</p>\n  '.format(
@@ -128,12 +115,12 @@ def reviews_html(
                 "Read the %(counter)s reviews we do not recommend",
                 reviews.not_recommended,
             )
-            % {"counter": _v(reviews.not_recommended)},
+            % {"counter": escaped(reviews.not_recommended)},
         )
     write = "".join(
         '<a class="button" href="{}">{}</a> '.format(
             reverse("write-review", args=(clinic_id, code)),
-            gettext("Review this clinic (%(therapy)s)") % {"therapy": _v(code.upper())},
+            gettext("Review this clinic (%(therapy)s)") % {"therapy": escaped(code.upper())},
         )
         for code in disciplines
     )
@@ -150,7 +137,7 @@ def reviews_html(
 def review_html(review: Review, *, yours: bool, flaggable: bool, csrf_token: object) -> str:
     """One review, as plain text (escaped; line breaks kept, no links), with the clinic's
     answer; ``flaggable``: with the form that sends it to a moderator."""
-    pk = _v(review.pk)
+    pk = escaped(review.pk)
     tags = ""
     if review.connected:
         tags += '<span class="tag">{}</span>'.format(gettext("Written by someone connected to the clinic: not counted"))
@@ -158,10 +145,10 @@ def review_html(review: Review, *, yours: bool, flaggable: bool, csrf_token: obj
         [
             '<span class="stars" aria-label="{}">{}</span>'.format(
                 ngettext("%(counter)s star out of 5", "%(counter)s stars out of 5", review.stars)
-                % {"counter": _v(review.stars)},
-                _v(stars(review.stars)),
+                % {"counter": escaped(review.stars)},
+                escaped(stars(review.stars)),
             ),
-            gettext("Last visit %(month)s") % {"month": _month(review.visited_in)},
+            gettext("Last visit %(month)s") % {"month": month(review.visited_in)},
             tags,
             '<span class="tag demo">{}</span>'.format(gettext("Demo review")) if review.is_demo else "",
             '<span class="fine">{}</span>'.format(gettext("edited")) if review.edited_on else "",
@@ -171,7 +158,9 @@ def review_html(review: Review, *, yours: bool, flaggable: bool, csrf_token: obj
     if review.sub_ratings:
         ratings = '<ul class="sub-ratings">{}</ul>'.format(
             "".join(
-                "<li>{}</li>".format(gettext("%(label)s: %(value)s of 5") % {"label": _v(label), "value": _v(value)})
+                "<li>{}</li>".format(
+                    gettext("%(label)s: %(value)s of 5") % {"label": escaped(label), "value": escaped(value)}
+                )
                 for label, value in review.sub_ratings
             )
         )
@@ -211,9 +200,9 @@ def _answer(review: Review, yours: bool) -> str:
             '  <p class="review-head"><strong>{}</strong> <span class="fine">{}</span></p>\n'
             '  <div class="review-text">{}</div>\n</div>\n'
         ).format(
-            _v(answer.pk),
+            escaped(answer.pk),
             gettext("Answer from the clinic"),
-            _month(answer.published_on) if answer.published_on else "",
+            month(answer.published_on) if answer.published_on else "",
             linebreaksbr(answer.text, autoescape=True),
         )
     link = ""

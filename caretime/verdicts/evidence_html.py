@@ -15,23 +15,19 @@ month, a count) is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-
 from django.template.defaultfilters import capfirst, floatformat
-from django.template.defaultfilters import date as date_format
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop, ngettext
 
-from caretime.core import wording
 from caretime.core.care_time import CareTimeProfile
 from caretime.core.verdict import Assessment, Effect
 from caretime.reports.selectors import CallSpread
+from caretime.shared.written import escaped, month
 from caretime.verdicts.selectors import DisciplineCareTime
+from caretime.verdicts.templatetags.care_time import percent
+from caretime.verdicts.templatetags.wording import answer_counts, minutes_range
 
 _EFFECT_WORDS = {
     Effect.AVOID: gettext_noop("Avoid:"),
@@ -41,21 +37,12 @@ _EFFECT_WORDS = {
 _NOTED = gettext_noop("Also known:")
 
 
-def _v(value: object) -> str:
-    """A value as ``{{ value }}`` writes it: escaped (numbers here are whole, written plainly)."""
-    return conditional_escape(value if isinstance(value, str) else str(value))
-
-
-def _month(day: date | None) -> str:
-    return _v(date_format(day, "F Y"))
-
-
 def _minutes_range(low: int, high: int) -> str:
-    return _v(wording.minutes_range(int(low), int(high), translation=translation))
+    return escaped(minutes_range(low, high))
 
 
 def _percent(share: float | None) -> str:
-    return "" if share is None else str(round(share * 100))
+    return escaped(percent(share))
 
 
 def _heading(level: int | None) -> str:
@@ -76,9 +63,9 @@ def reasons_html(assessment: Assessment) -> SafeString:
                 else:
                     conflict = ' <span class="tag">{}</span>'.format(gettext("some reports differ"))
             items.append(
-                f'\n  <li class="reason-{_v(reason.effect.value)}">\n'
+                f'\n  <li class="reason-{escaped(reason.effect.value)}">\n'
                 f'    <span class="reason-effect">{words}</span>\n'
-                f"    {_v(reason.text)}{conflict}\n  </li>\n  "
+                f"    {escaped(reason.text)}{conflict}\n  </li>\n  "
             )
         listed = f'\n<ul class="reasons">\n  {"".join(items)}\n</ul>\n'
     else:
@@ -88,12 +75,12 @@ def reasons_html(assessment: Assessment) -> SafeString:
     if assessment.early_signal:
         early = '<p class="early-note">{}</p>'.format(
             gettext("An early signal: this verdict rests on one report (%(basis)s). One more report can change it.")
-            % {"basis": _v(assessment.early_signal_label)}
+            % {"basis": escaped(assessment.early_signal_label)}
         )
     based_on = ""
     if assessment.evidence_counts:
-        based_on = gettext("Based on %(evidence)s.") % {"evidence": _v(assessment.dated_evidence_summary)} + " "
-    minimum = {"minimum": _v(assessment.bar.min_one_on_one_minutes)}
+        based_on = gettext("Based on %(evidence)s.") % {"evidence": escaped(assessment.dated_evidence_summary)} + " "
+    minimum = {"minimum": escaped(assessment.bar.min_one_on_one_minutes)}
     if assessment.bar.every_visit_required:
         judged = gettext("Judged against your bar: at least %(minimum)s minutes one-on-one, on every visit.") % minimum
     else:
@@ -109,7 +96,9 @@ def disagreements_html(care_time: DisciplineCareTime) -> SafeString:
     """Where what the clinic said and what was reported lean opposite ways."""
     return mark_safe(
         "".join(
-            '<p class="disagree">{}</p>'.format(gettext("Said and reported disagree: %(gap)s") % {"gap": _v(gap.text)})
+            '<p class="disagree">{}</p>'.format(
+                gettext("Said and reported disagree: %(gap)s") % {"gap": escaped(gap.text)}
+            )
             for gap in care_time.disagreements
         )
         + "\n"
@@ -136,7 +125,7 @@ def care_time_profile_html(profile: CareTimeProfile | None, heading_level: int |
             "%(reports)s reports so far, from %(reporters)s different people. Figures are shown once 3 "
             "different people have reported.",
             profile.reporters,
-        ) % {"reports": _v(profile.reports), "reporters": _v(profile.reporters)}
+        ) % {"reports": escaped(profile.reports), "reporters": escaped(profile.reporters)}
         body = "\n  <p>{} {}{}</a></p>\n  ".format(counted, how, gettext("Why"))
     connected = ""
     if profile and profile.connected:
@@ -148,7 +137,7 @@ def care_time_profile_html(profile: CareTimeProfile | None, heading_level: int |
                 "here as such and count in no figure.",
                 profile.connected,
             )
-            % {"connected": _v(profile.connected)}
+            % {"connected": escaped(profile.connected)}
         )
     return mark_safe(
         f'<div class="care-time-profile">\n  <h{level}>{title}</h{level}>\n  {body}\n  {connected}\n</div>\n'
@@ -160,7 +149,7 @@ def _profile_figures(profile: CareTimeProfile, how: str) -> str:
         assert profile.low_minutes is not None
         assert profile.high_minutes is not None
         typical = gettext("%(typical)s minutes; 8 in 10 reported visits had %(spread)s") % {
-            "typical": _v(profile.typical_minutes),
+            "typical": escaped(profile.typical_minutes),
             "spread": _minutes_range(profile.low_minutes, profile.high_minutes),
         }
     else:
@@ -168,7 +157,7 @@ def _profile_figures(profile: CareTimeProfile, how: str) -> str:
             "Shown once 3 different people have given the minutes; %(people)s person has so far.",
             "Shown once 3 different people have given the minutes; %(people)s people have so far.",
             profile.minutes_reporters,
-        ) % {"people": _v(profile.minutes_reporters)}
+        ) % {"people": escaped(profile.minutes_reporters)}
     whole = ""
     if profile.whole_one_on_one_share is not None:
         whole = "\n    <dt>{}</dt>\n    <dd>{}</dd>\n    ".format(
@@ -189,14 +178,14 @@ def _profile_figures(profile: CareTimeProfile, how: str) -> str:
         "From %(reports)s reports by %(reporters)s person, the newest visit in %(newest)s.",
         "From %(reports)s reports by %(reporters)s different people, the newest visit in %(newest)s.",
         profile.reporters,
-    ) % {"reports": _v(profile.reports), "reporters": _v(profile.reporters), "newest": _month(profile.newest)}
+    ) % {"reports": escaped(profile.reports), "reporters": escaped(profile.reporters), "newest": month(profile.newest)}
     minutes_from = ""
     if profile.shows_minutes and profile.minutes_reporters != profile.reporters:
         minutes_from = ngettext(
             "The minutes come from the %(people)s person who gave them.",
             "The minutes come from the %(people)s people who gave them.",
             profile.minutes_reporters,
-        ) % {"people": _v(profile.minutes_reporters)}
+        ) % {"people": escaped(profile.minutes_reporters)}
     if profile.prior == "state":
         prior = gettext(
             "Recent visits count more, and each figure is pulled a little toward what patients report in the "
@@ -234,7 +223,7 @@ def stated_reported_html(care_time: DisciplineCareTime, clinic_id: int, heading_
     if care_time.reported_total:
         reported = "\n    <ul>{}</ul>\n    ".format(
             "".join(
-                f"<li>{capfirst(_v(gettext(source.label)))}: {_v(count)}</li>"
+                f"<li>{capfirst(escaped(gettext(source.label)))}: {escaped(count)}</li>"
                 for source, count in care_time.reported_counts
             )
         )
@@ -257,8 +246,8 @@ def _stated(s: CallSpread) -> str:
     if not s.calls:
         return "\n    <p>{}</p>\n    ".format(gettext("No calls recorded yet."))
     calls = ngettext("%(counter)s call, in %(newest)s.", "%(counter)s calls, the newest in %(newest)s.", s.calls) % {
-        "counter": _v(s.calls),
-        "newest": _month(s.newest),
+        "counter": escaped(s.calls),
+        "newest": month(s.newest),
     }
     figures = s.minutes_figures
     if figures:
@@ -270,14 +259,14 @@ def _stated(s: CallSpread) -> str:
             )
             % {
                 "spread": _minutes_range(figures[0], figures[2]),
-                "median": _v(floatformat(figures[1], 0)),
-                "counter": _v(len(s.minutes)),
+                "median": escaped(floatformat(figures[1], 0)),
+                "counter": escaped(len(s.minutes)),
             }
         )
     elif s.minutes_bands:
         bands = "; ".join(
             ngettext("%(group)s on %(counter)s call", "%(group)s on %(counter)s calls", count)
-            % {"group": _v(group), "counter": _v(count)}
+            % {"group": escaped(group), "counter": escaped(count)}
             for group, count in s.minutes_bands
         )
         minutes = "<li>{} {}.</li>".format(gettext("Minutes with the therapist:"), bands)
@@ -291,14 +280,14 @@ def _stated(s: CallSpread) -> str:
                 "Would not say how many minutes: %(counter)s calls.",
                 s.minutes_withheld,
             )
-            % {"counter": _v(s.minutes_withheld)}
+            % {"counter": escaped(s.minutes_withheld)}
         )
     length = ""
     if s.visit_length_figures:
         low, median, high = s.visit_length_figures
         length = "<li>{}</li>".format(
             gettext("Scheduled visit: %(spread)s, median %(median)s.")
-            % {"spread": _minutes_range(low, high), "median": _v(floatformat(median, 0))}
+            % {"spread": _minutes_range(low, high), "median": escaped(floatformat(median, 0))}
         )
     fewer = ""
     if not figures and s.minutes:
@@ -309,7 +298,7 @@ def _stated(s: CallSpread) -> str:
             )
         )
     answers = "\n".join(
-        f"      <li>{question} {_answers(counted)}.</li>"
+        f"      <li>{question} {escaped(answer_counts(counted))}.</li>"
         for question, counted in (
             (gettext("One-on-one or shared:"), s.care),
             (gettext("Every visit:"), s.visits),
@@ -322,8 +311,3 @@ def _stated(s: CallSpread) -> str:
         f'    {fewer}\n    <p class="fine"><a href="{reverse("methodology")}#said-on-the-phone-and-reported-after-visits">'
         f"{weighed}</a></p>\n    "
     )
-
-
-def _answers(counted: Sequence[tuple[str, int]]) -> str:
-    """Each answer the calls gave, with how many gave it: "one-on-one (3); shared (1)"."""
-    return _v("; ".join(f"{gettext(answer).lower()} ({calls})" for answer, calls in counted))
