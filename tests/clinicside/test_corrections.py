@@ -13,6 +13,7 @@ from time_machine import TimeMachineFixture
 from caretime.clinicside.corrections import OVERDUE_DAYS
 from caretime.clinicside.models import Correction, CorrectionState
 from caretime.directory.models import Clinic
+from caretime.shared.limits import CONNECTION_REPORTS_PER_CLINIC_PER_DAY
 from tests.factories import claim_clinic, make_person
 from tests.staff import staff_client
 
@@ -50,6 +51,29 @@ def test_a_bad_correction_says_what_to_fix_and_keeps_the_rest(chicago_clinics: d
     assert "10 digits" in body
     assert "New number." in body
     assert not Correction.objects.exists()
+
+
+def test_corrections_past_the_limit_wait_and_keep_what_was_written(chicago_clinics: dict[str, Clinic]) -> None:
+    """One connection's reports about one clinic are limited, corrections too: past the limit the
+    form answers 429 with when to try again and what was written, and stores nothing."""
+    clinic = chicago_clinics["near"]
+    limit = CONNECTION_REPORTS_PER_CLINIC_PER_DAY.allowed
+    client = Client()
+    for n in range(limit):
+        sent = client.post(
+            f"/clinics/{clinic.pk}/correction/", {"kind": "insurance", "details": f"It takes no Medicaid plan ({n})."}
+        )
+        assert sent.status_code == 302
+    refused = client.post(
+        f"/clinics/{clinic.pk}/correction/", {"kind": "moved", "details": "The entrance moved round the corner."}
+    )
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    page = refused.content.decode()
+    assert f"You have sent {limit} reports about this clinic in the last 24 hours" in page
+    assert "Please try again in" in page
+    assert "The entrance moved round the corner." in page
+    assert Correction.objects.count() == limit
 
 
 def test_the_claimant_confirms_the_listing_and_their_corrections_are_marked(
