@@ -216,7 +216,9 @@ def _answer(review: Review, yours: bool) -> str:
     return f"{written}{link}\n"
 
 
-def listed_reviews_html(reviews: Sequence[Review], *, csrf_token: object) -> str:
+def listed_reviews_html(reviews: Sequence[Review], *, csrf_token: object) -> SafeString:
     """Reviews one after another, each with the form to flag it (the reviews we do not
     recommend)."""
-    return "".join(review_html(review, yours=False, flaggable=True, csrf_token=csrf_token) for review in reviews)
+    return mark_safe(
+        "".join(review_html(review, yours=False, flaggable=True, csrf_token=csrf_token) for review in reviews)
+    )

@@ -40,8 +40,10 @@ def clinic_reach_html(clinic: Clinic, *, demo_tag: bool = False) -> SafeString:
     phone = ""
     if clinic.phone:
         phone = f'<a class="phone" href="tel:{escaped(clinic.phone)}">{escaped(clinic.formatted_phone)}</a> '
-    to = "%2C%20".join(escaped(urlencode(part)) for part in (clinic.address_line1, title(clinic.city)))
-    to += f"%2C%20{escaped(urlencode(clinic.state))}%20{escaped(urlencode(clinic.zip_code))}"
+    street, town, state, zip_code = (
+        escaped(urlencode(part)) for part in (clinic.address_line1, title(clinic.city), clinic.state, clinic.zip_code)
+    )
+    to = f"{street}%2C%20{town}%2C%20{state}%20{zip_code}"  # "street, town, state zip"
     hidden = gettext("to %(street)s, on OpenStreetMap (opens in a new tab)") % {"street": escaped(clinic.address_line1)}
     directions = gettext("Directions")
     return mark_safe(  # translated text as it is, every value escaped

@@ -28,6 +28,6 @@ def minutes_or_less(number: int) -> str:
 @register.filter
 def answer_counts(counted: Sequence[tuple[str, int]]) -> str:
     """``{{ spread.care|answer_counts }}``: "one-on-one (3); shared (1)", each answer the calls
-    gave in the language, with how many gave it. Written in one piece: as a loop in the
-    template it was most of the nodes of what a clinic said on calls."""
+    gave in the language, with how many gave it. What a clinic said on calls is written in
+    Python now (caretime.verdicts.evidence_html), with this filter, so that both say it alike."""
     return "; ".join(f"{gettext(answer).lower()} ({calls})" for answer, calls in counted)
